@@ -1,0 +1,30 @@
+# `make` sets up .venv, compiles every kernel in kernels/ into build/ and checks each on the
+# reference interpreter; `make test` sets up and runs the suite; `make bench` prints figures.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+KERNELS := $(wildcard kernels/*.pdsl)
+
+.PHONY: all check test bench clean
+
+all: $(STAMP)
+	$(BIN)/pypto-dsl check $(KERNELS)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+check: $(STAMP)
+	$(BIN)/pypto-dsl check $(KERNELS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf build
