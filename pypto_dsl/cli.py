@@ -1,0 +1,69 @@
+"""The `pypto-dsl` command: check, run, compile.
+
+Exit codes: 0 success, 1 a user error (bad kernel, bad inputs, a failed check, a deadlock),
+2 a crash inside the compiler itself (reported as such, with the traceback for a bug report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+from .diagnostics import CompileError
+from .errors import UserError
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="pypto-dsl", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="parse and type-check kernels")
+    check.add_argument("kernels", nargs="+", metavar="KERNEL.pdsl")
+    check.add_argument("--dump-ir", action="store_true", help="print the typed IR")
+    check.set_defaults(handler=_check)
+
+    from . import commands as extra
+
+    extra.register(commands)
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (CompileError, UserError) as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception:  # a bug in pypto-dsl, not in the user's kernel
+        print("pypto-dsl: internal compiler error (this is a bug in pypto-dsl, please report "
+              "it with the kernel that caused it):", file=sys.stderr)
+        traceback.print_exc()
+        return 2
+
+
+def _check(args) -> int:
+    from .frontend import load_kernel
+    from .printer import print_kernel
+
+    failed = False
+    for path in args.kernels:
+        try:
+            kernel = load_kernel(path)
+        except CompileError as error:
+            print(str(error), file=sys.stderr)
+            failed = True
+            continue
+        except OSError as error:
+            print(f"{path}: error: cannot read: {error.strerror}", file=sys.stderr)
+            failed = True
+            continue
+        if args.dump_ir:
+            print(print_kernel(kernel), end="")
+        else:
+            print(f"{path}: ok")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

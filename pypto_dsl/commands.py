@@ -1,0 +1,8 @@
+"""Subcommands beyond `check`: `run` (reference interpreter) and `compile` (C++ generation).
+
+Each registers its parser here; the implementations live with their stage of the pipeline.
+"""
+
+
+def register(commands) -> None:
+    """Add the subcommands whose stages exist."""

@@ -1,0 +1,455 @@
+"""The typed IR: frozen nodes, each carrying the source span it came from.
+
+The parser builds these nodes with `type=None`; the checker returns new nodes with every
+expression typed; the lowering passes return new nodes again (`dataclasses.replace`), never
+mutate. The interpreter executes any of these forms, from the checked IR to the fully lowered one.
+
+Expressions: scalar ones (Const, Name, BinOp, UnaryOp, Select, Call on a scalar builtin, Index)
+and tile ones (Load, TPop, TileOp). Statements: Let, Assign, TPush, Store, For, PipelinedFor,
+If, plus the lowering-only forms Dispatch, Free and Sync.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from .diagnostics import Span
+
+# ---------------------------------------------------------------------------------------- types
+
+DTYPE_BYTES = {"bf16": 2, "f16": 2, "f32": 4, "i32": 4, "i64": 8, "i8": 1, "bool": 1}
+FLOAT_DTYPES = ("bf16", "f16", "f32")
+INT_DTYPES = ("i8", "i32", "i64")
+
+
+@dataclass(frozen=True)
+class ScalarType:
+    dtype: str  # i64 for every integer scalar computation, f32, bool
+
+    def __str__(self) -> str:
+        return self.dtype
+
+
+@dataclass(frozen=True)
+class TileType:
+    dtype: str
+    shape: tuple  # two Expr dims, static (constants, shape symbols, specialisation symbols)
+
+    def __str__(self) -> str:
+        return f"{self.dtype}[{', '.join(str(d) for d in self.shape)}]"
+
+
+Type = Union[ScalarType, TileType]
+I64 = ScalarType("i64")
+F32 = ScalarType("f32")
+BOOL = ScalarType("bool")
+
+# ---------------------------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Expr:
+    pass
+
+
+@dataclass(frozen=True)
+class Const(Expr):
+    value: Union[int, float]
+    span: Optional[Span] = field(default=None, compare=False)
+    type: Optional[Type] = None
+
+    def __str__(self) -> str:
+        if isinstance(self.value, float):
+            if self.value == float("inf"):
+                return "inf"
+            if self.value == float("-inf"):
+                return "-inf"
+            return repr(self.value)
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class Name(Expr):
+    name: str
+    span: Optional[Span] = field(default=None, compare=False)
+    type: Optional[Type] = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class BinOp(Expr):
+    op: str  # + - * / % == != < <= > >= && ||
+    lhs: Expr
+    rhs: Expr
+    span: Optional[Span] = field(default=None, compare=False)
+    type: Optional[Type] = None
+
+    def __str__(self) -> str:
+        return f"({self.lhs} {self.op} {self.rhs})"
+
+
+@dataclass(frozen=True)
+class UnaryOp(Expr):
+    op: str  # - !
+    operand: Expr
+    span: Optional[Span] = field(default=None, compare=False)
+    type: Optional[Type] = None
+
+    def __str__(self) -> str:
+        return f"{self.op}{self.operand}"
+
+
+@dataclass(frozen=True)
+class Select(Expr):
+    cond: Expr
+    if_true: Expr
+    if_false: Expr
+    span: Optional[Span] = field(default=None, compare=False)
+    type: Optional[Type] = None
+
+    def __str__(self) -> str:
+        return f"({self.cond} ? {self.if_true} : {self.if_false})"
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    """A call as written: a scalar builtin (ceil_div, min, max) or, before checking, a tile op."""
+
+    func: str
+    args: tuple
+    span: Optional[Span] = field(default=None, compare=False)
+    type: Optional[Type] = None
+
+    def __str__(self) -> str:
+        return f"{self.func}({', '.join(str(a) for a in self.args)})"
+
+
+@dataclass(frozen=True)
+class Index(Expr):
+    """A scalar read from a GM tensor: `context_lens[b]`."""
+
+    tensor: str
+    indices: tuple
+    span: Optional[Span] = field(default=None, compare=False)
+    type: Optional[Type] = None
+
+    def __str__(self) -> str:
+        return f"{self.tensor}[{', '.join(str(i) for i in self.indices)}]"
+
+
+@dataclass(frozen=True)
+class SliceDim:
+    """One dimension of a GM slice: `start : +size`; `point=True` drops the dimension."""
+
+    start: Expr
+    size: Optional[Expr]  # None: to the end of the dimension (filled in by the checker)
+    point: bool = False
+    span: Optional[Span] = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        if self.point:
+            return str(self.start)
+        return f"{self.start} : +{self.size}"
+
+
+@dataclass(frozen=True)
+class Load(Expr):
+    tensor: str
+    slices: tuple  # of SliceDim
+    transpose: bool = False
+    span: Optional[Span] = field(default=None, compare=False)
+    type: Optional[Type] = None
+
+    def __str__(self) -> str:
+        text = f"load {self.tensor}[{', '.join(str(s) for s in self.slices)}]"
+        return f"transpose({text})" if self.transpose else text
+
+
+@dataclass(frozen=True)
+class TPop(Expr):
+    pipe: str
+    span: Optional[Span] = field(default=None, compare=False)
+    type: Optional[Type] = None
+
+    def __str__(self) -> str:
+        return f"tpop {self.pipe}"
+
+
+@dataclass(frozen=True)
+class TileOp(Expr):
+    """A tile operation resolved against the op table (ops.py); `attrs` are (key, value) pairs."""
+
+    op: str
+    args: tuple
+    attrs: tuple = ()
+    span: Optional[Span] = field(default=None, compare=False)
+    type: Optional[Type] = None
+
+    def attr(self, key: str, default=None):
+        return dict(self.attrs).get(key, default)
+
+    def __str__(self) -> str:
+        parts = [str(a) for a in self.args] + [f"{k}={_attr_text(v)}" for k, v in self.attrs]
+        return f"{self.op}({', '.join(parts)})"
+
+
+def _attr_text(value) -> str:
+    return str(value)
+
+
+# ----------------------------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True)
+class Stmt:
+    pass
+
+
+@dataclass(frozen=True)
+class Let(Stmt):
+    name: str
+    value: Expr
+    mutable: bool = False  # `var` when True
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Assign(Stmt):
+    name: str
+    value: Expr
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class TPush(Stmt):
+    pipe: str
+    value: Expr
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Store(Stmt):
+    tensor: str
+    slices: tuple
+    value: Expr
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class For(Stmt):
+    var: str
+    start: Expr
+    stop: Expr
+    body: tuple
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    body: tuple
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class PipelinedFor(Stmt):
+    var: str
+    start: Expr
+    stop: Expr
+    stages: tuple  # of Stage
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class If(Stmt):
+    cond: Expr
+    then: tuple
+    orelse: tuple = ()
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class DispatchCase:
+    values: tuple  # one int per Dispatch.symbols
+    body: tuple
+
+
+@dataclass(frozen=True)
+class Dispatch(Stmt):
+    """Static dispatch: run the body whose values equal the specialisation symbols' values."""
+
+    symbols: tuple
+    cases: tuple  # of DispatchCase
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Free(Stmt):
+    """TFREE: the popped tile of `pipe` is no longer read; its slot may be reused."""
+
+    pipe: str
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Sync(Stmt):
+    """A hardware-pipe synchronisation: set/wait flag pair or barrier. No effect on values."""
+
+    kind: str  # "flag" (set_flag + wait_flag) | "barrier" | "drain"
+    src: str  # hardware pipe, e.g. "MTE2"
+    dst: str  # hardware pipe ("" for a barrier)
+    event: int = 0
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+# -------------------------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True)
+class TensorParam:
+    name: str
+    direction: str  # in | out | inout
+    dtype: str
+    shape: tuple  # of Expr: Name binds a shape symbol, Const fixes a size
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ScalarParam:
+    name: str
+    dtype: str
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Specialize:
+    name: str
+    values: tuple
+    rule: Optional[Expr]  # None: bound by a tensor shape dimension of the same name
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Require:
+    cond: Expr
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Grid:
+    vars: tuple
+    extents: tuple
+    blocks: int
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class PipeDecl:
+    name: str
+    src: str  # aic | aiv
+    dst: str
+    dtype: str
+    shape: tuple  # full (unsplit) tile shape, two Expr
+    depth: int
+    split: str  # rows | none
+    span: Optional[Span] = field(default=None, compare=False)
+
+    @property
+    def tile_type(self) -> TileType:
+        return TileType(self.dtype, self.shape)
+
+
+@dataclass(frozen=True)
+class Kernel:
+    name: str
+    params: tuple  # TensorParam | ScalarParam, in argument order
+    specializations: tuple
+    requires: tuple
+    grid: Optional[Grid]
+    pipes: tuple
+    prelude: tuple  # statements both cores run first (the kernel-level lets)
+    aic: tuple
+    aiv: tuple
+    source_name: str = ""
+    span: Optional[Span] = field(default=None, compare=False)
+
+    def param(self, name: str):
+        return next((p for p in self.params if p.name == name), None)
+
+    def pipe(self, name: str) -> Optional[PipeDecl]:
+        return next((p for p in self.pipes if p.name == name), None)
+
+    def body(self, core: str) -> tuple:
+        return self.aic if core == "aic" else self.aiv
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def children(stmt: Stmt) -> tuple:
+    """The nested statement lists of a statement, in source order."""
+    if isinstance(stmt, (For,)):
+        return (stmt.body,)
+    if isinstance(stmt, PipelinedFor):
+        return tuple(s.body for s in stmt.stages)
+    if isinstance(stmt, If):
+        return (stmt.then, stmt.orelse)
+    if isinstance(stmt, Dispatch):
+        return tuple(c.body for c in stmt.cases)
+    return ()
+
+
+def walk_stmts(stmts):
+    """Every statement in `stmts`, depth first, in source order."""
+    for stmt in stmts:
+        yield stmt
+        for body in children(stmt):
+            yield from walk_stmts(body)
+
+
+def expr_children(expr: Expr) -> tuple:
+    if isinstance(expr, BinOp):
+        return (expr.lhs, expr.rhs)
+    if isinstance(expr, UnaryOp):
+        return (expr.operand,)
+    if isinstance(expr, Select):
+        return (expr.cond, expr.if_true, expr.if_false)
+    if isinstance(expr, (Call, TileOp)):
+        return tuple(a for a in expr.args if isinstance(a, Expr))
+    if isinstance(expr, Index):
+        return tuple(expr.indices)
+    if isinstance(expr, Load):
+        out = []
+        for s in expr.slices:
+            out.append(s.start)
+            if s.size is not None:
+                out.append(s.size)
+        return tuple(out)
+    return ()
+
+
+def walk_expr(expr: Expr):
+    yield expr
+    for child in expr_children(expr):
+        yield from walk_expr(child)
+
+
+def stmt_exprs(stmt: Stmt) -> tuple:
+    """The expressions a statement evaluates itself (not those of nested statements)."""
+    if isinstance(stmt, (Let, Assign, TPush)):
+        return (stmt.value,)
+    if isinstance(stmt, Store):
+        out = [stmt.value]
+        for s in stmt.slices:
+            out.append(s.start)
+            if s.size is not None:
+                out.append(s.size)
+        return tuple(out)
+    if isinstance(stmt, (For, PipelinedFor)):
+        return (stmt.start, stmt.stop)
+    if isinstance(stmt, If):
+        return (stmt.cond,)
+    return ()
