@@ -8,7 +8,7 @@ are reported together. The result is an `ir.Kernel` whose expressions are not ye
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -31,7 +31,7 @@ OPERATOR_TEXT = {"+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&"
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    grammar = resources.files("pypto_dsl").joinpath("grammar.lark").read_text()
+    grammar = (Path(__file__).parent.parent / "grammar.lark").read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", lexer="basic", propagate_positions=True,
                 maybe_placeholders=True)
 
