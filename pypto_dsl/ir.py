@@ -275,6 +275,10 @@ class If(Stmt):
 class DispatchCase:
     values: tuple  # one int per Dispatch.symbols
     body: tuple
+    pipes: tuple = ()  # the kernel's pipes with this case's values substituted (constant shapes)
+
+    def pipe(self, name: str):
+        return next((p for p in self.pipes if p.name == name), None)
 
 
 @dataclass(frozen=True)

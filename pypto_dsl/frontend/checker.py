@@ -573,6 +573,7 @@ class _Checker:
             if s.point:
                 continue
             if s.size is None:
+                dim = replace(dim, type=ir.I64)
                 size = dim if _is_zero(s.start) else ir.BinOp("-", dim, s.start, s.span, ir.I64)
                 checked[i] = replace(s, size=size)
             shape.append(checked[i].size)

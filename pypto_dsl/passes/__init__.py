@@ -1,0 +1,34 @@
+"""The lowering pipeline: the one list of passes, in order.
+
+Each pass is one function in its own module taking and returning an `ir.Kernel`; its module
+docstring states what holds after it. `verify` checks the IR invariants after each pass in the
+tests; the interpreter runs the kernel after every pass and must give the same numbers.
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from .flatten import flatten
+from .frees import insert_frees
+from .pipeline import pipeline
+from .specialize import specialize
+
+PASSES = (
+    specialize,  # one Dispatch case per specialisation: constant tile shapes
+    flatten,  # one tile op per statement, temporaries named in order
+    insert_frees,  # TFREE after the last use of every popped tile
+    pipeline,  # prologue / steady state / epilogue; crossing values versioned
+)
+
+
+def lower(kernel: ir.Kernel, passes=PASSES) -> ir.Kernel:
+    for each in passes:
+        kernel = each(kernel)
+    return kernel
+
+
+def lower_steps(kernel: ir.Kernel, passes=PASSES):
+    """(pass name, kernel after it) for every pass, for tests and `--dump-ir --after`."""
+    for each in passes:
+        kernel = each(kernel)
+        yield each.__name__, kernel
