@@ -272,10 +272,49 @@ class If(Stmt):
 
 
 @dataclass(frozen=True)
+class Allocation:
+    """Where one tile lives: `versions` copies of `size` bytes from `offset` in `buffer`.
+
+    A versioned tile (ping/pong) uses copy `k % versions` at its k-th definition in a loop.
+    `live` is the (first, last) statement index, in program order of its dispatch case, at which
+    the tile is written or read.
+    """
+
+    name: str
+    buffer: str  # L1 | L0A | L0B | L0C | UB
+    offset: int  # bytes, 32-byte aligned
+    size: int  # bytes of one version
+    versions: int = 1
+    live: tuple = (0, 0)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Bytes of a buffer kept for something other than a named tile (pipe consumer slots,
+    the TROWEXPAND scratch)."""
+
+    label: str
+    buffer: str
+    offset: int
+    size: int
+
+
+@dataclass(frozen=True)
+class MemoryPlan:
+    allocations: tuple  # of Allocation, sorted by (buffer, offset, name)
+    reservations: tuple = ()  # of Reservation
+    peak: tuple = ()  # (buffer, bytes used at the peak) pairs
+
+    def allocation(self, name: str):
+        return next((a for a in self.allocations if a.name == name), None)
+
+
+@dataclass(frozen=True)
 class DispatchCase:
     values: tuple  # one int per Dispatch.symbols
     body: tuple
     pipes: tuple = ()  # the kernel's pipes with this case's values substituted (constant shapes)
+    memory: Optional[MemoryPlan] = None  # filled by the memory planning pass
 
     def pipe(self, name: str):
         return next((p for p in self.pipes if p.name == name), None)

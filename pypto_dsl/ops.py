@@ -57,6 +57,9 @@ def _spec(name, core, pipe, operands, result, doc):
 
 OPS: dict[str, OpSpec] = dict(
     [
+        # cube data movement, made explicit by lowering: L1 -> L0A (left) / L0B (right)
+        _spec("move_left", AIC, "MTE1", ("tile",), _same, "copy to L0A for matmul's A"),
+        _spec("move_right", AIC, "MTE1", ("tile",), _same, "copy to L0B for matmul's B"),
         _spec("matmul", AIC, "M", ("tile", "tile"), _matmul, "C = A @ B, f32 accumulation"),
         _spec("matmul_acc", AIC, "M", ("tile", "tile", "tile"), _matmul, "C = C + A @ B"),
         # element-wise, both operands of one shape
