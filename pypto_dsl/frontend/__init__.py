@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .. import ir
-from ..diagnostics import SourceFile
+from ..diagnostics import CompileError, SourceFile
 from .checker import check
-from .parser import parse
+from .parser import parse, parse_recovering
 
 
 def load_kernel(path: str) -> ir.Kernel:
@@ -16,7 +16,21 @@ def load_kernel(path: str) -> ir.Kernel:
 
 
 def compile_text(text: str, filename: str = "<input>") -> ir.Kernel:
-    return check(parse(text, filename), SourceFile(filename, text))
+    """The typed IR of `text`; raises CompileError with every syntax and semantic error.
+
+    A file whose only syntax errors are missing ';'s is still checked, so its other errors are
+    reported with them."""
+    source = SourceFile(filename, text)
+    kernel, errors = parse_recovering(text, filename)
+    if kernel is not None:
+        try:
+            typed = check(kernel, source)
+        except CompileError as error:
+            errors = errors + error.diagnostics
+        else:
+            if not errors:
+                return typed
+    raise CompileError(errors, source)
 
 
 __all__ = ["load_kernel", "compile_text", "parse", "check"]

@@ -7,11 +7,13 @@ are reported together. The result is an `ir.Kernel` whose expressions are not ye
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_analysis import Shift
 
 from .. import ir
 from ..diagnostics import CompileError, ErrorSink, SourceFile, Span
@@ -27,6 +29,12 @@ TERMINAL_WORDS = {
 EXPRESSION_STARTS = {"INT", "FLOAT", "NAME", "LPAR", "MINUS", "BANG", "INF", "LOAD", "TPOP", "CAST"}
 # Binary operators: when several are expected, say "an operator".
 OPERATOR_TEXT = {"+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "?"}
+# Keywords that open a statement: when several are expected, say "a statement".
+STATEMENT_KEYWORDS = {"LET", "VAR", "TPUSH", "STORE", "FOR", "PIPELINED", "IF"}
+# Tokens before which a missing ';' is the likely mistake.
+STATEMENT_STARTS = STATEMENT_KEYWORDS | {"RBRACE", "GRID", "PIPE", "STAGE"}
+DTYPES = {"BF16", "F16", "F32", "I32", "I64", "I8"}
+NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @lru_cache(maxsize=1)
@@ -38,67 +46,133 @@ def _lark() -> Lark:
 
 def parse(text: str, filename: str = "<input>") -> ir.Kernel:
     """Parse one .pdsl file; raise CompileError listing every syntax error."""
-    source = SourceFile(filename, text)
-    sink = ErrorSink(source)
+    kernel, errors = parse_recovering(text, filename)
+    if errors:
+        raise CompileError(errors, SourceFile(filename, text))
+    return kernel
+
+
+def parse_recovering(text: str, filename: str = "<input>") -> tuple:
+    """(kernel or None, syntax errors). The kernel is there when the file has no syntax error
+    or only missing ';'s, so that the checker can still report the file's other errors."""
+    sink = ErrorSink(SourceFile(filename, text))
     tokens = _lex_all(text, filename, sink)
     tree = _parse_tokens(tokens, filename, sink)
-    sink.raise_if_any()
+    if tree is None:
+        return None, sink.diagnostics
+    syntax = len(sink.diagnostics)
     kernel = _ToIR(filename, sink).transform(tree)
-    sink.raise_if_any()
-    return kernel
+    return (kernel if len(sink.diagnostics) == syntax else None), sink.diagnostics
 
 
 def _lex_all(text: str, filename: str, sink: ErrorSink) -> list:
     """All tokens; each stray character is reported and lexing goes on past it."""
-    for _ in range(100):
+    while True:
         try:
             return list(_lark().lex(text))
         except UnexpectedCharacters as error:
-            sink.error(_error_span(filename, error), _explain(error))
+            sink.error(_error_span(filename, error), f"unexpected character {error.char!r}")
             position = error.pos_in_stream
             text = text[:position] + " " + text[position + 1:]
-    return []
 
 
 def _parse_tokens(tokens: list, filename: str, sink: ErrorSink):
     """Feed tokens to the LALR parser with panic-mode recovery.
 
-    After an error the tokens up to the next ';' (or before the next '}') are skipped and the
-    parser's stack is unwound to a state that accepts what follows, so later statements are
-    still checked and every syntax error in the file is reported.
+    A missing ';' is supplied and parsing goes on with a complete tree. After any other error
+    the rest of the statement is skipped (to its ';', or past its `{ }` block) and the parser's
+    stack is unwound to a state that accepts what follows, so later statements are still read
+    and every syntax error in the file is reported; no tree is returned then. A syntax error on
+    a line that already has a stray character is not reported: it is that character's doing.
     """
     interactive = _lark().parse_interactive("")
     state = interactive.parser_state
     table = state.parse_conf.parse_table.states
+    end_state = state.parse_conf.end_state
+    stray_lines = {d.span.line for d in sink.diagnostics}
+    complete = not stray_lines  # False once tokens are dropped: the tree would lack them
+    patched = -1  # the index of the token before which a ';' was supplied
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        saved = list(state.state_stack), list(state.value_stack)
         try:
             interactive.feed_token(token)
             index += 1
             continue
-        except UnexpectedToken as error:
-            sink.error(_error_span(filename, error), _explain(error))
-        while index < len(tokens) and tokens[index].type not in ("SEMICOLON", "RBRACE"):
-            index += 1
-        if index < len(tokens) and tokens[index].type == "SEMICOLON":
-            index += 1
+        except UnexpectedToken:
+            state.state_stack[:], state.value_stack[:] = saved
+        expected = _accepted(table, end_state, state.state_stack)
+        previous = tokens[index - 1] if index else None
+        if token.line not in stray_lines:
+            sink.error(*_explain(filename, expected, token, previous, tokens[:index]))
+        if _missing_semicolon(expected, token, previous) and patched != index:
+            # Go on as if the ';' were there: the most common slip costs no other statement.
+            interactive.feed_token(Token.new_borrow_pos("SEMICOLON", ";", previous))
+            patched = index
+            continue
+        index = _skip_statement(tokens, index)
+        complete = False
         following = tokens[index].type if index < len(tokens) else "$END"
         if not _unwind(state, table, lambda s: following in s and "LET" in s):
             if not _unwind(state, table, lambda s: following in s):
                 return None
-    last = tokens[-1] if tokens else None
-    if sink.diagnostics:
+    if not complete:
         return None
+    last = tokens[-1] if tokens else None
+    stack = list(state.state_stack)
     try:
         return interactive.feed_eof(last)
-    except UnexpectedToken as error:
-        if not sink.diagnostics:
-            span = _error_span(filename, error)
-            if last is not None:
-                span = Span(filename, last.end_line, last.end_column, last.end_line, last.end_column)
-            sink.error(span, _explain(error))
+    except UnexpectedToken:
+        expected = _accepted(table, end_state, stack)
+        sink.error(*_explain(filename, expected, None, last, tokens))
         return None
+
+
+def _skip_statement(tokens: list, index: int) -> int:
+    """The index after the rest of a broken statement: past its ';' or past its whole `{ }`
+    block (and any `else` block), or at the '}' that closes the enclosing block."""
+    depth = 0
+    while index < len(tokens):
+        kind = tokens[index].type
+        if kind == "LBRACE":
+            depth += 1
+        elif kind == "RBRACE":
+            if depth == 0:
+                return index
+            depth -= 1
+            following = tokens[index + 1].type if index + 1 < len(tokens) else None
+            if depth == 0 and following != "ELSE":
+                return index + 1
+        elif kind == "SEMICOLON" and depth == 0:
+            return index + 1
+        index += 1
+    return index
+
+
+def _accepted(table, end_state, stack: list) -> set:
+    """The terminals the parser would really accept with `stack`.
+
+    The LALR table of one state lists the lookaheads of all merged states, so it names tokens
+    that would fail after a reduction; simulating the reductions gives the exact set.
+    """
+    return {t for t in table[stack[-1]] if t.isupper() and _accepts(table, end_state, stack, t)}
+
+
+def _accepts(table, end_state, stack: list, terminal: str) -> bool:
+    stack = list(stack)
+    while True:
+        action = table[stack[-1]].get(terminal)
+        if action is None:
+            return False
+        kind, rule = action
+        if kind is Shift:
+            return True
+        if rule.expansion:
+            del stack[-len(rule.expansion):]
+        stack.append(table[stack[-1]][rule.origin.name][1])
+        if terminal == "$END" and stack[-1] == end_state:
+            return True
 
 
 def _unwind(state, table, accepts) -> bool:
@@ -115,38 +189,76 @@ def _unwind(state, table, accepts) -> bool:
 def _error_span(filename: str, error: UnexpectedInput) -> Span:
     line = max(getattr(error, "line", 1) or 1, 1)
     column = max(getattr(error, "column", 1) or 1, 1)
-    token = getattr(error, "token", None)
-    end = column + len(str(token)) if isinstance(token, Token) and token.type != "$END" else column
-    return Span(filename, line, column, line, end)
+    return Span(filename, line, column, line, column + 1)
 
 
-def _explain(error: UnexpectedInput) -> str:
-    if isinstance(error, UnexpectedCharacters):
-        return f"unexpected character {error.char!r}"
-    expected = set(getattr(error, "expected", None) or getattr(error, "accepts", None) or ())
-    token = error.token
-    if isinstance(error, UnexpectedEOF) or token.type == "$END":
-        return f"unexpected end of file, expected {_describe(expected)}"
-    found = repr(str(token))
-    return f"expected {_describe(expected)}, found {found}"
+def _tok_span(filename: str, token: Token) -> Span:
+    return Span(filename, token.line, token.column, token.end_line, token.end_column)
+
+
+def _after(filename: str, token: Token | None) -> Span:
+    """The position just past `token` (the start of the file when there is none)."""
+    if token is None:
+        return Span(filename, 1, 1, 1, 1)
+    return Span(filename, token.end_line, token.end_column, token.end_line, token.end_column)
+
+
+def _explain(filename: str, expected: set, token: Token | None, previous: Token | None,
+             before: list) -> tuple:
+    """(span, message) of a syntax error at `token` (None: the end of the file)."""
+    if token is None:
+        if "RBRACE" in expected:
+            opening = _unclosed_brace(before)
+            where = f" to close the '{{' on line {opening.line}" if opening is not None else ""
+            return _after(filename, previous), f"unexpected end of file: expected '}}'{where}"
+        return (_after(filename, previous),
+                f"unexpected end of file: expected {_describe(expected)}")
+    if _missing_semicolon(expected, token, previous):
+        return _after(filename, previous), f"expected ';' before {str(token)!r}"
+    return _tok_span(filename, token), f"expected {_describe(expected)}, found {_found(token)}"
+
+
+def _missing_semicolon(expected: set, token: Token, previous: Token | None) -> bool:
+    return "SEMICOLON" in expected and previous is not None and (
+        token.type in STATEMENT_STARTS or token.line > previous.end_line)
+
+
+def _unclosed_brace(tokens: list) -> Token | None:
+    opened = []
+    for token in tokens:
+        if token.type == "LBRACE":
+            opened.append(token)
+        elif token.type == "RBRACE" and opened:
+            opened.pop()
+    return opened[-1] if opened else None
+
+
+def _found(token: Token) -> str:
+    text = str(token)
+    if token.type != "NAME" and NAME_PATTERN.fullmatch(text):
+        return f"the keyword {text!r}"
+    return repr(text)
 
 
 def _describe(expected: set) -> str:
     words = []
+    groups = (
+        (STATEMENT_KEYWORDS, "a statement", 3),
+        (EXPRESSION_STARTS, "an expression", 3),
+        (DTYPES, "a dtype", 3),
+    )
     operators = {name for name in expected if _terminal_word(name).strip("'") in OPERATOR_TEXT}
     if len(operators) >= 3:
         words.append("an operator")
-        expected = expected - operators
-    if len(expected & EXPRESSION_STARTS) >= 3:
-        words.append("an expression")
-        expected = expected - EXPRESSION_STARTS
-    for name in sorted(expected):
-        words.append(_terminal_word(name))
-    words = sorted(set(words), key=lambda w: (not w.startswith("an "), w != "';'", w))
+        expected = expected - operators - {"LSQB", "LPAR"}
+    for members, word, least in groups:
+        if len(expected & members) >= least:
+            words.append(word)
+            expected = expected - members
+    words += [_terminal_word(name) for name in sorted(expected)]
+    words = sorted(set(words), key=lambda w: (not w.startswith("a"), w != "';'", w))
     if not words:
         return "something else"
-    if len(words) > 6:
-        words = words[:6] + ["..."]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
@@ -164,10 +276,6 @@ def _span(filename: str, meta) -> Span | None:
     if getattr(meta, "empty", True):
         return None
     return Span(filename, meta.line, meta.column, meta.end_line, meta.end_column)
-
-
-def _tok_span(filename: str, token: Token) -> Span:
-    return Span(filename, token.line, token.column, token.end_line, token.end_column)
 
 
 def _binop(op: str):
