@@ -17,6 +17,14 @@ from ..symbolic import names_in, same_dim, substitute
 from .names import unsafe_reason
 
 
+# How each kind of symbol reads in a message.
+KIND_WORDS = {
+    "tensor": "a tensor", "scalar_param": "a scalar parameter", "shape": "a shape dimension",
+    "spec": "a specialisation", "grid": "a grid index", "let": "a `let` binding",
+    "var": "a `var`", "loop": "a loop variable", "lane": "the lane index", "pipe": "a pipe",
+}
+
+
 @dataclass(frozen=True)
 class Symbol:
     kind: str  # tensor | scalar_param | shape | spec | grid | let | var | loop | lane | pipe
@@ -78,10 +86,10 @@ class _Checker:
         reason = unsafe_reason(name)
         if reason:
             self.error(span, f"cannot use '{name}' as a name: {reason}")
-        if name in scope.names:
-            self.error(span, f"'{name}' is already defined")
-        elif symbol is not None and name == "lane":
+        if symbol is not None and name == "lane":
             self.error(span, "'lane' is the vector lane index (0 or 1) and cannot be redefined")
+        elif name in scope.names:
+            self.error(span, f"'{name}' is already defined")
         elif symbol is not None:
             scope.names[name] = symbol
 
@@ -144,8 +152,8 @@ class _Checker:
                        "`grid (i) = (extent) on N blocks;`")
             return None
         if len(grid.vars) != len(grid.extents):
-            self.error(grid.span, f"the grid names {len(grid.vars)} dimensions but gives "
-                       f"{len(grid.extents)} extents")
+            self.error(grid.span, f"the grid names {_plural(len(grid.vars), 'dimension')} but "
+                       f"gives {_plural(len(grid.extents), 'extent')}")
         if not 1 <= grid.blocks <= 65535:
             self.error(grid.span, "the hardware block count must be between 1 and 65535")
         extents = tuple(self._expr(e, scope) for e in grid.extents)
@@ -185,10 +193,7 @@ class _Checker:
         return method(stmt, scope)
 
     def _stmt_Let(self, stmt: ir.Let, scope: Scope) -> ir.Stmt:
-        value = self._expr(stmt.value, scope)
-        if self.core is None and isinstance(value.type, ir.TileType):
-            self.error(stmt.span, "tiles live on one core: define them inside `aic { }` or "
-                       "`aiv { }`, not at kernel level")
+        value = self._expr(stmt.value, scope)  # a tile op at kernel level reports itself
         static = None
         if isinstance(value.type, ir.ScalarType) and not stmt.mutable:
             static = self._static_value(value, scope)
@@ -201,10 +206,11 @@ class _Checker:
         symbol = scope.lookup(stmt.name)
         if symbol is None:
             self.error(stmt.span, f"'{stmt.name}' is not defined (declare it with `var`)")
-        elif symbol.kind != "var":
-            what = "a `let` binding" if symbol.kind == "let" else f"a {symbol.kind.replace('_', ' ')}"
-            self.error(stmt.span, f"cannot assign to '{stmt.name}': it is {what}; "
+        elif symbol.kind == "let":
+            self.error(stmt.span, f"cannot assign to '{stmt.name}': it is a `let` binding; "
                        "declare it with `var` to update it")
+        elif symbol.kind != "var":
+            self.error(stmt.span, f"cannot assign to '{stmt.name}': it is {KIND_WORDS[symbol.kind]}")
         elif value.type is not None and symbol.type is not None and not self._same_type(
                 symbol.type, value.type):
             self.error(stmt.span, f"'{stmt.name}' is {symbol.type}, cannot assign {value.type}")
@@ -220,7 +226,7 @@ class _Checker:
                            f"{pipe.src} pushes")
             elif isinstance(value.type, ir.TileType):
                 expected = self._pipe_tile(pipe)
-                if not self._same_type(expected, value.type):
+                if expected is not None and not self._same_type(expected, value.type):
                     lane = " per lane" if pipe.src == "aiv" and pipe.split == "rows" else ""
                     self.error(stmt.span, f"tpush: pipe '{pipe.name}' carries {expected}{lane}, "
                                f"got {value.type}")
@@ -255,7 +261,8 @@ class _Checker:
     def _stmt_PipelinedFor(self, stmt: ir.PipelinedFor, scope: Scope) -> ir.Stmt:
         start, stop = self._range(stmt, scope)
         if self.core is None:
-            self.error(stmt.span, "a pipelined loop runs on a core: move it into a core body")
+            self.error(stmt.span, "a pipelined loop runs on a core: move it into `aic { }` or "
+                       "`aiv { }`")
         inner = Scope(scope)  # one scope for all stages: later stages read earlier ones' values
         self._name(stmt.var, stmt.span, inner, Symbol("loop", ir.I64, core=self.core))
         seen = set()
@@ -271,8 +278,9 @@ class _Checker:
     def _stmt_If(self, stmt: ir.If, scope: Scope) -> ir.Stmt:
         cond = self._expr(stmt.cond, scope)
         self._expect_scalar(cond, ir.BOOL, "an `if` condition")
-        then = tuple(self._stmt(s, Scope(scope)) for s in stmt.then)
-        orelse = tuple(self._stmt(s, Scope(scope)) for s in stmt.orelse)
+        then_scope, else_scope = Scope(scope), Scope(scope)
+        then = tuple(self._stmt(s, then_scope) for s in stmt.then)
+        orelse = tuple(self._stmt(s, else_scope) for s in stmt.orelse)
         return replace(stmt, cond=cond, then=then, orelse=orelse)
 
     def _range(self, stmt, scope: Scope):
@@ -292,15 +300,19 @@ class _Checker:
     def _expr_Name(self, expr: ir.Name, scope: Scope) -> ir.Expr:
         symbol = scope.lookup(expr.name)
         if symbol is None:
-            self.error(expr.span, f"'{expr.name}' is not defined")
+            other = {"aic": "aiv", "aiv": "aic"}.get(self.core)
+            if expr.name == "lane":
+                self.error(expr.span, "'lane' (the vector lane index) exists only in the "
+                           "`aiv { }` body")
+            elif other is not None and expr.name in _defined_names(self.kernel.body(other)):
+                self.error(expr.span, f"'{expr.name}' is defined in the {other} body and cannot "
+                           f"be read on {self.core}: cores share data only through pipes")
+            else:
+                self.error(expr.span, f"'{expr.name}' is not defined")
             return expr
         if symbol.kind in ("tensor", "pipe"):
             usage = "load it with `load`" if symbol.kind == "tensor" else "use `tpop`"
             self.error(expr.span, f"'{expr.name}' is a {symbol.kind}, not a value: {usage}")
-            return expr
-        if symbol.core is not None and self.core is not None and symbol.core != self.core:
-            self.error(expr.span, f"'{expr.name}' is defined in the {symbol.core} body and "
-                       f"cannot be read on {self.core}: cores share data only through pipes")
             return expr
         return replace(expr, type=symbol.type)
 
@@ -421,6 +433,10 @@ class _Checker:
         if func == "transpose":
             return self._transpose(expr, scope)
         args = tuple(a if isinstance(a, ir.TileType) else self._expr(a, scope) for a in expr.args)
+        if func != "fill" and any(isinstance(a, ir.TileType) for a in args):
+            self.error(expr.span, f"a tile type such as f32[16, 64] is an argument of fill only, "
+                       f"not of {func}")
+            return replace(expr, args=args)
         if any(getattr(a, "type", 0) is None for a in args):
             return replace(expr, args=args)
         if func in ("min", "max") and len(args) == 2 and any(
@@ -428,8 +444,8 @@ class _Checker:
             return self._tile_binary(func, args[0], args[1], expr.span)
         if func in ops.SCALAR_FUNCTIONS:
             if len(args) != ops.SCALAR_FUNCTIONS[func]:
-                self.error(expr.span, f"{func} takes {ops.SCALAR_FUNCTIONS[func]} arguments, "
-                           f"got {len(args)}")
+                self.error(expr.span, f"{func} takes "
+                           f"{_plural(ops.SCALAR_FUNCTIONS[func], 'argument')}, got {len(args)}")
                 return replace(expr, args=args)
             for arg in args:
                 self._expect_scalar(arg, None, f"an argument of {func}")
@@ -441,8 +457,10 @@ class _Checker:
             if len(args) != 2 or not isinstance(args[0], ir.TileType):
                 self.error(expr.span, "fill takes a tile type and a value: fill(f32[rows, cols], 0.0)")
                 return replace(expr, args=args)
-            tile_type = ir.TileType(args[0].dtype, self._tile_shape(args[0].shape, scope,
-                                                                    expr.span) or args[0].shape)
+            shape = self._tile_shape(args[0].shape, scope, expr.span)
+            if shape is None:
+                return replace(expr, args=args)
+            tile_type = ir.TileType(args[0].dtype, shape)
             return self._tile_op("fill", (args[1],), (("type", tile_type),), expr.span)
         if func in ops.TILE_FUNCTIONS:
             return self._tile_op(func, args, (), expr.span)
@@ -494,10 +512,10 @@ class _Checker:
             self.error(span, f"{name} is a {kind} op: it runs on {spec.core}, not in the "
                        f"{self.core} body")
         elif self.core is None:
-            self.error(span, f"{name} runs on a core: move it into a core body")
+            self.error(span, f"{name} runs on a core: move it into `aic {{ }}` or `aiv {{ }}`")
         if len(args) != len(spec.operands) - (1 if spec.operands[0] == "type" else 0):
             count = len(spec.operands) - (1 if spec.operands[0] == "type" else 0)
-            self.error(span, f"{name} takes {count} arguments, got {len(args)}")
+            self.error(span, f"{name} takes {_plural(count, 'argument')}, got {len(args)}")
             return ir.Const(0, span)
         types = []
         for kind, arg in zip([k for k in spec.operands if k != "type"], args):
@@ -586,24 +604,52 @@ class _Checker:
 
     def _tile_shape(self, dims: tuple, scope: Scope, span) -> tuple | None:
         """Dims in constants and specialisation symbols, or None after reporting why not."""
+        if len(dims) != 2:
+            self.error(span, f"a tile has 2 dimensions, [rows, cols]; this one has {len(dims)}")
+            return None
         out = []
         for dim in dims:
             checked = self._expr(dim, scope)
             if checked.type is None:
                 return None
+            if checked.type != ir.I64:
+                self.error(checked.span or span, f"a tile dimension must be an integer, got "
+                           f"{checked.type}")
+                return None
             value = self._static_value(checked, scope)
-            free = names_in(value) - self.spec_names if value is not None else None
-            if value is None or free:
-                what = ", ".join(sorted(free)) if free else str(dim)
+            if value is None or names_in(value) - self.spec_names:
+                parts = self._runtime_parts(checked, scope)
+                verb = "is" if len(parts) == 1 else "are"
                 self.error(getattr(dim, "span", None) or span,
-                           f"tile dimension '{dim}' must be known at compile time, but depends "
-                           f"on {what}: make it a specialisation or fix it with a require")
+                           f"a tile dimension must be known at compile time, but "
+                           f"{', '.join(parts)} {verb} not: use constants and specialisations, "
+                           "or fix a shape dimension with `require dim == N`")
                 return None
             if isinstance(value, ir.Const) and value.value <= 0:
                 self.error(getattr(dim, "span", None) or span, "a tile dimension must be positive")
                 return None
             out.append(value)
         return tuple(out)
+
+    def _runtime_parts(self, expr: ir.Expr, scope: Scope) -> list:
+        """The names and reads that keep `expr` from being a compile-time value."""
+        parts = set()
+
+        def visit(e: ir.Expr) -> None:
+            if isinstance(e, (ir.Index, ir.Load, ir.TPop, ir.TileOp)):
+                parts.add(f"'{e}'")
+                return
+            if isinstance(e, ir.Name):
+                symbol = scope.lookup(e.name)
+                if symbol is None or symbol.static is None:
+                    parts.add(f"'{e.name}'")
+                else:
+                    parts.update(f"'{n}'" for n in names_in(symbol.static) - self.spec_names)
+            for child in ir.expr_children(e):
+                visit(child)
+
+        visit(expr)
+        return sorted(parts) or [f"'{expr}'"]
 
     def _static_value(self, expr: ir.Expr, scope: Scope):
         """The expression in compile-time terms (constants, shape and spec symbols) or None."""
@@ -633,8 +679,11 @@ class _Checker:
             self.error(span, f"{what}: '{name}' is not a pipe")
         return pipe
 
-    def _pipe_tile(self, pipe: ir.PipeDecl) -> ir.TileType:
-        """The tile one core sees: the AIV side of a row-split pipe sees half the rows."""
+    def _pipe_tile(self, pipe: ir.PipeDecl) -> ir.TileType | None:
+        """The tile one core sees: the AIV side of a row-split pipe sees half the rows.
+        None when the pipe's declared shape is not 2-D (reported at the pipe)."""
+        if len(pipe.shape) != 2:
+            return None
         rows, cols = pipe.shape
         if pipe.split == "rows" and "aiv" in (self.core,):
             rows = substitute(ir.BinOp("/", rows, ir.Const(2), None, ir.I64), {})
@@ -673,12 +722,13 @@ class _Checker:
             pops = _count(kernel.body(pipe.dst), pipe.name, "pop")
             if pushes != pops:
                 self.error(pipe.span, f"pipe '{pipe.name}': {pipe.src} pushes "
-                           f"{_describe_counts(pushes)} but {pipe.dst} pops "
+                           f"{_describe_counts(pushes)}, but {pipe.dst} pops "
                            f"{_describe_counts(pops)}; every tile pushed must be popped")
 
 
-def _count(stmts: tuple, pipe: str, what: str, loops: tuple = ()) -> dict:
-    """How many tiles cross `pipe` per enclosing-loop nest, keyed by the nest's trip ranges."""
+def _count(stmts: tuple, pipe: str, what: str, where: tuple = ()) -> dict:
+    """How many tiles cross `pipe`, keyed by where: the enclosing loops' ranges and the
+    conditions of enclosing `if`s whose branches move different numbers of tiles."""
     counts: dict = {}
 
     def add(key, n):
@@ -688,18 +738,19 @@ def _count(stmts: tuple, pipe: str, what: str, loops: tuple = ()) -> dict:
         for expr in ir.stmt_exprs(stmt):
             n = sum(1 for e in ir.walk_expr(expr) if isinstance(e, ir.TPop) and e.pipe == pipe)
             if what == "pop" and n:
-                add(loops, n)
+                add(where, n)
         if what == "push" and isinstance(stmt, ir.TPush) and stmt.pipe == pipe:
-            add(loops, 1)
+            add(where, 1)
         if isinstance(stmt, (ir.For, ir.PipelinedFor)):
-            key = loops + (f"{stmt.start}..{stmt.stop}",)
+            key = where + (f"per iteration of {stmt.start} .. {stmt.stop}",)
             for body in ir.children(stmt):
                 for k, n in _count(body, pipe, what, key).items():
                     add(k, n)
         elif isinstance(stmt, ir.If):
-            then, orelse = _count(stmt.then, pipe, what, loops), _count(stmt.orelse, pipe, what, loops)
-            if then != orelse:
-                add(loops + (f"if {stmt.cond}",), 1)
+            then = _count(stmt.then, pipe, what, where)
+            if then != _count(stmt.orelse, pipe, what, where):
+                then = _count(stmt.then, pipe, what, where + (f"if {stmt.cond}",))
+                then.update(_count(stmt.orelse, pipe, what, where + (f"unless {stmt.cond}",)))
             for k, n in then.items():
                 add(k, n)
     return {k: n for k, n in counts.items() if n}
@@ -708,11 +759,23 @@ def _count(stmts: tuple, pipe: str, what: str, loops: tuple = ()) -> dict:
 def _describe_counts(counts: dict) -> str:
     if not counts:
         return "no tiles"
-    parts = []
-    for loops, n in sorted(counts.items()):
-        where = " per iteration of " + " x ".join(loops) if loops else " once"
-        parts.append(f"{n} tile{'s' if n != 1 else ''}{where}")
-    return ", ".join(parts)
+    parts = [" ".join((_plural(n, "tile"),) + where) for where, n in sorted(counts.items())]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+
+
+def _defined_names(stmts: tuple) -> set:
+    """The names that `let`, `var` and loops define anywhere in `stmts`."""
+    names = set()
+    for stmt in ir.walk_stmts(stmts):
+        if isinstance(stmt, ir.Let):
+            names.add(stmt.name)
+        elif isinstance(stmt, (ir.For, ir.PipelinedFor)):
+            names.add(stmt.var)
+    return names
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def _symbol(op: str) -> str:

@@ -25,15 +25,16 @@ LANGUAGE_WORDS = frozenset({"lane"})
 
 
 def unsafe_reason(name: str) -> str | None:
-    """Why `name` cannot be used as an identifier, or None when it can."""
+    """Why `name` cannot be used as an identifier (to follow "cannot use 'x' as a name: "),
+    or None when it can."""
     if name in CPP_KEYWORDS:
-        return f"'{name}' is a C++ keyword"
+        return "it is a C++ keyword"
     if name in GENERATED_NAMES:
-        return f"'{name}' is used by the generated C++"
+        return "the generated C++ uses it"
     if name.startswith("__") or (name.startswith("_") and name[1:2].isupper()):
-        return f"'{name}' is reserved in C++ (leading underscore)"
+        return "C++ reserves names that start with '__' or with '_' and a capital"
     if "__" in name:
-        return f"'{name}' is reserved in C++ (double underscore)"
+        return "C++ reserves names that contain '__'"
     if name.startswith("pdsl_"):
-        return f"'{name}' uses the prefix 'pdsl_' that the compiler keeps for its own names"
+        return "the compiler keeps the prefix 'pdsl_' for its own names"
     return None
