@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from .. import ir, ops
 from ..diagnostics import ErrorSink, SourceFile
-from ..symbolic import names_in, same_dim, substitute
+from ..symbolic import canonical, names_in, same_dim, substitute
 from .names import unsafe_reason
 
 
@@ -295,6 +295,9 @@ class _Checker:
         return getattr(self, "_expr_" + type(expr).__name__)(expr, scope)
 
     def _expr_Const(self, expr: ir.Const, scope: Scope) -> ir.Expr:
+        if isinstance(expr.value, int) and not -2**63 <= expr.value < 2**63:
+            self.error(expr.span, f"{expr.value} does not fit in 64 bits")
+            return expr
         return replace(expr, type=ir.I64 if isinstance(expr.value, int) else ir.F32)
 
     def _expr_Name(self, expr: ir.Name, scope: Scope) -> ir.Expr:
@@ -336,6 +339,9 @@ class _Checker:
         numeric = ir.F32 if ir.F32 in (lt, rt) else ir.I64
         if expr.op == "%" and numeric == ir.F32:
             self.error(expr.span, "'%' needs integers")
+        if expr.op in ("/", "%") and self._is_zero(rhs, scope):
+            self.error(rhs.span or expr.span, "division by zero")
+            return replace(expr, lhs=lhs, rhs=rhs)
         result = ir.BOOL if expr.op in ("==", "!=", "<", "<=", ">", ">=") else numeric
         return replace(expr, lhs=lhs, rhs=rhs, type=result)
 
@@ -452,6 +458,9 @@ class _Checker:
             numeric = ir.F32 if any(a.type == ir.F32 for a in args) else ir.I64
             if func == "ceil_div" and numeric != ir.I64:
                 self.error(expr.span, "ceil_div needs integers")
+            if func == "ceil_div" and self._is_zero(args[1], scope):
+                self.error(args[1].span or expr.span, "division by zero")
+                return replace(expr, args=args)
             return replace(expr, args=args, type=numeric)
         if func == "fill":
             if len(args) != 2 or not isinstance(args[0], ir.TileType):
@@ -481,8 +490,9 @@ class _Checker:
         if isinstance(lt, ir.ScalarType) and name in ops.COMMUTATIVE:
             lhs, rhs, lt, rt = rhs, lhs, rt, lt
         if isinstance(lt, ir.ScalarType):
-            self.error(span, f"scalar {ops.OPS[name].doc.split()[1]} tile is not supported: put "
-                       "the tile on the left")
+            rewrite = "-tile + scalar" if name == "sub" else f"fill({rt}, scalar) / tile"
+            self.error(span, f"scalar {_symbol(name)} tile is not supported: write it as "
+                       f"{rewrite}")
             return ir.Const(0, span)
         if isinstance(rt, ir.ScalarType):
             if name == "sub":
@@ -591,7 +601,7 @@ class _Checker:
             if s.point:
                 continue
             if s.size is None:
-                dim = replace(dim, type=ir.I64)
+                dim = replace(dim, type=ir.I64, span=s.span)  # errors point at the ':'
                 size = dim if _is_zero(s.start) else ir.BinOp("-", dim, s.start, s.span, ir.I64)
                 checked[i] = replace(s, size=size)
             shape.append(checked[i].size)
@@ -650,6 +660,11 @@ class _Checker:
 
         visit(expr)
         return sorted(parts) or [f"'{expr}'"]
+
+    def _is_zero(self, expr: ir.Expr, scope: Scope) -> bool:
+        """Whether `expr` is zero whatever the specialisation (a divisor that must be refused)."""
+        value = self._static_value(expr, scope)
+        return value is not None and not canonical(value)
 
     def _static_value(self, expr: ir.Expr, scope: Scope):
         """The expression in compile-time terms (constants, shape and spec symbols) or None."""
