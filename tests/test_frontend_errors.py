@@ -256,7 +256,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:4:17: error: exp is a vector op: it runs on aiv, not in the aic body',
+        "bad.pdsl:4:17: error: exp is a vector op: it runs on aiv, not in the aic body",
         "bad.pdsl:7:17: error: cannot load from 'y': it is an output (`out`)",
         "bad.pdsl:8:35: error: 'v' is not defined",
     ]
@@ -391,9 +391,9 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:7:17: error: 'row' is defined in the aic body and cannot be read on aiv: "
-         'cores share data only through pipes'),
+         "cores share data only through pipes"),
         ("bad.pdsl:7:39: error: 'row' is defined in the aic body and cannot be read on aiv: "
-         'cores share data only through pipes'),
+         "cores share data only through pipes"),
     ]
 
 
@@ -413,7 +413,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:5:9: error: cannot assign to 't': it is a `let` binding; declare it with "
-         '`var` to update it'),
+         "`var` to update it"),
     ]
 
 
@@ -464,7 +464,7 @@ kernel k(x: in f32[n, 64], z: in bf16[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:6:35: error: dtype mismatch: f32[16, 64] + bf16[16, 64]; cast one side',
+        "bad.pdsl:6:35: error: dtype mismatch: f32[16, 64] + bf16[16, 64]; cast one side",
     ]
 
 
@@ -478,8 +478,8 @@ kernel k(a: in bf16[n, 64], b: in bf16[32, 128], y: out f32[n, 128]) {
 }
 """
     assert _errors(text) == [
-        ('bad.pdsl:4:35: error: matmul shape mismatch: bf16[16, 64] @ bf16[32, 128] (the inner '
-         'dimensions 64 and 32 differ)'),
+        ("bad.pdsl:4:35: error: matmul shape mismatch: bf16[16, 64] @ bf16[32, 128] (the inner "
+         "dimensions 64 and 32 differ)"),
     ]
 
 
@@ -495,8 +495,8 @@ kernel k(x: in f32[n, 64], z: in f32[n, 32], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        ('bad.pdsl:6:35: error: shapes do not broadcast: f32[16, 64] * f32[16, 32] (tiles '
-         'combine with a tile of the same shape, a [rows, 1] tile on the right, or a scalar)'),
+        ("bad.pdsl:6:35: error: shapes do not broadcast: f32[16, 64] * f32[16, 32] (tiles "
+         "combine with a tile of the same shape, a [rows, 1] tile on the right, or a scalar)"),
     ]
 
 
@@ -511,8 +511,8 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        ('bad.pdsl:5:35: error: shapes do not broadcast: f32[16, 64] - f32[8, 1] (tiles combine '
-         'with a tile of the same shape, a [rows, 1] tile on the right, or a scalar)'),
+        ("bad.pdsl:5:35: error: shapes do not broadcast: f32[16, 64] - f32[8, 1] (tiles combine "
+         "with a tile of the same shape, a [rows, 1] tile on the right, or a scalar)"),
     ]
 
 
@@ -526,7 +526,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64], s: f32) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:4:35: error: scalar - tile is not supported: write it as -tile + scalar',
+        "bad.pdsl:4:35: error: scalar - tile is not supported: write it as -tile + scalar",
     ]
 
 
@@ -541,7 +541,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:5:35: error: `? :` chooses between scalars; use `if` for tiles',
+        "bad.pdsl:5:35: error: `? :` chooses between scalars; use `if` for tiles",
     ]
 
 
@@ -556,11 +556,11 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64], rows: i32) {
 """
     assert _errors(text) == [
         ("bad.pdsl:4:27: error: a tile dimension must be known at compile time, but 'rows' is "
-         'not: use constants and specialisations, or fix a shape dimension with `require dim == '
-         'N`'),
+         "not: use constants and specialisations, or fix a shape dimension with `require dim == "
+         "N`"),
         ("bad.pdsl:4:54: error: a tile dimension must be known at compile time, but 'rows' is "
-         'not: use constants and specialisations, or fix a shape dimension with `require dim == '
-         'N`'),
+         "not: use constants and specialisations, or fix a shape dimension with `require dim == "
+         "N`"),
     ]
 
 
@@ -575,9 +575,9 @@ kernel k(x: in f32[n, d], y: out f32[n, d]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:4:31: error: a tile dimension must be known at compile time, but 'd' is not: "
-         'use constants and specialisations, or fix a shape dimension with `require dim == N`'),
+         "use constants and specialisations, or fix a shape dimension with `require dim == N`"),
         ("bad.pdsl:4:56: error: a tile dimension must be known at compile time, but 'd' is not: "
-         'use constants and specialisations, or fix a shape dimension with `require dim == N`'),
+         "use constants and specialisations, or fix a shape dimension with `require dim == N`"),
     ]
 
 
@@ -591,8 +591,8 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        ('bad.pdsl:4:17: error: a tile type such as f32[16, 64] is an argument of fill only, '
-         'not of ceil_div'),
+        ("bad.pdsl:4:17: error: a tile type such as f32[16, 64] is an argument of fill only, "
+         "not of ceil_div"),
     ]
 
 
@@ -608,7 +608,7 @@ specialize q in {16, 32} = 16;
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:6:30: error: division by zero',
+        "bad.pdsl:6:30: error: division by zero",
     ]
 
 
@@ -641,8 +641,8 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:3:18: error: ceil_div takes 2 arguments, got 1',
-        'bad.pdsl:6:35: error: exp takes 1 argument, got 2',
+        "bad.pdsl:3:18: error: ceil_div takes 2 arguments, got 1",
+        "bad.pdsl:6:35: error: exp takes 1 argument, got 2",
     ]
 
 
@@ -656,7 +656,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:4:35: error: cast to f32 of a tile that already is f32',
+        "bad.pdsl:4:35: error: cast to f32 of a tile that already is f32",
     ]
 
 
@@ -671,7 +671,7 @@ kernel k(x: in f32[n, 64], y: out bf16[n, 64]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:4:71: error: unknown rounding mode 'nearest': use one of rint, round, floor, "
-         'ceil, trunc'),
+         "ceil, trunc"),
     ]
 
 
@@ -686,8 +686,8 @@ kernel k(a: in bf16[n, 64], b: in bf16[64, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        ('bad.pdsl:5:35: error: transpose applies to a load (`transpose(load t[...])`): it '
-         'becomes a column-major view of GM, no data is moved'),
+        ("bad.pdsl:5:35: error: transpose applies to a load (`transpose(load t[...])`): it "
+         "becomes a column-major view of GM, no data is moved"),
     ]
 
 
@@ -704,7 +704,7 @@ kernel k(a: in bf16[n, 64], b: in bf16[64, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:4:35: error: matmul is a cube op: it runs on aic, not in the aiv body',
+        "bad.pdsl:4:35: error: matmul is a cube op: it runs on aic, not in the aiv body",
     ]
 
 
@@ -718,7 +718,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:4:35: error: exp is a vector op: it runs on aiv, not in the aic body',
+        "bad.pdsl:4:35: error: exp is a vector op: it runs on aiv, not in the aic body",
     ]
 
 
@@ -730,7 +730,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:3:13: error: load runs on a core: move it into `aic { }` or `aiv { }`',
+        "bad.pdsl:3:13: error: load runs on a core: move it into `aic { }` or `aiv { }`",
     ]
 
 
@@ -815,7 +815,7 @@ kernel k(x: in f32[b, n, 64], y: out f32[n, 64]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:4:35: error: a load moves a 2-D tile, this slice of 'x' has 3 dimensions "
-         '(index the others with a single value)'),
+         "(index the others with a single value)"),
     ]
 
 
@@ -834,7 +834,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:5:9: error: tpush on pipe 'p' from the aiv side: the pipe carries tiles from "
-         'aic to aiv, so only aic pushes'),
+         "aic to aiv, so only aic pushes"),
     ]
 
 
@@ -850,7 +850,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:5:17: error: tpop on pipe 'p' from the aiv side: the pipe carries tiles from "
-         'aiv to aic, so only aic pops'),
+         "aiv to aic, so only aic pops"),
     ]
 
 
@@ -925,7 +925,7 @@ kernel k(a: in bf16[n, 64], b: in bf16[64, 64], y: out f32[n, 64]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:3:10: error: pipe 'p': aic pushes 1 tile per iteration of 0 .. 4, but aiv "
-         'pops 1 tile; every tile pushed must be popped'),
+         "pops 1 tile; every tile pushed must be popped"),
     ]
 
 
@@ -946,7 +946,7 @@ kernel k(a: in bf16[n, 64], b: in bf16[64, 64], y: out f32[n, 64]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:3:10: error: pipe 'p': aic pushes 1 tile, but aiv pops 1 tile if (i > 0); "
-         'every tile pushed must be popped'),
+         "every tile pushed must be popped"),
     ]
 
 
@@ -959,7 +959,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:3:10: error: pipe 'p' must go from one core to the other (aic -> aiv or aiv "
-         '-> aic)'),
+         "-> aic)"),
     ]
 
 
@@ -986,7 +986,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:3:10: error: a tile has 2 dimensions, [rows, cols]; this one has 1',
+        "bad.pdsl:3:10: error: a tile has 2 dimensions, [rows, cols]; this one has 1",
     ]
 
 
@@ -1002,7 +1002,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:1:8: error: the kernel declares no grid: add `grid (i) = (extent) on N blocks;`',
+        "bad.pdsl:1:8: error: the kernel declares no grid: add `grid (i) = (extent) on N blocks;`",
     ]
 
 
@@ -1013,7 +1013,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:2:5: error: the grid names 2 dimensions but gives 1 extent',
+        "bad.pdsl:2:5: error: the grid names 2 dimensions but gives 1 extent",
     ]
 
 
@@ -1027,7 +1027,7 @@ specialize tile in {16, 32};
 """
     assert _errors(text) == [
         ("bad.pdsl:2:12: error: specialisation 'tile' has no rule and is not a tensor "
-         'dimension: write `= expression` or use it in a tensor shape'),
+         "dimension: write `= expression` or use it in a tensor shape"),
     ]
 
 
@@ -1043,5 +1043,5 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64], s: f32) {
 }
 """
     assert _errors(text) == [
-        'bad.pdsl:4:12: error: an `if` condition must be a comparison, got f32',
+        "bad.pdsl:4:12: error: an `if` condition must be a comparison, got f32",
     ]
