@@ -1,0 +1,84 @@
+"""Golden comparison: run a named case of a kernel through the interpreter and its golden.
+
+Contract: `run_case` draws the case's inputs with the golden module's `make_inputs(case, seed)`,
+runs `run_kernel` and `golden` on the same inputs and compares every output with
+`compare`: an element passes when |x - y| <= atol + rtol * |y| (NaN matches only NaN).
+`max_rel` is max |x - y| / max(|y|, atol), so that zeros in the expected output do not make
+it infinite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+
+import numpy as np
+
+from .. import goldens, ir
+from ..errors import UserError
+
+RTOL = ATOL = 2e-3
+
+
+@dataclass
+class CaseResult:
+    kernel: str
+    case: str
+    seed: int
+    max_abs: float
+    max_rel: float
+    passed: bool
+    outputs: dict
+    expected: dict
+
+    def summary(self) -> str:
+        verdict = "PASS" if self.passed else "FAIL"
+        return (f"{self.kernel} {self.case} (seed {self.seed}): max abs error "
+                f"{self.max_abs:.3g}, max rel error {self.max_rel:.3g}: {verdict}")
+
+
+def golden_module(kernel: ir.Kernel) -> ModuleType:
+    try:
+        return goldens.get(kernel.name)
+    except KeyError as error:
+        raise UserError(str(error.args[0])) from None
+
+
+def case_inputs(kernel: ir.Kernel, case: str | None = None, seed: int = 0) -> tuple:
+    """(case name, seeded inputs) of a named case; None or "default" is the DEFAULT_CASE."""
+    module = golden_module(kernel)
+    name = module.DEFAULT_CASE if case in (None, "default") else case
+    if name not in module.CASES:
+        raise UserError(f"{kernel.name} has no case '{name}'; the cases are "
+                        f"{', '.join(module.CASES)}")
+    return name, module.make_inputs(module.CASES[name], seed=seed)
+
+
+def run_case(kernel: ir.Kernel, case: str | None = None, seed: int = 0,
+             blocks: int | None = None, rtol: float = RTOL, atol: float = ATOL,
+             batched: bool = True) -> CaseResult:
+    from . import run_kernel
+
+    name, inputs = case_inputs(kernel, case, seed)
+    outputs = run_kernel(kernel, inputs, blocks=blocks, batched=batched)
+    expected = golden_module(kernel).golden(inputs)
+    return compare(kernel.name, name, seed, outputs, expected, rtol, atol)
+
+
+def compare(kernel: str, case: str, seed: int, outputs: dict, expected: dict,
+            rtol: float = RTOL, atol: float = ATOL) -> CaseResult:
+    max_abs = max_rel = 0.0
+    passed = True
+    for name, want in expected.items():
+        got = outputs[name].astype(np.float64)
+        want = np.asarray(want).astype(np.float64)
+        if got.shape != want.shape:
+            raise UserError(f"output '{name}' has shape {got.shape}, the golden {want.shape}")
+        both_nan = np.isnan(got) & np.isnan(want)
+        error = np.where(both_nan, 0.0, np.abs(got - want))
+        error = np.where(np.isnan(error), np.inf, error)
+        if error.size:
+            max_abs = max(max_abs, float(error.max()))
+            max_rel = max(max_rel, float((error / np.maximum(np.abs(want), atol)).max()))
+        passed = passed and bool(np.all(error <= atol + rtol * np.abs(want)))
+    return CaseResult(kernel, case, seed, max_abs, max_rel, passed, outputs, expected)

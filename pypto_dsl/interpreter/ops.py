@@ -1,0 +1,148 @@
+"""Numpy semantics of every tile operation in the op table (`pypto_dsl.ops.OPS`).
+
+Contract:
+
+* `TILE_OPS[name]` exists for every `OPS` entry (a test checks it) and is called with the
+  evaluated operands in table order, then the TileOp's attrs as keywords.
+* Tiles are numpy arrays with any number of leading batch axes (the interpreter runs a batch
+  of logical blocks at once); the tile's own two dimensions are the last two. A scalar operand
+  arrives either as a 0-d value or with the batch axes followed by two axes of length 1, so it
+  broadcasts over its member's tile.
+* Element types: `DTYPES` below. bf16 tiles are `ml_dtypes.bfloat16` arrays, f16 tiles
+  `float16`, and every value is stored rounded to its type. f32 math stays in float32, never
+  float64; matmul widens its operands to f32 and accumulates in f32, as the cube's L0C does.
+* Operations never modify their operands: values are immutable, so a `let` may alias.
+"""
+
+from __future__ import annotations
+
+import ml_dtypes
+import numpy as np
+
+BF16 = np.dtype(ml_dtypes.bfloat16)
+F16 = np.dtype(np.float16)
+F32 = np.dtype(np.float32)
+
+DTYPES: dict[str, np.dtype] = {
+    "bf16": BF16, "f16": F16, "f32": F32,
+    "i8": np.dtype(np.int8), "i32": np.dtype(np.int32), "i64": np.dtype(np.int64),
+    "bool": np.dtype(np.bool_),
+}
+
+
+def _f32(tile):
+    return tile.astype(F32, copy=False)
+
+
+def _like(scalar, tile):
+    """A scalar operand in the tile's element type, so that f32 math stays f32."""
+    return np.asarray(scalar, dtype=tile.dtype)
+
+
+def _fill(value, type, shape):
+    return np.full(shape, value, dtype=DTYPES[type.dtype])
+
+
+def _pad_cols(tile, valid, value):
+    """Columns at and past `valid` (per member) become `value`; valid >= cols pads nothing."""
+    return np.where(np.arange(tile.shape[-1]) >= valid, _like(value, tile), tile)
+
+
+def cast(tile, dtype: str, round: str = "rint"):
+    """Convert to `dtype` with rounding mode `round` (ops.ROUNDING_MODES).
+
+    rint: nearest, ties to even; round: nearest, ties away from zero; floor, ceil, trunc:
+    toward -inf, +inf, 0. Widening a float is exact; float to int saturates.
+    """
+    target = DTYPES[dtype]
+    if target.kind in "iu":
+        info = np.iinfo(target)
+        return np.clip(np.nan_to_num(_ROUND_TO_INT[round](_f32(tile))), info.min,
+                       info.max).astype(target)
+    value = _f32(tile)  # exact for every float source
+    if target == F32:
+        return value
+    if target == BF16:
+        return _to_bf16(value, round)
+    return _to_narrow_float(value, target, round)
+
+
+# f32 -> bf16 keeps the top 16 bits of the f32 pattern. Each mode adds a carry to the pattern
+# before the low 16 bits are cut off; the sign is a separate bit, so adding to the magnitude
+# rounds symmetrically. rint is ml_dtypes' own conversion (round to nearest, ties to even).
+_BF16_CARRY = {
+    "round": lambda bits, negative: np.uint32(0x8000),
+    "trunc": lambda bits, negative: np.uint32(0),
+    "floor": lambda bits, negative: np.where(negative, np.uint32(0xFFFF), np.uint32(0)),
+    "ceil": lambda bits, negative: np.where(negative, np.uint32(0), np.uint32(0xFFFF)),
+}
+
+
+def _to_bf16(value, mode: str):
+    if mode == "rint":
+        return value.astype(BF16)
+    bits = np.ascontiguousarray(value).view(np.uint32)
+    carried = (bits + _BF16_CARRY[mode](bits, np.signbit(value))) >> np.uint32(16)
+    rounded = carried.astype(np.uint16).view(BF16)
+    return np.where(np.isnan(value), BF16.type(np.nan), rounded)
+
+
+def _to_narrow_float(value, target, mode: str):
+    """f32 -> f16 (or another numpy float): the two neighbours of `value`, then pick."""
+    nearest = value.astype(target)  # ties to even
+    back = nearest.astype(F32)
+    below = np.where(back > value, np.nextafter(nearest, target.type(-np.inf)), nearest)
+    above = np.where(back < value, np.nextafter(nearest, target.type(np.inf)), nearest)
+    if mode == "rint":
+        return nearest
+    if mode == "floor":
+        return below
+    if mode == "ceil":
+        return above
+    if mode == "trunc":
+        return np.where(value >= 0, below, above)
+    tie = (value - below.astype(F32)) == (above.astype(F32) - value)
+    return np.where(tie & (below != above), np.where(value >= 0, above, below), nearest)
+
+
+def _round_half_away(value):
+    whole = np.trunc(value)
+    return np.where(np.abs(value - whole) == 0.5, whole + np.sign(value), np.rint(value))
+
+
+_ROUND_TO_INT = {"rint": np.rint, "round": _round_half_away, "floor": np.floor,
+                 "ceil": np.ceil, "trunc": np.trunc}
+
+
+TILE_OPS = {
+    # cube
+    "move_left": lambda a: a,
+    "move_right": lambda a: a,
+    "matmul": lambda a, b: np.matmul(_f32(a), _f32(b)),
+    "matmul_acc": lambda c, a, b: c + np.matmul(_f32(a), _f32(b)),
+    # element-wise, both operands of one shape
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "max": np.maximum,
+    "min": np.minimum,
+    # row broadcast: [rows, cols] op [rows, 1]
+    "row_add": lambda a, row: a + row,
+    "row_sub": lambda a, row: a - row,
+    "row_mul": lambda a, row: a * row,
+    "row_div": lambda a, row: a / row,
+    # tile op scalar
+    "adds": lambda a, s: a + _like(s, a),
+    "muls": lambda a, s: a * _like(s, a),
+    "divs": lambda a, s: a / _like(s, a),
+    "maxs": lambda a, s: np.maximum(a, _like(s, a)),
+    "mins": lambda a, s: np.minimum(a, _like(s, a)),
+    # unary and reductions
+    "exp": np.exp,
+    "cast": cast,
+    "rowmax": lambda a: a.max(axis=-1, keepdims=True),
+    "rowsum": lambda a: a.sum(axis=-1, keepdims=True, dtype=a.dtype),
+    "fill": _fill,
+    "pad_cols": _pad_cols,
+}
