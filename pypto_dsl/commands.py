@@ -6,3 +6,6 @@ Each registers its parser here; the implementations live with their stage of the
 
 def register(commands) -> None:
     """Add the subcommands whose stages exist."""
+    from .interpreter import command as run
+
+    run.add_parser(commands)

@@ -309,9 +309,9 @@ def _out_of_bounds(node, bad: memory.OutOfBounds, shape: tuple) -> str:
     if bad.size is None:
         issue = f"index {starts[bad.dim]} = {bad.start}"
     else:
-        issue = f"{starts[bad.dim]} = {bad.start} with size {bad.size}"
-    return (f"{node.span}: {what} {accessed}: {issue} is out of range: '{node.tensor}' has "
-            f"{shape[bad.dim]} in dimension {bad.dim} (shape {tuple(shape)})")
+        issue = f"slice {starts[bad.dim]} = {bad.start} : +{bad.size}"
+    return (f"{node.span}: {what} {accessed}: {issue} is out of range: dimension {bad.dim} of "
+            f"'{node.tensor}' has {shape[bad.dim]} entries (shape {tuple(shape)})")
 
 
 def _scalar_dtype(e: ir.Const) -> np.dtype:

@@ -1,0 +1,107 @@
+"""`pypto-dsl run`: run a kernel on the reference interpreter, optionally against its golden.
+
+    pypto-dsl run KERNEL.pdsl --inputs in.npz [--out out.npz] [--set NAME=VALUE ...] [--blocks H]
+    pypto-dsl run KERNEL.pdsl --case NAME [--check] [--seed N] [--out out.npz]
+    pypto-dsl run KERNEL.pdsl --check          (the golden's DEFAULT_CASE)
+
+Inputs are keyed by parameter name (scalars as 0-d arrays); `--set` gives or overrides a scalar
+parameter. `--case` draws seeded inputs from the kernel's golden module; `--check` compares
+every output with the golden on the same inputs, prints the max abs and rel error and PASS or
+FAIL, and exits 1 on FAIL. Every user mistake is a UserError (one message, exit 1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import ir
+from ..errors import UserError
+from . import run_kernel
+from .case import case_inputs, compare, golden_module
+from .launch import prepare
+
+
+def add_parser(commands) -> None:
+    run = commands.add_parser("run", help="run a kernel on the reference interpreter",
+                              description=__doc__.splitlines()[0])
+    run.add_argument("kernel", metavar="KERNEL.pdsl")
+    run.add_argument("--inputs", metavar="IN.npz", help="inputs by parameter name")
+    run.add_argument("--case", metavar="NAME", help="seeded inputs of a case of the golden "
+                     "('default' for its default case)")
+    run.add_argument("--seed", type=int, default=0, help="seed of --case inputs (default 0)")
+    run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help="give or override a scalar parameter")
+    run.add_argument("--blocks", type=int, metavar="H", help="hardware blocks (default: the "
+                     "kernel's `on N blocks`)")
+    run.add_argument("--out", metavar="OUT.npz", help="write every out/inout tensor here")
+    run.add_argument("--check", action="store_true", help="compare with the golden: PASS/FAIL")
+    run.set_defaults(handler=main)
+
+
+def main(args) -> int:
+    from ..frontend import load_kernel
+
+    try:
+        kernel = load_kernel(args.kernel)
+    except OSError as error:
+        raise UserError(f"{args.kernel}: error: cannot read: {error.strerror}") from None
+    label, inputs = _inputs(kernel, args)
+    outputs = run_kernel(kernel, inputs, blocks=args.blocks, progress=True)
+    if args.out:
+        np.savez(args.out, **outputs)
+    if not args.check:
+        written = f", written to {args.out}" if args.out else ""
+        shapes = ", ".join(f"{n} {v.dtype}{list(v.shape)}" for n, v in outputs.items())
+        print(f"{kernel.name} {label}: ran; outputs {shapes}{written}")
+        return 0
+    expected = golden_module(kernel).golden(_as_given_to_kernel(kernel, inputs))
+    result = compare(kernel.name, label, args.seed, outputs, expected)
+    print(result.summary())
+    return 0 if result.passed else 1
+
+
+def _inputs(kernel: ir.Kernel, args) -> tuple:
+    if args.inputs and args.case:
+        raise UserError("give either --inputs or --case, not both")
+    if args.inputs:
+        label, inputs = args.inputs, _load_npz(args.inputs)
+    elif args.case or args.check:
+        label, inputs = case_inputs(kernel, args.case, args.seed)
+    else:
+        raise UserError("give the inputs: --inputs IN.npz, or --case NAME for a golden case")
+    for setting in args.set:
+        name, value = _setting(kernel, setting)
+        inputs[name] = value
+    return label, inputs
+
+
+def _load_npz(path: str) -> dict:
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except OSError as error:
+        raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
+    except ValueError as error:
+        raise UserError(f"{path}: not a .npz of plain arrays: {error}") from None
+
+
+def _setting(kernel: ir.Kernel, text: str) -> tuple:
+    name, equals, value = text.partition("=")
+    param = kernel.param(name)
+    if not equals or not isinstance(param, ir.ScalarParam):
+        scalars = ", ".join(p.name for p in kernel.params if isinstance(p, ir.ScalarParam))
+        raise UserError(f"--set {text}: expected NAME=VALUE with NAME a scalar parameter of "
+                        f"{kernel.name} ({scalars or 'it has none'})")
+    try:
+        return name, np.asarray(float(value) if param.dtype == "f32" else int(value))
+    except ValueError:
+        raise UserError(f"--set {text}: '{value}' is not a valid {param.dtype}") from None
+
+
+def _as_given_to_kernel(kernel: ir.Kernel, inputs: dict) -> dict:
+    """The inputs converted as the launch converts them (bf16 given as f32 is rounded), so
+    that the golden sees exactly what the kernel saw."""
+    launch = prepare(kernel, inputs)
+    scalars = {p.name: np.asarray(launch.statics[p.name]) for p in kernel.params
+               if isinstance(p, ir.ScalarParam)}
+    return launch.inputs | launch.initial | scalars
