@@ -10,6 +10,7 @@ KERNELS := $(wildcard kernels/*.pdsl)
 
 all: $(STAMP)
 	$(BIN)/pypto-dsl check $(KERNELS)
+	for kernel in $(KERNELS); do $(BIN)/pypto-dsl run $$kernel --check || exit 1; done
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
