@@ -9,3 +9,11 @@ def register(commands) -> None:
     from .interpreter import command as run
 
     run.add_parser(commands)
+    register_compile(commands)
+
+
+def register_compile(commands) -> None:
+    """`compile`: C++ generation (pypto_dsl/codegen)."""
+    from .codegen.command import add_parser
+
+    add_parser(commands)

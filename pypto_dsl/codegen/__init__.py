@@ -1,0 +1,89 @@
+"""C++ generation: a lowered kernel as a simpler scene-test directory.
+
+`generate(kernel, source)` lowers a checked kernel (passes.lower) and renders, through the
+Jinja2 templates in templates/ (StrictUndefined; the templates only place strings that the
+modules here computed):
+
+    kernels/aic/<kernel>_aic.cpp           core.py + templates/core.cpp.j2 (+ ops.cpp.j2)
+    kernels/aiv/<kernel>_aiv.cpp           the same for the vector cores
+    kernels/orchestration/<kernel>_orch.cpp  orchestration.py + templates/orchestration.cpp.j2
+    test_<kernel>.py, README.md            scene.py + templates/scene_test.py.j2, README.md.j2
+
+C++ is formatted with clang-format. The result depends only on the kernel text, its file name
+and the pypto-dsl version: no dict or set order, no time stamps, no absolute paths.
+`compile_kernel(path, out_dir)` writes the directory with output.write_directory.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+
+from .. import ir
+from ..frontend import load_kernel
+from ..passes import lower
+from . import layout as layouts
+from .core import core_context
+from .orchestration import orchestration_context
+from .output import TEMPLATES, format_cpp, write_directory
+from .scene import files as scene_files
+from .scene import scene_context
+
+
+def version() -> str:
+    try:
+        return metadata.version("pypto-dsl")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def generate(kernel: ir.Kernel, source: str) -> dict:
+    """Relative path -> file text of the scene-test directory of a checked `kernel`."""
+    return render(lower(kernel), source)
+
+
+def render(lowered: ir.Kernel, source: str) -> dict:
+    """The scene-test directory of a kernel that went through every lowering pass."""
+    kernel = lowered
+    layout = layouts.build(lowered)
+    env = environment()
+    paths = scene_files(kernel.name)
+    common = dict(version=version(), source=source)
+    out = {}
+    for core in ("aic", "aiv"):
+        text = env.get_template("core.cpp.j2").render(core_context(layout, core, source) | common)
+        out[paths[core]] = format_cpp(text, paths[core])
+    text = env.get_template("orchestration.cpp.j2").render(
+        orchestration_context(layout, source) | common)
+    out[paths["orchestration"]] = format_cpp(text, paths["orchestration"])
+    scene = scene_context(layout) | common
+    out[paths["test"]] = env.get_template("scene_test.py.j2").render(scene)
+    readme = scene | dict(scalar_names=[s.name for s in layout.scalars],
+                          hw_blocks=lowered.grid.blocks if lowered.grid else 1)
+    out[paths["readme"]] = env.get_template("README.md.j2").render(readme)
+    return out
+
+
+def compile_kernel(path: str, out_dir: str) -> tuple:
+    """Compile the kernel in `path` into `out_dir/<kernel>/`; returns (kernel, directory)."""
+    kernel = load_kernel(path)
+    files = generate(kernel, Path(path).name)
+    target = Path(out_dir) / kernel.name
+    write_directory(files, target)
+    return kernel, target
+
+
+__all__ = ["generate", "render", "compile_kernel", "version"]

@@ -1,0 +1,399 @@
+"""One dispatch case of one core as a list of statement records for templates/ops.cpp.j2.
+
+A record is a dict: `macro` names the template macro that prints it, `loc` is the
+`kernel.pdsl:LINE` comment of the DSL statement it comes from ("" for none), and every other
+field is a finished C++ fragment (a name, an address expression, a template argument list).
+Nested records (`if`, `for`) carry their bodies as record lists.
+
+What holds for the emitted code: every tile is bound to its planned address before it is
+written (versioned tiles rotate at each definition); popped tiles are TASSIGNed to their
+consumer slot before TPOP (facts §10); a per-row tile's row-major view is re-pointed after
+every rebinding of the tile; GM slices are GlobalTensor views built from int64 offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import ir
+from ..symbolic import as_int
+from . import cxx
+from .exprs import Printer, Shapes, offset
+from .tiles import COL, TileInfo
+
+# Operand shapes of the ops (the instruction each op prints is in its template macro).
+ELEMENTWISE = {"add", "sub", "mul", "div", "max", "min"}
+WITH_SCALAR = {"adds", "muls", "divs", "maxs", "mins"}
+ROW_BROADCAST = {"row_add", "row_sub", "row_mul", "row_div"}
+ROW_REDUCE = {"rowmax", "rowsum"}
+SCRATCH = "pdsl_tmp_"  # + the row reduction's result: its tmp tile (passes/tiles.py)
+
+
+@dataclass
+class PipeInfo:
+    """A pipe as both cores build it (same template arguments and constructor arguments)."""
+
+    name: str
+    flag: int
+    direction: str  # pto::Direction::DIR_C2V | DIR_V2C
+    slot_size: int
+    depth: int
+    local_slots: int
+    lane_bytes: int
+    split: bool
+    c2v_base: int
+    v2c_base: int
+
+    @property
+    def var(self) -> str:
+        return cxx.name("pipe", self.name)
+
+    @property
+    def type_name(self) -> str:
+        return cxx.name("pipe", self.name, "t")
+
+    @property
+    def fifo(self) -> str:
+        return cxx.name("fifo", self.name)
+
+    @property
+    def block_bytes(self) -> int:
+        return self.slot_size * self.depth
+
+    def type_text(self) -> str:
+        return (f"pto::TPipe<{self.flag}, {self.direction}, {self.slot_size}, {self.depth}, "
+                f"{self.local_slots}>")
+
+    def split_axis(self, core: str, popping: bool) -> str:
+        if not self.split or (core == "aic" and popping):
+            return "pto::TileSplitAxis::TILE_NO_SPLIT"
+        return "pto::TileSplitAxis::TILE_UP_DOWN"
+
+    def consumer_base(self, core: str) -> int:
+        return self.c2v_base if core == "aiv" else self.v2c_base
+
+
+@dataclass
+class Emitted:
+    """Declarations gathered while translating a body (printed at the top of the function)."""
+
+    types: dict = field(default_factory=dict)  # alias -> text, in order of first use
+    tiles: dict = field(default_factory=dict)  # variable -> alias
+    scalars: dict = field(default_factory=dict)  # variable -> C++ type
+    counters: dict = field(default_factory=dict)  # version counter -> initial value
+    static_assigns: list = field(default_factory=list)  # (variable, address)
+
+
+class BodyEmitter:
+    def __init__(self, core: str, source: str, tiles: dict, plan, pipes: dict, shapes: Shapes,
+                 printer: Printer, params: dict):
+        self.core = core
+        self.source = source
+        self.tiles = tiles
+        self.plan = plan
+        self.pipes = pipes
+        self.shapes = shapes
+        self.expr = printer
+        self.params = params  # tensor name -> ir.TensorParam
+        self.out = Emitted()
+        self.gm_types: dict = {}  # GlobalTensor type text -> alias
+        self.gm_counts: dict = {}  # tensor -> number of distinct GlobalTensor types so far
+        self.gm_count = 0
+        self.extra_count = 0
+        self._declare_tiles()
+
+    # ----------------------------------------------------------------------------- declarations
+
+    def _declare_tiles(self) -> None:
+        for name in sorted(self.tiles, key=list(self.tiles).index):
+            info = self.tiles[name]
+            self.out.types.setdefault(info.type_name, info.type_text())
+            self.out.tiles[name] = info.type_name
+            if info.is_col:
+                self.out.types.setdefault(info.view_type_name, info.view_text())
+                self.out.tiles[self.view(name)] = info.view_type_name
+            alloc = self._alloc(name)
+            if alloc is None:
+                continue
+            if alloc.versions == 1:
+                self.out.static_assigns.append((name, cxx.hex_addr(alloc.offset)))
+                if info.is_col:
+                    self.out.static_assigns.append((self.view(name), cxx.hex_addr(alloc.offset)))
+            else:
+                self.out.counters[self.counter(name)] = alloc.versions - 1
+
+    def _alloc(self, name: str):
+        return self.plan.allocation(name) if self.plan is not None else None
+
+    @staticmethod
+    def view(name: str) -> str:
+        return cxx.name("view", name)
+
+    @staticmethod
+    def counter(name: str) -> str:
+        return cxx.name("version", name)
+
+    def _loc(self, node) -> str:
+        span = getattr(node, "span", None)
+        return f"{self.source}:{span.line}" if span is not None else ""
+
+    # ------------------------------------------------------------------------------- statements
+
+    def stmts(self, stmts: tuple) -> list:
+        out: list = []
+        for stmt in stmts:
+            out.extend(self.stmt(stmt))
+        return out
+
+    def stmt(self, stmt: ir.Stmt) -> list:
+        loc = self._loc(stmt)
+        if isinstance(stmt, (ir.Let, ir.Assign)):
+            if isinstance(stmt.value.type, ir.TileType):
+                return self._tile_def(stmt.name, stmt.value, loc)
+            ctype = cxx.SCALAR.get(stmt.value.type.dtype, "int64_t")
+            self.out.scalars.setdefault(stmt.name, ctype)
+            return [dict(macro="scalar", name=stmt.name, value=self.expr(stmt.value), loc=loc)]
+        if isinstance(stmt, ir.TPush):
+            return self._push(stmt, loc)
+        if isinstance(stmt, ir.Store):
+            return self._store(stmt, loc)
+        if isinstance(stmt, ir.Free):
+            pipe = self.pipes[stmt.pipe]
+            return [dict(macro="free", pipe=pipe.var, pipe_type=pipe.type_name,
+                         split=pipe.split_axis(self.core, popping=True), loc=loc)]
+        if isinstance(stmt, ir.Sync):
+            return [self._sync(stmt, loc)]
+        if isinstance(stmt, ir.If):
+            return [dict(macro="if_stmt", cond=self.expr(stmt.cond), then=self.stmts(stmt.then),
+                         orelse=self.stmts(stmt.orelse), loc=loc)]
+        if isinstance(stmt, ir.For):
+            return [dict(macro="for_stmt", var=stmt.var, start=self.expr(stmt.start),
+                         stop=self.expr(stmt.stop), body=self.stmts(stmt.body), loc=loc)]
+        raise ValueError(f"codegen: unexpected statement after lowering: {type(stmt).__name__}")
+
+    def _sync(self, stmt: ir.Sync, loc: str) -> dict:
+        if stmt.kind == "barrier":
+            return dict(macro="barrier", pipe=cxx.pipe(stmt.src), loc=loc)
+        dst = stmt.dst or "S"
+        return dict(macro="flag", src=cxx.pipe(stmt.src), dst=cxx.pipe(dst),
+                    event=cxx.event(stmt.event), loc=loc)
+
+    # ------------------------------------------------------------------------------------ tiles
+
+    def _bind(self, name: str, loc: str) -> list:
+        """Records that point `name` at its storage for a new definition."""
+        alloc = self._alloc(name)
+        if alloc is None or alloc.versions == 1:
+            return []
+        counter = self.counter(name)
+        out = [dict(macro="rotate", counter=counter, versions=alloc.versions, loc=loc),
+               dict(macro="tassign", tile=name,
+                    addr=f"{cxx.hex_addr(alloc.offset)} + {counter} * {alloc.size}", loc=loc)]
+        return out + self._refresh_view(name, loc)
+
+    def _refresh_view(self, name: str, loc: str) -> list:
+        if not self.tiles[name].is_col:
+            return []
+        return [dict(macro="reshape", dst=self.view(name), src=name, loc=loc)]
+
+    def _operand(self, name: str, as_view: bool) -> str:
+        return self.view(name) if as_view and self.tiles[name].is_col else name
+
+    def _tile_def(self, name: str, value: ir.Expr, loc: str) -> list:
+        if isinstance(value, ir.Load):
+            return self._bind(name, loc) + [self._load(name, value, loc)]
+        if isinstance(value, ir.TPop):
+            return self._pop(name, value, loc)
+        if isinstance(value, ir.Name):
+            return self._copy(name, value.name, loc)
+        if isinstance(value, ir.TileOp):
+            if value.op == "pad_cols":
+                return self._pad(name, value, loc)
+            return self._bind(name, loc) + self._op(name, value, loc)
+        raise ValueError(f"codegen: unexpected tile value {value}")
+
+    def _copy(self, name: str, source: str, loc: str) -> list:
+        mine, theirs = self._alloc(name), self._alloc(source)
+        if mine is None:
+            return [dict(macro="reshape", dst=name, src=source, loc=loc)] + self._refresh_view(name, loc)
+        if (theirs is not None and mine.versions == 1 and theirs.versions == 1
+                and mine.offset == theirs.offset):
+            return []
+        as_view = self.tiles[name].is_col
+        return self._bind(name, loc) + [dict(macro="copy", dst=self._operand(name, as_view),
+                                             src=self._operand(source, as_view), loc=loc)]
+
+    def _pop(self, name: str, value: ir.TPop, loc: str) -> list:
+        pipe = self.pipes[value.pipe]
+        info = self.tiles[name]
+        base = pipe.consumer_base(self.core)
+        addr = (f"{cxx.hex_addr(base)} + ({pipe.var}.cons.getTileId() % {pipe.local_slots}) * "
+                f"{pipe.slot_size}")
+        return ([dict(macro="tassign", tile=name, addr=addr, loc=loc),
+                 dict(macro="tpop", pipe=pipe.var, pipe_type=pipe.type_name, tile=name,
+                      tile_type=info.type_name, split=pipe.split_axis(self.core, popping=True),
+                      loc=loc)]
+                + self._refresh_view(name, loc))
+
+    def _push(self, stmt: ir.TPush, loc: str) -> list:
+        pipe = self.pipes[stmt.pipe]
+        tile = stmt.value.name
+        return [dict(macro="tpush", pipe=pipe.var, pipe_type=pipe.type_name, tile=tile,
+                     tile_type=self.tiles[tile].type_name,
+                     split=pipe.split_axis(self.core, popping=False), loc=loc)]
+
+    # ---------------------------------------------------------------------------------- tile ops
+
+    def _op(self, name: str, value: ir.TileOp, loc: str) -> list:
+        op = value.op
+        tiles = [a.name for a in value.args if isinstance(a, ir.Name) and a.name in self.tiles]
+        scalars = [a for a in value.args if not (isinstance(a, ir.Name) and a.name in self.tiles)]
+        as_view = self.tiles[name].is_col
+        dst = self._operand(name, as_view)
+        srcs = [self._operand(t, as_view) for t in tiles]
+        record = dict(macro=op, dst=dst, loc=loc)
+        if op in ELEMENTWISE:
+            record.update(a=srcs[0], b=srcs[1])
+        elif op in WITH_SCALAR:
+            record.update(a=srcs[0], scalar=self._scalar(scalars[0], name))
+        elif op in ROW_BROADCAST:
+            record.update(dst=name, a=tiles[0], b=tiles[1])
+        elif op in ROW_REDUCE:
+            pre, tmp = self._scratch(name, tiles[0], loc)
+            record.update(dst=name, a=tiles[0], tmp=tmp)
+            return pre + [record]
+        elif op in ("exp", "move_left", "move_right"):
+            record.update(a=srcs[0])
+        elif op == "cast":
+            record.update(a=srcs[0], mode=cxx.ROUND_MODE[value.attr("round", "rint")])
+        elif op == "fill":
+            record.update(scalar=self._scalar(scalars[-1], name))
+        elif op == "matmul":
+            record.update(a=tiles[0], b=tiles[1])
+        elif op == "matmul_acc":
+            acc, left, right = tiles
+            record.update(acc=acc, a=left, b=right, in_place=self._same_storage(name, acc))
+        else:
+            raise ValueError(f"codegen: no translation for op {op}")
+        return [record]
+
+    def _same_storage(self, a: str, b: str) -> bool:
+        if a == b:
+            return True
+        x, y = self._alloc(a), self._alloc(b)
+        return x is not None and y is not None and (x.buffer, x.offset) == (y.buffer, y.offset)
+
+    def _scalar(self, expr: ir.Expr, tile: str) -> str:
+        """A scalar operand in the tile's element type."""
+        text = self.expr(expr)
+        if isinstance(expr, ir.Const) and self.tiles[tile].dtype == "f32":
+            return cxx.float_literal(float(expr.value))
+        element = self.tiles[tile].element
+        if isinstance(expr.type, ir.ScalarType) and cxx.SCALAR.get(expr.type.dtype) == element:
+            return text
+        return f"static_cast<{element}>({text})"
+
+    def _scratch(self, result: str, source: str, loc: str) -> tuple:
+        """(records, tile) of TROWMAX/TROWSUM's mandatory tmp tile: the source's type, at the
+        plan's `pdsl_tmp_<result>` allocation."""
+        var = SCRATCH + result
+        alloc = self._alloc(var)
+        if alloc is None:
+            raise ValueError(f"codegen: the memory plan has no scratch allocation '{var}'")
+        info = self.tiles[source]
+        if var not in self.out.tiles:
+            self.out.tiles[var] = info.type_name
+            if alloc.versions == 1:
+                self.out.static_assigns.append((var, cxx.hex_addr(alloc.offset)))
+            else:
+                self.out.counters[self.counter(var)] = alloc.versions - 1
+        if alloc.versions == 1:
+            return [], var
+        counter = self.counter(var)
+        return [dict(macro="rotate", counter=counter, versions=alloc.versions, loc=loc),
+                dict(macro="tassign", tile=var,
+                     addr=f"{cxx.hex_addr(alloc.offset)} + {counter} * {alloc.size}", loc=loc)], var
+
+    def _pad(self, name: str, value: ir.TileOp, loc: str) -> list:
+        """pad_cols in place on the source's bytes: TFILLPAD_INPLACE from a tile whose valid
+        width is the runtime `valid` into one that carries the pad value (facts §3)."""
+        source = value.args[0].name
+        info = self.tiles[source]
+        pad_alias, pad_text = info.pad_type(float(value.args[2].value))
+        dyn_alias, dyn_text = info.dynamic_type()
+        self.out.types.setdefault(pad_alias, pad_text)
+        self.out.types.setdefault(dyn_alias, dyn_text)
+        pad_var = cxx.name("pad", str(self.extra_count))
+        dyn_var = cxx.name("valid", str(self.extra_count))
+        self.extra_count += 1
+        self.out.tiles[pad_var] = pad_alias
+        pad = dict(macro="pad_cols", valid=self.expr(value.args[1]), cols=info.cols,
+                   dyn_type=dyn_alias, dyn=dyn_var, pad=pad_var, src=source, loc=loc)
+        records = [pad]
+        if self._alloc(name) is None:
+            records.append(dict(macro="reshape", dst=name, src=source, loc=loc))
+        else:
+            records += self._bind(name, loc) + [dict(macro="copy", dst=name, src=source, loc=loc)]
+        return records
+
+    # ---------------------------------------------------------------------------------- GM views
+
+    def _load(self, name: str, value: ir.Load, loc: str) -> dict:
+        view = self._gm_view(value.tensor, value.slices, self.tiles[name], value.transpose)
+        return dict(macro="load", tile=name, loc=loc, **view)
+
+    def _store(self, stmt: ir.Store, loc: str) -> list:
+        tile = stmt.value.name
+        view = self._gm_view(stmt.tensor, stmt.slices, self.tiles[tile], False)
+        return [dict(macro="store", tile=tile, loc=loc, **view)]
+
+    def _gm_view(self, tensor: str, slices: tuple, info: TileInfo, transpose: bool) -> dict:
+        """The GlobalTensor type, variable and constructor arguments of one GM slice."""
+        strides = self.shapes.strides(tensor)
+        ranged = [k for k, s in enumerate(slices) if not s.point]
+        if len(ranged) != 2:
+            raise ValueError(f"codegen: a slice of {tensor} must keep two dimensions")
+        row_dim, col_dim = ranged
+        row_pitch, col_step = strides[row_dim], strides[col_dim]
+        rows, cols = info.rows, info.cols
+        element = cxx.ELEMENT[self.params[tensor].dtype]
+        total = rows * cols
+        if transpose:
+            # A [cols x rows] row-major block read as rows x cols column-major (DN, facts §2).
+            layout = "pto::Layout::DN"
+            _require_unit(col_step, tensor, "transposed load")
+            stride = (total, total, total, 1, row_pitch)
+        elif info.kind == COL:
+            layout = "pto::Layout::DN"
+            _require_unit(row_pitch, tensor, "per-row [R, 1] slice")
+            stride = (total, total, total, 1, max(rows, 1))
+        else:
+            layout = "pto::Layout::ND"
+            _require_unit(col_step, tensor, "slice")
+            stride = (total, total, total, row_pitch, 1)
+        static = [as_int(s) if isinstance(s, ir.Expr) else s for s in stride]
+        template = ", ".join(str(s) if s is not None else "-1" for s in static)
+        type_text = (f"pto::GlobalTensor<{element}, pto::Shape<1, 1, 1, {rows}, {cols}>, "
+                     f"pto::Stride<{template}>, {layout}>")
+        key = type_text
+        if key not in self.gm_types:
+            count = self.gm_counts.get(tensor, 0)
+            self.gm_counts[tensor] = count + 1
+            self.gm_types[key] = cxx.name("gm", tensor, str(count), "t")
+            self.out.types[self.gm_types[key]] = type_text
+        alias = self.gm_types[key]
+        var = cxx.name("g", str(self.gm_count))
+        self.gm_count += 1
+        where = offset(self.shapes, tensor, tuple(s.start for s in slices))
+        ptr = tensor if isinstance(where, ir.Const) and where.value == 0 else \
+            f"{tensor} + {self.expr(where)}"
+        dynamic = None
+        if any(s is None for s in static):
+            dynamic = ", ".join(str(s) if isinstance(s, int) else self.expr(s) for s in stride)
+        return dict(gm_type=alias, gm=var, ptr=ptr, strides=dynamic)
+
+
+def _require_unit(stride, tensor: str, what: str) -> None:
+    value = as_int(stride) if isinstance(stride, ir.Expr) else stride
+    if value != 1:
+        raise ValueError(f"codegen: {what} of {tensor} is not contiguous (element step {stride})")

@@ -1,0 +1,37 @@
+"""`pypto-dsl compile KERNEL.pdsl -o DIR [--report]`: write DIR/<kernel>/ (a scene test)."""
+
+from __future__ import annotations
+
+import sys
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "compile", help="generate the simpler scene-test directory (AIC, AIV, orchestration, test)")
+    parser.add_argument("kernels", nargs="+", metavar="KERNEL.pdsl")
+    parser.add_argument("-o", "--output", default="build", metavar="DIR",
+                        help="directory that receives <kernel>/ (default: build)")
+    parser.add_argument("--report", action="store_true",
+                        help="print the memory map and sync counts per core")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from . import compile_kernel
+
+    for path in args.kernels:
+        kernel, target = compile_kernel(path, args.output)
+        print(f"{path}: wrote {target}/")
+        if args.report:
+            print(_report(kernel), end="")
+    return 0
+
+
+def _report(kernel) -> str:
+    try:
+        from ..report import report
+    except ImportError:
+        return "report: pypto_dsl.report is not available yet\n"
+    from ..passes import lower
+
+    return report(lower(kernel))

@@ -1,0 +1,64 @@
+"""C++ spellings shared by every generated file: element types, literals, pipes, identifiers.
+
+Everything the templates print is computed here or in the modules that use these helpers; the
+templates only place the strings. Generated identifiers start with `pdsl_`, a prefix the front
+end refuses in kernels, so they never collide with the author's names.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+
+ELEMENT = {"bf16": "bfloat16_t", "f16": "half", "f32": "float", "i8": "int8_t",
+           "i32": "int32_t", "i64": "int64_t", "bool": "bool"}
+DATA_TYPE = {"bf16": "DataType::BFLOAT16", "f16": "DataType::FLOAT16", "f32": "DataType::FLOAT32",
+             "i8": "DataType::INT8", "i32": "DataType::INT32", "i64": "DataType::INT64",
+             "bool": "DataType::BOOL"}
+SCALAR = {"i64": "int64_t", "i32": "int64_t", "f32": "float", "bool": "bool"}
+BYTES = {"bf16": 2, "f16": 2, "f32": 4, "i8": 1, "i32": 4, "i64": 8, "bool": 1}
+
+ROUND_MODE = {"rint": "pto::RoundMode::CAST_RINT", "round": "pto::RoundMode::CAST_ROUND",
+              "floor": "pto::RoundMode::CAST_FLOOR", "ceil": "pto::RoundMode::CAST_CEIL",
+              "trunc": "pto::RoundMode::CAST_TRUNC"}
+
+PREFIX = "pdsl_"
+
+
+def pipe(name: str) -> str:
+    """`MTE2` -> `PIPE_MTE2`."""
+    return f"PIPE_{name}"
+
+
+def event(number: int) -> str:
+    return f"EVENT_ID{number}"
+
+
+def hex_addr(value: int) -> str:
+    return f"0x{value:X}"
+
+
+def float_literal(value: float) -> str:
+    """An exact C++ float literal (f32): -inf/inf through a builtin, finite values round-trip."""
+    if math.isinf(value):
+        return "-__builtin_inff()" if value < 0 else "__builtin_inff()"
+    if math.isnan(value):
+        return "__builtin_nanf(\"\")"
+    f32 = struct.unpack("<f", struct.pack("<f", value))[0]
+    text = repr(f32)
+    if "e" not in text and "." not in text:
+        text += ".0"
+    return text + "f"
+
+
+def scalar_literal(value, dtype: str) -> str:
+    if dtype == "f32" or isinstance(value, float):
+        return float_literal(float(value))
+    if dtype == "bool":
+        return "true" if value else "false"
+    return str(int(value))
+
+
+def name(*parts: str) -> str:
+    """A generated identifier: `name("type", "q")` -> `pdsl_type_q`."""
+    return PREFIX + "_".join(parts)

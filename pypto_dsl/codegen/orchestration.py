@@ -1,0 +1,122 @@
+"""The template context of `kernels/orchestration/<kernel>_orch.cpp` (simpler's AICPU side).
+
+`aicpu_orchestration_entry` binds every shape symbol from the first tensor dimension that names
+it and checks every other use of it, checks ranks, dtypes and constant dims, decodes the
+scalars, evaluates the specialisation rules and the kernel's `require`s (a failure is a
+LOG_ERROR naming the requirement and its source line, then return without submitting), picks
+the dispatch case, computes the number of logical blocks, allocates one GM FIFO per pipe for
+the hardware blocks, and submits one MIX task (AIC kernel 0, both AIVs kernel 1).
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from ..symbolic import names_in
+from . import cxx
+from .exprs import Printer, Shapes
+from .layout import CASE, Layout
+
+ARGS = cxx.name("args")
+TASK = cxx.name("task")
+
+
+def orchestration_context(layout: Layout, source: str) -> dict:
+    kernel = layout.kernel
+    printer = Printer(Shapes({}))
+    tensors = layout.tensors
+    bindings, checks = _shape_bindings(layout)
+    scalars = []
+    for k, p in enumerate(q for q in kernel.params if isinstance(q, ir.ScalarParam)):
+        ctype = cxx.SCALAR[p.dtype]
+        value = (f"from_u64<float>({ARGS}.scalar({k}))" if ctype == "float"
+                 else f"static_cast<int64_t>({ARGS}.scalar({k}))")
+        scalars.append(dict(name=p.name, ctype=ctype, value=value, bits=f"{ARGS}.scalar({k})"))
+    specs = []
+    for s in kernel.specializations:
+        allowed = " || ".join(f"{s.name} == {v}" for v in s.values)
+        specs.append(dict(name=s.name, rule=printer(s.rule) if s.rule is not None else None,
+                          allowed=allowed, compiled=", ".join(str(v) for v in s.values),
+                          loc=_loc(source, s)))
+    integers = set(layout.symbols) | {s.name for s in kernel.specializations}
+    requires = []
+    for r in kernel.requires:
+        shown = [n for n in sorted(names_in(r.cond)) if n in integers]
+        requires.append(dict(cond=printer(r.cond), text=_c_string(printer(r.cond)),
+                             loc=_loc(source, r), shown=shown))
+    cases = [dict(index=c.index, cond=" && ".join(f"{n} == {v}" for n, v in
+                                                   zip([s.name for s in kernel.specializations],
+                                                       c.values)) or "true",
+                  label=c.label) for c in layout.cases]
+    pipes = [dict(name=p.name, var=cxx.name("fifo", p.name),
+                  shape=cxx.name("fifo", p.name, "shape"),
+                  bytes=", ".join(str(c.pipes[p.name].block_bytes) for c in layout.cases),
+                  table=cxx.name("fifo", p.name, "block_bytes"))
+             for p in kernel.pipes]
+    grid = kernel.grid
+    total = " * ".join(f"({printer(e)})" for e in grid.extents) if grid else "1"
+    adds = [dict(call=_add_call(t.direction), name=t.name) for t in tensors]
+    task_scalars = []
+    for s in layout.scalars:
+        if s.kind == "param":
+            task_scalars.append(next(x["bits"] for x in scalars if x["name"] == s.name))
+        else:
+            task_scalars.append(s.name)
+    return dict(
+        kernel=kernel.name,
+        aic_id=cxx.name("aic", "kernel"),
+        aiv_id=cxx.name("aiv", "kernel"),
+        hw_blocks_const=cxx.name("hw", "blocks"),
+        args=ARGS,
+        task=TASK,
+        arg_count=len(tensors) + len(scalars),
+        tensor_count=len(tensors),
+        scalar_count=len(scalars),
+        tensors=[dict(index=k, name=t.name, ndims=len(t.shape), dtype=cxx.DATA_TYPE[t.dtype],
+                      dtype_name=t.dtype, bytes=cxx.BYTES[t.dtype], shape=cxx.name("shape", t.name))
+                 for k, t in enumerate(tensors)],
+        bindings=bindings,
+        checks=checks,
+        scalars=scalars,
+        specs=specs,
+        requires=requires,
+        cases=cases,
+        case_var=CASE,
+        case_count=len(layout.cases),
+        total=total,
+        total_var=cxx.name("total"),
+        blocks_var=cxx.name("blocks"),
+        hw_blocks=grid.blocks if grid else 1,
+        grid_loc=_loc(source, grid) if grid else "",
+        pipes=pipes,
+        adds=adds,
+        task_scalars=task_scalars,
+    )
+
+
+def _add_call(direction: str) -> str:
+    return {"in": "add_input", "out": "add_output", "inout": "add_inout"}[direction]
+
+
+def _loc(source: str, node) -> str:
+    span = getattr(node, "span", None)
+    return f"{source}:{span.line}" if span is not None else source
+
+
+def _c_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+
+
+def _shape_bindings(layout: Layout) -> tuple:
+    """(bindings, checks): each symbol's first tensor dim, and every other dim's check."""
+    bindings, checks, bound = [], [], set()
+    for k, tensor in enumerate(layout.tensors):
+        for d, dim in enumerate(tensor.shape):
+            read = f"static_cast<int64_t>({ARGS}.tensor({k}).ref().shapes[{d}])"
+            where = f"{tensor.name}.shape[{d}]"
+            if isinstance(dim, ir.Name) and dim.name not in bound:
+                bound.add(dim.name)
+                bindings.append(dict(name=dim.name, value=read))
+            else:
+                expected = dim.name if isinstance(dim, ir.Name) else str(dim.value)
+                checks.append(dict(read=read, expected=expected, where=where))
+    return bindings, checks

@@ -1,0 +1,61 @@
+"""The template contexts of `test_<kernel>.py` (simpler scene test) and the directory README.
+
+The scene test's cases are the golden cases of `pypto_dsl.goldens.<kernel>`: suite-sized ones
+run on the simulator (`a2a3sim`) and on hardware (`a2a3`); benchmark-sized ones are manual
+hardware cases. Inputs come from the golden's `make_inputs` and the expected outputs from its
+`golden`, so the simulator, the hardware and the reference interpreter check one definition.
+"""
+
+from __future__ import annotations
+
+from .. import goldens, ir
+from . import cxx
+from .layout import Layout
+
+DIRECTION = {"in": "D.IN", "out": "D.OUT", "inout": "D.INOUT"}
+CTYPES = {"f32": "ctypes.c_float", "i32": "ctypes.c_int32", "i64": "ctypes.c_int64"}
+NUMPY = {"f32": "np.float32", "i32": "np.int32", "i64": "np.int64"}
+TOLERANCE = 1e-2  # simpler's paged-attention scene test (facts §8)
+
+
+def files(kernel: str) -> dict:
+    """Paths inside the scene-test directory."""
+    return {
+        "aic": f"kernels/aic/{kernel}_aic.cpp",
+        "aiv": f"kernels/aiv/{kernel}_aiv.cpp",
+        "orchestration": f"kernels/orchestration/{kernel}_orch.cpp",
+        "test": f"test_{kernel}.py",
+        "readme": "README.md",
+    }
+
+
+def scene_context(layout: Layout) -> dict:
+    kernel = layout.kernel
+    paths = files(kernel.name)
+    golden = goldens.get(kernel.name)
+    tensor_dirs = [DIRECTION[t.direction] for t in layout.tensors]
+    core_dirs = tensor_dirs + ["D.OUT"] * len(kernel.pipes)
+    cases = []
+    for name in sorted(golden.CASES, key=list(golden.CASES).index):
+        case = golden.CASES[name]
+        cases.append(dict(name=name, suite=case.suite, description=case.description,
+                          platforms='["a2a3sim", "a2a3"]' if case.suite else '["a2a3"]'))
+    scalars = [dict(name=p.name, ctype=CTYPES[p.dtype], numpy=NUMPY[p.dtype]) for p in kernel.params
+               if isinstance(p, ir.ScalarParam)]
+    return dict(
+        kernel=kernel.name,
+        class_name="Test" + "".join(part.capitalize() for part in kernel.name.split("_")),
+        paths=paths,
+        orchestration_signature=", ".join(tensor_dirs),
+        core_signature=", ".join(core_dirs),
+        aic_name=f"{kernel.name.upper()}_AIC",
+        aiv_name=f"{kernel.name.upper()}_AIV",
+        tensors=[t.name for t in layout.tensors],
+        outputs=[t.name for t in layout.tensors if t.direction != "in"],
+        scalars=scalars,
+        cases=cases,
+        default_case=golden.DEFAULT_CASE,
+        tolerance=repr(TOLERANCE),
+        fifo_names=[cxx.name("fifo", p.name) for p in kernel.pipes],
+        case_labels=[c.label for c in layout.cases],
+    )
