@@ -31,7 +31,9 @@ DTYPES: dict[str, np.dtype] = {
 
 
 def _f32(tile):
-    return tile.astype(F32, copy=False)
+    """The tile in f32, C-contiguous: numpy's batched matmul is fast only on row-major
+    operands (a transposed load is a view until here)."""
+    return tile.astype(F32, order="C", copy=False)
 
 
 def _like(scalar, tile):
