@@ -10,14 +10,14 @@ from pypto_dsl.printer import print_stmts
 from pypto_dsl.verify import verify
 
 TWO_STAGES = """
-kernel two_stages(x: in f32[n, 64], w: in bf16[64, 64], y: out f32[n, 64])
+kernel two_stages(x: in f32[n, 64], weights: in bf16[64, 64], y: out f32[n, 64])
 {{
     grid (g) = (1) on 1 blocks;
     pipe fwd: aiv -> aic bf16[16, 64] depth 2 split rows;
     pipe back: aic -> aiv f32[16, 64] depth 2 split rows;
     aic {{
         for j in 0 .. n / 16 {{
-            tpush back, matmul(tpop fwd, load w[:, :]);
+            tpush back, matmul(tpop fwd, load weights[:, :]);
         }}
     }}
     aiv {{

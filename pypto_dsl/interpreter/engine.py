@@ -31,7 +31,12 @@ TRUE, FALSE = ir.Const(True, None, ir.BOOL), ir.Const(False, None, ir.BOOL)
 
 
 class Scope:
-    """Names visible in a block; inner blocks see outer names, `let` binds locally."""
+    """Names visible in a block; inner blocks see outer names.
+
+    A core's names are one namespace (the checker forbids shadowing, and the generated C++
+    declares each name once per core function): `let` of a name already visible rebinds it
+    where it lives, so the epilogue of a pipelined loop reads what the loop body bound last.
+    """
 
     def __init__(self, parent: "Scope | None" = None, values: dict | None = None):
         self.parent, self.values = parent, values if values is not None else {}
@@ -43,7 +48,10 @@ class Scope:
         return scope.values[name]
 
     def define(self, name: str, value) -> None:
-        self.values[name] = value
+        scope = self
+        while scope is not None and name not in scope.values:
+            scope = scope.parent
+        (scope or self).values[name] = value
 
     def assign(self, name: str, value) -> None:
         scope = self
