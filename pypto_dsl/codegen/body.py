@@ -271,17 +271,12 @@ class BodyEmitter:
         elif op == "matmul":
             record.update(a=tiles[0], b=tiles[1])
         elif op == "matmul_acc":
+            # The (cOut, cIn, a, b) form: the simulator has no in-place TMATMUL_ACC.
             acc, left, right = tiles
-            record.update(acc=acc, a=left, b=right, in_place=self._same_storage(name, acc))
+            record.update(acc=acc, a=left, b=right)
         else:
             raise ValueError(f"codegen: no translation for op {op}")
         return [record]
-
-    def _same_storage(self, a: str, b: str) -> bool:
-        if a == b:
-            return True
-        x, y = self._alloc(a), self._alloc(b)
-        return x is not None and y is not None and (x.buffer, x.offset) == (y.buffer, y.offset)
 
     def _scalar(self, expr: ir.Expr, tile: str) -> str:
         """A scalar operand in the tile's element type."""
