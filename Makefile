@@ -10,6 +10,7 @@ KERNELS := $(wildcard kernels/*.pdsl)
 
 all: $(STAMP)
 	$(BIN)/pypto-dsl check $(KERNELS)
+	$(BIN)/pypto-dsl compile $(KERNELS) -o build
 	for kernel in $(KERNELS); do $(BIN)/pypto-dsl run $$kernel --check || exit 1; done
 
 $(STAMP): pyproject.toml

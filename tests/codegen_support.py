@@ -1,0 +1,29 @@
+"""Helpers shared by the code generator tests: the kernels of kernels/ and their generated files.
+
+Generation runs once per kernel per test session (`generated(name)` caches), so the snapshot,
+syntax and comment tests look at the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from pypto_dsl.codegen import generate
+from pypto_dsl.frontend import load_kernel
+
+ROOT = Path(__file__).resolve().parents[1]
+KERNELS = sorted(p.stem for p in (ROOT / "kernels").glob("*.pdsl"))
+GOLDEN = ROOT / "tests" / "golden"
+STUB = ROOT / "tests" / "cpp" / "stub"
+
+
+def kernel_path(name: str) -> Path:
+    return ROOT / "kernels" / f"{name}.pdsl"
+
+
+@functools.lru_cache(maxsize=None)
+def generated(name: str) -> dict:
+    """Relative path -> text of the scene-test directory of kernels/<name>.pdsl."""
+    path = kernel_path(name)
+    return generate(load_kernel(str(path)), path.name)
