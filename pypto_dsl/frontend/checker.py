@@ -90,6 +90,9 @@ class _Checker:
             self.error(span, "'lane' is the vector lane index (0 or 1) and cannot be redefined")
         elif name in scope.names:
             self.error(span, f"'{name}' is already defined")
+        elif scope.lookup(name) is not None:
+            # A core's names form one namespace in the generated C++, so no shadowing.
+            self.error(span, f"'{name}' is already defined in an enclosing block")
         elif symbol is not None:
             scope.names[name] = symbol
 
@@ -664,7 +667,9 @@ class _Checker:
     def _is_zero(self, expr: ir.Expr, scope: Scope) -> bool:
         """Whether `expr` is zero whatever the specialisation (a divisor that must be refused)."""
         value = self._static_value(expr, scope)
-        return value is not None and not canonical(value)
+        if isinstance(value, ir.Const):
+            return value.value == 0
+        return value is not None and expr.type == ir.I64 and not canonical(value)
 
     def _static_value(self, expr: ir.Expr, scope: Scope):
         """The expression in compile-time terms (constants, shape and spec symbols) or None."""
