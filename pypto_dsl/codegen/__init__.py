@@ -78,12 +78,13 @@ def render(lowered: ir.Kernel, source: str) -> dict:
 
 
 def compile_kernel(path: str, out_dir: str) -> tuple:
-    """Compile the kernel in `path` into `out_dir/<kernel>/`; returns (kernel, directory)."""
-    kernel = load_kernel(path)
-    files = generate(kernel, Path(path).name)
-    target = Path(out_dir) / kernel.name
+    """Compile the kernel in `path` into `out_dir/<kernel>/`; returns (lowered kernel,
+    directory)."""
+    lowered = lower(load_kernel(path))
+    files = render(lowered, Path(path).name)
+    target = Path(out_dir) / lowered.name
     write_directory(files, target)
-    return kernel, target
+    return lowered, target
 
 
 __all__ = ["generate", "render", "compile_kernel", "version"]

@@ -16,10 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import ir
-from ..symbolic import as_int
 from . import cxx
-from .exprs import Printer, Shapes, offset
-from .tiles import COL, TileInfo
+from .exprs import Printer, Shapes
+from .gm import GlobalViews
 
 # Operand shapes of the ops (the instruction each op prints is in its template macro).
 ELEMENTWISE = {"add", "sub", "mul", "div", "max", "min"}
@@ -27,50 +26,6 @@ WITH_SCALAR = {"adds", "muls", "divs", "maxs", "mins"}
 ROW_BROADCAST = {"row_add", "row_sub", "row_mul", "row_div"}
 ROW_REDUCE = {"rowmax", "rowsum"}
 SCRATCH = "pdsl_tmp_"  # + the row reduction's result: its tmp tile (passes/tiles.py)
-
-
-@dataclass
-class PipeInfo:
-    """A pipe as both cores build it (same template arguments and constructor arguments)."""
-
-    name: str
-    flag: int
-    direction: str  # pto::Direction::DIR_C2V | DIR_V2C
-    slot_size: int
-    depth: int
-    local_slots: int
-    lane_bytes: int
-    split: bool
-    c2v_base: int
-    v2c_base: int
-
-    @property
-    def var(self) -> str:
-        return cxx.name("pipe", self.name)
-
-    @property
-    def type_name(self) -> str:
-        return cxx.name("pipe", self.name, "t")
-
-    @property
-    def fifo(self) -> str:
-        return cxx.name("fifo", self.name)
-
-    @property
-    def block_bytes(self) -> int:
-        return self.slot_size * self.depth
-
-    def type_text(self) -> str:
-        return (f"pto::TPipe<{self.flag}, {self.direction}, {self.slot_size}, {self.depth}, "
-                f"{self.local_slots}>")
-
-    def split_axis(self, core: str, popping: bool) -> str:
-        if not self.split or (core == "aic" and popping):
-            return "pto::TileSplitAxis::TILE_NO_SPLIT"
-        return "pto::TileSplitAxis::TILE_UP_DOWN"
-
-    def consumer_base(self, core: str) -> int:
-        return self.c2v_base if core == "aiv" else self.v2c_base
 
 
 @dataclass
@@ -92,20 +47,16 @@ class BodyEmitter:
         self.tiles = tiles
         self.plan = plan
         self.pipes = pipes
-        self.shapes = shapes
         self.expr = printer
-        self.params = params  # tensor name -> ir.TensorParam
         self.out = Emitted()
-        self.gm_types: dict = {}  # GlobalTensor type text -> alias
-        self.gm_counts: dict = {}  # tensor -> number of distinct GlobalTensor types so far
-        self.gm_count = 0
         self.extra_count = 0
         self._declare_tiles()
+        self.gm = GlobalViews(shapes, printer, params, self.out.types)
 
     # ----------------------------------------------------------------------------- declarations
 
     def _declare_tiles(self) -> None:
-        for name in sorted(self.tiles, key=list(self.tiles).index):
+        for name in self.tiles:
             info = self.tiles[name]
             self.out.types.setdefault(info.type_name, info.type_text())
             self.out.tiles[name] = info.type_name
@@ -334,61 +285,10 @@ class BodyEmitter:
     # ---------------------------------------------------------------------------------- GM views
 
     def _load(self, name: str, value: ir.Load, loc: str) -> dict:
-        view = self._gm_view(value.tensor, value.slices, self.tiles[name], value.transpose)
+        view = self.gm.view(value.tensor, value.slices, self.tiles[name], value.transpose)
         return dict(macro="load", tile=name, loc=loc, **view)
 
     def _store(self, stmt: ir.Store, loc: str) -> list:
         tile = stmt.value.name
-        view = self._gm_view(stmt.tensor, stmt.slices, self.tiles[tile], False)
+        view = self.gm.view(stmt.tensor, stmt.slices, self.tiles[tile], False)
         return [dict(macro="store", tile=tile, loc=loc, **view)]
-
-    def _gm_view(self, tensor: str, slices: tuple, info: TileInfo, transpose: bool) -> dict:
-        """The GlobalTensor type, variable and constructor arguments of one GM slice."""
-        strides = self.shapes.strides(tensor)
-        ranged = [k for k, s in enumerate(slices) if not s.point]
-        if len(ranged) != 2:
-            raise ValueError(f"codegen: a slice of {tensor} must keep two dimensions")
-        row_dim, col_dim = ranged
-        row_pitch, col_step = strides[row_dim], strides[col_dim]
-        rows, cols = info.rows, info.cols
-        element = cxx.ELEMENT[self.params[tensor].dtype]
-        total = rows * cols
-        if transpose:
-            # A [cols x rows] row-major block read as rows x cols column-major (DN, facts §2).
-            layout = "pto::Layout::DN"
-            _require_unit(col_step, tensor, "transposed load")
-            stride = (total, total, total, 1, row_pitch)
-        elif info.kind == COL:
-            layout = "pto::Layout::DN"
-            _require_unit(row_pitch, tensor, "per-row [R, 1] slice")
-            stride = (total, total, total, 1, max(rows, 1))
-        else:
-            layout = "pto::Layout::ND"
-            _require_unit(col_step, tensor, "slice")
-            stride = (total, total, total, row_pitch, 1)
-        static = [as_int(s) if isinstance(s, ir.Expr) else s for s in stride]
-        template = ", ".join(str(s) if s is not None else "-1" for s in static)
-        type_text = (f"pto::GlobalTensor<{element}, pto::Shape<1, 1, 1, {rows}, {cols}>, "
-                     f"pto::Stride<{template}>, {layout}>")
-        key = type_text
-        if key not in self.gm_types:
-            count = self.gm_counts.get(tensor, 0)
-            self.gm_counts[tensor] = count + 1
-            self.gm_types[key] = cxx.name("gm", tensor, str(count), "t")
-            self.out.types[self.gm_types[key]] = type_text
-        alias = self.gm_types[key]
-        var = cxx.name("g", str(self.gm_count))
-        self.gm_count += 1
-        where = offset(self.shapes, tensor, tuple(s.start for s in slices))
-        ptr = tensor if isinstance(where, ir.Const) and where.value == 0 else \
-            f"{tensor} + {self.expr(where)}"
-        dynamic = None
-        if any(s is None for s in static):
-            dynamic = ", ".join(str(s) if isinstance(s, int) else self.expr(s) for s in stride)
-        return dict(gm_type=alias, gm=var, ptr=ptr, strides=dynamic)
-
-
-def _require_unit(stride, tensor: str, what: str) -> None:
-    value = as_int(stride) if isinstance(stride, ir.Expr) else stride
-    if value != 1:
-        raise ValueError(f"codegen: {what} of {tensor} is not contiguous (element step {stride})")

@@ -20,18 +20,10 @@ def run(args) -> int:
     from . import compile_kernel
 
     for path in args.kernels:
-        kernel, target = compile_kernel(path, args.output)
+        lowered, target = compile_kernel(path, args.output)
         print(f"{path}: wrote {target}/")
         if args.report:
-            print(_report(kernel), end="")
+            from ..report import report
+
+            print(report(lowered), end="")
     return 0
-
-
-def _report(kernel) -> str:
-    try:
-        from ..report import report
-    except ImportError:
-        return "report: pypto_dsl.report is not available yet\n"
-    from ..passes import lower
-
-    return report(lower(kernel))

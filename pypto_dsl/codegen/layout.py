@@ -22,13 +22,56 @@ from .. import ir
 from ..passes.specialize import pinned
 from ..symbolic import as_int
 from . import cxx
-from .body import PipeInfo
 from .exprs import Shapes
 
 MAX_TENSORS = 32  # CORE_MAX_TENSOR_ARGS at simpler HEAD
 MAX_SCALARS = 16  # CORE_MAX_SCALAR_ARGS
 LOCAL_SLOTS = 2
 CASE = cxx.name("case")
+
+
+@dataclass
+class PipeInfo:
+    """A pipe as both cores build it (same template arguments and constructor arguments)."""
+
+    name: str
+    flag: int
+    direction: str  # pto::Direction::DIR_C2V | DIR_V2C
+    slot_size: int
+    depth: int
+    local_slots: int
+    lane_bytes: int
+    split: bool
+    c2v_base: int
+    v2c_base: int
+
+    @property
+    def var(self) -> str:
+        return cxx.name("pipe", self.name)
+
+    @property
+    def type_name(self) -> str:
+        return cxx.name("pipe", self.name, "t")
+
+    @property
+    def fifo(self) -> str:
+        return cxx.name("fifo", self.name)
+
+    @property
+    def block_bytes(self) -> int:
+        return self.slot_size * self.depth
+
+    def type_text(self) -> str:
+        return (f"pto::TPipe<{self.flag}, {self.direction}, {self.slot_size}, {self.depth}, "
+                f"{self.local_slots}>")
+
+    def split_axis(self, core: str, popping: bool) -> str:
+        if not self.split or (core == "aic" and popping):
+            return "pto::TileSplitAxis::TILE_NO_SPLIT"
+        return "pto::TileSplitAxis::TILE_UP_DOWN"
+
+    def consumer_base(self, core: str) -> int:
+        return self.c2v_base if core == "aiv" else self.v2c_base
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,9 @@ def orchestration_context(layout: Layout, source: str) -> dict:
     requires = []
     for r in kernel.requires:
         shown = [n for n in sorted(names_in(r.cond)) if n in integers]
-        requires.append(dict(cond=printer(r.cond), text=_c_string(printer(r.cond)),
-                             loc=_loc(source, r), shown=shown))
+        message = f"{kernel.name}: requirement `{printer(r.cond)}` failed ({_loc(source, r)})"
+        message += "".join(f", {n} = {{}}" for n in shown)
+        requires.append(dict(cond=printer(r.cond), log=_log(message, shown)))
     cases = [dict(index=c.index, cond=" && ".join(f"{n} == {v}" for n, v in
                                                    zip([s.name for s in kernel.specializations],
                                                        c.values)) or "true",
@@ -68,6 +69,8 @@ def orchestration_context(layout: Layout, source: str) -> dict:
         hw_blocks_const=cxx.name("hw", "blocks"),
         args=ARGS,
         task=TASK,
+        config=cxx.name("config"),
+        mixed=cxx.name("kernels"),
         arg_count=len(tensors) + len(scalars),
         tensor_count=len(tensors),
         scalar_count=len(scalars),
@@ -106,6 +109,13 @@ def _c_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
 
 
+def _log(message: str, values: list) -> str:
+    """printf-style LOG_* arguments: `message` with each `{}` an int64 value from `values`."""
+    pieces = [_c_string(p) for p in message.split("{}")]
+    text = '"' + '%" PRId64 "'.join(pieces) + '"'
+    return ", ".join([text.replace(' ""', "")] + values)
+
+
 def _shape_bindings(layout: Layout) -> tuple:
     """(bindings, checks): each symbol's first tensor dim, and every other dim's check."""
     bindings, checks, bound = [], [], set()
@@ -118,5 +128,9 @@ def _shape_bindings(layout: Layout) -> tuple:
                 bindings.append(dict(name=dim.name, value=read))
             else:
                 expected = dim.name if isinstance(dim, ir.Name) else str(dim.value)
-                checks.append(dict(read=read, expected=expected, where=where))
+                message = f"{layout.kernel.name}: {where} = {{}}, expected {expected}"
+                values = [read] + ([expected] if isinstance(dim, ir.Name) else [])
+                if isinstance(dim, ir.Name):
+                    message += " = {}"
+                checks.append(dict(read=read, expected=expected, log=_log(message, values)))
     return bindings, checks
