@@ -14,20 +14,17 @@ from .diagnostics import CompileError
 from .errors import UserError
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is a user error (exit 1), not a crash (exit 2)."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="pypto-dsl", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    check = commands.add_parser("check", help="parse and type-check kernels")
-    check.add_argument("kernels", nargs="+", metavar="KERNEL.pdsl")
-    check.add_argument("--dump-ir", action="store_true", help="print the typed IR")
-    check.set_defaults(handler=_check)
-
-    from . import commands as extra
-
-    extra.register(commands)
-    args = parser.parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         return args.handler(args)
     except (CompileError, UserError) as error:
         print(str(error), file=sys.stderr)
@@ -40,6 +37,21 @@ def main(argv=None) -> int:
               "it with the kernel that caused it):", file=sys.stderr)
         traceback.print_exc()
         return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pypto-dsl", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="parse and type-check kernels")
+    check.add_argument("kernels", nargs="+", metavar="KERNEL.pdsl")
+    check.add_argument("--dump-ir", action="store_true", help="print the typed IR")
+    check.set_defaults(handler=_check)
+
+    from . import commands as extra
+
+    extra.register(commands)
+    return parser
 
 
 def _check(args) -> int:
@@ -56,6 +68,11 @@ def _check(args) -> int:
             continue
         except OSError as error:
             print(f"{path}: error: cannot read: {error.strerror}", file=sys.stderr)
+            failed = True
+            continue
+        except UnicodeDecodeError as error:
+            print(f"{path}: error: cannot read: not UTF-8 text (byte {error.start})",
+                  file=sys.stderr)
             failed = True
             continue
         if args.dump_ir:
