@@ -963,6 +963,19 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
     ]
 
 
+def test_pipe_aiv_to_aic_not_split():
+    text = """\
+kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
+    grid (i) = (n / 16) on 4 blocks;
+    pipe p: aiv -> aic bf16[16, 64] depth 2 split none;
+}
+"""
+    assert _errors(text) == [
+        ("bad.pdsl:3:10: error: pipe 'p': an aiv -> aic pipe must be `split rows` (each lane "
+         "pushes its half of the cube's tile)"),
+    ]
+
+
 def test_pipe_odd_rows_split():
     text = """\
 kernel k(x: in f32[n, 64], y: out f32[n, 64]) {

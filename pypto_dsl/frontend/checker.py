@@ -171,6 +171,9 @@ class _Checker:
         if pipe.src == pipe.dst:
             self.error(pipe.span, f"pipe '{pipe.name}' must go from one core to the other "
                        "(aic -> aiv or aiv -> aic)")
+        elif pipe.src == "aiv" and pipe.split != "rows":
+            self.error(pipe.span, f"pipe '{pipe.name}': an aiv -> aic pipe must be `split rows` "
+                       "(each lane pushes its half of the cube's tile)")
         if pipe.depth < 1:
             self.error(pipe.span, f"pipe '{pipe.name}' needs a depth of at least 1")
         shape = self._tile_shape(pipe.shape, scope, pipe.span)
