@@ -118,6 +118,19 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
     ]
 
 
+def test_chained_comparison():
+    text = """\
+kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
+    grid (i) = (n / 16) on 4 blocks;
+    let inside = 0 <= n < 1024;
+}
+"""
+    assert _errors(text) == [
+        ("bad.pdsl:3:25: error: expected an operator or ';', found '<': comparisons do not chain, "
+         "combine them with &&"),
+    ]
+
+
 def test_unexpected_eof():
     text = """\
 kernel k(x: in f32[n, 64], y: out f32[n, 64]) {

@@ -29,6 +29,7 @@ TERMINAL_WORDS = {
 EXPRESSION_STARTS = {"INT", "FLOAT", "NAME", "LPAR", "MINUS", "BANG", "INF", "LOAD", "TPOP", "CAST"}
 # Binary operators: when several are expected, say "an operator".
 OPERATOR_TEXT = {"+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "?"}
+COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
 # Keywords that open a statement: when several are expected, say "a statement".
 STATEMENT_KEYWORDS = {"LET", "VAR", "TPUSH", "STORE", "FOR", "PIPELINED", "IF"}
 # Tokens before which a missing ';' is the likely mistake.
@@ -215,7 +216,10 @@ def _explain(filename: str, expected: set, token: Token | None, previous: Token 
                 f"unexpected end of file: expected {_describe(expected)}")
     if _missing_semicolon(expected, token, previous):
         return _after(filename, previous), f"expected ';' before {str(token)!r}"
-    return _tok_span(filename, token), f"expected {_describe(expected)}, found {_found(token)}"
+    message = f"expected {_describe(expected)}, found {_found(token)}"
+    if str(token) in COMPARISONS and any(_terminal_word(t) == "'&&'" for t in expected):
+        message += ": comparisons do not chain, combine them with &&"
+    return _tok_span(filename, token), message
 
 
 def _missing_semicolon(expected: set, token: Token, previous: Token | None) -> bool:
