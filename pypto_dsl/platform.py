@@ -1,0 +1,83 @@
+"""The platform table: on-chip buffer capacities, alignment and cluster count per target.
+
+Figures are from the facts sheet, section 6 (pto-isa `common/buffer_limits.hpp`, simpler
+`platform_config.h`). `capacity` is what the memory planner may use: on a2a3 the top 8 KB of
+UB (0x2E000..0x30000) is the implicit scratch of TROWEXPAND* with a DN scalar (and some TCVT
+paths), so tiles must end below 184 KB. `size` is the physical buffer size, for the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KB = 1024
+
+# Buffers in the order the report lists them: AIC-side first, then the vector UB.
+BUFFERS = ("L1", "L0A", "L0B", "L0C", "UB")
+
+
+@dataclass(frozen=True)
+class Buffer:
+    name: str
+    size: int  # bytes, physical
+    capacity: int  # bytes the planner may fill, from offset 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str
+    buffers: tuple  # of Buffer
+    alignment: int  # every tile address, in bytes
+    clusters: int  # 1 AIC + 2 AIV each
+    local_slots: int = 2  # TPipe LocalSlotNum: rotating consumer-side buffers
+
+    def buffer(self, name: str) -> Buffer:
+        return next(b for b in self.buffers if b.name == name)
+
+
+PLATFORMS = {
+    "a2a3": Platform(
+        name="a2a3",
+        buffers=(
+            Buffer("L1", 512 * KB, 512 * KB),
+            Buffer("L0A", 64 * KB, 64 * KB),
+            Buffer("L0B", 64 * KB, 64 * KB),
+            Buffer("L0C", 128 * KB, 128 * KB),
+            Buffer("UB", 192 * KB, 184 * KB, "8 KB TROWEXPAND scratch at 0x2E000 kept free"),
+        ),
+        alignment=32,
+        clusters=24,
+    ),
+    # A5: no hidden UB scratch is documented (unverified), so all 256 KB are usable.
+    "a5": Platform(
+        name="a5",
+        buffers=(
+            Buffer("L1", 512 * KB, 512 * KB),
+            Buffer("L0A", 64 * KB, 64 * KB),
+            Buffer("L0B", 64 * KB, 64 * KB),
+            Buffer("L0C", 256 * KB, 256 * KB),
+            Buffer("UB", 256 * KB, 256 * KB),
+        ),
+        alignment=32,
+        clusters=36,
+    ),
+}
+
+DEFAULT = "a2a3"
+
+
+def platform(name: str = DEFAULT) -> Platform:
+    try:
+        return PLATFORMS[name]
+    except KeyError:
+        raise ValueError(f"unknown platform '{name}' (known: {', '.join(sorted(PLATFORMS))})")
+
+
+def kib(nbytes: int) -> str:
+    """`16 KB`, `12.5 KB`, `128 B`: sizes as the messages and the report print them."""
+    if nbytes < KB:
+        return f"{nbytes} B"
+    value = nbytes / KB
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{text} KB"
