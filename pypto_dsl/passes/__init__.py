@@ -8,6 +8,7 @@ tests; the interpreter runs the kernel after every pass and must give the same n
 from __future__ import annotations
 
 from .. import ir
+from .cube_moves import expand_cube_moves
 from .flatten import flatten
 from .frees import insert_frees
 from .pipeline import pipeline
@@ -18,6 +19,7 @@ PASSES = (
     flatten,  # one tile op per statement, temporaries named in order
     insert_frees,  # TFREE after the last use of every popped tile
     pipeline,  # prologue / steady state / epilogue; crossing values versioned
+    expand_cube_moves,  # explicit L1 -> L0A / L0B moves before every matmul
 )
 
 
