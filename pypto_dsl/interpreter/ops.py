@@ -31,9 +31,19 @@ DTYPES: dict[str, np.dtype] = {
 
 
 def _f32(tile):
-    """The tile in f32, C-contiguous: numpy's batched matmul is fast only on row-major
-    operands (a transposed load is a view until here)."""
-    return tile.astype(F32, order="C", copy=False)
+    """The tile in f32, row-major: numpy's batched matmul is slow on other layouts, and
+    widening a row-major copy is faster than widening a strided view."""
+    return np.ascontiguousarray(tile).astype(F32, copy=False)
+
+
+def _matmul(a, b):
+    """a @ b, f32 operands, f32 accumulation. A transposed load arrives as a column-major view;
+    computing (b^T a^T)^T multiplies it in its stored layout instead of copying it first
+    (the same products; the result is returned row-major like every other tile)."""
+    if b.strides[-2] < b.strides[-1] and min(b.shape[-2:]) > 1:
+        product = np.matmul(_f32(b.swapaxes(-1, -2)), _f32(a.swapaxes(-1, -2)))
+        return np.ascontiguousarray(product.swapaxes(-1, -2))
+    return np.matmul(_f32(a), _f32(b))
 
 
 def _like(scalar, tile):
@@ -120,8 +130,8 @@ TILE_OPS = {
     # cube
     "move_left": lambda a: a,
     "move_right": lambda a: a,
-    "matmul": lambda a, b: np.matmul(_f32(a), _f32(b)),
-    "matmul_acc": lambda c, a, b: c + np.matmul(_f32(a), _f32(b)),
+    "matmul": _matmul,
+    "matmul_acc": lambda c, a, b: c + _matmul(a, b),
     # element-wise, both operands of one shape
     "add": lambda a, b: a + b,
     "sub": lambda a, b: a - b,
