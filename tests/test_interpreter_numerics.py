@@ -209,7 +209,8 @@ def test_an_undeclared_specialisation_names_the_declared_values(attention, small
 
 def test_a_failed_require_is_located_and_shows_the_values(attention, small_inputs):
     narrow = dict(query=np.zeros((3, 64, 64), BF16), key_cache=np.zeros((12, 64, 1, 64), BF16),
-                  value_cache=np.zeros((12, 64, 1, 64), BF16), out=np.zeros((3, 64, 64), np.float32))
+                  value_cache=np.zeros((12, 64, 1, 64), BF16),
+                  out=np.zeros((3, 64, 64), np.float32))
     require = attention.requires[0]
 
     with pytest.raises(LaunchError) as raised:

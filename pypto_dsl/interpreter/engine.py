@@ -108,6 +108,9 @@ class Blocked:
 
 
 class CoreTask:
+    """One core of a cluster: `batches` are the logical-block batches it runs in turn, `fifos`
+    the cluster's pipes, `tensors` the GM tensors of the run (shared by every cluster)."""
+
     def __init__(self, launch, tensors: dict, core: str, lane: int | None, fifos: dict,
                  batches: list, on_block_done=None):
         self.launch, self.tensors, self.core, self.lane = launch, tensors, core, lane
@@ -256,8 +259,9 @@ class CoreTask:
         args = [self.eval(a, scope, popped) for a in e.args]
         args = [_per_member(a) if kind == "scalar" else a for kind, a in zip(kinds, args)]
         attrs = dict(e.attrs)
-        if e.op == "fill":
-            attrs["shape"] = (self.batch,) + tuple(self.static(d, scope) for d in attrs["type"].shape)
+        if e.op == "fill":  # the one op whose result shape is not its operands'
+            dims = tuple(self.static(d, scope) for d in attrs["type"].shape)
+            attrs["shape"] = (self.batch,) + dims
         return TILE_OPS[e.op](*args, **attrs)
 
     # ------------------------------------------------------------------ helpers

@@ -67,7 +67,8 @@ def prepare(kernel: ir.Kernel, inputs: dict, blocks: int | None = None) -> Launc
         statics[spec.name] = _specialisation(spec, statics)
     for require in kernel.requires:
         _require(require, statics)
-    extents = tuple(_static(e, statics, kernel.grid.span, "grid extent") for e in kernel.grid.extents)
+    grid = kernel.grid
+    extents = tuple(_static(e, statics, grid.span, "grid extent") for e in grid.extents)
     if any(e < 0 for e in extents):
         raise LaunchError(f"{kernel.grid.span}: grid extents {extents} must not be negative")
     for pipe in kernel.pipes:

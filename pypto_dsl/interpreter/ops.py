@@ -3,7 +3,8 @@
 Contract:
 
 * `TILE_OPS[name]` exists for every `OPS` entry (a test checks it) and is called with the
-  evaluated operands in table order, then the TileOp's attrs as keywords.
+  evaluated operands in table order, then the TileOp's attrs as keywords; `fill` also gets
+  `shape=` (batch axes and tile dims), the one result shape its operands do not give.
 * Tiles are numpy arrays with any number of leading batch axes (the interpreter runs a batch
   of logical blocks at once); the tile's own two dimensions are the last two. A scalar operand
   arrives either as a 0-d value or with the batch axes followed by two axes of length 1, so it
