@@ -11,6 +11,7 @@ from .. import ir
 from .cube_moves import expand_cube_moves
 from .flatten import flatten
 from .frees import insert_frees
+from .memory import plan_memory
 from .pipeline import pipeline
 from .specialize import specialize
 
@@ -20,6 +21,7 @@ PASSES = (
     insert_frees,  # TFREE after the last use of every popped tile
     pipeline,  # prologue / steady state / epilogue; crossing values versioned
     expand_cube_moves,  # explicit L1 -> L0A / L0B moves before every matmul
+    plan_memory,  # a buffer and a 32-byte-aligned offset for every tile; pipe regions reserved
 )
 
 
