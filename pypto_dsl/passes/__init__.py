@@ -14,6 +14,7 @@ from .frees import insert_frees
 from .memory import plan_memory
 from .pipeline import pipeline
 from .specialize import specialize
+from .vector_schedule import schedule_vector_ops
 
 PASSES = (
     specialize,  # one Dispatch case per specialisation: constant tile shapes
@@ -21,6 +22,7 @@ PASSES = (
     insert_frees,  # TFREE after the last use of every popped tile
     pipeline,  # prologue / steady state / epilogue; crossing values versioned
     expand_cube_moves,  # explicit L1 -> L0A / L0B moves before every matmul
+    schedule_vector_ops,  # vector ops in dependency levels: one barrier per level
     plan_memory,  # a buffer and a 32-byte-aligned offset for every tile; pipe regions reserved
 )
 
