@@ -1,10 +1,15 @@
-"""Optional: the generated scene tests pass on simpler's CPU simulator (a2a3sim).
+"""Optional: the generated code against the real simulator (simpler's a2a3sim, pto-isa's CPU
+headers).
 
-Skipped unless SIMPLER_ROOT names a built simpler checkout (built for a2a3sim, see
-/work/notes/sim-setup.md for one way). The scene test runs with the Python in SIMPLER_PYTHON
-(default `python3`), which must import simpler_setup, torch, numpy and ml_dtypes; this
-checkout is put first on its PYTHONPATH so `pypto_dsl.goldens` is importable. Each case runs
-under a timeout, because a deadlocked simulator never exits on its own.
+Skipped unless SIMPLER_ROOT names a built simpler checkout (built for a2a3sim, with pto-isa at
+$SIMPLER_ROOT/build/pto-isa; /work/notes/sim-setup.md describes one). Two checks:
+
+- every op (the kernel of test_codegen_ops) compiles against the real CPU-simulator headers,
+  with the compiler in SIMPLER_CXX (default `g++-15`) and simpler's simulator flags;
+- the generated scene tests pass on a2a3sim. They run with the Python in SIMPLER_PYTHON
+  (default `python3`), which must import simpler_setup, torch, numpy and ml_dtypes; this
+  checkout is put first on its PYTHONPATH so `pypto_dsl.goldens` is importable. Each case runs
+  under a timeout, because a deadlocked simulator never exits on its own.
 """
 
 import os
@@ -15,9 +20,13 @@ import pytest
 
 from codegen_support import ROOT, kernel_path
 from pypto_dsl.cli import main
+from pypto_dsl.codegen import generate
+from pypto_dsl.frontend import compile_text
+from test_codegen_ops import OP_ZOO
 
 SIMPLER_ROOT = os.environ.get("SIMPLER_ROOT")
 PYTHON = os.environ.get("SIMPLER_PYTHON", "python3")
+CXX = os.environ.get("SIMPLER_CXX", "g++-15")
 TIMEOUT_S = int(os.environ.get("PYPTO_SIM_TIMEOUT_S", "900"))
 
 pytestmark = pytest.mark.skipif(
@@ -46,3 +55,29 @@ def test_generated_scene_test_passes_on_a2a3sim(kernel, case, tmp_path):
                             text=True)
     output = result.stdout + result.stderr
     assert result.returncode == 0 and "PASSED" in output, output[-4000:]
+
+
+def _sim_flags(core: str) -> list:
+    """simpler's simulator kernel build (kernel_compiler.py), with -fsyntax-only."""
+    root = SIMPLER_ROOT
+    runtime = os.path.join(root, "src", "a2a3", "runtime", "tensormap_and_ringbuffer")
+    pto = os.path.join(root, "build", "pto-isa", "include")
+    includes = [pto, os.path.join(pto, "pto"), os.path.join(root, "simpler_setup", "incore"),
+                os.path.join(root, "src", "common", "platform", "include"),
+                os.path.join(runtime, "common"), os.path.join(runtime, "runtime"),
+                os.path.join(root, "src", "common", "task_interface"),
+                os.path.join(root, "src", "a2a3", "platform", "include")]
+    macro = "-D__DAV_CUBE__" if core == "aic" else "-D__DAV_VEC__"
+    return (["-fsyntax-only", "-std=c++23", "-fpermissive", "-Wno-ignored-attributes",
+             "-D__CPU_SIM", "-DPTO_CPU_MAX_THREADS=1", "-DNDEBUG", macro]
+            + [f"-I{path}" for path in includes])
+
+
+@pytest.mark.skipif(shutil.which(CXX) is None, reason=f"no {CXX} (GCC 13 or newer)")
+@pytest.mark.parametrize("core", ["aic", "aiv"])
+def test_every_op_compiles_against_the_simulator_headers(core, tmp_path):
+    files = generate(compile_text(OP_ZOO, "op_zoo.pdsl"), "op_zoo.pdsl")
+    source = tmp_path / f"op_zoo_{core}.cpp"
+    source.write_text(files[f"kernels/{core}/op_zoo_{core}.cpp"])
+    result = subprocess.run([CXX, *_sim_flags(core), str(source)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-4000:]

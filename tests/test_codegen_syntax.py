@@ -31,7 +31,7 @@ def _builds():
 
 
 @pytest.mark.skipif(GXX is None, reason="no host g++")
-@pytest.mark.parametrize("kernel, relative, flags", _builds())
+@pytest.mark.parametrize("kernel, relative, flags", list(_builds()))
 def test_generated_cpp_compiles_against_the_stub(kernel, relative, flags, tmp_path):
     source = tmp_path / relative.rsplit("/", 1)[1]
     source.write_text(generated(kernel)[relative], encoding="utf-8")

@@ -37,6 +37,7 @@ class Emitted:
     scalars: dict = field(default_factory=dict)  # variable -> C++ type
     counters: dict = field(default_factory=dict)  # version counter -> initial value
     static_assigns: list = field(default_factory=list)  # (variable, address)
+    static_views: list = field(default_factory=list)  # (row-major view, column tile)
 
 
 class BodyEmitter:
@@ -69,7 +70,7 @@ class BodyEmitter:
             if alloc.versions == 1:
                 self.out.static_assigns.append((name, cxx.hex_addr(alloc.offset)))
                 if info.is_col:
-                    self.out.static_assigns.append((self.view(name), cxx.hex_addr(alloc.offset)))
+                    self.out.static_views.append((self.view(name), name))
             else:
                 self.out.counters[self.counter(name)] = alloc.versions - 1
 

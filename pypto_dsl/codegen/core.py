@@ -91,6 +91,7 @@ def _case(layout: Layout, core: str, source: str, info: CaseInfo, case: ir.Dispa
         types=list(out.types.items()),
         tiles=list(out.tiles.items()),
         static_assigns=out.static_assigns,
+        static_views=out.static_views,
         counters=list(out.counters.items()),
         scalars=[(ctype, name) for name, ctype in out.scalars.items()],
         grid=_grid(variables, extents),

@@ -3,7 +3,8 @@
 The scene test's cases are the golden cases of `pypto_dsl.goldens.<kernel>`: suite-sized ones
 run on the simulator (`a2a3sim`) and on hardware (`a2a3`); benchmark-sized ones are manual
 hardware cases. Inputs come from the golden's `make_inputs` and the expected outputs from its
-`golden`, so the simulator, the hardware and the reference interpreter check one definition.
+`golden`, so the simulator, the hardware and the reference interpreter check one definition. A
+kernel without a golden module gets a scene test with no cases that says so.
 """
 
 from __future__ import annotations
@@ -32,12 +33,11 @@ def files(kernel: str) -> dict:
 def scene_context(layout: Layout) -> dict:
     kernel = layout.kernel
     paths = files(kernel.name)
-    golden = goldens.get(kernel.name)
+    golden = goldens.GOLDENS.get(kernel.name)
     tensor_dirs = [DIRECTION[t.direction] for t in layout.tensors]
     core_dirs = tensor_dirs + ["D.OUT"] * len(kernel.pipes)
     cases = []
-    for name in sorted(golden.CASES, key=list(golden.CASES).index):
-        case = golden.CASES[name]
+    for name, case in (golden.CASES.items() if golden is not None else ()):
         cases.append(dict(name=name, suite=case.suite, description=case.description,
                           platforms='["a2a3sim", "a2a3"]' if case.suite else '["a2a3"]'))
     scalars = [dict(name=p.name, ctype=CTYPES[p.dtype], numpy=NUMPY[p.dtype]) for p in kernel.params
@@ -54,7 +54,8 @@ def scene_context(layout: Layout) -> dict:
         outputs=[t.name for t in layout.tensors if t.direction != "in"],
         scalars=scalars,
         cases=cases,
-        default_case=golden.DEFAULT_CASE,
+        has_golden=golden is not None,
+        default_case=golden.DEFAULT_CASE if golden is not None else "<case>",
         tolerance=repr(TOLERANCE),
         fifo_names=[cxx.name("fifo", p.name) for p in kernel.pipes],
         case_labels=[c.label for c in layout.cases],

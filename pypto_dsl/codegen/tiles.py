@@ -12,6 +12,7 @@ Type aliases are named after their structure, so equal types share one alias.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 
 from .. import ir
@@ -102,13 +103,14 @@ class TileInfo:
 
 
 def pad_value(value: float, dtype: str) -> str:
+    """The PadValue template argument; a custom value is CustomBase | its f32 bits (what
+    pto::PadCustom<v> computes, spelled without C++20 float template arguments)."""
     if value in PAD_VALUE:
         return PAD_VALUE[value]
-    return f"pto::PadCustom<{cxx.float_literal(value)}>"
+    return f"static_cast<pto::PadValue>(0x1{_bits_tag(value)}ULL)"
 
 
 def _bits_tag(value: float) -> str:
-    import struct
     return f"{struct.unpack('<I', struct.pack('<f', value))[0]:08x}"
 
 
