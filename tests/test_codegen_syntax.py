@@ -38,3 +38,9 @@ def test_generated_cpp_compiles_against_the_stub(kernel, relative, flags, tmp_pa
     result = subprocess.run([GXX, "-fsyntax-only", "-std=c++17", f"-I{STUB}", *flags, str(source)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_generated_scene_test_is_valid_python(kernel):
+    relative = f"test_{kernel}.py"
+    compile(generated(kernel)[relative], relative, "exec")

@@ -51,7 +51,7 @@ def scene_context(layout: Layout) -> dict:
         aic_name=f"{kernel.name.upper()}_AIC",
         aiv_name=f"{kernel.name.upper()}_AIV",
         tensors=[t.name for t in layout.tensors],
-        outputs=[t.name for t in layout.tensors if t.direction != "in"],
+        outputs_tuple=_tuple([t.name for t in layout.tensors if t.direction != "in"]),
         scalars=scalars,
         cases=cases,
         has_golden=golden is not None,
@@ -60,3 +60,9 @@ def scene_context(layout: Layout) -> dict:
         fifo_names=[cxx.name("fifo", p.name) for p in kernel.pipes],
         case_labels=[c.label for c in layout.cases],
     )
+
+
+def _tuple(names: list) -> str:
+    """A Python tuple literal of strings, as black would print it."""
+    items = ", ".join(f'"{n}"' for n in names)
+    return f"({items},)" if len(names) == 1 else f"({items})"
