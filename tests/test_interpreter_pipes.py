@@ -135,7 +135,7 @@ def test_a_fifo_left_non_empty_is_reported_with_its_counts():
         run_kernel(kernel, {"x": X, "k": 2})
 
     assert str(raised.value).startswith(
-        "leftover.pdsl:3:10: pipe 'p' is not empty at the end of the launch: hardware block 0: "
+        "leftover.pdsl:3:10: error: pipe 'p' is not empty at the end of the launch: hardware block 0: "
         "aic pushed 2, aiv0 popped 1, aiv1 popped 1")
 
 

@@ -24,6 +24,7 @@ from .. import ir
 from ..errors import LaunchError
 from ..ops import OPS
 from . import memory, scalars
+from .launch import located
 from .ops import TILE_OPS
 from .pipes import AIC, Fifo
 
@@ -189,8 +190,8 @@ class CoreTask:
         values = tuple(scope.lookup(s) for s in stmt.symbols)
         case = next((c for c in stmt.cases if tuple(c.values) == values), None)
         if case is None:
-            raise LaunchError(f"{stmt.span}: no code path for "
-                              f"{', '.join(f'{s}={v}' for s, v in zip(stmt.symbols, values))}")
+            chosen = ", ".join(f"{s}={v}" for s, v in zip(stmt.symbols, values))
+            raise LaunchError(located(stmt.span, f"no code path for {chosen}"))
         yield from self.block(case.body, Scope(scope))
 
     def no_effect(self, stmt, scope: Scope):
@@ -292,7 +293,8 @@ class CoreTask:
         try:
             return function(*args)
         except scalars.DivisionByZero:
-            raise LaunchError(f"{e.span}: `{e}` divides by zero in {self.where(0)}") from None
+            raise LaunchError(located(e.span, f"`{e}` divides by zero in {self.where(0)}")
+                              ) from None
 
     def windows(self, slices: tuple, scope: Scope, popped: dict) -> tuple:
         out = []
@@ -308,8 +310,9 @@ class CoreTask:
         try:
             return access(tensor, windows, *args)
         except memory.OutOfBounds as bad:
-            raise LaunchError(_out_of_bounds(node, bad, tensor.shape)
-                              + f" in {self.where(scope.member(bad.member))}") from None
+            who = self.where(scope.member(bad.member))
+            raise LaunchError(located(node.span, f"{_out_of_bounds(node, bad, tensor.shape)} "
+                                                 f"in {who}")) from None
 
 
 def _out_of_bounds(node, bad: memory.OutOfBounds, shape: tuple) -> str:
@@ -322,7 +325,7 @@ def _out_of_bounds(node, bad: memory.OutOfBounds, shape: tuple) -> str:
         issue = f"index {starts[bad.dim]} = {bad.start}"
     else:
         issue = f"slice {starts[bad.dim]} = {bad.start} : +{bad.size}"
-    return (f"{node.span}: {what} {accessed}: {issue} is out of range: dimension {bad.dim} of "
+    return (f"{what} {accessed}: {issue} is out of range: dimension {bad.dim} of "
             f"'{node.tensor}' has {shape[bad.dim]} entries (shape {tuple(shape)})")
 
 

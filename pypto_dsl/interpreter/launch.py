@@ -11,10 +11,12 @@ constant, even row counts when split by rows. Inputs are never modified: outputs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from .. import ir
+from ..diagnostics import Diagnostic, SourceFile, render
 from ..errors import LaunchError
 from ..symbolic import evaluate, names_in
 from .ops import BF16, DTYPES, F32
@@ -70,7 +72,7 @@ def prepare(kernel: ir.Kernel, inputs: dict, blocks: int | None = None) -> Launc
     grid = kernel.grid
     extents = tuple(_static(e, statics, grid.span, "grid extent") for e in grid.extents)
     if any(e < 0 for e in extents):
-        raise LaunchError(f"{kernel.grid.span}: grid extents {extents} must not be negative")
+        raise LaunchError(located(grid.span, f"grid extents {extents} must not be negative"))
     for pipe in kernel.pipes:
         _check_pipe(pipe, statics)
     blocks = kernel.grid.blocks if blocks is None else int(blocks)
@@ -175,10 +177,10 @@ def _static(expr: ir.Expr, statics: dict, span, what: str):
     try:
         return evaluate(expr, statics.__getitem__)
     except KeyError as missing:
-        raise LaunchError(f"{span}: {what} `{expr}` needs '{missing.args[0]}', which no input "
-                          "fixes") from None
+        raise LaunchError(located(span, f"{what} `{expr}` needs '{missing.args[0]}', which no "
+                                  "input fixes")) from None
     except ZeroDivisionError:
-        raise LaunchError(f"{span}: {what} `{expr}` divides by zero") from None
+        raise LaunchError(located(span, f"{what} `{expr}` divides by zero")) from None
 
 
 def _specialisation(spec: ir.Specialize, statics: dict) -> int:
@@ -188,8 +190,8 @@ def _specialisation(spec: ir.Specialize, statics: dict) -> int:
         value = int(_static(spec.rule, statics, spec.span, f"specialisation rule of '{spec.name}'"))
     if value not in spec.values:
         declared = ", ".join(str(v) for v in spec.values)
-        raise LaunchError(f"{spec.span}: no specialisation for {spec.name}={value} "
-                          f"(declared: {declared})")
+        raise LaunchError(located(spec.span, f"no specialisation for {spec.name}={value} "
+                                  f"(declared: {declared})"))
     return value
 
 
@@ -197,18 +199,34 @@ def _require(require: ir.Require, statics: dict) -> None:
     if _static(require.cond, statics, require.span, "requirement"):
         return
     values = ", ".join(f"{n} = {statics[n]}" for n in sorted(names_in(require.cond)))
-    raise LaunchError(f"{require.span}: requirement `{_text(require.cond)}` does not hold "
-                      f"({values})")
+    raise LaunchError(located(require.span, f"requirement `{_text(require.cond)}` does not "
+                              f"hold ({values})"))
 
 
 def _check_pipe(pipe: ir.PipeDecl, statics: dict) -> None:
     rows = _static(pipe.shape[0], statics, pipe.span, "pipe row count")
     if pipe.split == "rows" and rows % 2:
-        raise LaunchError(f"{pipe.span}: pipe '{pipe.name}' is split by rows but has {rows} "
-                          "rows, an odd number")
+        raise LaunchError(located(pipe.span, f"pipe '{pipe.name}' is split by rows but has "
+                                  f"{rows} rows, an odd number"))
     if pipe.src == "aiv" and pipe.split != "rows":
-        raise LaunchError(f"{pipe.span}: pipe '{pipe.name}': an aiv -> aic pipe must be "
-                          "`split rows` (each lane pushes its half of the cube's tile)")
+        raise LaunchError(located(pipe.span, f"pipe '{pipe.name}': an aiv -> aic pipe must "
+                                  "be `split rows` (each lane pushes its half of the cube's "
+                                  "tile)"))
+
+
+def located(span, message: str) -> str:
+    """`file:line:col: error: message`, the source line and a caret, as a compile error is
+    shown (without the source line when the kernel's file cannot be read)."""
+    return render(Diagnostic(span, message), _source(span.file) if span else None)
+
+
+@lru_cache(maxsize=16)
+def _source(path: str) -> SourceFile | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return SourceFile(path, handle.read())
+    except OSError:
+        return None
 
 
 def _text(expr: ir.Expr) -> str:

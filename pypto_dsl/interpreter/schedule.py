@@ -29,7 +29,7 @@ from .. import ir
 from ..symbolic import evaluate
 from ..errors import DeadlockError, UserError
 from .engine import CoreTask, Diverged
-from .launch import Launch
+from .launch import Launch, located
 from .ops import DTYPES
 from .pipes import Fifo
 
@@ -112,8 +112,9 @@ def _check_balanced(launch: Launch, clusters: list) -> None:
         for h, cluster in enumerate(clusters):
             fifo = cluster.fifos[pipe.name]
             if not fifo.balanced():
-                problems.append(f"{pipe.span}: pipe '{pipe.name}' is not empty at the end of "
-                                f"the launch: hardware block {h}: {fifo.counts()}")
+                problems.append(located(pipe.span, f"pipe '{pipe.name}' is not empty at the "
+                                        f"end of the launch: hardware block {h}: "
+                                        f"{fifo.counts()}"))
     if problems:
         raise UserError("\n".join(problems) + "\nevery tile pushed must be popped")
 
