@@ -70,8 +70,10 @@ def _moves(stmt: ir.Stmt, names: dict, defs: dict, sink: ErrorSink) -> list:
             sink.error(operand.span, f"'{operand.name}' is a matmul result (in L0C): a2a3 has no "
                        f"path from L0C to L0A/L0B; store it and load it again")
             continue
-        value = ir.TileOp(f"move_{side}", (operand,), (), operand.span, operand.type)
-        out.append(ir.Let(_name(side, operand, names), value, False, operand.span))
+        # The moves carry the matmul's position: they are part of that source statement.
+        span = stmt.value.span
+        value = ir.TileOp(f"move_{side}", (operand,), (), span, operand.type)
+        out.append(ir.Let(_name(side, operand, names), value, False, span))
     return out
 
 

@@ -46,7 +46,7 @@ def plan_memory(kernel: ir.Kernel, target: str = DEFAULT) -> ir.Kernel:
     bodies = {}
     for core in ("aic", "aiv"):
         (dispatch,) = kernel.body(core)
-        cases = tuple(replace(c, memory=_plan_case(c, dispatch, core, kernel, chip, sink))
+        cases = tuple(replace(c, memory=_plan_case(c, dispatch, core, chip, sink))
                       for c in dispatch.cases)
         bodies[core] = (replace(dispatch, cases=cases),)
     sink.raise_if_any()
@@ -94,7 +94,7 @@ def reserved_bytes(case: ir.DispatchCase, chip) -> tuple:
     return tuple(out)
 
 
-def _plan_case(case, dispatch, core: str, kernel, chip, sink: ErrorSink) -> ir.MemoryPlan:
+def _plan_case(case, dispatch, core: str, chip, sink: ErrorSink) -> ir.MemoryPlan:
     live = analyze(case.body)
     tiles = classify(live, core)
     plan = ir.MemoryPlan((), reservations(case, core, chip))
