@@ -14,6 +14,7 @@ from .frees import insert_frees
 from .memory import plan_memory
 from .pipeline import pipeline
 from .specialize import specialize
+from .syncs import insert_syncs
 from .vector_schedule import schedule_vector_ops
 
 PASSES = (
@@ -24,6 +25,7 @@ PASSES = (
     expand_cube_moves,  # explicit L1 -> L0A / L0B moves before every matmul
     schedule_vector_ops,  # vector ops in dependency levels: one barrier per level
     plan_memory,  # a buffer and a 32-byte-aligned offset for every tile; pipe regions reserved
+    insert_syncs,  # set/wait flags, vector barriers and drains for every cross-pipe dependency
 )
 
 

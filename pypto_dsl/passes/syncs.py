@@ -1,0 +1,422 @@
+"""Sync insertion: set/wait flags, vector barriers and drains between the hardware pipes.
+
+After this pass every dependency between two instructions of one core is ordered, and nothing
+else is synchronised. Instructions and their pipes: a load or tpop is MTE2, move_left/right
+MTE1, matmul M, vector ops and tile copies V, a tpush or store FIX on the AIC and MTE3 on the
+AIV. Two instructions depend when they touch the same bytes (per the memory plan: RAW, WAR,
+WAW; the versions of a ping/pong tile and the local slots of a pipe are told apart) or the same
+GM tensor, one of them writing. An `ir.Sync` before the consumer orders them:
+
+- `Sync("flag", P, Q, id)`: set_flag(P, Q) + wait_flag(P, Q) (adjacent, as the reference places
+  them): everything on P (or already ordered before P) completes before anything later on Q;
+- `Sync("barrier", "V", "")`: pipe_barrier(PIPE_V) between dependent vector ops only (the
+  vector unit may overlap independent ops); one barrier covers every pending producer;
+- `Sync("drain", P, "S", 7)`: set/wait P -> S ID7: after every tpush on the AIC (the reference's
+  FIX -> S after each C2V TPUSH) and at the end of the case body when the core's output pipe
+  (FIX on the AIC, MTE3 on the AIV) still has work in flight.
+
+Other pipes run in order, so a dependency within MTE1, MTE2, M, FIX or MTE3 needs nothing.
+The pass is a forward data-flow analysis: it tracks, for each instruction still in flight, the
+pipes it is known to complete before; a sync is added only when a conflicting access is not yet
+ordered (a flag implied by earlier flags on every path is never added; a choice covering the
+most pending producers is taken first). `for` loops, and the case body itself (it runs once per
+logical block inside the stride loop), are iterated to a fixed point, so a dependency around a
+back edge gets its sync too.
+
+Round trip (the one ordering taken from the other core, as the hand-written kernel does): work
+this core ordered before one of its tpushes is complete once it has popped the same pipe twice
+since; the other core consumes that push before producing the second-next tile of each pipe in
+the two-stage QK-first / softmax-first schedule at depth 2 (TPOP blocks the scalar unit on
+wait_flag_dev until the producer's record, which fires after the producer's pipe finished).
+
+Event ids: the flags of one (src, dst) pair get ids 0, 1, ... by their consumer's source
+position, in order of first appearance (so the prologue and the steady state of a stage share
+an id, and the QK and PV steps differ: ID0 and ID1 as in the reference); set and wait are
+adjacent, so two flags of one triple are never outstanding at once. Drains use ID7.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from .. import ir
+from ..ops import OPS
+from ..platform import DEFAULT, platform
+from .liveness import analyze, is_tile
+from .memory import case_label, reserved_bytes
+from .tiles import ROW_REDUCTIONS, SCRATCH, classify
+
+PIPES = ("MTE2", "MTE1", "M", "FIX", "V", "MTE3")  # upstream to downstream
+OUTPUT_PIPE = {"aic": "FIX", "aiv": "MTE3"}
+ROUND_TRIP = 2
+DRAIN_EVENT = 7
+FLAG_EVENTS = 7  # ids 0..6 for flags
+
+
+@dataclass(frozen=True)
+class SyncCounts:
+    flags: tuple = ()  # ((src, dst), count), sorted
+    barriers: int = 0
+    drains: int = 0
+
+    @property
+    def set_wait(self) -> int:
+        """set_flag/wait_flag pairs: flags and drains."""
+        return sum(n for _, n in self.flags) + self.drains
+
+    @staticmethod
+    def of(syncs) -> "SyncCounts":
+        syncs = list(syncs)
+        counter = Counter((s.src, s.dst) for s in syncs if s.kind == "flag")
+        return SyncCounts(tuple(sorted(counter.items())),
+                          sum(1 for s in syncs if s.kind == "barrier"),
+                          sum(1 for s in syncs if s.kind == "drain"))
+
+
+@dataclass(frozen=True)
+class Access:
+    site: int  # program position of the instruction
+    key: str  # allocated root, "pipe:<name>" or "gm:<tensor>"
+    write: bool
+    gen: int  # version relative to the key's current one (-1: unknown)
+    pipe: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    ordered: frozenset = frozenset()  # pipes whose later instructions start after it is done
+    pushed: bool = False
+    pops: tuple = ()  # (pipe, pops since pushed), sorted
+
+
+@dataclass(frozen=True)
+class State:
+    pending: tuple = ()  # (Access, Facts), sorted by access
+    gens: tuple = ()  # (name, version of its root it refers to), for names not owning bytes
+
+    def facts(self) -> dict:
+        return dict(self.pending)
+
+
+@dataclass(frozen=True)
+class Instr:
+    pipe: str
+    reads: tuple  # (key, gen)
+    writes: tuple  # (key, gen)
+    new: str = ""  # the key a new value is written into (its versions rotate)
+    pop: str = ""  # the pipe a tpop pops
+    push: bool = False
+
+
+def insert_syncs(kernel: ir.Kernel, target: str = DEFAULT) -> ir.Kernel:
+    return plan_syncs(kernel, target)[0]
+
+
+def plan_syncs(kernel: ir.Kernel, target: str = DEFAULT):
+    """The kernel with syncs, and {core: {case label: SyncCounts}} of what was inserted."""
+    chip = platform(target)
+    bodies, counts = {}, {}
+    for core in ("aic", "aiv"):
+        (dispatch,) = kernel.body(core)
+        cases, counts[core] = [], {}
+        for case in dispatch.cases:
+            if case.memory is None:
+                raise AssertionError("internal error: insert_syncs needs the memory plan")
+            body, tally = _Case(case, core, chip).run()
+            cases.append(replace(case, body=body))
+            counts[core][case_label(dispatch, case)] = tally
+        bodies[core] = (replace(dispatch, cases=tuple(cases)),)
+    return replace(kernel, aic=bodies["aic"], aiv=bodies["aiv"]), counts
+
+
+class _Case:
+    """The analysis of one case body of one core."""
+
+    def __init__(self, case: ir.DispatchCase, core: str, chip):
+        self.core = core
+        self.tiles = classify(analyze(case.body), core)
+        self.body = case.body
+        self.ranges: dict = {}
+        for a in case.memory.allocations:
+            self.ranges[a.name] = [(a.buffer, a.offset, a.offset + a.size * a.versions)]
+        for label, buffer, start, end in reserved_bytes(case, chip):
+            self.ranges.setdefault(label, []).append((buffer, start, end))
+        self.versions = {a.name: a.versions for a in case.memory.allocations}
+        self.versions.update({r.label: chip.local_slots for r in case.memory.reservations})
+
+    def run(self):
+        head = State()
+        for _ in range(100):
+            body, end, tally = self._stmts(self.body, head, 0)
+            drain = self._end_drain(end)
+            if drain is not None:
+                body, end = body + (drain,), self._apply(end, drain)
+                tally = tally + [drain]
+            if _join(head, end) == head:
+                return _number_events(body), SyncCounts.of(tally)
+            head = _join(head, end)
+        raise AssertionError("internal error: sync analysis did not converge")
+
+    # -- structure -------------------------------------------------------------------------
+
+    def _stmts(self, stmts: tuple, state: State, pos: int):
+        out, tally = [], []
+        for stmt in stmts:
+            if isinstance(stmt, ir.Sync):
+                raise AssertionError("internal error: insert_syncs ran twice")
+            if isinstance(stmt, ir.For):
+                body, state, inner = self._loop(stmt.body, state, pos + 1)
+                out.append(replace(stmt, body=body))
+            elif isinstance(stmt, ir.If):
+                then, left, inner = self._stmts(stmt.then, state, pos + 1)
+                orelse, right, more = self._stmts(stmt.orelse, state, pos + 1 + _size(stmt.then))
+                out.append(replace(stmt, then=then, orelse=orelse))
+                state, inner = _join(left, right), inner + more
+            else:
+                inner, state = self._instruction(stmt, state, pos)
+                out.extend(s for s in inner if s.kind != "drain")
+                out.append(stmt)
+                out.extend(s for s in inner if s.kind == "drain")  # after the tpush
+            tally += inner
+            pos += _size((stmt,))
+        return tuple(out), state, tally
+
+    def _loop(self, body: tuple, state: State, pos: int):
+        head = state  # what holds at the loop test: on entry and after every iteration
+        for _ in range(100):
+            new_body, end, tally = self._stmts(body, head, pos)
+            if _join(head, end) == head:
+                return new_body, head, tally
+            head = _join(head, end)
+        raise AssertionError("internal error: sync analysis of a loop did not converge")
+
+    # -- one instruction -------------------------------------------------------------------
+
+    def _instruction(self, stmt: ir.Stmt, state: State, pos: int):
+        instr, gens = self._decode(stmt, dict(state.gens))
+        if instr is not None and instr.pop:
+            state = _popped(state, instr.pop)
+        if instr is not None and instr.new:
+            state = self._rotate(state, instr.new)
+            versions = self.versions.get(instr.new, 1)
+            reads = tuple((k, _older(g, versions) if k == instr.new and versions > 1 else g)
+                          for k, g in instr.reads)
+            instr = replace(instr, reads=reads)
+        state = replace(state, gens=tuple(sorted((dict(state.gens) | gens).items())))
+        if instr is None:
+            return [], state
+        syncs = []
+        while True:
+            blockers = self._blockers(instr, state)
+            if not blockers:
+                break
+            sync = _best_sync(blockers, instr.pipe, stmt.span)
+            syncs.append(sync)
+            state = self._apply(state, sync)
+        facts = dict(state.pending)
+        fresh = Facts(frozenset() if instr.pipe == "V" else frozenset({instr.pipe}))
+        for key, gen in instr.reads:
+            facts[Access(pos, key, False, gen, instr.pipe)] = fresh
+        for key, gen in instr.writes:
+            facts[Access(pos, key, True, gen, instr.pipe)] = fresh
+        state = replace(state, pending=_sorted(facts))
+        if instr.push:
+            state = _pushed(state, instr.pipe)
+            if self.core == "aic":
+                drain = ir.Sync("drain", "FIX", "S", DRAIN_EVENT, stmt.span)
+                syncs.append(drain)
+                state = self._apply(state, drain)
+        return syncs, state
+
+    def _decode(self, stmt: ir.Stmt, gens: dict):
+        """The instruction a statement issues (None for scalar work, aliases and frees), and
+        the versions the names it binds without bytes of their own now refer to."""
+        if isinstance(stmt, (ir.TPush, ir.Store)):
+            pipe = OUTPUT_PIPE[self.core]
+            if isinstance(stmt, ir.Store) and self.tiles.info[stmt.value.name].buffer == "L1":
+                pipe = "MTE3"
+            writes = ((f"gm:{stmt.tensor}", 0),) if isinstance(stmt, ir.Store) else ()
+            return Instr(pipe, (self._read(stmt.value.name, gens),), writes,
+                         push=isinstance(stmt, ir.TPush)), {}
+        if not (isinstance(stmt, (ir.Let, ir.Assign)) and is_tile(stmt.value)):
+            return None, {}
+        value, info = stmt.value, self.tiles.info[stmt.name]
+        if info.kind == "alias":
+            return None, {stmt.name: self._read(value.name, gens)[1]}
+        if isinstance(value, ir.TPop):
+            return Instr("MTE2", (), ((info.root, 0),), info.root, pop=value.pipe), {stmt.name: 0}
+        if isinstance(value, ir.Load):
+            return Instr("MTE2", ((f"gm:{value.tensor}", 0),), ((info.root, 0),), info.root), {}
+        operands = value.args if isinstance(value, ir.TileOp) else (value,)
+        reads = tuple(self._read(a.name, gens) for a in operands
+                      if isinstance(a, ir.Name) and is_tile(a))
+        pipe = OPS[value.op].pipe if isinstance(value, ir.TileOp) else "V"
+        if info.kind == "inplace":
+            return Instr(pipe, reads, ((info.root, reads[0][1]),)), {stmt.name: reads[0][1]}
+        writes = ((info.root, 0),)
+        if isinstance(value, ir.TileOp) and value.op in ROW_REDUCTIONS:
+            writes += ((SCRATCH + stmt.name, 0),)
+        return Instr(pipe, reads, writes, info.root), {}
+
+    def _read(self, name: str, gens: dict) -> tuple:
+        info = self.tiles.info[name]
+        return info.root, (0 if info.root == name else gens.get(name, -1))
+
+    def _rotate(self, state: State, key: str) -> State:
+        """A new value goes into `key`: every older access and name moves one version back."""
+        versions = self.versions.get(key, 1)
+        if versions == 1:
+            return state
+        facts = {replace(a, gen=_older(a.gen, versions)) if a.key == key else a: f
+                 for a, f in state.pending}
+        gens = {n: _older(g, versions) if self.tiles.info[n].root == key else g
+                for n, g in state.gens}
+        return State(_sorted(facts), tuple(sorted(gens.items())))
+
+    def _blockers(self, instr: Instr, state: State) -> list:
+        mine = [(k, g, False) for k, g in instr.reads] + [(k, g, True) for k, g in instr.writes]
+        out = []
+        for access, facts in state.pending:
+            if _ordered(access, facts, instr.pipe):
+                continue
+            if any((write or access.write) and self._overlap(access.key, access.gen, key, gen)
+                   for key, gen, write in mine):
+                out.append((access, facts))
+        return out
+
+    def _overlap(self, key_a: str, gen_a: int, key_b: str, gen_b: int) -> bool:
+        if key_a == key_b:
+            return self.versions.get(key_a, 1) == 1 or gen_a < 0 or gen_b < 0 or gen_a == gen_b
+        return any(ba == bb and sa < eb and sb < ea
+                   for ba, sa, ea in self.ranges.get(key_a, ())
+                   for bb, sb, eb in self.ranges.get(key_b, ()))
+
+    def _apply(self, state: State, sync: ir.Sync) -> State:
+        facts = {}
+        for access, f in state.pending:
+            before = access.pipe == sync.src or sync.src in f.ordered
+            if sync.kind == "drain" and before:
+                continue  # complete
+            if sync.kind == "flag" and before:
+                f = replace(f, ordered=f.ordered | {sync.dst})
+            if sync.kind == "barrier" and access.pipe == "V":
+                f = replace(f, ordered=f.ordered | {"V"})
+            facts[access] = f
+        return replace(state, pending=_sorted(facts))
+
+    def _end_drain(self, state: State):
+        pipe = OUTPUT_PIPE[self.core]
+        if any(a.pipe == pipe or pipe in f.ordered for a, f in state.pending):
+            return ir.Sync("drain", pipe, "S", DRAIN_EVENT, None)
+        return None
+
+
+# -- state helpers -------------------------------------------------------------------------
+
+
+def _ordered(access: Access, facts: Facts, pipe: str) -> bool:
+    return pipe in facts.ordered or (access.pipe == pipe and pipe != "V")
+
+
+def _best_sync(blockers: list, pipe: str, span) -> ir.Sync:
+    """The sync that orders the most blockers; on a tie a barrier (it waits for the vector
+    pipe only), then the flag from the most upstream pipe (it waits for the least work, so a
+    ping/pong load can still overlap the matmul of the other buffer)."""
+    candidates = set()
+    for access, facts in blockers:
+        if access.pipe == pipe:
+            candidates.add(("barrier", "V"))
+        else:
+            candidates.add(("flag", access.pipe))
+        candidates.update(("flag", p) for p in facts.ordered if p != pipe)
+
+    def covered(candidate) -> int:
+        kind, src = candidate
+        if kind == "barrier":
+            return sum(1 for a, _ in blockers if a.pipe == "V")
+        return sum(1 for a, f in blockers if a.pipe == src or src in f.ordered)
+
+    kind, src = max(sorted(candidates), key=lambda c: (covered(c), c[0] == "barrier",
+                                                       -PIPES.index(c[1])))
+    if kind == "barrier":
+        return ir.Sync("barrier", "V", "", 0, span)
+    return ir.Sync("flag", src, pipe, 0, span)
+
+
+def _popped(state: State, pipe: str) -> State:
+    """A tpop: count it for the round trip of every pushed access, retire those done."""
+    facts = {}
+    for access, f in state.pending:
+        if f.pushed:
+            pops = dict(f.pops)
+            pops[pipe] = min(ROUND_TRIP, pops.get(pipe, 0) + 1)
+            if pops[pipe] >= ROUND_TRIP:
+                continue
+            f = replace(f, pops=tuple(sorted(pops.items())))
+        facts[access] = f
+    return replace(state, pending=_sorted(facts))
+
+
+def _pushed(state: State, pipe: str) -> State:
+    facts = {a: (replace(f, pushed=True) if not f.pushed and (a.pipe == pipe or pipe in f.ordered)
+                 else f) for a, f in state.pending}
+    return replace(state, pending=_sorted(facts))
+
+
+def _join(a: State, b: State) -> State:
+    """What holds on both paths: every in-flight access of either, facts that hold on both."""
+    facts = dict(a.pending)
+    for access, f in b.pending:
+        g = facts.get(access)
+        if g is None:
+            facts[access] = f
+            continue
+        pushed = f.pushed and g.pushed
+        pops = ()
+        if pushed:
+            mine, theirs = dict(f.pops), dict(g.pops)
+            pops = tuple(sorted((p, min(mine.get(p, 0), theirs.get(p, 0)))
+                                for p in set(mine) | set(theirs)))
+        facts[access] = Facts(f.ordered & g.ordered, pushed, pops)
+    gens = dict(a.gens)
+    for name, gen in b.gens:
+        gens[name] = gen if gens.get(name, gen) == gen else -1
+    return State(_sorted(facts), tuple(sorted(gens.items())))
+
+
+def _sorted(facts: dict) -> tuple:
+    return tuple(sorted(facts.items(), key=lambda item: (item[0].site, item[0].key,
+                                                         item[0].write, item[0].gen,
+                                                         item[0].pipe)))
+
+
+def _older(gen: int, versions: int) -> int:
+    return -1 if gen < 0 else (gen + 1) % versions
+
+
+def _size(stmts: tuple) -> int:
+    """Program positions the statements take (as liveness numbers them: Sync skipped)."""
+    return sum(1 + sum(_size(body) for body in ir.children(s))
+               for s in stmts if not isinstance(s, ir.Sync))
+
+
+def _number_events(body: tuple) -> tuple:
+    """Event ids: per (src, dst) pair, by the consumer's source position, first seen first."""
+    ids: dict = {}
+
+    def fn(stmts):
+        out = []
+        for s in stmts:
+            if isinstance(s, ir.Sync) and s.kind == "flag":
+                pair = ids.setdefault((s.src, s.dst), {})
+                event = pair.setdefault(s.span, len(pair) % FLAG_EVENTS)
+                s = replace(s, event=event)
+            elif isinstance(s, ir.For):
+                s = replace(s, body=fn(s.body))
+            elif isinstance(s, ir.If):
+                s = replace(s, then=fn(s.then), orelse=fn(s.orelse))
+            out.append(s)
+        return tuple(out)
+
+    return fn(body)

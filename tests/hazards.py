@@ -1,0 +1,170 @@
+"""A brute-force check of synchronisation, independent of the sync pass's data flow.
+
+`unordered_pairs(case, core, blocks)` runs a lowered case body for concrete values (one dict of
+scalar values per logical block, e.g. `{"n": 3}`), records every instruction with its pipe and
+the exact bytes it reads and writes (versions and pipe slots resolved by counting definitions
+and pops, as the hardware does), builds the happens-before graph that the emitted `Sync`
+statements give under the pipe rules, and returns every pair of conflicting accesses that is
+not ordered. Rules: an instruction of MTE1/MTE2/M/FIX/MTE3 waits for the one before it on its
+pipe; a vector op waits only for the last barrier or wait_flag on V; a barrier and a set_flag
+wait for everything before them on their pipe; a wait_flag waits for its set_flag; a drain
+(set/wait to S) makes every later instruction wait. The round-trip assumption of the pass is
+modelled the same way: the second pop of a pipe after a push makes every later instruction wait
+for that push.
+"""
+
+from __future__ import annotations
+
+from pypto_dsl import ir
+from pypto_dsl.ops import OPS
+from pypto_dsl.passes.liveness import analyze, is_tile
+from pypto_dsl.passes.memory import pipe_region, reservations
+from pypto_dsl.passes.tiles import ROW_REDUCTIONS, SCRATCH, classify
+from pypto_dsl.platform import platform
+from pypto_dsl.symbolic import evaluate
+
+OUT = {"aic": "FIX", "aiv": "MTE3"}
+
+
+def unordered_pairs(case: ir.DispatchCase, core: str, blocks: list) -> list:
+    trace = _Trace(case, core)
+    for values in blocks:
+        trace.run(case.body, dict(values))
+    return trace.unordered()
+
+
+class _Trace:
+    def __init__(self, case, core):
+        chip = platform()
+        self.core = core
+        self.tiles = classify(analyze(case.body), core)
+        self.alloc = {a.name: a for a in case.memory.allocations}
+        self.regions = {r.label: (r, pipe_region(case.pipe(r.label[5:]), chip))
+                        for r in reservations(case, core, chip)}
+        self.events = []  # (pipe, kind, accesses, preds)
+        self.defs: dict = {}  # root -> definitions so far
+        self.pops: dict = {}  # pipe -> pops so far
+        self.bound: dict = {}  # name -> (buffer, start, end) it refers to
+        self.fences: list = []  # events every later event waits for
+        self.pushes: list = []  # [event, {pipe: pops since}]
+
+    # -- execution -------------------------------------------------------------------------
+
+    def run(self, stmts, env):
+        for stmt in stmts:
+            if isinstance(stmt, ir.For):
+                start, stop = (self._eval(e, env) for e in (stmt.start, stmt.stop))
+                for value in range(start, stop):
+                    env[stmt.var] = value
+                    self.run(stmt.body, env)
+            elif isinstance(stmt, ir.If):
+                self.run(stmt.then if self._eval(stmt.cond, env) else stmt.orelse, env)
+            elif isinstance(stmt, ir.Sync):
+                self._sync(stmt)
+            elif isinstance(stmt, (ir.Let, ir.Assign)) and not is_tile(stmt.value):
+                try:
+                    env.setdefault(stmt.name, self._eval(stmt.value, env))
+                except (TypeError, KeyError):
+                    pass
+            else:
+                self._instruction(stmt)
+
+    def _eval(self, expr, env):
+        return evaluate(expr, lambda name: env[name])
+
+    def _instruction(self, stmt):
+        if isinstance(stmt, (ir.TPush, ir.Store)):
+            value = self.bound[stmt.value.name]
+            pipe = "MTE3" if value[0] in ("UB", "L1") else "FIX"
+            writes = [("gm:" + stmt.tensor, 0, 1)] if isinstance(stmt, ir.Store) else []
+            event = self._event(pipe, "op", [value], writes)
+            if isinstance(stmt, ir.TPush):
+                self.pushes.append([event, {}])
+            return
+        if not isinstance(stmt, (ir.Let, ir.Assign)):
+            return  # free
+        value, info = stmt.value, self.tiles.info[stmt.name]
+        if info.kind == "alias":
+            self.bound[stmt.name] = self.bound[value.name]
+            return
+        if isinstance(value, ir.TPop):
+            self._popped(value.pipe)
+            label = f"pipe:{value.pipe}"
+            res, region = self.regions[label]
+            start, size = region.slots[self.pops.get(value.pipe, 0) % len(region.slots)]
+            self.pops[value.pipe] = self.pops.get(value.pipe, 0) + 1
+            self.bound[stmt.name] = (res.buffer, res.offset + start, res.offset + start + size)
+            self._event("MTE2", "op", [], [self.bound[stmt.name]])
+            return
+        if isinstance(value, ir.Load):
+            self.bound[stmt.name] = self._new(info.root)
+            self._event("MTE2", "op", [("gm:" + value.tensor, 0, 1)], [self.bound[stmt.name]])
+            return
+        operands = value.args if isinstance(value, ir.TileOp) else (value,)
+        reads = [self.bound[a.name] for a in operands if isinstance(a, ir.Name) and is_tile(a)]
+        pipe = OPS[value.op].pipe if isinstance(value, ir.TileOp) else "V"
+        self.bound[stmt.name] = reads[0] if info.kind == "inplace" else self._new(info.root)
+        writes = [self.bound[stmt.name]]
+        if isinstance(value, ir.TileOp) and value.op in ROW_REDUCTIONS:
+            writes.append(self._new(SCRATCH + stmt.name))
+        self._event(pipe, "op", reads, writes)
+
+    def _new(self, root):
+        a = self.alloc[root]
+        k = self.defs.get(root, 0)
+        self.defs[root] = k + 1
+        start = a.offset + (k % a.versions) * a.size
+        return (a.buffer, start, start + a.size)
+
+    def _popped(self, pipe):
+        for push in self.pushes:
+            push[1][pipe] = push[1].get(pipe, 0) + 1
+            if push[1][pipe] == 2:
+                self.fences.append(push[0])
+
+    def _sync(self, sync):
+        if sync.kind == "barrier":
+            self._event("V", "barrier", [], [])
+        elif sync.kind == "flag":
+            setter = self._event(sync.src, "set", [], [])
+            self._event(sync.dst, "wait", [], [], extra=[setter])
+        else:
+            self.fences.append(self._event(sync.src, "set", [], []))
+
+    # -- happens-before --------------------------------------------------------------------
+
+    def _event(self, pipe, kind, reads, writes, extra=()):
+        index = len(self.events)
+        preds = set(extra) | set(self.fences)
+        same = [i for i, e in enumerate(self.events) if e[0] == pipe]
+        if pipe != "V":
+            preds.update(same[-1:])
+        elif kind in ("barrier", "set"):
+            preds.update(same)
+        else:
+            gates = [i for i in same if self.events[i][1] in ("barrier", "wait")]
+            preds.update(gates[-1:])
+        self.events.append((pipe, kind, [(r, False) for r in reads] + [(w, True) for w in writes],
+                            preds))
+        return index
+
+    def unordered(self) -> list:
+        before = []
+        for pipe, kind, accesses, preds in self.events:
+            mask = 0
+            for p in preds:
+                mask |= before[p] | (1 << p)
+            before.append(mask)
+        bad = []
+        for j, (_, _, acc_j, _) in enumerate(self.events):
+            for i in range(j):
+                if before[j] >> i & 1:
+                    continue
+                if any((wi or wj) and _overlap(ri, rj) for ri, wi in self.events[i][2]
+                       for rj, wj in acc_j):
+                    bad.append((i, j, self.events[i][:3], self.events[j][:3]))
+        return bad
+
+
+def _overlap(a, b) -> bool:
+    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
