@@ -170,7 +170,7 @@ class CoreTask:
         self.gm(stmt, scope, memory.store, self.windows(stmt.slices, scope, {}), tile)
 
     def for_loop(self, stmt: ir.For, scope: Scope):
-        """Bounds are evaluated once; each iteration's `let`s are its own (block scoping)."""
+        """Bounds are evaluated once, before the first iteration."""
         for j in range(self.control(stmt.start, scope), self.control(stmt.stop, scope)):
             yield from self.block(stmt.body, Scope(scope, {stmt.var: np.int64(j)}))
 
