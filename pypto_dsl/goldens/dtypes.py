@@ -3,8 +3,10 @@
 Contract:
 
 * ``bf16`` means ``ml_dtypes.bfloat16``. Converting to it always goes through float32
-  first and then rounds to nearest, ties to even (RNE). That is what the Ascend vector
-  unit's ``TCVT(..., CAST_ROUND)`` does, and it is also what ``ml_dtypes`` does.
+  first and then rounds to nearest, ties to even (RNE), as ``ml_dtypes`` and torch's
+  ``.to(bfloat16)`` in simpler's golden do. (The hand-written kernel and ours cast P with
+  ``CAST_ROUND``, ties away from zero; the two differ only on exact ties, far inside the
+  tolerance.)
 * f32 arithmetic is done in ``numpy.float32``. Nothing here widens to float64, so the
   goldens round the way the kernels do.
 * ``round_bf16``, ``to_f32``, ``to_bf16`` and the dtype names are the only helpers that
