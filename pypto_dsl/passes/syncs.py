@@ -24,10 +24,12 @@ logical block inside the stride loop), are iterated to a fixed point, so a depen
 back edge gets its sync too.
 
 Round trip (the one ordering taken from the other core, as the hand-written kernel does): work
-this core ordered before one of its tpushes is complete once it has popped the same pipe twice
-since; the other core consumes that push before producing the second-next tile of each pipe in
+this core ordered before one of its tpushes is complete once it has since popped some pipe
+twice; the other core consumes that push before producing the second-next tile of each pipe in
 the two-stage QK-first / softmax-first schedule at depth 2 (TPOP blocks the scalar unit on
 wait_flag_dev until the producer's record, which fires after the producer's pipe finished).
+This retires the reads of a popped slot before its reuse two pops later, and a pushed tile's
+MTE3 read before the vector write of the same ping/pong version, with no flag of their own.
 
 Event ids: the flags of one (src, dst) pair get ids 0, 1, ... by their consumer's source
 position, in order of first appearance (so the prologue and the steady state of a stage share
@@ -43,13 +45,13 @@ from dataclasses import dataclass, replace
 from .. import ir
 from ..ops import OPS
 from ..platform import DEFAULT, platform
+from .inflight import (Access, Facts, State, applied, best_sync, in_order, join, older, ordered,
+                       popped, pushed)
 from .liveness import analyze, is_tile
 from .memory import case_label, reserved_bytes
 from .tiles import ROW_REDUCTIONS, SCRATCH, classify
 
-PIPES = ("MTE2", "MTE1", "M", "FIX", "V", "MTE3")  # upstream to downstream
 OUTPUT_PIPE = {"aic": "FIX", "aiv": "MTE3"}
-ROUND_TRIP = 2
 DRAIN_EVENT = 7
 FLAG_EVENTS = 7  # ids 0..6 for flags
 
@@ -72,31 +74,6 @@ class SyncCounts:
         return SyncCounts(tuple(sorted(counter.items())),
                           sum(1 for s in syncs if s.kind == "barrier"),
                           sum(1 for s in syncs if s.kind == "drain"))
-
-
-@dataclass(frozen=True)
-class Access:
-    site: int  # program position of the instruction
-    key: str  # allocated root, "pipe:<name>" or "gm:<tensor>"
-    write: bool
-    gen: int  # version relative to the key's current one (-1: unknown)
-    pipe: str
-
-
-@dataclass(frozen=True)
-class Facts:
-    ordered: frozenset = frozenset()  # pipes whose later instructions start after it is done
-    pushed: bool = False
-    pops: tuple = ()  # (pipe, pops since pushed), sorted
-
-
-@dataclass(frozen=True)
-class State:
-    pending: tuple = ()  # (Access, Facts), sorted by access
-    gens: tuple = ()  # (name, version of its root it refers to), for names not owning bytes
-
-    def facts(self) -> dict:
-        return dict(self.pending)
 
 
 @dataclass(frozen=True)
@@ -151,11 +128,11 @@ class _Case:
             body, end, tally = self._stmts(self.body, head, 0)
             drain = self._end_drain(end)
             if drain is not None:
-                body, end = body + (drain,), self._apply(end, drain)
+                body, end = body + (drain,), applied(end, drain)
                 tally = tally + [drain]
-            if _join(head, end) == head:
+            if join(head, end) == head:
                 return _number_events(body), SyncCounts.of(tally)
-            head = _join(head, end)
+            head = join(head, end)
         raise AssertionError("internal error: sync analysis did not converge")
 
     # -- structure -------------------------------------------------------------------------
@@ -172,7 +149,7 @@ class _Case:
                 then, left, inner = self._stmts(stmt.then, state, pos + 1)
                 orelse, right, more = self._stmts(stmt.orelse, state, pos + 1 + _size(stmt.then))
                 out.append(replace(stmt, then=then, orelse=orelse))
-                state, inner = _join(left, right), inner + more
+                state, inner = join(left, right), inner + more
             else:
                 inner, state = self._instruction(stmt, state, pos)
                 out.extend(s for s in inner if s.kind != "drain")
@@ -186,9 +163,9 @@ class _Case:
         head = state  # what holds at the loop test: on entry and after every iteration
         for _ in range(100):
             new_body, end, tally = self._stmts(body, head, pos)
-            if _join(head, end) == head:
+            if join(head, end) == head:
                 return new_body, head, tally
-            head = _join(head, end)
+            head = join(head, end)
         raise AssertionError("internal error: sync analysis of a loop did not converge")
 
     # -- one instruction -------------------------------------------------------------------
@@ -196,11 +173,11 @@ class _Case:
     def _instruction(self, stmt: ir.Stmt, state: State, pos: int):
         instr, gens = self._decode(stmt, dict(state.gens))
         if instr is not None and instr.pop:
-            state = _popped(state, instr.pop)
+            state = popped(state, instr.pop)
         if instr is not None and instr.new:
             state = self._rotate(state, instr.new)
             versions = self.versions.get(instr.new, 1)
-            reads = tuple((k, _older(g, versions) if k == instr.new and versions > 1 else g)
+            reads = tuple((k, older(g, versions) if k == instr.new and versions > 1 else g)
                           for k, g in instr.reads)
             instr = replace(instr, reads=reads)
         state = replace(state, gens=tuple(sorted((dict(state.gens) | gens).items())))
@@ -211,22 +188,22 @@ class _Case:
             blockers = self._blockers(instr, state)
             if not blockers:
                 break
-            sync = _best_sync(blockers, instr.pipe, stmt.span)
+            sync = best_sync(blockers, instr.pipe, stmt.span)
             syncs.append(sync)
-            state = self._apply(state, sync)
+            state = applied(state, sync)
         facts = dict(state.pending)
         fresh = Facts(frozenset() if instr.pipe == "V" else frozenset({instr.pipe}))
         for key, gen in instr.reads:
             facts[Access(pos, key, False, gen, instr.pipe)] = fresh
         for key, gen in instr.writes:
             facts[Access(pos, key, True, gen, instr.pipe)] = fresh
-        state = replace(state, pending=_sorted(facts))
+        state = replace(state, pending=in_order(facts))
         if instr.push:
-            state = _pushed(state, instr.pipe)
+            state = pushed(state, instr.pipe)
             if self.core == "aic":
                 drain = ir.Sync("drain", "FIX", "S", DRAIN_EVENT, stmt.span)
                 syncs.append(drain)
-                state = self._apply(state, drain)
+                state = applied(state, drain)
         return syncs, state
 
     def _decode(self, stmt: ir.Stmt, gens: dict):
@@ -268,17 +245,17 @@ class _Case:
         versions = self.versions.get(key, 1)
         if versions == 1:
             return state
-        facts = {replace(a, gen=_older(a.gen, versions)) if a.key == key else a: f
+        facts = {replace(a, gen=older(a.gen, versions)) if a.key == key else a: f
                  for a, f in state.pending}
-        gens = {n: _older(g, versions) if self.tiles.info[n].root == key else g
+        gens = {n: older(g, versions) if self.tiles.info[n].root == key else g
                 for n, g in state.gens}
-        return State(_sorted(facts), tuple(sorted(gens.items())))
+        return State(in_order(facts), tuple(sorted(gens.items())))
 
     def _blockers(self, instr: Instr, state: State) -> list:
         mine = [(k, g, False) for k, g in instr.reads] + [(k, g, True) for k, g in instr.writes]
         out = []
         for access, facts in state.pending:
-            if _ordered(access, facts, instr.pipe):
+            if ordered(access, facts, instr.pipe):
                 continue
             if any((write or access.write) and self._overlap(access.key, access.gen, key, gen)
                    for key, gen, write in mine):
@@ -292,107 +269,11 @@ class _Case:
                    for ba, sa, ea in self.ranges.get(key_a, ())
                    for bb, sb, eb in self.ranges.get(key_b, ()))
 
-    def _apply(self, state: State, sync: ir.Sync) -> State:
-        facts = {}
-        for access, f in state.pending:
-            before = access.pipe == sync.src or sync.src in f.ordered
-            if sync.kind == "drain" and before:
-                continue  # complete
-            if sync.kind == "flag" and before:
-                f = replace(f, ordered=f.ordered | {sync.dst})
-            if sync.kind == "barrier" and access.pipe == "V":
-                f = replace(f, ordered=f.ordered | {"V"})
-            facts[access] = f
-        return replace(state, pending=_sorted(facts))
-
     def _end_drain(self, state: State):
         pipe = OUTPUT_PIPE[self.core]
         if any(a.pipe == pipe or pipe in f.ordered for a, f in state.pending):
             return ir.Sync("drain", pipe, "S", DRAIN_EVENT, None)
         return None
-
-
-# -- state helpers -------------------------------------------------------------------------
-
-
-def _ordered(access: Access, facts: Facts, pipe: str) -> bool:
-    return pipe in facts.ordered or (access.pipe == pipe and pipe != "V")
-
-
-def _best_sync(blockers: list, pipe: str, span) -> ir.Sync:
-    """The sync that orders the most blockers; on a tie a barrier (it waits for the vector
-    pipe only), then the flag from the most upstream pipe (it waits for the least work, so a
-    ping/pong load can still overlap the matmul of the other buffer)."""
-    candidates = set()
-    for access, facts in blockers:
-        if access.pipe == pipe:
-            candidates.add(("barrier", "V"))
-        else:
-            candidates.add(("flag", access.pipe))
-        candidates.update(("flag", p) for p in facts.ordered if p != pipe)
-
-    def covered(candidate) -> int:
-        kind, src = candidate
-        if kind == "barrier":
-            return sum(1 for a, _ in blockers if a.pipe == "V")
-        return sum(1 for a, f in blockers if a.pipe == src or src in f.ordered)
-
-    kind, src = max(sorted(candidates), key=lambda c: (covered(c), c[0] == "barrier",
-                                                       -PIPES.index(c[1])))
-    if kind == "barrier":
-        return ir.Sync("barrier", "V", "", 0, span)
-    return ir.Sync("flag", src, pipe, 0, span)
-
-
-def _popped(state: State, pipe: str) -> State:
-    """A tpop: count it for the round trip of every pushed access, retire those done."""
-    facts = {}
-    for access, f in state.pending:
-        if f.pushed:
-            pops = dict(f.pops)
-            pops[pipe] = min(ROUND_TRIP, pops.get(pipe, 0) + 1)
-            if pops[pipe] >= ROUND_TRIP:
-                continue
-            f = replace(f, pops=tuple(sorted(pops.items())))
-        facts[access] = f
-    return replace(state, pending=_sorted(facts))
-
-
-def _pushed(state: State, pipe: str) -> State:
-    facts = {a: (replace(f, pushed=True) if not f.pushed and (a.pipe == pipe or pipe in f.ordered)
-                 else f) for a, f in state.pending}
-    return replace(state, pending=_sorted(facts))
-
-
-def _join(a: State, b: State) -> State:
-    """What holds on both paths: every in-flight access of either, facts that hold on both."""
-    facts = dict(a.pending)
-    for access, f in b.pending:
-        g = facts.get(access)
-        if g is None:
-            facts[access] = f
-            continue
-        pushed = f.pushed and g.pushed
-        pops = ()
-        if pushed:
-            mine, theirs = dict(f.pops), dict(g.pops)
-            pops = tuple(sorted((p, min(mine.get(p, 0), theirs.get(p, 0)))
-                                for p in set(mine) | set(theirs)))
-        facts[access] = Facts(f.ordered & g.ordered, pushed, pops)
-    gens = dict(a.gens)
-    for name, gen in b.gens:
-        gens[name] = gen if gens.get(name, gen) == gen else -1
-    return State(_sorted(facts), tuple(sorted(gens.items())))
-
-
-def _sorted(facts: dict) -> tuple:
-    return tuple(sorted(facts.items(), key=lambda item: (item[0].site, item[0].key,
-                                                         item[0].write, item[0].gen,
-                                                         item[0].pipe)))
-
-
-def _older(gen: int, versions: int) -> int:
-    return -1 if gen < 0 else (gen + 1) % versions
 
 
 def _size(stmts: tuple) -> int:

@@ -1,0 +1,135 @@
+"""The abstract state of the sync pass: the instructions still in flight on one core.
+
+Each access of an instruction that may not have completed is an `Access` (which bytes, read or
+write, which version, which pipe); its `Facts` say which pipes' later instructions are known to
+start after it completes (`ordered`), and whether it was ordered before a tpush and how many
+pops of each pipe followed (the round trip, see syncs.py). `join` is what holds on both of two
+paths; the other functions are the effect of one event. Facts only grow along a path and
+shrink at joins, so the fixed points of the sync pass exist and are reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .. import ir
+
+PIPES = ("MTE2", "MTE1", "M", "FIX", "V", "MTE3")  # upstream to downstream
+ROUND_TRIP = 2
+
+
+@dataclass(frozen=True)
+class Access:
+    site: int  # program position of the instruction
+    key: str  # allocated root, "pipe:<name>" or "gm:<tensor>"
+    write: bool
+    gen: int  # version relative to the key's current one (-1: unknown)
+    pipe: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    ordered: frozenset = frozenset()  # pipes whose later instructions start after it is done
+    pushed: bool = False
+    pops: tuple = ()  # (pipe, pops since pushed), sorted
+
+
+@dataclass(frozen=True)
+class State:
+    pending: tuple = ()  # (Access, Facts), sorted by access
+    gens: tuple = ()  # (name, version of its root it refers to), for names not owning bytes
+
+
+def applied(state: State, sync: ir.Sync) -> State:
+    """The state after `sync`: what it orders gains its destination pipe; a drain completes."""
+    facts = {}
+    for access, f in state.pending:
+        before = access.pipe == sync.src or sync.src in f.ordered
+        if sync.kind == "drain" and before:
+            continue  # complete
+        if sync.kind == "flag" and before:
+            f = replace(f, ordered=f.ordered | {sync.dst})
+        if sync.kind == "barrier" and access.pipe == "V":
+            f = replace(f, ordered=f.ordered | {"V"})
+        facts[access] = f
+    return replace(state, pending=in_order(facts))
+
+
+def ordered(access: Access, facts: Facts, pipe: str) -> bool:
+    return pipe in facts.ordered or (access.pipe == pipe and pipe != "V")
+
+
+def best_sync(blockers: list, pipe: str, span) -> ir.Sync:
+    """The sync that orders the most blockers; on a tie a barrier (it waits for the vector
+    pipe only), then the flag from the most upstream pipe (it waits for the least work, so a
+    ping/pong load can still overlap the matmul of the other buffer)."""
+    candidates = set()
+    for access, facts in blockers:
+        if access.pipe == pipe:
+            candidates.add(("barrier", "V"))
+        else:
+            candidates.add(("flag", access.pipe))
+        candidates.update(("flag", p) for p in facts.ordered if p != pipe)
+
+    def covered(candidate) -> int:
+        kind, src = candidate
+        if kind == "barrier":
+            return sum(1 for a, _ in blockers if a.pipe == "V")
+        return sum(1 for a, f in blockers if a.pipe == src or src in f.ordered)
+
+    kind, src = max(sorted(candidates), key=lambda c: (covered(c), c[0] == "barrier",
+                                                       -PIPES.index(c[1])))
+    if kind == "barrier":
+        return ir.Sync("barrier", "V", "", 0, span)
+    return ir.Sync("flag", src, pipe, 0, span)
+
+
+def popped(state: State, pipe: str) -> State:
+    """A tpop: count it for the round trip of every pushed access, retire those done."""
+    facts = {}
+    for access, f in state.pending:
+        if f.pushed:
+            pops = dict(f.pops)
+            pops[pipe] = min(ROUND_TRIP, pops.get(pipe, 0) + 1)
+            if pops[pipe] >= ROUND_TRIP:
+                continue
+            f = replace(f, pops=tuple(sorted(pops.items())))
+        facts[access] = f
+    return replace(state, pending=in_order(facts))
+
+
+def pushed(state: State, pipe: str) -> State:
+    facts = {a: (replace(f, pushed=True) if not f.pushed and (a.pipe == pipe or pipe in f.ordered)
+                 else f) for a, f in state.pending}
+    return replace(state, pending=in_order(facts))
+
+
+def join(a: State, b: State) -> State:
+    """What holds on both paths: every in-flight access of either, facts that hold on both."""
+    facts = dict(a.pending)
+    for access, f in b.pending:
+        g = facts.get(access)
+        if g is None:
+            facts[access] = f
+            continue
+        pushed = f.pushed and g.pushed
+        pops = ()
+        if pushed:
+            mine, theirs = dict(f.pops), dict(g.pops)
+            pops = tuple(sorted((p, min(mine.get(p, 0), theirs.get(p, 0)))
+                                for p in set(mine) | set(theirs)))
+        facts[access] = Facts(f.ordered & g.ordered, pushed, pops)
+    gens = dict(a.gens)
+    for name, gen in b.gens:
+        gens[name] = gen if gens.get(name, gen) == gen else -1
+    return State(in_order(facts), tuple(sorted(gens.items())))
+
+
+def in_order(facts: dict) -> tuple:
+    return tuple(sorted(facts.items(), key=lambda item: (item[0].site, item[0].key,
+                                                         item[0].write, item[0].gen,
+                                                         item[0].pipe)))
+
+
+def older(gen: int, versions: int) -> int:
+    return -1 if gen < 0 else (gen + 1) % versions
