@@ -34,28 +34,25 @@ def core_context(layout: Layout, core: str, source: str) -> dict:
                  for k, t in enumerate(layout.tensors)],
         fifos=[dict(index=layout.fifo_base + k, name=cxx.name("fifo", p.name))
                for k, p in enumerate(kernel.pipes)],
-        scalars=[dict(index=layout.scalar_index(s.name), name=s.name, ctype=s.ctype,
-                      is_float=s.ctype == "float")
+        scalars=[dict(name=s.name, ctype=s.ctype,
+                      value=cxx.decode_scalar(s.dtype, f"args[{layout.scalar_index(s.name)}]"))
                  for s in layout.scalars],
         lane=core == "aiv",
         cases=cases,
-        call_args=", ".join(_call_args(layout, core)),
+        call_args=", ".join(name for _, name in _params(layout, core)),
         case_var=cxx.name("case"),
     )
 
 
 def _params(layout: Layout, core: str) -> list:
-    out = [f"__gm__ {cxx.ELEMENT[t.dtype]}* {t.name}" for t in layout.tensors]
-    out += [f"__gm__ uint8_t* {cxx.name('fifo', p.name)}" for p in layout.kernel.pipes]
-    out += [f"{s.ctype} {s.name}" for s in layout.scalars if s.kind != "case"]
-    out += ["int64_t block_idx", "int64_t block_num"]
+    """(C++ type, name) of every parameter of a case function."""
+    out = [(f"__gm__ {cxx.ELEMENT[t.dtype]}*", t.name) for t in layout.tensors]
+    out += [("__gm__ uint8_t*", cxx.name("fifo", p.name)) for p in layout.kernel.pipes]
+    out += [(s.ctype, s.name) for s in layout.scalars if s.kind != "case"]
+    out += [("int64_t", "block_idx"), ("int64_t", "block_num")]
     if core == "aiv":
-        out.append("int64_t lane")
+        out.append(("int64_t", "lane"))
     return out
-
-
-def _call_args(layout: Layout, core: str) -> list:
-    return [p.rsplit(" ", 1)[1].lstrip("*") for p in _params(layout, core)]
 
 
 def _case(layout: Layout, core: str, source: str, info: CaseInfo, case: ir.DispatchCase) -> dict:
@@ -86,7 +83,7 @@ def _case(layout: Layout, core: str, source: str, info: CaseInfo, case: ir.Dispa
         function=cxx.name(kernel.name, core, "case", str(info.index)),
         index=info.index,
         label=info.label,
-        params=", ".join(_params(layout, core)),
+        params=", ".join(f"{ctype} {name}" for ctype, name in _params(layout, core)),
         pipes=pipes,
         types=list(out.types.items()),
         tiles=list(out.tiles.items()),

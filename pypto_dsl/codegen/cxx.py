@@ -15,7 +15,8 @@ ELEMENT = {"bf16": "bfloat16_t", "f16": "half", "f32": "float", "i8": "int8_t",
 DATA_TYPE = {"bf16": "DataType::BFLOAT16", "f16": "DataType::FLOAT16", "f32": "DataType::FLOAT32",
              "i8": "DataType::INT8", "i32": "DataType::INT32", "i64": "DataType::INT64",
              "bool": "DataType::BOOL"}
-SCALAR = {"i64": "int64_t", "i32": "int64_t", "f32": "float", "bool": "bool"}
+SCALAR = {"i64": "int64_t", "i32": "int64_t", "i8": "int64_t", "f32": "float", "f16": "float",
+          "bf16": "float", "bool": "bool"}
 BYTES = {"bf16": 2, "f16": 2, "f32": 4, "i8": 1, "i32": 4, "i64": 8, "bool": 1}
 
 ROUND_MODE = {"rint": "pto::RoundMode::CAST_RINT", "round": "pto::RoundMode::CAST_ROUND",
@@ -57,6 +58,16 @@ def scalar_literal(value, dtype: str) -> str:
     if dtype == "bool":
         return "true" if value else "false"
     return str(int(value))
+
+
+def decode_scalar(dtype: str, raw: str) -> str:
+    """A scalar argument from its 64 argument bits `raw`: floats are the low 32 bits
+    (zero-extended by add_scalar), an i32 is sign-extended whichever way it was widened."""
+    if dtype == "f32":
+        return f"from_u64<float>(static_cast<uint64_t>({raw}))"
+    if dtype == "i32":
+        return f"static_cast<int64_t>(static_cast<int32_t>({raw}))"
+    return f"static_cast<int64_t>({raw})"
 
 
 def name(*parts: str) -> str:

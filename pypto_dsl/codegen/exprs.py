@@ -28,6 +28,7 @@ class Shapes:
     """The dims of every tensor parameter (Exprs, case values substituted), for GM offsets."""
 
     dims: dict  # tensor name -> tuple of Expr
+    dtypes: dict  # tensor name -> element dtype
 
     def strides(self, tensor: str) -> tuple:
         """Row-major element strides of `tensor`, as Exprs."""
@@ -114,9 +115,10 @@ class Printer:
         return text
 
     def element(self, tensor: str, indices: tuple) -> str:
-        """A scalar read from GM, widened to int64 (or read as float)."""
+        """A scalar read from GM, widened to int64 (a float element is read as float)."""
         where = self(offset(self.shapes, tensor, tuple(indices)))
-        return f"static_cast<int64_t>({tensor}[{where}])"
+        ctype = cxx.SCALAR[self.shapes.dtypes[tensor]]
+        return f"static_cast<{ctype}>({tensor}[{where}])"
 
 
 # The scalar builtins with the interpreter's semantics (symbolic.ceil_div, min, max).

@@ -77,8 +77,12 @@ class PipeInfo:
 @dataclass(frozen=True)
 class Scalar:
     name: str
-    ctype: str  # C++ type in the kernels
+    dtype: str  # f32 | i32 | i64
     kind: str  # param | case | shape
+
+    @property
+    def ctype(self) -> str:
+        return cxx.SCALAR[self.dtype]
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,8 @@ class Layout:
         return len(self.tensors) + len(self.kernel.pipes) + names.index(name)
 
     def shapes(self, case: CaseInfo) -> Shapes:
-        return Shapes({t.name: tuple(_dim(d, case.env) for d in t.shape) for t in self.tensors})
+        return Shapes({t.name: tuple(_dim(d, case.env) for d in t.shape) for t in self.tensors},
+                      {t.name: t.dtype for t in self.tensors})
 
 
 def _dim(dim: ir.Expr, env: dict) -> ir.Expr:
@@ -130,10 +135,10 @@ def build(kernel: ir.Kernel) -> Layout:
     """The layout of a lowered kernel (its core bodies are single Dispatch statements)."""
     tensors = tuple(p for p in kernel.params if isinstance(p, ir.TensorParam))
     symbols = shape_symbols(kernel)
-    scalars = [Scalar(p.name, cxx.SCALAR[p.dtype], "param") for p in kernel.params
+    scalars = [Scalar(p.name, p.dtype, "param") for p in kernel.params
                if isinstance(p, ir.ScalarParam)]
-    scalars.append(Scalar(CASE, "int64_t", "case"))
-    scalars += [Scalar(s, "int64_t", "shape") for s in symbols]
+    scalars.append(Scalar(CASE, "i64", "case"))
+    scalars += [Scalar(s, "i64", "shape") for s in symbols]
     if len(tensors) + len(kernel.pipes) > MAX_TENSORS or len(scalars) > MAX_SCALARS:
         raise ValueError(f"codegen: {len(tensors)} tensors + {len(kernel.pipes)} FIFOs and "
                          f"{len(scalars)} scalars exceed simpler's {MAX_TENSORS}/{MAX_SCALARS}")

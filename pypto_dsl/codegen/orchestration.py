@@ -22,15 +22,14 @@ TASK = cxx.name("task")
 
 def orchestration_context(layout: Layout, source: str) -> dict:
     kernel = layout.kernel
-    printer = Printer(Shapes({}))
+    printer = Printer(Shapes({}, {}))
     tensors = layout.tensors
     bindings, checks = _shape_bindings(layout)
     scalars = []
     for k, p in enumerate(q for q in kernel.params if isinstance(q, ir.ScalarParam)):
-        ctype = cxx.SCALAR[p.dtype]
-        value = (f"from_u64<float>({ARGS}.scalar({k}))" if ctype == "float"
-                 else f"static_cast<int64_t>({ARGS}.scalar({k}))")
-        scalars.append(dict(name=p.name, ctype=ctype, value=value, bits=f"{ARGS}.scalar({k})"))
+        bits = f"{ARGS}.scalar({k})"
+        scalars.append(dict(name=p.name, ctype=cxx.SCALAR[p.dtype],
+                            value=cxx.decode_scalar(p.dtype, bits), bits=bits))
     specs = []
     for s in kernel.specializations:
         allowed = " || ".join(f"{s.name} == {v}" for v in s.values)

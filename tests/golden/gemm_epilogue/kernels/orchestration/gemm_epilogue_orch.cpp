@@ -79,7 +79,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     }
 
     // Scalars.
-    const float alpha = from_u64<float>(pdsl_args.scalar(0));
+    const float alpha = from_u64<float>(static_cast<uint64_t>(pdsl_args.scalar(0)));
     (void)alpha;
 
     // Specialisation.
