@@ -1,8 +1,9 @@
 """Every op of the op table, through the code generator, compiles against the stub.
 
 The kernel below uses each tile op at least once (the two real kernels do not use div, mins,
-row_add, divs, a custom pad value or floor/trunc casts), on both cores; the test generates it
-and checks the C++ with g++ against tests/cpp/stub, like test_codegen_syntax does for kernels/.
+row_add, divs, a custom or zero pad value, a pad that is not in place, or floor/trunc casts), on
+both cores; the test generates it and checks the C++ with g++ against tests/cpp/stub, like
+test_codegen_syntax does for kernels/.
 """
 
 import re
@@ -40,7 +41,8 @@ require rows % 16 == 0;
         let t = tpop p;
         let u = pad_cols(load x[r : +8, :], 40, -1.5);
         let m = rowmax(u) + 1.0;
-        let v = min(max(u - m, t), u * s) / 2.0 + min(u, 0.5) - max(t, 0.25) * u / (t * t + 1.0);
+        let t2 = pad_cols(t, 48, 0.0) + t;  // t is read after the pad: padded in a copy
+        let v = min(max(u - m, t2), u * s) / 2.0 + min(u, 0.5) - max(t, 0.25) * u / (t * t + 1.0);
         let w = (v + m) * m / m;
         let c = cast<f32>(cast<bf16>(exp(w), floor), trunc);
         let z = fill(f32[8, 1], 0.0) + rowsum(c) / 3.0;
@@ -66,6 +68,16 @@ def test_the_kernel_uses_every_op(zoo):
     used = {s.value.op for s in ir.walk_stmts(lowered.aic + lowered.aiv)
             if isinstance(s, (ir.Let, ir.Assign)) and isinstance(s.value, ir.TileOp)}
     assert used == set(ops.OPS)
+
+
+def test_a_pad_whose_source_is_read_later_pads_a_copy(zoo):
+    _, files = zoo
+    aiv = files["kernels/aiv/op_zoo_aiv.cpp"]
+    copy = re.search(r"pto::TMOV\((\w+), (\w+)\);.*\n.*pipe_barrier\(PIPE_V\);.*\n.*if \(48 < 64\)",
+                     aiv)
+    assert copy, "expected a copy and a vector barrier right before the zero pad"
+    padded, source = copy.groups()
+    assert f"pto::TRESHAPE(pdsl_pad_1, {padded});" in aiv and padded != source
 
 
 def test_custom_pad_value_is_spelled_without_float_template_arguments(zoo):

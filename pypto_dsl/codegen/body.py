@@ -262,11 +262,16 @@ class BodyEmitter:
                      addr=f"{cxx.hex_addr(alloc.offset)} + {counter} * {alloc.size}", loc=loc)], var
 
     def _pad(self, name: str, value: ir.TileOp, loc: str) -> list:
-        """pad_cols in place on the source's bytes: TFILLPAD_INPLACE from a tile whose valid
-        width is the runtime `valid` into one that carries the pad value (facts §3)."""
-        source = value.args[0].name
-        info = self.tiles[source]
-        pad_alias, pad_text = info.pad_type(float(value.args[2].value))
+        """pad_cols as TFILLPAD_INPLACE (facts §3): from a view whose valid width is the runtime
+        `valid` into a view that carries the pad value, both on the padded bytes. Those are the
+        source's own when the plan pads in place (the result has no allocation); otherwise the
+        source is first copied into the result's bytes (then a PIPE_V barrier) and the copy is
+        padded."""
+        source, valid, fill = value.args
+        if not isinstance(fill, ir.Const):
+            raise ValueError("codegen: pad_cols needs a constant pad value (a template argument)")
+        info = self.tiles[source.name]
+        pad_alias, pad_text = info.pad_type(float(fill.value))
         dyn_alias, dyn_text = info.dynamic_type()
         self.out.types.setdefault(pad_alias, pad_text)
         self.out.types.setdefault(dyn_alias, dyn_text)
@@ -274,13 +279,17 @@ class BodyEmitter:
         dyn_var = cxx.name("valid", str(self.extra_count))
         self.extra_count += 1
         self.out.tiles[pad_var] = pad_alias
-        pad = dict(macro="pad_cols", valid=self.expr(value.args[1]), cols=info.cols,
-                   dyn_type=dyn_alias, dyn=dyn_var, pad=pad_var, src=source, loc=loc)
-        records = [pad]
-        if self._alloc(name) is None:
-            records.append(dict(macro="reshape", dst=name, src=source, loc=loc))
-        else:
-            records += self._bind(name, loc) + [dict(macro="copy", dst=name, src=source, loc=loc)]
+        in_place = self._alloc(name) is None
+        # The copy and the pad are two dependent vector ops made from one statement, so the
+        # barrier between them is this expansion's own (the sync pass sees one statement).
+        records = [] if in_place else self._bind(name, loc) + [
+            dict(macro="copy", dst=name, src=source.name, loc=loc),
+            dict(macro="barrier", pipe=cxx.pipe("V"), loc=loc)]
+        padded = source.name if in_place else name
+        records.append(dict(macro="pad_cols", valid=self.expr(valid), cols=info.cols,
+                            dyn_type=dyn_alias, dyn=dyn_var, pad=pad_var, src=padded, loc=loc))
+        if in_place:
+            records.append(dict(macro="reshape", dst=name, src=source.name, loc=loc))
         return records
 
     # ---------------------------------------------------------------------------------- GM views
