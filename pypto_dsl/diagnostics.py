@@ -37,7 +37,8 @@ class SourceFile:
 
     def line(self, number: int) -> str:
         if not self._lines:
-            self._lines = self.text.splitlines()
+            # Lines end at '\n' only, as the lexer counts them (not at '\f', '\x0b', ...).
+            self._lines = [line.rstrip("\r") for line in self.text.split("\n")]
         if 1 <= number <= len(self._lines):
             return self._lines[number - 1]
         return ""

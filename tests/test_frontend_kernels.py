@@ -174,3 +174,18 @@ specialize cols in {64, 128};
 """, "ok.pdsl")
 
     assert "    let t: f32[16, cols] = load x[(i * 16) : +16, 0 : +cols]" in print_kernel(kernel)
+
+
+def test_a_range_needs_no_spaces_around_dot_dot():
+    kernel = compile_text("""\
+kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
+    grid (i) = (n / 16) on 4 blocks;
+    aiv {
+        for j in 0..2 {
+            store y[i * 16 + lane * 8 + j * 4 : +4, :], load x[i * 16 + lane * 8 + j * 4 : +4, :];
+        }
+    }
+}
+""", "ok.pdsl")
+
+    assert (str(kernel.aiv[0].start), str(kernel.aiv[0].stop)) == ("0", "2")

@@ -1,8 +1,10 @@
 """Text to untyped IR: Lark (LALR, positions propagated) plus one transformer method per rule.
 
-Syntax errors are explained in the author's words (`expected ';'`, `expected an expression`),
-never as Lark token names, and the parser resumes after each one so that a file's syntax errors
-are reported together. The result is an `ir.Kernel` whose expressions are not yet typed.
+Syntax errors are explained in the author's words (`expected ';' before 'store'`, `expected an
+expression, found '*'`), never as Lark token names, and the parser resumes after each one so
+that a file's syntax errors are reported together. The result is an `ir.Kernel` whose
+expressions are not yet typed; `parse_recovering` still returns it when the only syntax errors
+were missing ';'s, so that the checker can report the file's other errors with them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
+from lark.lexer import LexerThread
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
 
@@ -67,14 +70,18 @@ def parse_recovering(text: str, filename: str = "<input>") -> tuple:
 
 
 def _lex_all(text: str, filename: str, sink: ErrorSink) -> list:
-    """All tokens; each stray character is reported and lexing goes on past it."""
+    """All tokens; each stray character is reported and lexing goes on just past it."""
+    lexer = _lark().parser.lexer  # driven token by token, to step over a bad character
+    state = LexerThread.from_text(lexer, text).state
+    tokens = []
     while True:
         try:
-            return list(_lark().lex(text))
+            tokens.append(lexer.next_token(state))
+        except EOFError:
+            return tokens
         except UnexpectedCharacters as error:
             sink.error(_error_span(filename, error), f"unexpected character {error.char!r}")
-            position = error.pos_in_stream
-            text = text[:position] + " " + text[position + 1:]
+            state.line_ctr.feed(error.char)
 
 
 def _parse_tokens(tokens: list, filename: str, sink: ErrorSink):
@@ -106,7 +113,7 @@ def _parse_tokens(tokens: list, filename: str, sink: ErrorSink):
         expected = _accepted(table, end_state, state.state_stack)
         previous = tokens[index - 1] if index else None
         if token.line not in stray_lines:
-            sink.error(*_explain(filename, expected, token, previous, tokens[:index]))
+            sink.error(*_explain(filename, expected, token, previous, tokens))
         if _missing_semicolon(expected, token, previous) and patched != index:
             # Go on as if the ';' were there: the most common slip costs no other statement.
             interactive.feed_token(Token.new_borrow_pos("SEMICOLON", ";", previous))
