@@ -1071,3 +1071,22 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64], s: f32) {
     assert _errors(text) == [
         "bad.pdsl:4:12: error: an `if` condition must be a comparison, got f32",
     ]
+
+
+def test_require_equal_to_a_float_does_not_fix_a_dimension():
+    text = """\
+kernel k(x: in f32[n, d], y: out f32[n, d])
+require d == inf;
+{
+    grid (i) = (n / 16) on 4 blocks;
+    aiv {
+        store y[i * 16 : +16, :], load x[i * 16 : +16, :];
+    }
+}
+"""
+    assert _errors(text) == [
+        ("bad.pdsl:6:31: error: a tile dimension must be known at compile time, but 'd' is not: "
+         "use constants and specialisations, or fix a shape dimension with `require dim == N`"),
+        ("bad.pdsl:6:56: error: a tile dimension must be known at compile time, but 'd' is not: "
+         "use constants and specialisations, or fix a shape dimension with `require dim == N`"),
+    ]

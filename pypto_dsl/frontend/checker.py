@@ -123,7 +123,8 @@ class _Checker:
         # `require head_dim == 128` fixes the symbol for the rest of the kernel.
         if isinstance(cond, ir.BinOp) and cond.op == "==" and isinstance(cond.lhs, ir.Name):
             symbol = scope.lookup(cond.lhs.name)
-            if symbol and symbol.kind == "shape" and isinstance(cond.rhs, ir.Const):
+            if (symbol and symbol.kind == "shape" and isinstance(cond.rhs, ir.Const)
+                    and isinstance(cond.rhs.value, int)):
                 scope.names[cond.lhs.name] = replace(symbol, static=cond.rhs)
         return replace(require, cond=cond)
 
