@@ -707,6 +707,29 @@ kernel k(a: in bf16[n, 64], b: in bf16[64, 64], y: out f32[n, 64]) {
 # ---- Cores
 
 
+def test_loop_bounds_differ_through_a_kernel_level_let():
+    text = """\
+kernel k(x: in f32[n, 64], y: out f32[n, 64], m: i32) {
+    grid (i) = (n / 16) on 4 blocks;
+    pipe p: aic -> aiv f32[16, 64] depth 2 split rows;
+    let same = m;
+    let more = m + 1;
+    aic {
+        for j in 0 .. m { tpush p, load x[j * 16 : +16, :]; }
+    }
+    aiv {
+        for j in 0 .. same { store y[j * 16 + lane * 8 : +8, :], tpop p; }
+        for j in 0 .. more { store y[j * 16 + lane * 8 : +8, :], tpop p; }
+    }
+}
+"""
+    assert _errors(text) == [
+        ("bad.pdsl:3:10: error: pipe 'p': aic pushes 1 tile per iteration of 0 .. m, but aiv pops "
+         "1 tile per iteration of 0 .. (m + 1) and 1 tile per iteration of 0 .. m; every tile "
+         "pushed must be popped"),
+    ]
+
+
 def test_matmul_on_aiv():
     text = """\
 kernel k(a: in bf16[n, 64], b: in bf16[64, 64], y: out f32[n, 64]) {

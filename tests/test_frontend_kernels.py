@@ -133,7 +133,7 @@ def test_a_bad_command_line_exits_1_with_usage():
         "pypto-dsl check: error: the following arguments are required: KERNEL.pdsl")
 
 
-def test_every_catalogue_kind_of_error_exits_1_never_2(tmp_path):
+def test_syntax_errors_exit_1_without_a_traceback(tmp_path):
     (tmp_path / "bad.pdsl").write_text("kernel k(x: in f32[n, 64]) { aiv { let on = ; } @ }")
 
     result = _cli("check", "bad.pdsl", cwd=tmp_path)

@@ -741,18 +741,25 @@ class _Checker:
     # ------------------------------------------------------------------ pipe balance
 
     def _check_pipe_balance(self, kernel: ir.Kernel) -> None:
+        # Loop bounds are compared as text with the kernel-level lets, which both cores share,
+        # written out: `0 .. n` on one core and `0 .. ceil_div(ctx, bs)` on the other agree.
+        shared: dict = {}
+        for stmt in kernel.prelude:
+            if isinstance(stmt, ir.Let) and not stmt.mutable:
+                shared[stmt.name] = substitute(stmt.value, shared)
         for pipe in kernel.pipes:
-            pushes = _count(kernel.body(pipe.src), pipe.name, "push")
-            pops = _count(kernel.body(pipe.dst), pipe.name, "pop")
+            pushes = _count(kernel.body(pipe.src), pipe.name, "push", shared)
+            pops = _count(kernel.body(pipe.dst), pipe.name, "pop", shared)
             if pushes != pops:
                 self.error(pipe.span, f"pipe '{pipe.name}': {pipe.src} pushes "
                            f"{_describe_counts(pushes)}, but {pipe.dst} pops "
                            f"{_describe_counts(pops)}; every tile pushed must be popped")
 
 
-def _count(stmts: tuple, pipe: str, what: str, where: tuple = ()) -> dict:
+def _count(stmts: tuple, pipe: str, what: str, shared: dict, where: tuple = ()) -> dict:
     """How many tiles cross `pipe`, keyed by where: the enclosing loops' ranges and the
-    conditions of enclosing `if`s whose branches move different numbers of tiles."""
+    conditions of enclosing `if`s whose branches move different numbers of tiles, with the
+    kernel-level lets in `shared` written out."""
     counts: dict = {}
 
     def add(key, n):
@@ -766,15 +773,17 @@ def _count(stmts: tuple, pipe: str, what: str, where: tuple = ()) -> dict:
         if what == "push" and isinstance(stmt, ir.TPush) and stmt.pipe == pipe:
             add(where, 1)
         if isinstance(stmt, (ir.For, ir.PipelinedFor)):
-            key = where + (f"per iteration of {stmt.start} .. {stmt.stop}",)
+            start, stop = substitute(stmt.start, shared), substitute(stmt.stop, shared)
+            key = where + (f"per iteration of {start} .. {stop}",)
             for body in ir.children(stmt):
-                for k, n in _count(body, pipe, what, key).items():
+                for k, n in _count(body, pipe, what, shared, key).items():
                     add(k, n)
         elif isinstance(stmt, ir.If):
-            then = _count(stmt.then, pipe, what, where)
-            if then != _count(stmt.orelse, pipe, what, where):
-                then = _count(stmt.then, pipe, what, where + (f"if {stmt.cond}",))
-                then.update(_count(stmt.orelse, pipe, what, where + (f"unless {stmt.cond}",)))
+            then = _count(stmt.then, pipe, what, shared, where)
+            if then != _count(stmt.orelse, pipe, what, shared, where):
+                cond = substitute(stmt.cond, shared)
+                then = _count(stmt.then, pipe, what, shared, where + (f"if {cond}",))
+                then.update(_count(stmt.orelse, pipe, what, shared, where + (f"unless {cond}",)))
             for k, n in then.items():
                 add(k, n)
     return {k: n for k, n in counts.items() if n}
