@@ -986,6 +986,26 @@ kernel k(a: in bf16[n, 64], b: in bf16[64, 64], y: out f32[n, 64]) {
     ]
 
 
+def test_pipe_shape_not_known_at_compile_time():
+    text = """\
+kernel k(x: in f32[n, 64], y: out f32[n, 64], rows: i32) {
+    grid (i) = (n / 16) on 4 blocks;
+    pipe p: aic -> aiv f32[rows, 64] depth 2 split rows;
+    aic {
+        tpush p, load x[i * 16 : +16, :];
+    }
+    aiv {
+        store y[i * 16 + lane * 8 : +8, :], tpop p;
+    }
+}
+"""
+    assert _errors(text) == [
+        ("bad.pdsl:3:28: error: a tile dimension must be known at compile time, but 'rows' is "
+         "not: use constants and specialisations, or fix a shape dimension with "
+         "`require dim == N`"),
+    ]
+
+
 def test_pipe_aic_to_aic():
     text = """\
 kernel k(x: in f32[n, 64], y: out f32[n, 64]) {

@@ -181,7 +181,7 @@ class _Checker:
         if pipe.split == "rows" and shape and isinstance(shape[0], ir.Const) and shape[0].value % 2:
             self.error(pipe.span, f"pipe '{pipe.name}' is split by rows but has "
                        f"{shape[0].value} rows, an odd number")
-        return replace(pipe, shape=shape or pipe.shape)
+        return replace(pipe, shape=shape or ())  # () when reported: its tiles are not typed
 
     # ------------------------------------------------------------------ statements
 
