@@ -840,6 +840,25 @@ kernel k(x: in f32[n, 64], y: out bf16[n, 64]) {
     ]
 
 
+def test_slice_sizes_that_are_not_integers():
+    text = """\
+kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
+    grid (i) = (n / 16) on 4 blocks;
+    aiv {
+        let row = fill(f32[8, 1], 0.0);
+        let a = load x[0 : +rows, :];
+        let b = load x[0 : row + 1, :];
+        let c = load x[0 : +2.5, :];
+    }
+}
+"""
+    assert _errors(text) == [
+        "bad.pdsl:5:29: error: 'rows' is not defined",
+        "bad.pdsl:6:24: error: a slice size must be a scalar, got a tile f32[8, 1]",
+        "bad.pdsl:7:29: error: a slice size must be an integer, got f32",
+    ]
+
+
 def test_load_of_3d_slice():
     text = """\
 kernel k(x: in f32[b, n, 64], y: out f32[n, 64]) {

@@ -425,7 +425,7 @@ class _Checker:
         return replace(expr, type=self._pipe_tile(pipe))
 
     def _expr_TileOp(self, expr: ir.TileOp, scope: Scope) -> ir.Expr:
-        # Only `cast` reaches here from the parser.
+        # Only `cast` reaches here, as the parser wrote it: (value[, rounding mode name]).
         value = self._expr(expr.args[0], scope)
         mode = "rint"
         if len(expr.args) > 1:
@@ -616,17 +616,20 @@ class _Checker:
             self.error(span, f"a {what} moves a 2-D tile, this slice of '{tensor}' has "
                        f"{len(shape)} dimensions (index the others with a single value)")
             return tuple(checked), None
-        static = self._tile_shape(tuple(shape), scope, span)
+        if any(size.type != ir.I64 for size in shape):
+            return tuple(checked), None  # reported above
+        static = self._tile_shape(tuple(shape), scope, span, typed=True)
         return tuple(checked), static
 
-    def _tile_shape(self, dims: tuple, scope: Scope, span) -> tuple | None:
-        """Dims in constants and specialisation symbols, or None after reporting why not."""
+    def _tile_shape(self, dims: tuple, scope: Scope, span, typed: bool = False) -> tuple | None:
+        """Dims in constants and specialisation symbols, or None after reporting why not.
+        `typed`: the dims are checked expressions already (slice sizes)."""
         if len(dims) != 2:
             self.error(span, f"a tile has 2 dimensions, [rows, cols]; this one has {len(dims)}")
             return None
         out = []
         for dim in dims:
-            checked = self._expr(dim, scope)
+            checked = dim if typed else self._expr(dim, scope)
             if checked.type is None:
                 return None
             if checked.type != ir.I64:
