@@ -12,6 +12,7 @@ import traceback
 
 from .diagnostics import CompileError
 from .errors import UserError
+from .passes import PASSES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="parse and type-check kernels")
     check.add_argument("kernels", nargs="+", metavar="KERNEL.pdsl")
     check.add_argument("--dump-ir", action="store_true", help="print the typed IR")
+    check.add_argument("--after", metavar="PASS", choices=[p.__name__ for p in PASSES],
+                       help="with --dump-ir: print the IR after this lowering pass")
     check.set_defaults(handler=_check)
 
     from . import commands as extra
@@ -55,13 +58,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _check(args) -> int:
+    """Front end and every lowering pass (errors such as a stage order pipelining cannot keep
+    or a buffer that overflows are found there), without writing anything."""
     from .frontend import load_kernel
+    from .passes import lower_steps
     from .printer import print_kernel
 
     failed = False
     for path in args.kernels:
         try:
             kernel = load_kernel(path)
+            dumped = kernel
+            for name, kernel in lower_steps(kernel):
+                if name == args.after:
+                    dumped = kernel
         except CompileError as error:
             print(str(error), file=sys.stderr)
             failed = True
@@ -76,7 +86,7 @@ def _check(args) -> int:
             failed = True
             continue
         if args.dump_ir:
-            print(print_kernel(kernel), end="")
+            print(print_kernel(dumped), end="")
         else:
             print(f"{path}: ok")
     return 1 if failed else 0

@@ -51,11 +51,23 @@ class CompileError(Exception):
         self.diagnostics = sorted(
             diagnostics, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0)
         )
-        self.source = source
+        # Errors found after the front end (lowering) carry spans but no text: read the file.
+        self.source = source if source is not None else _source_of(self.diagnostics)
         super().__init__(self.render())
 
     def render(self) -> str:
         return "\n".join(render(d, self.source) for d in self.diagnostics)
+
+
+def _source_of(diagnostics) -> SourceFile | None:
+    span = next((d.span for d in diagnostics if d.span is not None), None)
+    if span is None:
+        return None
+    try:
+        with open(span.file, encoding="utf-8") as handle:
+            return SourceFile(span.file, handle.read())
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def render(diag: Diagnostic, source: SourceFile | None) -> str:
