@@ -12,7 +12,6 @@ import traceback
 
 from .diagnostics import CompileError
 from .errors import UserError
-from .passes import PASSES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,6 +42,8 @@ def main(argv=None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pypto-dsl", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
+
+    from .passes import PASSES  # imported here, so that a broken import is an internal error
 
     check = commands.add_parser("check", help="parse and type-check kernels")
     check.add_argument("kernels", nargs="+", metavar="KERNEL.pdsl")
