@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "compile", help="generate the simpler scene-test directory (AIC, AIV, orchestration, test)")
