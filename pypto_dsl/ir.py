@@ -346,6 +346,9 @@ class Sync(Stmt):
     dst: str  # hardware pipe ("" for a barrier)
     event: int = 0
     span: Optional[Span] = field(default=None, compare=False)
+    # A barrier needed only by an in-place pad_cols that runs under a condition (the valid
+    # length is short): the same condition (a bool Expr); the barrier runs only when it holds.
+    guard: Optional[Expr] = None
 
 
 # -------------------------------------------------------------------------------- declarations

@@ -72,7 +72,8 @@ def print_stmts(stmts, depth: int) -> list:
             out.append(f"{pad}free {s.pipe}")
         elif isinstance(s, ir.Sync):
             target = f" -> {s.dst}" if s.dst else ""
-            out.append(f"{pad}sync {s.kind} {s.src}{target} event {s.event}")
+            guard = f" if {s.guard}" if s.guard is not None else ""
+            out.append(f"{pad}sync {s.kind} {s.src}{target} event {s.event}{guard}")
         else:
             out.append(f"{pad}{s}")
     return out

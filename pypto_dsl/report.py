@@ -4,10 +4,13 @@ Everything here is read back from the lowered IR (the memory plan on each dispat
 `Sync` statements in its body), so it reports what the code generator emits:
 
 - `memory_totals(kernel)`: {core: {case: {buffer: (peak bytes, capacity bytes)}}};
-- `sync_counts(kernel)`: {core: {case: SyncCounts}} by counting the Sync nodes;
+- `sync_counts(kernel)`: {core: {case: SyncCounts}} by counting the Sync nodes (`barriers`
+  are the unconditional ones, `guarded` the barriers that run only when the in-place pad_cols
+  before them pads, i.e. when the valid length is short);
 - `sync_profile(kernel)`: {core: {case: (outside loops, per loop iteration)}}: the syncs one
   logical block executes outside loops (on the path with the most syncs) and per iteration of
-  its loops, so a block whose loop runs k times executes outside + k * per-iteration;
+  its loops, so a block whose loop runs k times executes outside + k * per-iteration (guarded
+  barriers counted apart: they run only when their pad does);
 - `report(kernel)`: all of it as text.
 """
 
@@ -99,6 +102,8 @@ def _counts_text(counts: SyncCounts) -> str:
     pairs = ", ".join(f"{src}->{dst} {n}" for (src, dst), n in counts.flags)
     parts = [f"{counts.set_wait} set/wait ({pairs or 'no flags'}; {counts.drains} drains)",
              f"{counts.barriers} barriers"]
+    if counts.guarded:
+        parts.append(f"{counts.guarded} guarded barriers (only when their pad_cols pads)")
     return ", ".join(parts)
 
 

@@ -11,6 +11,12 @@ wait for everything before them on their pipe; a wait_flag waits for its set_fla
 (set/wait to S) makes every later instruction wait. The round-trip assumption of the pass is
 modelled the same way: the second pop of a pipe after a push makes every later instruction wait
 for that push.
+
+Conditional work, as the code generator emits it: an in-place pad_cols runs only when its valid
+length is short (`valid < cols`), and a guarded barrier only when its guard holds. Both are
+evaluated from the scalars of the block (e.g. `{"ctx": 200}`: n and each block's valid length
+follow); when a guard cannot be evaluated (e.g. `{"n": 3}`, no ctx) the pad and the barrier both
+run. Scalars given in a block's values are kept; the others are recomputed at each Let.
 """
 
 from __future__ import annotations
@@ -29,8 +35,18 @@ OUT = {"aic": "FIX", "aiv": "MTE3"}
 def unordered_pairs(case: ir.DispatchCase, core: str, blocks: list) -> list:
     trace = _Trace(case, core)
     for values in blocks:
+        trace.given = set(values)
         trace.run(case.body, dict(values))
     return trace.unordered()
+
+
+def executed_barriers(case: ir.DispatchCase, core: str, blocks: list) -> int:
+    """How many pipe_barrier(PIPE_V) the blocks execute (guarded ones only when they run)."""
+    trace = _Trace(case, core)
+    for values in blocks:
+        trace.given = set(values)
+        trace.run(case.body, dict(values))
+    return sum(1 for e in trace.events if e[1] == "barrier")
 
 
 class _Trace:
@@ -47,6 +63,7 @@ class _Trace:
         self.bound: dict = {}  # name -> (buffer, start, end) it refers to
         self.fences: list = []  # events every later event waits for
         self.pushes: list = []  # [event, {pipe: pops since}]
+        self.given: set = set()  # scalars the block's values fix
 
     # -- execution -------------------------------------------------------------------------
 
@@ -60,19 +77,34 @@ class _Trace:
             elif isinstance(stmt, ir.If):
                 self.run(stmt.then if self._eval(stmt.cond, env) else stmt.orelse, env)
             elif isinstance(stmt, ir.Sync):
-                self._sync(stmt)
+                if stmt.guard is None or self._holds(stmt.guard, env):
+                    self._sync(stmt)
             elif isinstance(stmt, (ir.Let, ir.Assign)) and not is_tile(stmt.value):
+                if stmt.name in self.given:
+                    continue
                 try:
-                    env.setdefault(stmt.name, self._eval(stmt.value, env))
+                    env[stmt.name] = self._eval(stmt.value, env)
                 except (TypeError, KeyError):
-                    pass
+                    env.pop(stmt.name, None)
             else:
-                self._instruction(stmt)
+                self._instruction(stmt, env)
 
     def _eval(self, expr, env):
         return evaluate(expr, lambda name: env[name])
 
-    def _instruction(self, stmt):
+    def _holds(self, cond, env) -> bool:
+        """A guard's value; True when it cannot be evaluated (the work is assumed to run)."""
+        try:
+            return bool(self._eval(cond, env))
+        except (TypeError, KeyError):
+            return True
+
+    def _pad_runs(self, value, env) -> bool:
+        """An in-place pad_cols runs only when its valid length is short (codegen/body.py)."""
+        cols = value.type.shape[1]
+        return self._holds(ir.BinOp("<", value.args[1], cols, None, ir.BOOL), env)
+
+    def _instruction(self, stmt, env):
         if isinstance(stmt, (ir.TPush, ir.Store)):
             value = self.bound[stmt.value.name]
             pipe = "MTE3" if value[0] in ("UB", "L1") else "FIX"
@@ -104,6 +136,9 @@ class _Trace:
         reads = [self.bound[a.name] for a in operands if isinstance(a, ir.Name) and is_tile(a)]
         pipe = OPS[value.op].pipe if isinstance(value, ir.TileOp) else "V"
         self.bound[stmt.name] = reads[0] if info.kind == "inplace" else self._new(info.root)
+        if (info.kind == "inplace" and isinstance(value, ir.TileOp) and value.op == "pad_cols"
+                and not self._pad_runs(value, env)):
+            return
         writes = [self.bound[stmt.name]]
         if isinstance(value, ir.TileOp) and value.op in ROW_REDUCTIONS:
             writes.append(self._new(SCRATCH + stmt.name))

@@ -9,6 +9,9 @@ spmd_paged_attention/kernels/mix/paged_attention_parallel.cpp (the source has 14
   6 in update: 14 barriers.
 - AIV, per logical block of n KV blocks: 3n + 2 set/wait (V->MTE3 and MTE3->S at the end) and
   9 + 14 (n - 1) barriers, plus one when the last block is partial.
+Ours, AIV: 8n + 1 barriers per logical block, plus one when n = 1 and that block is partial (the
+barrier after the first block's pad_cols is guarded by the pad's condition, valid < cols; in
+the steady loop that barrier also orders the previous block's reads, so it stays).
 """
 
 import sys
@@ -25,11 +28,15 @@ from pypto_dsl.report import sync_counts, sync_profile
 from pypto_dsl.verify import verify
 
 sys.path.insert(0, str(Path(__file__).parent))
-from hazards import unordered_pairs  # noqa: E402  (a helper module next to the tests)
+from hazards import executed_barriers, unordered_pairs  # noqa: E402  (a helper module next to the tests)
 
 BEFORE_SYNCS = PASSES[:PASSES.index(insert_syncs)]
 KERNELS = ["kernels/paged_attention.pdsl", "kernels/gemm_epilogue.pdsl"]
-TRIPS = {"paged_attention": [[{"n": 1}], [{"n": 2}], [{"n": 3}, {"n": 0}, {"n": 4}]],
+# {"n": ...} leaves the valid lengths unknown (every pad and guarded barrier runs); {"ctx": ...}
+# gives them (a pad and its guarded barrier run only for a partial block).
+TRIPS = {"paged_attention": [[{"n": 1}], [{"n": 2}], [{"n": 3}, {"n": 0}, {"n": 4}],
+                             [{"ctx": 1}], [{"ctx": 64}], [{"ctx": 128}, {"ctx": 65}],
+                             [{"ctx": 200}, {"ctx": 0}, {"ctx": 256}, {"ctx": 127}]],
          "gemm_epilogue": [[{"k": 64}], [{"k": 256}, {"k": 192}]]}
 
 
@@ -101,14 +108,50 @@ def test_paged_attention_needs_no_more_syncs_than_the_hand_written_kernel(attent
             assert outside.set_wait + (n - 1) * per_block.set_wait <= 8 * n, label
     for label, (outside, per_block) in sync_profile(attention)["aiv"].items():
         assert (per_block.set_wait, per_block.barriers) == (3, 8), label  # reference: 3, 14
+        assert per_block.guarded == 0, label
         for n in range(1, 17):
             assert outside.set_wait + (n - 1) * per_block.set_wait <= 3 * n + 2, label
             barriers = outside.barriers + (n - 1) * per_block.barriers
-            assert barriers <= 9 + 14 * (n - 1) + 1, label  # the last block partial
-            if n > 1:
-                assert barriers <= 9 + 14 * (n - 1), label  # every block full
-        # n = 1 with a full block: 10 against 9; our pad_cols runs on every block.
-        assert outside.barriers == 10, label
+            assert barriers <= 9 + 14 * (n - 1), label  # every block full
+            # the guarded barrier runs only when the first block is the partial last one
+            assert barriers + outside.guarded <= 9 + 14 * (n - 1) + 1, label
+        # n = 1 with a full block: 9, as the reference; the barrier after the pad is guarded.
+        assert (outside.barriers, outside.guarded) == (9, 1), label
+
+
+def test_paged_attention_aiv_executes_8n_plus_1_barriers_per_logical_block(attention):
+    """Counted by running the case body: 8n + 1, plus one when n = 1 and the block is partial."""
+    for case in attention.aiv[0].cases:
+        block_size = dict(zip(attention.aiv[0].symbols, case.values))["block_size"]
+        for n in range(1, 5):
+            full = executed_barriers(case, "aiv", [{"ctx": n * block_size}])
+            partial = executed_barriers(case, "aiv", [{"ctx": n * block_size - 1}])
+            assert (full, partial) == (8 * n + 1, 8 * n + 1 + (n == 1)), (case.values, n)
+
+
+def _guarded(stmts, guard):
+    out = []
+    for s in stmts:
+        if isinstance(s, ir.Sync) and s.guard is not None:
+            s = replace(s, guard=guard)
+        if isinstance(s, ir.For):
+            s = replace(s, body=_guarded(s.body, guard))
+        elif isinstance(s, ir.If):
+            s = replace(s, then=_guarded(s.then, guard), orelse=_guarded(s.orelse, guard))
+        out.append(s)
+    return tuple(out)
+
+
+def test_a_guarded_barrier_that_does_not_run_when_its_pad_runs_leaves_the_pad_unordered(attention):
+    """The checker models the guard: with the guard never true, a partial block's pad is
+    unordered before its consumer; with the guard always true, nothing is unordered."""
+    never, always = ir.Const(False, None, ir.BOOL), ir.Const(True, None, ir.BOOL)
+    for case in attention.aiv[0].cases:
+        assert any(s.guard is not None for s in _syncs(case.body)), case.values
+        for blocks in ([{"ctx": 1}], [{"ctx": 63}]):  # n = 1, partial
+            assert unordered_pairs(replace(case, body=_guarded(case.body, never)), "aiv", blocks)
+            assert not unordered_pairs(replace(case, body=_guarded(case.body, always)), "aiv",
+                                       blocks)
 
 
 def test_paged_attention_has_as_many_barriers_in_its_text_as_the_hand_written_kernel(attention):

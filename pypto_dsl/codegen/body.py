@@ -125,7 +125,9 @@ class BodyEmitter:
 
     def _sync(self, stmt: ir.Sync, loc: str) -> dict:
         if stmt.kind == "barrier":
-            return dict(macro="barrier", pipe=cxx.pipe(stmt.src), loc=loc)
+            # A guarded barrier runs only when the pad it orders ran: the pad's condition.
+            cond = self.expr(stmt.guard) if stmt.guard is not None else ""
+            return dict(macro="barrier", pipe=cxx.pipe(stmt.src), cond=cond, loc=loc)
         dst = stmt.dst or "S"
         return dict(macro="flag", src=cxx.pipe(stmt.src), dst=cxx.pipe(dst),
                     event=cxx.event(stmt.event), loc=loc)
@@ -284,7 +286,7 @@ class BodyEmitter:
         # barrier between them is this expansion's own (the sync pass sees one statement).
         records = [] if in_place else self._bind(name, loc) + [
             dict(macro="copy", dst=name, src=source.name, loc=loc),
-            dict(macro="barrier", pipe=cxx.pipe("V"), loc=loc)]
+            dict(macro="barrier", pipe=cxx.pipe("V"), cond="", loc=loc)]
         padded = source.name if in_place else name
         records.append(dict(macro="pad_cols", valid=self.expr(valid), cols=info.cols,
                             dyn_type=dyn_alias, dyn=dyn_var, pad=pad_var, src=padded, loc=loc))

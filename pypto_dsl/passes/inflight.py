@@ -40,10 +40,16 @@ class State:
     gens: tuple = ()  # (name, version of its root it refers to), for names not owning bytes
 
 
-def applied(state: State, sync: ir.Sync) -> State:
-    """The state after `sync`: what it orders gains its destination pipe; a drain completes."""
+def applied(state: State, sync: ir.Sync, sites: frozenset = None) -> State:
+    """The state after `sync`: what it orders gains its destination pipe; a drain completes.
+    A guarded barrier (`sites`: the program positions of the pads it is conditional on) orders
+    only the accesses of those pads: when it does not run, neither did they, and whatever else
+    is in flight stays unordered."""
     facts = {}
     for access, f in state.pending:
+        if sites is not None and access.site not in sites:
+            facts[access] = f
+            continue
         before = access.pipe == sync.src or sync.src in f.ordered
         if sync.kind == "drain" and before:
             continue  # complete

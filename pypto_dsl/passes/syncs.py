@@ -11,6 +11,10 @@ GM tensor, one of them writing. An `ir.Sync` before the consumer orders them:
   them): everything on P (or already ordered before P) completes before anything later on Q;
 - `Sync("barrier", "V", "")`: pipe_barrier(PIPE_V) between dependent vector ops only (the
   vector unit may overlap independent ops); one barrier covers every pending producer;
+  a barrier whose only unordered vector producers are one in-place `pad_cols` (emitted as
+  `if (valid < cols) { TFILLPAD_INPLACE }`) just before it (frees between) gets that
+  condition as its `guard` and runs only when the pad did; it then counts as ordering only
+  the pad's accesses (when it does not run, neither did the pad), nothing else in flight;
 - `Sync("drain", P, "S", 7)`: set/wait P -> S ID7: after every tpush on the AIC (the reference's
   FIX -> S after each C2V TPUSH) and at the end of the case body when the core's output pipe
   (FIX on the AIC, MTE3 on the AIV) still has work in flight.
@@ -59,8 +63,9 @@ FLAG_EVENTS = 7  # ids 0..6 for flags
 @dataclass(frozen=True)
 class SyncCounts:
     flags: tuple = ()  # ((src, dst), count), sorted
-    barriers: int = 0
+    barriers: int = 0  # unconditional ones
     drains: int = 0
+    guarded: int = 0  # barriers that run only when the pad they follow runs (valid < cols)
 
     @property
     def set_wait(self) -> int:
@@ -72,8 +77,9 @@ class SyncCounts:
         syncs = list(syncs)
         counter = Counter((s.src, s.dst) for s in syncs if s.kind == "flag")
         return SyncCounts(tuple(sorted(counter.items())),
-                          sum(1 for s in syncs if s.kind == "barrier"),
-                          sum(1 for s in syncs if s.kind == "drain"))
+                          sum(1 for s in syncs if s.kind == "barrier" and s.guard is None),
+                          sum(1 for s in syncs if s.kind == "drain"),
+                          sum(1 for s in syncs if s.kind == "barrier" and s.guard is not None))
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,7 @@ class _Case:
 
     def _stmts(self, stmts: tuple, state: State, pos: int):
         out, tally = [], []
+        pad = None  # (site, condition) of an in-place pad_cols just before (frees between)
         for stmt in stmts:
             if isinstance(stmt, ir.Sync):
                 raise AssertionError("internal error: insert_syncs ran twice")
@@ -151,13 +158,26 @@ class _Case:
                 out.append(replace(stmt, then=then, orelse=orelse))
                 state, inner = join(left, right), inner + more
             else:
-                inner, state = self._instruction(stmt, state, pos)
+                inner, state = self._instruction(stmt, state, pos, pad)
                 out.extend(s for s in inner if s.kind != "drain")
                 out.append(stmt)
                 out.extend(s for s in inner if s.kind == "drain")  # after the tpush
             tally += inner
+            if not isinstance(stmt, ir.Free):
+                pad = self._pad_condition(stmt, pos)
             pos += _size((stmt,))
         return tuple(out), state, tally
+
+    def _pad_condition(self, stmt: ir.Stmt, pos: int):
+        """(site, condition) when `stmt` is an in-place pad_cols: the code generator runs it
+        only when the valid length is short (`valid < cols`)."""
+        if not (isinstance(stmt, ir.Let) and isinstance(stmt.value, ir.TileOp)
+                and stmt.value.op == "pad_cols" and self.tiles.info[stmt.name].kind == "inplace"):
+            return None
+        valid, cols = stmt.value.args[1], stmt.value.type.shape[1]
+        if not isinstance(cols, ir.Const):
+            return None
+        return pos, ir.BinOp("<", valid, ir.Const(cols.value, None, ir.I64), None, ir.BOOL)
 
     def _loop(self, body: tuple, state: State, pos: int):
         head = state  # what holds at the loop test: on entry and after every iteration
@@ -170,7 +190,7 @@ class _Case:
 
     # -- one instruction -------------------------------------------------------------------
 
-    def _instruction(self, stmt: ir.Stmt, state: State, pos: int):
+    def _instruction(self, stmt: ir.Stmt, state: State, pos: int, pad=None):
         instr, gens = self._decode(stmt, dict(state.gens))
         if instr is not None and instr.pop:
             state = popped(state, instr.pop)
@@ -189,8 +209,13 @@ class _Case:
             if not blockers:
                 break
             sync = best_sync(blockers, instr.pipe, stmt.span)
+            if (sync.kind == "barrier" and pad is not None
+                    and all(a.site == pad[0] for a, _ in blockers if a.pipe == "V")):
+                sync = replace(sync, guard=pad[1])
+                state = applied(state, sync, frozenset({pad[0]}))
+            else:
+                state = applied(state, sync)
             syncs.append(sync)
-            state = applied(state, sync)
         facts = dict(state.pending)
         fresh = Facts(frozenset() if instr.pipe == "V" else frozenset({instr.pipe}))
         for key, gen in instr.reads:

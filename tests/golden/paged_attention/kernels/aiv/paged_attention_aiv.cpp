@@ -167,28 +167,30 @@ static __aicore__ void pdsl_paged_attention_aiv_case_0(
             }
             pto::TRESHAPE(pdsl_t21, pdsl_t20);                                            // paged_attention.pdsl:49
             pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:49
-            pto::TMULS(s, pdsl_t21, scale);                                               // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-            pto::TROWMAX(pdsl_t22, s, pdsl_tmp_pdsl_t22);                                 // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t22);                  // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_pdsl_t23, pdsl_view_m, pdsl_view_m_new);                  // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t24, s, m_new);                                       // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;                            // paged_attention.pdsl:51
-            pto::TASSIGN(alpha, 0x6800 + pdsl_version_alpha * 32);                        // paged_attention.pdsl:51
-            pto::TRESHAPE(pdsl_view_alpha, alpha);                                        // paged_attention.pdsl:51
-            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t23);                               // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                                      // paged_attention.pdsl:52
-            pto::TEXP(pdsl_t25, pdsl_t24);                                                // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:53
-            pdsl_version_p = (pdsl_version_p + 1) % 2;                                    // paged_attention.pdsl:53
-            pto::TASSIGN(p, 0x5800 + pdsl_version_p * 1024);                              // paged_attention.pdsl:53
-            pto::TCVT(p, pdsl_t25, pto::RoundMode::CAST_ROUND);                           // paged_attention.pdsl:53
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                       // paged_attention.pdsl:54
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // paged_attention.pdsl:54
+            if (valid < 64) {                                                             // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                                     // paged_attention.pdsl:49
+            }
+            pto::TMULS(s, pdsl_t21, scale);                              // paged_attention.pdsl:49
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
+            pto::TROWMAX(pdsl_t22, s, pdsl_tmp_pdsl_t22);                // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t22); // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
+            pto::TSUB(pdsl_view_pdsl_t23, pdsl_view_m, pdsl_view_m_new); // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t24, s, m_new);                      // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
+            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;           // paged_attention.pdsl:51
+            pto::TASSIGN(alpha, 0x6800 + pdsl_version_alpha * 32);       // paged_attention.pdsl:51
+            pto::TRESHAPE(pdsl_view_alpha, alpha);                       // paged_attention.pdsl:51
+            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t23);              // paged_attention.pdsl:51
+            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                     // paged_attention.pdsl:52
+            pto::TEXP(pdsl_t25, pdsl_t24);                               // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:53
+            pdsl_version_p = (pdsl_version_p + 1) % 2;                   // paged_attention.pdsl:53
+            pto::TASSIGN(p, 0x5800 + pdsl_version_p * 1024);             // paged_attention.pdsl:53
+            pto::TCVT(p, pdsl_t25, pto::RoundMode::CAST_ROUND);          // paged_attention.pdsl:53
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                      // paged_attention.pdsl:54
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                     // paged_attention.pdsl:54
             pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_8x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_pij, p);                                                         // paged_attention.pdsl:54
             for (int64_t j = 1; j < n; ++j) {                                              // paged_attention.pdsl:46
@@ -412,28 +414,30 @@ static __aicore__ void pdsl_paged_attention_aiv_case_1(
             }
             pto::TRESHAPE(pdsl_t34, pdsl_t33);                                            // paged_attention.pdsl:49
             pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:49
-            pto::TMULS(s, pdsl_t34, scale);                                               // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-            pto::TROWMAX(pdsl_t35, s, pdsl_tmp_pdsl_t35);                                 // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t35);                  // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_pdsl_t36, pdsl_view_m, pdsl_view_m_new);                  // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t37, s, m_new);                                       // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;                            // paged_attention.pdsl:51
-            pto::TASSIGN(alpha, 0x9000 + pdsl_version_alpha * 32);                        // paged_attention.pdsl:51
-            pto::TRESHAPE(pdsl_view_alpha, alpha);                                        // paged_attention.pdsl:51
-            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t36);                               // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                                      // paged_attention.pdsl:52
-            pto::TEXP(pdsl_t38, pdsl_t37);                                                // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:53
-            pdsl_version_p = (pdsl_version_p + 1) % 2;                                    // paged_attention.pdsl:53
-            pto::TASSIGN(p, 0x7000 + pdsl_version_p * 2048);                              // paged_attention.pdsl:53
-            pto::TCVT(p, pdsl_t38, pto::RoundMode::CAST_ROUND);                           // paged_attention.pdsl:53
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                       // paged_attention.pdsl:54
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // paged_attention.pdsl:54
+            if (valid < 128) {                                                            // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                                     // paged_attention.pdsl:49
+            }
+            pto::TMULS(s, pdsl_t34, scale);                              // paged_attention.pdsl:49
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
+            pto::TROWMAX(pdsl_t35, s, pdsl_tmp_pdsl_t35);                // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t35); // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
+            pto::TSUB(pdsl_view_pdsl_t36, pdsl_view_m, pdsl_view_m_new); // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t37, s, m_new);                      // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
+            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;           // paged_attention.pdsl:51
+            pto::TASSIGN(alpha, 0x9000 + pdsl_version_alpha * 32);       // paged_attention.pdsl:51
+            pto::TRESHAPE(pdsl_view_alpha, alpha);                       // paged_attention.pdsl:51
+            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t36);              // paged_attention.pdsl:51
+            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                     // paged_attention.pdsl:52
+            pto::TEXP(pdsl_t38, pdsl_t37);                               // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:53
+            pdsl_version_p = (pdsl_version_p + 1) % 2;                   // paged_attention.pdsl:53
+            pto::TASSIGN(p, 0x7000 + pdsl_version_p * 2048);             // paged_attention.pdsl:53
+            pto::TCVT(p, pdsl_t38, pto::RoundMode::CAST_ROUND);          // paged_attention.pdsl:53
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                      // paged_attention.pdsl:54
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                     // paged_attention.pdsl:54
             pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_pij, p);                                                         // paged_attention.pdsl:54
             for (int64_t j = 1; j < n; ++j) {                                              // paged_attention.pdsl:46
@@ -658,28 +662,30 @@ static __aicore__ void pdsl_paged_attention_aiv_case_2(
             }
             pto::TRESHAPE(pdsl_t47, pdsl_t46);                                            // paged_attention.pdsl:49
             pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:49
-            pto::TMULS(s, pdsl_t47, scale);                                               // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-            pto::TROWMAX(pdsl_t48, s, pdsl_tmp_pdsl_t48);                                 // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t48);                  // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_pdsl_t49, pdsl_view_m, pdsl_view_m_new);                  // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t50, s, m_new);                                       // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;                            // paged_attention.pdsl:51
-            pto::TASSIGN(alpha, 0x1A000 + pdsl_version_alpha * 128);                      // paged_attention.pdsl:51
-            pto::TRESHAPE(pdsl_view_alpha, alpha);                                        // paged_attention.pdsl:51
-            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t49);                               // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                                      // paged_attention.pdsl:52
-            pto::TEXP(pdsl_t51, pdsl_t50);                                                // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:53
-            pdsl_version_p = (pdsl_version_p + 1) % 2;                                    // paged_attention.pdsl:53
-            pto::TASSIGN(p, 0x16000 + pdsl_version_p * 4096);                             // paged_attention.pdsl:53
-            pto::TCVT(p, pdsl_t51, pto::RoundMode::CAST_ROUND);                           // paged_attention.pdsl:53
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                       // paged_attention.pdsl:54
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // paged_attention.pdsl:54
+            if (valid < 64) {                                                             // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                                     // paged_attention.pdsl:49
+            }
+            pto::TMULS(s, pdsl_t47, scale);                              // paged_attention.pdsl:49
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
+            pto::TROWMAX(pdsl_t48, s, pdsl_tmp_pdsl_t48);                // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t48); // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
+            pto::TSUB(pdsl_view_pdsl_t49, pdsl_view_m, pdsl_view_m_new); // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t50, s, m_new);                      // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
+            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;           // paged_attention.pdsl:51
+            pto::TASSIGN(alpha, 0x1A000 + pdsl_version_alpha * 128);     // paged_attention.pdsl:51
+            pto::TRESHAPE(pdsl_view_alpha, alpha);                       // paged_attention.pdsl:51
+            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t49);              // paged_attention.pdsl:51
+            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                     // paged_attention.pdsl:52
+            pto::TEXP(pdsl_t51, pdsl_t50);                               // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:53
+            pdsl_version_p = (pdsl_version_p + 1) % 2;                   // paged_attention.pdsl:53
+            pto::TASSIGN(p, 0x16000 + pdsl_version_p * 4096);            // paged_attention.pdsl:53
+            pto::TCVT(p, pdsl_t51, pto::RoundMode::CAST_ROUND);          // paged_attention.pdsl:53
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                      // paged_attention.pdsl:54
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                     // paged_attention.pdsl:54
             pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_32x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_pij, p);                                                          // paged_attention.pdsl:54
             for (int64_t j = 1; j < n; ++j) {                                               // paged_attention.pdsl:46
@@ -903,28 +909,30 @@ static __aicore__ void pdsl_paged_attention_aiv_case_3(
             }
             pto::TRESHAPE(pdsl_t60, pdsl_t59);                                            // paged_attention.pdsl:49
             pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:49
-            pto::TMULS(s, pdsl_t60, scale);                                               // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-            pto::TROWMAX(pdsl_t61, s, pdsl_tmp_pdsl_t61);                                 // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t61);                  // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_pdsl_t62, pdsl_view_m, pdsl_view_m_new);                  // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t63, s, m_new);                                       // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;                            // paged_attention.pdsl:51
-            pto::TASSIGN(alpha, 0x24000 + pdsl_version_alpha * 128);                      // paged_attention.pdsl:51
-            pto::TRESHAPE(pdsl_view_alpha, alpha);                                        // paged_attention.pdsl:51
-            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t62);                               // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                                      // paged_attention.pdsl:52
-            pto::TEXP(pdsl_t64, pdsl_t63);                                                // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:53
-            pdsl_version_p = (pdsl_version_p + 1) % 2;                                    // paged_attention.pdsl:53
-            pto::TASSIGN(p, 0x1C000 + pdsl_version_p * 8192);                             // paged_attention.pdsl:53
-            pto::TCVT(p, pdsl_t64, pto::RoundMode::CAST_ROUND);                           // paged_attention.pdsl:53
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                       // paged_attention.pdsl:54
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // paged_attention.pdsl:54
+            if (valid < 128) {                                                            // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                                     // paged_attention.pdsl:49
+            }
+            pto::TMULS(s, pdsl_t60, scale);                              // paged_attention.pdsl:49
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
+            pto::TROWMAX(pdsl_t61, s, pdsl_tmp_pdsl_t61);                // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t61); // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
+            pto::TSUB(pdsl_view_pdsl_t62, pdsl_view_m, pdsl_view_m_new); // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t63, s, m_new);                      // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
+            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;           // paged_attention.pdsl:51
+            pto::TASSIGN(alpha, 0x24000 + pdsl_version_alpha * 128);     // paged_attention.pdsl:51
+            pto::TRESHAPE(pdsl_view_alpha, alpha);                       // paged_attention.pdsl:51
+            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t62);              // paged_attention.pdsl:51
+            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                     // paged_attention.pdsl:52
+            pto::TEXP(pdsl_t64, pdsl_t63);                               // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:53
+            pdsl_version_p = (pdsl_version_p + 1) % 2;                   // paged_attention.pdsl:53
+            pto::TASSIGN(p, 0x1C000 + pdsl_version_p * 8192);            // paged_attention.pdsl:53
+            pto::TCVT(p, pdsl_t64, pto::RoundMode::CAST_ROUND);          // paged_attention.pdsl:53
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                      // paged_attention.pdsl:54
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                     // paged_attention.pdsl:54
             pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_pij, p);                                                          // paged_attention.pdsl:54
             for (int64_t j = 1; j < n; ++j) {                                               // paged_attention.pdsl:46
