@@ -18,6 +18,10 @@ from .diagnostics import Span
 
 # ---------------------------------------------------------------------------------------- types
 
+# The logical block index, the one value the hardware stride loop provides to a core's body
+# once the grid is lowered (passes/grid.py); the interpreter binds it, the C++ loops over it.
+LOGICAL_BLOCK = "pdsl_lb"
+
 DTYPE_BYTES = {"bf16": 2, "f16": 2, "f32": 4, "i32": 4, "i64": 8, "i8": 1, "bool": 1}
 FLOAT_DTYPES = ("bf16", "f16", "f32")
 INT_DTYPES = ("i8", "i32", "i64")

@@ -200,7 +200,8 @@ def test_independent_vector_ops_get_nothing_between_them_and_one_flag_each_way()
     kinds = [type(s).__name__ if not isinstance(s, ir.Sync) else f"{s.kind} {s.src}->{s.dst}"
              for s in body]
 
-    assert kinds == ["Let", "flag MTE2->V", "Let", "Let", "flag V->MTE3", "Store", "Store",
+    # The grid coordinate, the load, then the two independent ops with nothing between them.
+    assert kinds == ["Let", "Let", "flag MTE2->V", "Let", "Let", "flag V->MTE3", "Store", "Store",
                      "drain MTE3->S"]
 
 

@@ -5,8 +5,8 @@ The file has one static function per dispatch case and `kernel_entry`, which dec
 `get_block_num(args)`, `get_sub_block_id(args)`; never the CCE intrinsics) and calls the case
 function whose index the orchestration passed. A case function builds the pipes from this
 block's slice of each GM FIFO, binds its tiles, then runs the stride loop
-`for (lb = block_idx; lb < total; lb += block_num)` with the grid variables decomposed
-row-major from `lb`.
+`for (pdsl_lb = block_idx; pdsl_lb < total; pdsl_lb += block_num)` around the case body, whose
+first statements (from passes/grid.py) compute the grid variables from `pdsl_lb`.
 """
 
 from __future__ import annotations
@@ -78,7 +78,6 @@ def _case(layout: Layout, core: str, source: str, info: CaseInfo, case: ir.Dispa
                           v2c=cxx.hex_addr(pipe.v2c_base), bridge=bridge))
     grid = kernel.grid
     extents = [printer(substitute(e, info.env)) for e in grid.extents] if grid else ["1"]
-    variables = list(grid.vars) if grid else []
     return dict(
         function=cxx.name(kernel.name, core, "case", str(info.index)),
         index=info.index,
@@ -91,24 +90,14 @@ def _case(layout: Layout, core: str, source: str, info: CaseInfo, case: ir.Dispa
         static_views=out.static_views,
         counters=list(out.counters.items()),
         scalars=[(ctype, name) for name, ctype in out.scalars.items()],
-        grid=_grid(variables, extents),
+        grid=_grid(extents),
         body=body,
         loc=f"{source}:{grid.span.line}" if grid is not None and grid.span is not None else "",
     )
 
 
-def _grid(variables: list, extents: list) -> dict:
-    """The stride loop: total logical blocks and the row-major decomposition of `lb`."""
-    lb = cxx.name("lb")
-    names = [cxx.name("extent", v) for v in variables]
-    decompose = []
-    for k, var in enumerate(variables):
-        inner = names[k + 1:]
-        value = lb if not inner else f"{lb} / ({' * '.join(inner)})"
-        if k > 0:
-            value = f"({value}) % {names[k]}" if inner else f"{lb} % {names[k]}"
-        decompose.append((var, value))
-    return dict(lb=lb, total=cxx.name("total"),
-                extents=list(zip(names, extents)) if variables else [],
-                total_value=" * ".join(names) if variables else "1",
-                decompose=decompose)
+def _grid(extents: list) -> dict:
+    """The stride loop over the logical blocks: their total, as the product of the extents."""
+    names = [cxx.name("extent", str(k)) for k in range(len(extents))]
+    return dict(lb=ir.LOGICAL_BLOCK, total=cxx.name("total"), extents=list(zip(names, extents)),
+                total_value=" * ".join(names))

@@ -139,6 +139,7 @@ class CoreTask:
         for logical in self.batches:
             self.logical = logical
             scope = Scope(Scope(None, dict(self.launch.statics)))
+            scope.define(ir.LOGICAL_BLOCK, scalars.as_scalar(logical, np.int64))
             for var, coord in zip(kernel.grid.vars, self.launch.coords(logical)):
                 scope.define(var, scalars.as_scalar(coord, np.int64))
             if self.core == "aiv":

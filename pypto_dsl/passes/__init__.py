@@ -3,6 +3,10 @@
 Each pass is one function in its own module taking and returning an `ir.Kernel`; its module
 docstring states what holds after it. `verify` checks the IR invariants after each pass in the
 tests; the interpreter runs the kernel after every pass and must give the same numbers.
+
+The lane split needs no pass of its own: the checker already types the AIV body per lane (a
+`split rows` pipe gives each lane half the rows), so the IR describes one lane from the start;
+the code generator adds each lane's byte offset into the pipe slots.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from .. import ir
 from .cube_moves import expand_cube_moves
 from .flatten import flatten
 from .frees import insert_frees
+from .grid import lower_grid
 from .memory import plan_memory
 from .pipeline import pipeline
 from .specialize import specialize
@@ -19,6 +24,7 @@ from .vector_schedule import schedule_vector_ops
 
 PASSES = (
     specialize,  # one Dispatch case per specialisation: constant tile shapes
+    lower_grid,  # grid variables computed from the logical block index of the stride loop
     flatten,  # one tile op per statement, temporaries named in order
     insert_frees,  # TFREE after the last use of every popped tile
     pipeline,  # prologue / steady state / epilogue; crossing values versioned

@@ -79,17 +79,19 @@ static __aicore__ void pdsl_gemm_epilogue_aic_case_0(__gm__ bfloat16_t* a, __gm_
     pto::TASSIGN<0x0>(pdsl_right_3);
     uint32_t pdsl_version_pdsl_t2 = 1;
     uint32_t pdsl_version_pdsl_t3 = 1;
+    int64_t mi = 0;
+    int64_t ni = 0;
     int64_t tk = 0;
     int64_t tn = 0;
     int64_t r0 = 0;
     int64_t c0 = 0;
 
-    const int64_t pdsl_extent_mi = m / 32;
-    const int64_t pdsl_extent_ni = n / 128;
-    const int64_t pdsl_total = pdsl_extent_mi * pdsl_extent_ni;
+    const int64_t pdsl_extent_0 = m / 32;
+    const int64_t pdsl_extent_1 = n / 128;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // gemm_epilogue.pdsl:15
-        const int64_t mi = pdsl_lb / (pdsl_extent_ni);                              // gemm_epilogue.pdsl:15
-        const int64_t ni = pdsl_lb % pdsl_extent_ni;                                // gemm_epilogue.pdsl:15
+        mi = pdsl_lb / (n / 128);                                                   // gemm_epilogue.pdsl:15
+        ni = pdsl_lb % (n / 128);                                                   // gemm_epilogue.pdsl:15
         tk = 64;                                                                    // gemm_epilogue.pdsl:19
         tn = 128;                                                                   // gemm_epilogue.pdsl:20
         r0 = mi * 32;                                                               // gemm_epilogue.pdsl:21
@@ -179,17 +181,19 @@ static __aicore__ void pdsl_gemm_epilogue_aic_case_1(__gm__ bfloat16_t* a, __gm_
     pto::TASSIGN<0x0>(pdsl_right_7);
     uint32_t pdsl_version_pdsl_t6 = 1;
     uint32_t pdsl_version_pdsl_t7 = 1;
+    int64_t mi = 0;
+    int64_t ni = 0;
     int64_t tk = 0;
     int64_t tn = 0;
     int64_t r0 = 0;
     int64_t c0 = 0;
 
-    const int64_t pdsl_extent_mi = m / 64;
-    const int64_t pdsl_extent_ni = n / 128;
-    const int64_t pdsl_total = pdsl_extent_mi * pdsl_extent_ni;
+    const int64_t pdsl_extent_0 = m / 64;
+    const int64_t pdsl_extent_1 = n / 128;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // gemm_epilogue.pdsl:15
-        const int64_t mi = pdsl_lb / (pdsl_extent_ni);                              // gemm_epilogue.pdsl:15
-        const int64_t ni = pdsl_lb % pdsl_extent_ni;                                // gemm_epilogue.pdsl:15
+        mi = pdsl_lb / (n / 128);                                                   // gemm_epilogue.pdsl:15
+        ni = pdsl_lb % (n / 128);                                                   // gemm_epilogue.pdsl:15
         tk = 64;                                                                    // gemm_epilogue.pdsl:19
         tn = 128;                                                                   // gemm_epilogue.pdsl:20
         r0 = mi * 64;                                                               // gemm_epilogue.pdsl:21

@@ -74,6 +74,8 @@ static __aicore__ void pdsl_gemm_epilogue_aiv_case_0(__gm__ bfloat16_t* a, __gm_
     pto::TASSIGN<0x2000>(y);
     pto::TASSIGN<0x6000>(pdsl_t11);
     pto::TRESHAPE(pdsl_view_pdsl_t9, pdsl_t9);
+    int64_t mi = 0;
+    int64_t ni = 0;
     int64_t tk = 0;
     int64_t tn = 0;
     int64_t r0 = 0;
@@ -81,12 +83,12 @@ static __aicore__ void pdsl_gemm_epilogue_aiv_case_0(__gm__ bfloat16_t* a, __gm_
     int64_t lane_rows = 0;
     int64_t r = 0;
 
-    const int64_t pdsl_extent_mi = m / 32;
-    const int64_t pdsl_extent_ni = n / 128;
-    const int64_t pdsl_total = pdsl_extent_mi * pdsl_extent_ni;
+    const int64_t pdsl_extent_0 = m / 32;
+    const int64_t pdsl_extent_1 = n / 128;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {     // gemm_epilogue.pdsl:15
-        const int64_t mi = pdsl_lb / (pdsl_extent_ni);                                  // gemm_epilogue.pdsl:15
-        const int64_t ni = pdsl_lb % pdsl_extent_ni;                                    // gemm_epilogue.pdsl:15
+        mi = pdsl_lb / (n / 128);                                                       // gemm_epilogue.pdsl:15
+        ni = pdsl_lb % (n / 128);                                                       // gemm_epilogue.pdsl:15
         tk = 64;                                                                        // gemm_epilogue.pdsl:19
         tn = 128;                                                                       // gemm_epilogue.pdsl:20
         r0 = mi * 32;                                                                   // gemm_epilogue.pdsl:21
@@ -151,6 +153,8 @@ static __aicore__ void pdsl_gemm_epilogue_aiv_case_1(__gm__ bfloat16_t* a, __gm_
     pto::TASSIGN<0x4000>(y);
     pto::TASSIGN<0xC000>(pdsl_t15);
     pto::TRESHAPE(pdsl_view_pdsl_t13, pdsl_t13);
+    int64_t mi = 0;
+    int64_t ni = 0;
     int64_t tk = 0;
     int64_t tn = 0;
     int64_t r0 = 0;
@@ -158,12 +162,12 @@ static __aicore__ void pdsl_gemm_epilogue_aiv_case_1(__gm__ bfloat16_t* a, __gm_
     int64_t lane_rows = 0;
     int64_t r = 0;
 
-    const int64_t pdsl_extent_mi = m / 64;
-    const int64_t pdsl_extent_ni = n / 128;
-    const int64_t pdsl_total = pdsl_extent_mi * pdsl_extent_ni;
+    const int64_t pdsl_extent_0 = m / 64;
+    const int64_t pdsl_extent_1 = n / 128;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {      // gemm_epilogue.pdsl:15
-        const int64_t mi = pdsl_lb / (pdsl_extent_ni);                                   // gemm_epilogue.pdsl:15
-        const int64_t ni = pdsl_lb % pdsl_extent_ni;                                     // gemm_epilogue.pdsl:15
+        mi = pdsl_lb / (n / 128);                                                        // gemm_epilogue.pdsl:15
+        ni = pdsl_lb % (n / 128);                                                        // gemm_epilogue.pdsl:15
         tk = 64;                                                                         // gemm_epilogue.pdsl:19
         tn = 128;                                                                        // gemm_epilogue.pdsl:20
         r0 = mi * 64;                                                                    // gemm_epilogue.pdsl:21

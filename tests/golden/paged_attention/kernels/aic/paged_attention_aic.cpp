@@ -93,18 +93,20 @@ static __aicore__ void pdsl_paged_attention_aic_case_0(
     pto::TASSIGN<0x0>(pdsl_t4);
     uint32_t pdsl_version_pdsl_t0 = 1;
     uint32_t pdsl_version_pdsl_t3 = 1;
+    int64_t b = 0;
+    int64_t t = 0;
     int64_t h0 = 0;
     int64_t ctx = 0;
     int64_t n = 0;
     int64_t kv = 0;
     int64_t pdsl_prev_kv = 0;
 
-    const int64_t pdsl_extent_b = batch;
-    const int64_t pdsl_extent_t = num_heads / 16;
-    const int64_t pdsl_total = pdsl_extent_b * pdsl_extent_t;
+    const int64_t pdsl_extent_0 = batch;
+    const int64_t pdsl_extent_1 = num_heads / 16;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // paged_attention.pdsl:18
-        const int64_t b = pdsl_lb / (pdsl_extent_t);                                // paged_attention.pdsl:18
-        const int64_t t = pdsl_lb % pdsl_extent_t;                                  // paged_attention.pdsl:18
+        b = pdsl_lb / (num_heads / 16);                                             // paged_attention.pdsl:18
+        t = pdsl_lb % (num_heads / 16);                                             // paged_attention.pdsl:18
         h0 = t * 16;                                                                // paged_attention.pdsl:24
         ctx = static_cast<int64_t>(context_lens[b]);                                // paged_attention.pdsl:25
         n = pdsl_ceil_div(ctx, 64);                                                 // paged_attention.pdsl:26
@@ -246,18 +248,20 @@ static __aicore__ void pdsl_paged_attention_aic_case_1(
     pto::TASSIGN<0x0>(pdsl_t9);
     uint32_t pdsl_version_pdsl_t5 = 1;
     uint32_t pdsl_version_pdsl_t8 = 1;
+    int64_t b = 0;
+    int64_t t = 0;
     int64_t h0 = 0;
     int64_t ctx = 0;
     int64_t n = 0;
     int64_t kv = 0;
     int64_t pdsl_prev_kv = 0;
 
-    const int64_t pdsl_extent_b = batch;
-    const int64_t pdsl_extent_t = num_heads / 16;
-    const int64_t pdsl_total = pdsl_extent_b * pdsl_extent_t;
+    const int64_t pdsl_extent_0 = batch;
+    const int64_t pdsl_extent_1 = num_heads / 16;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // paged_attention.pdsl:18
-        const int64_t b = pdsl_lb / (pdsl_extent_t);                                // paged_attention.pdsl:18
-        const int64_t t = pdsl_lb % pdsl_extent_t;                                  // paged_attention.pdsl:18
+        b = pdsl_lb / (num_heads / 16);                                             // paged_attention.pdsl:18
+        t = pdsl_lb % (num_heads / 16);                                             // paged_attention.pdsl:18
         h0 = t * 16;                                                                // paged_attention.pdsl:24
         ctx = static_cast<int64_t>(context_lens[b]);                                // paged_attention.pdsl:25
         n = pdsl_ceil_div(ctx, 128);                                                // paged_attention.pdsl:26
@@ -400,18 +404,20 @@ static __aicore__ void pdsl_paged_attention_aic_case_2(
     pto::TASSIGN<0x0>(pdsl_t14);
     uint32_t pdsl_version_pdsl_t10 = 1;
     uint32_t pdsl_version_pdsl_t13 = 1;
+    int64_t b = 0;
+    int64_t t = 0;
     int64_t h0 = 0;
     int64_t ctx = 0;
     int64_t n = 0;
     int64_t kv = 0;
     int64_t pdsl_prev_kv = 0;
 
-    const int64_t pdsl_extent_b = batch;
-    const int64_t pdsl_extent_t = num_heads / 64;
-    const int64_t pdsl_total = pdsl_extent_b * pdsl_extent_t;
+    const int64_t pdsl_extent_0 = batch;
+    const int64_t pdsl_extent_1 = num_heads / 64;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // paged_attention.pdsl:18
-        const int64_t b = pdsl_lb / (pdsl_extent_t);                                // paged_attention.pdsl:18
-        const int64_t t = pdsl_lb % pdsl_extent_t;                                  // paged_attention.pdsl:18
+        b = pdsl_lb / (num_heads / 64);                                             // paged_attention.pdsl:18
+        t = pdsl_lb % (num_heads / 64);                                             // paged_attention.pdsl:18
         h0 = t * 64;                                                                // paged_attention.pdsl:24
         ctx = static_cast<int64_t>(context_lens[b]);                                // paged_attention.pdsl:25
         n = pdsl_ceil_div(ctx, 64);                                                 // paged_attention.pdsl:26
@@ -553,18 +559,20 @@ static __aicore__ void pdsl_paged_attention_aic_case_3(
     pto::TASSIGN<0x0>(pdsl_t19);
     uint32_t pdsl_version_pdsl_t15 = 1;
     uint32_t pdsl_version_pdsl_t18 = 1;
+    int64_t b = 0;
+    int64_t t = 0;
     int64_t h0 = 0;
     int64_t ctx = 0;
     int64_t n = 0;
     int64_t kv = 0;
     int64_t pdsl_prev_kv = 0;
 
-    const int64_t pdsl_extent_b = batch;
-    const int64_t pdsl_extent_t = num_heads / 64;
-    const int64_t pdsl_total = pdsl_extent_b * pdsl_extent_t;
+    const int64_t pdsl_extent_0 = batch;
+    const int64_t pdsl_extent_1 = num_heads / 64;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // paged_attention.pdsl:18
-        const int64_t b = pdsl_lb / (pdsl_extent_t);                                // paged_attention.pdsl:18
-        const int64_t t = pdsl_lb % pdsl_extent_t;                                  // paged_attention.pdsl:18
+        b = pdsl_lb / (num_heads / 64);                                             // paged_attention.pdsl:18
+        t = pdsl_lb % (num_heads / 64);                                             // paged_attention.pdsl:18
         h0 = t * 64;                                                                // paged_attention.pdsl:24
         ctx = static_cast<int64_t>(context_lens[b]);                                // paged_attention.pdsl:25
         n = pdsl_ceil_div(ctx, 128);                                                // paged_attention.pdsl:26

@@ -132,6 +132,8 @@ static __aicore__ void pdsl_paged_attention_aiv_case_0(
     pto::TRESHAPE(pdsl_view_pdsl_t28, pdsl_t28);
     uint32_t pdsl_version_alpha = 1;
     uint32_t pdsl_version_p = 1;
+    int64_t b = 0;
+    int64_t t = 0;
     int64_t h0 = 0;
     int64_t ctx = 0;
     int64_t n = 0;
@@ -139,12 +141,12 @@ static __aicore__ void pdsl_paged_attention_aiv_case_0(
     int64_t valid = 0;
     int64_t rows = 0;
 
-    const int64_t pdsl_extent_b = batch;
-    const int64_t pdsl_extent_t = num_heads / 16;
-    const int64_t pdsl_total = pdsl_extent_b * pdsl_extent_t;
+    const int64_t pdsl_extent_0 = batch;
+    const int64_t pdsl_extent_1 = num_heads / 16;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {    // paged_attention.pdsl:18
-        const int64_t b = pdsl_lb / (pdsl_extent_t);                                   // paged_attention.pdsl:18
-        const int64_t t = pdsl_lb % pdsl_extent_t;                                     // paged_attention.pdsl:18
+        b = pdsl_lb / (num_heads / 16);                                                // paged_attention.pdsl:18
+        t = pdsl_lb % (num_heads / 16);                                                // paged_attention.pdsl:18
         h0 = t * 16;                                                                   // paged_attention.pdsl:24
         ctx = static_cast<int64_t>(context_lens[b]);                                   // paged_attention.pdsl:25
         n = pdsl_ceil_div(ctx, 64);                                                    // paged_attention.pdsl:26
@@ -379,6 +381,8 @@ static __aicore__ void pdsl_paged_attention_aiv_case_1(
     pto::TRESHAPE(pdsl_view_pdsl_t41, pdsl_t41);
     uint32_t pdsl_version_alpha = 1;
     uint32_t pdsl_version_p = 1;
+    int64_t b = 0;
+    int64_t t = 0;
     int64_t h0 = 0;
     int64_t ctx = 0;
     int64_t n = 0;
@@ -386,12 +390,12 @@ static __aicore__ void pdsl_paged_attention_aiv_case_1(
     int64_t valid = 0;
     int64_t rows = 0;
 
-    const int64_t pdsl_extent_b = batch;
-    const int64_t pdsl_extent_t = num_heads / 16;
-    const int64_t pdsl_total = pdsl_extent_b * pdsl_extent_t;
+    const int64_t pdsl_extent_0 = batch;
+    const int64_t pdsl_extent_1 = num_heads / 16;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {    // paged_attention.pdsl:18
-        const int64_t b = pdsl_lb / (pdsl_extent_t);                                   // paged_attention.pdsl:18
-        const int64_t t = pdsl_lb % pdsl_extent_t;                                     // paged_attention.pdsl:18
+        b = pdsl_lb / (num_heads / 16);                                                // paged_attention.pdsl:18
+        t = pdsl_lb % (num_heads / 16);                                                // paged_attention.pdsl:18
         h0 = t * 16;                                                                   // paged_attention.pdsl:24
         ctx = static_cast<int64_t>(context_lens[b]);                                   // paged_attention.pdsl:25
         n = pdsl_ceil_div(ctx, 128);                                                   // paged_attention.pdsl:26
@@ -627,6 +631,8 @@ static __aicore__ void pdsl_paged_attention_aiv_case_2(
     pto::TRESHAPE(pdsl_view_pdsl_t54, pdsl_t54);
     uint32_t pdsl_version_alpha = 1;
     uint32_t pdsl_version_p = 1;
+    int64_t b = 0;
+    int64_t t = 0;
     int64_t h0 = 0;
     int64_t ctx = 0;
     int64_t n = 0;
@@ -634,12 +640,12 @@ static __aicore__ void pdsl_paged_attention_aiv_case_2(
     int64_t valid = 0;
     int64_t rows = 0;
 
-    const int64_t pdsl_extent_b = batch;
-    const int64_t pdsl_extent_t = num_heads / 64;
-    const int64_t pdsl_total = pdsl_extent_b * pdsl_extent_t;
+    const int64_t pdsl_extent_0 = batch;
+    const int64_t pdsl_extent_1 = num_heads / 64;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {     // paged_attention.pdsl:18
-        const int64_t b = pdsl_lb / (pdsl_extent_t);                                    // paged_attention.pdsl:18
-        const int64_t t = pdsl_lb % pdsl_extent_t;                                      // paged_attention.pdsl:18
+        b = pdsl_lb / (num_heads / 64);                                                 // paged_attention.pdsl:18
+        t = pdsl_lb % (num_heads / 64);                                                 // paged_attention.pdsl:18
         h0 = t * 64;                                                                    // paged_attention.pdsl:24
         ctx = static_cast<int64_t>(context_lens[b]);                                    // paged_attention.pdsl:25
         n = pdsl_ceil_div(ctx, 64);                                                     // paged_attention.pdsl:26
@@ -874,6 +880,8 @@ static __aicore__ void pdsl_paged_attention_aiv_case_3(
     pto::TRESHAPE(pdsl_view_pdsl_t67, pdsl_t67);
     uint32_t pdsl_version_alpha = 1;
     uint32_t pdsl_version_p = 1;
+    int64_t b = 0;
+    int64_t t = 0;
     int64_t h0 = 0;
     int64_t ctx = 0;
     int64_t n = 0;
@@ -881,12 +889,12 @@ static __aicore__ void pdsl_paged_attention_aiv_case_3(
     int64_t valid = 0;
     int64_t rows = 0;
 
-    const int64_t pdsl_extent_b = batch;
-    const int64_t pdsl_extent_t = num_heads / 64;
-    const int64_t pdsl_total = pdsl_extent_b * pdsl_extent_t;
+    const int64_t pdsl_extent_0 = batch;
+    const int64_t pdsl_extent_1 = num_heads / 64;
+    const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
     for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {     // paged_attention.pdsl:18
-        const int64_t b = pdsl_lb / (pdsl_extent_t);                                    // paged_attention.pdsl:18
-        const int64_t t = pdsl_lb % pdsl_extent_t;                                      // paged_attention.pdsl:18
+        b = pdsl_lb / (num_heads / 64);                                                 // paged_attention.pdsl:18
+        t = pdsl_lb % (num_heads / 64);                                                 // paged_attention.pdsl:18
         h0 = t * 64;                                                                    // paged_attention.pdsl:24
         ctx = static_cast<int64_t>(context_lens[b]);                                    // paged_attention.pdsl:25
         n = pdsl_ceil_div(ctx, 128);                                                    // paged_attention.pdsl:26
