@@ -8,6 +8,7 @@ Every error a kernel author can cause is a `Diagnostic` at a `Span` of their fil
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -52,20 +53,20 @@ class CompileError(Exception):
             diagnostics, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0)
         )
         # Errors found after the front end (lowering) carry spans but no text: read the file.
-        self.source = source if source is not None else _source_of(self.diagnostics)
+        first = next((d.span for d in self.diagnostics if d.span is not None), None)
+        self.source = source if source is not None or first is None else read_source(first.file)
         super().__init__(self.render())
 
     def render(self) -> str:
         return "\n".join(render(d, self.source) for d in self.diagnostics)
 
 
-def _source_of(diagnostics) -> SourceFile | None:
-    span = next((d.span for d in diagnostics if d.span is not None), None)
-    if span is None:
-        return None
+@lru_cache(maxsize=16)
+def read_source(path: str) -> SourceFile | None:
+    """The kernel file a span names, for showing its lines; None when it cannot be read."""
     try:
-        with open(span.file, encoding="utf-8") as handle:
-            return SourceFile(span.file, handle.read())
+        with open(path, encoding="utf-8") as handle:
+            return SourceFile(path, handle.read())
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -267,14 +267,4 @@ class _ToIR(Transformer):
         return ir.TPop(str(pipe), self._s(meta))
 
 
-def parse_file(path: str) -> ir.Kernel:
-    with open(path, encoding="utf-8") as handle:
-        return parse(handle.read(), path)
-
-
-def read_source(path: str) -> SourceFile:
-    with open(path, encoding="utf-8") as handle:
-        return SourceFile(path, handle.read())
-
-
-__all__ = ["parse", "parse_file", "read_source", "CompileError"]
+__all__ = ["parse", "parse_recovering", "CompileError"]

@@ -11,12 +11,11 @@ constant, even row counts when split by rows. Inputs are never modified: outputs
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from .. import ir
-from ..diagnostics import Diagnostic, SourceFile, render
+from ..diagnostics import Diagnostic, read_source, render
 from ..errors import LaunchError
 from ..symbolic import evaluate, names_in
 from .ops import BF16, DTYPES, F32
@@ -217,16 +216,7 @@ def _check_pipe(pipe: ir.PipeDecl, statics: dict) -> None:
 def located(span, message: str) -> str:
     """`file:line:col: error: message`, the source line and a caret, as a compile error is
     shown (without the source line when the kernel's file cannot be read)."""
-    return render(Diagnostic(span, message), _source(span.file) if span else None)
-
-
-@lru_cache(maxsize=16)
-def _source(path: str) -> SourceFile | None:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return SourceFile(path, handle.read())
-    except OSError:
-        return None
+    return render(Diagnostic(span, message), read_source(span.file) if span else None)
 
 
 def _text(expr: ir.Expr) -> str:
