@@ -20,54 +20,37 @@ def insert_frees(kernel: ir.Kernel) -> ir.Kernel:
 
 
 def _stmts(stmts: tuple) -> tuple:
-    stmts = tuple(_nested(s) for s in stmts)
-    frees_after: dict[int, list] = {}
-    for index, stmt in enumerate(stmts):
+    return _with_frees([tuple(_nested(s) for s in stmts)])[0]
+
+
+def _with_frees(bodies: list) -> list:
+    """`bodies`, statement lists that run in order in one scope, with a Free after the last
+    read of each popped tile (right after the pop when nothing reads it)."""
+    flat = [(k, i, stmt) for k, body in enumerate(bodies) for i, stmt in enumerate(body)]
+    frees_after: dict[tuple, list] = {}
+    for n, (_, _, stmt) in enumerate(flat):
         if isinstance(stmt, ir.Let) and isinstance(stmt.value, ir.TPop):
-            last = max((i for i in range(index + 1, len(stmts)) if stmt.name in reads((stmts[i],))),
-                       default=index)
-            frees_after.setdefault(last, []).append(ir.Free(stmt.value.pipe, stmt.value.span))
-    out: list = []
-    for index, stmt in enumerate(stmts):
-        out.append(stmt)
-        out.extend(frees_after.get(index, ()))
-    return tuple(out)
+            last = max((m for m in range(n + 1, len(flat)) if stmt.name in reads((flat[m][2],))),
+                       default=n)
+            frees_after.setdefault(flat[last][:2], []).append(
+                ir.Free(stmt.value.pipe, stmt.value.span))
+    out: list = [[] for _ in bodies]
+    for k, i, stmt in flat:
+        out[k].append(stmt)
+        out[k].extend(frees_after.get((k, i), ()))
+    return [tuple(body) for body in out]
 
 
 def _nested(stmt: ir.Stmt) -> ir.Stmt:
     if isinstance(stmt, ir.For):
         return replace(stmt, body=_stmts(stmt.body))
     if isinstance(stmt, ir.PipelinedFor):
-        return _pipelined(stmt)
+        # Stages share one scope: a tile popped in one stage may be last read in a later one.
+        bodies = _with_frees([tuple(_nested(s) for s in stage.body) for stage in stmt.stages])
+        return replace(stmt, stages=tuple(replace(stage, body=body)
+                                          for stage, body in zip(stmt.stages, bodies)))
     if isinstance(stmt, ir.If):
         return replace(stmt, then=_stmts(stmt.then), orelse=_stmts(stmt.orelse))
     if isinstance(stmt, ir.Dispatch):
         return replace(stmt, cases=tuple(replace(c, body=_stmts(c.body)) for c in stmt.cases))
     return stmt
-
-
-def _pipelined(loop: ir.PipelinedFor) -> ir.PipelinedFor:
-    """Stages share one scope: a tile popped in one stage may be last read in a later one."""
-    bodies = [_stmts(s.body) for s in loop.stages]
-    stages = []
-    for k, stage in enumerate(loop.stages):
-        body = list(bodies[k])
-        later = [s for b in bodies[k + 1:] for s in b]
-        for stmt in bodies[k]:
-            if isinstance(stmt, ir.Let) and isinstance(stmt.value, ir.TPop) and stmt.name in reads(
-                    tuple(later)):
-                body = [s for s in body if not (isinstance(s, ir.Free) and s.span == stmt.value.span)]
-        stages.append(replace(stage, body=tuple(body)))
-    # A tile popped in stage k and read in stage k' > k is freed after its last read there.
-    for k, stage in enumerate(loop.stages):
-        for stmt in bodies[k]:
-            if not (isinstance(stmt, ir.Let) and isinstance(stmt.value, ir.TPop)):
-                continue
-            users = [k2 for k2 in range(k + 1, len(stages)) if stmt.name in reads(bodies[k2])]
-            if users:
-                k2 = users[-1]
-                body = list(stages[k2].body)
-                last = max(i for i, s in enumerate(body) if stmt.name in reads((s,)))
-                body.insert(last + 1, ir.Free(stmt.value.pipe, stmt.value.span))
-                stages[k2] = replace(stages[k2], body=tuple(body))
-    return replace(loop, stages=tuple(stages))
