@@ -236,7 +236,7 @@ class ExpressionChecker:
                 continue
             if s.size is None:
                 dim = replace(dim, type=ir.I64, span=s.span)  # errors point at the ':'
-                size = dim if _is_zero(s.start) else ir.BinOp("-", dim, s.start, s.span, ir.I64)
+                size = dim if _is_const_zero(s.start) else ir.BinOp("-", dim, s.start, s.span, ir.I64)
                 checked[i] = replace(s, size=size)
             shape.append(checked[i].size)
         if len(shape) != 2:
@@ -369,5 +369,7 @@ class ExpressionChecker:
         return isinstance(t.shape[1], ir.Const) and t.shape[1].value == 1
 
 
-def _is_zero(expr: ir.Expr) -> bool:
+def _is_const_zero(expr: ir.Expr) -> bool:
+    """A literal 0 (a slice that starts at the beginning), unlike the method `_is_zero`, which
+    asks whether a divisor is zero whatever the specialisation."""
     return isinstance(expr, ir.Const) and expr.value == 0
