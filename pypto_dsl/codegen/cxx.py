@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import struct
 
+from .. import ir
+
 ELEMENT = {"bf16": "bfloat16_t", "f16": "half", "f32": "float", "i8": "int8_t",
            "i32": "int32_t", "i64": "int64_t", "bool": "bool"}
 DATA_TYPE = {"bf16": "DataType::BFLOAT16", "f16": "DataType::FLOAT16", "f32": "DataType::FLOAT32",
@@ -17,7 +19,7 @@ DATA_TYPE = {"bf16": "DataType::BFLOAT16", "f16": "DataType::FLOAT16", "f32": "D
              "bool": "DataType::BOOL"}
 SCALAR = {"i64": "int64_t", "i32": "int64_t", "i8": "int64_t", "f32": "float", "f16": "float",
           "bf16": "float", "bool": "bool"}
-BYTES = {"bf16": 2, "f16": 2, "f32": 4, "i8": 1, "i32": 4, "i64": 8, "bool": 1}
+BYTES = ir.DTYPE_BYTES  # element sizes: the IR's, so the planner and the C++ agree
 
 ROUND_MODE = {"rint": "pto::RoundMode::CAST_RINT", "round": "pto::RoundMode::CAST_ROUND",
               "floor": "pto::RoundMode::CAST_FLOOR", "ceil": "pto::RoundMode::CAST_CEIL",

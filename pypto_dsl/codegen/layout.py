@@ -19,14 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import ir
+from ..passes.memory import pipe_region
 from ..passes.specialize import pinned
-from ..symbolic import as_int
+from ..platform import DEFAULT, platform
 from . import cxx
 from .exprs import Shapes
 
 MAX_TENSORS = 32  # CORE_MAX_TENSOR_ARGS at simpler HEAD
 MAX_SCALARS = 16  # CORE_MAX_SCALAR_ARGS
-LOCAL_SLOTS = 2
 CASE = cxx.name("case")
 
 
@@ -159,18 +159,20 @@ def _dispatch(body: tuple) -> ir.Dispatch:
 
 
 def _pipes(kernel: ir.Kernel, cube: ir.DispatchCase, vector: ir.DispatchCase) -> dict:
+    """Template and constructor arguments of each pipe, from the same slot geometry and
+    platform table (LocalSlotNum) as the memory plan."""
+    chip = platform(DEFAULT)
     out = {}
     for k, decl in enumerate(kernel.pipes):
         pipe = cube.pipe(decl.name) or decl
-        rows, cols = (as_int(d) for d in pipe.shape)
-        slot = rows * cols * cxx.BYTES[pipe.dtype]
+        slot = pipe_region(pipe, chip).slot_size
         split = pipe.split == "rows"
         lane = slot // 2 if split else 0
         c2v = pipe.src == "aic"
         out[decl.name] = PipeInfo(
             name=decl.name, flag=2 * k,
             direction="pto::Direction::DIR_C2V" if c2v else "pto::Direction::DIR_V2C",
-            slot_size=slot, depth=pipe.depth, local_slots=LOCAL_SLOTS, lane_bytes=lane,
+            slot_size=slot, depth=pipe.depth, local_slots=chip.local_slots, lane_bytes=lane,
             split=split, c2v_base=_region(vector, decl.name) if c2v else 0,
             v2c_base=0 if c2v else _region(cube, decl.name))
     return out
