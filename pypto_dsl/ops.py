@@ -100,6 +100,7 @@ TILE_FUNCTIONS = {"matmul", "matmul_acc", "exp", "rowmax", "rowsum", "fill", "pa
 SCALAR_FUNCTIONS = {"ceil_div": 2, "min": 2, "max": 2}
 ROUNDING_MODES = ("rint", "round", "floor", "ceil", "trunc")
 
-# Data movement is not a TileOp node, but it has a hardware pipe per core and tile location.
+# Data movement is not a TileOp node, but it has a hardware pipe: a load or tpop is MTE2 (GM to
+# L1 or UB); a store or tpush by the buffer it reads (L0C through the fixpipe, else MTE3).
 LOAD_PIPE = "MTE2"
-STORE_PIPE = {"Acc": "FIX", "Vec": "MTE3"}
+STORE_PIPE = {"L0C": "FIX", "L1": "MTE3", "UB": "MTE3"}

@@ -51,10 +51,6 @@ class TileInfo:
         """The row-major view of a column tile."""
         return cxx.name("colview", self.dtype, f"{self.rows}x{self.cols}", "t")
 
-    @property
-    def nbytes(self) -> int:
-        return self.rows * self.cols * cxx.BYTES[self.dtype]
-
     def type_text(self) -> str:
         t, r, c = self.element, self.rows, self.cols
         if self.kind == MAT_NZ:

@@ -47,7 +47,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from .. import ir
-from ..ops import OPS
+from ..ops import LOAD_PIPE, OPS, STORE_PIPE
 from ..platform import DEFAULT, platform
 from .inflight import (Access, Facts, State, applied, best_sync, in_order, join, older, ordered,
                        popped, pushed)
@@ -235,9 +235,7 @@ class _Case:
         """The instruction a statement issues (None for scalar work, aliases and frees), and
         the versions the names it binds without bytes of their own now refer to."""
         if isinstance(stmt, (ir.TPush, ir.Store)):
-            pipe = OUTPUT_PIPE[self.core]
-            if isinstance(stmt, ir.Store) and self.tiles.info[stmt.value.name].buffer == "L1":
-                pipe = "MTE3"
+            pipe = STORE_PIPE[self.tiles.info[stmt.value.name].buffer]
             writes = ((f"gm:{stmt.tensor}", 0),) if isinstance(stmt, ir.Store) else ()
             return Instr(pipe, (self._read(stmt.value.name, gens),), writes,
                          push=isinstance(stmt, ir.TPush)), {}
@@ -247,9 +245,9 @@ class _Case:
         if info.kind == "alias":
             return None, {stmt.name: self._read(value.name, gens)[1]}
         if isinstance(value, ir.TPop):
-            return Instr("MTE2", (), ((info.root, 0),), info.root, pop=value.pipe), {stmt.name: 0}
+            return Instr(LOAD_PIPE, (), ((info.root, 0),), info.root, pop=value.pipe), {stmt.name: 0}
         if isinstance(value, ir.Load):
-            return Instr("MTE2", ((f"gm:{value.tensor}", 0),), ((info.root, 0),), info.root), {}
+            return Instr(LOAD_PIPE, ((f"gm:{value.tensor}", 0),), ((info.root, 0),), info.root), {}
         operands = value.args if isinstance(value, ir.TileOp) else (value,)
         reads = tuple(self._read(a.name, gens) for a in operands
                       if isinstance(a, ir.Name) and is_tile(a))
