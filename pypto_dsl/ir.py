@@ -24,7 +24,6 @@ LOGICAL_BLOCK = "pdsl_lb"
 
 DTYPE_BYTES = {"bf16": 2, "f16": 2, "f32": 4, "i32": 4, "i64": 8, "i8": 1, "bool": 1}
 FLOAT_DTYPES = ("bf16", "f16", "f32")
-INT_DTYPES = ("i8", "i32", "i64")
 
 
 @dataclass(frozen=True)

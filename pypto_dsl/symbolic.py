@@ -7,7 +7,6 @@ into a normal form so that `q_tile / 2` and `lane_rows` (bound to it) compare eq
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 from . import ir
@@ -154,6 +153,3 @@ def as_int(expr: ir.Expr):
         return int(expr.value)
     return None
 
-
-def is_finite_number(value) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value)

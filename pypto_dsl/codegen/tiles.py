@@ -22,8 +22,6 @@ from . import cxx
 MAT_NZ, MAT_ZN, LEFT, RIGHT, ACC, VEC, COL = "nz", "zn", "left", "right", "acc", "vec", "col"
 PAD_VALUE = {float("-inf"): "pto::PadValue::Min", float("inf"): "pto::PadValue::Max",
              0.0: "pto::PadValue::Zero"}
-BUFFER_OF_KIND = {MAT_NZ: "L1", MAT_ZN: "L1", LEFT: "L0A", RIGHT: "L0B", ACC: "L0C",
-                  VEC: "UB", COL: "UB"}
 
 
 @dataclass(frozen=True)

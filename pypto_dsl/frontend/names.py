@@ -20,9 +20,6 @@ get_sub_block_id block_idx block_num sub_block_id lane_id hw_block logical_block
 int8_t int16_t int32_t int64_t uint8_t uint32_t uint64_t size_t half bfloat16_t
 """.split())
 
-# Words of the language itself that the lexer does not reserve but that read as keywords.
-LANGUAGE_WORDS = frozenset({"lane"})
-
 
 def unsafe_reason(name: str) -> str | None:
     """Why `name` cannot be used as an identifier (to follow "cannot use 'x' as a name: "),

@@ -65,11 +65,6 @@ def scalar_f32(value: float) -> np.ndarray:
     return np.asarray(value, dtype=F32)
 
 
-def scalar_i32(value: int) -> np.ndarray:
-    """Return a 0-d int32 array, used for scalar kernel arguments."""
-    return np.asarray(value, dtype=I32)
-
-
 # Number of elements drawn per chunk by ``random_uniform``. Drawing in fixed-size chunks
 # keeps the float32 temporaries small (a 512 MiB bf16 KV cache would otherwise need a
 # 1 GiB float32 staging copy). The chunk size is a constant, so the values drawn for a
