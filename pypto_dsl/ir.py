@@ -275,52 +275,32 @@ class If(Stmt):
 
 
 @dataclass(frozen=True)
-class Allocation:
-    """Where one tile lives: `versions` copies of `size` bytes from `offset` in `buffer`.
+class CaseEnv:
+    """One code path of a specialised kernel (written by passes/specialize.py, read by every
+    later pass, the report and the code generator): the specialisation values and the scalar
+    environment they give (the specialisation symbols and the dimensions a `require d == c`
+    fixes), as (name, int) pairs."""
 
-    A versioned tile (ping/pong) uses copy `k % versions` at its k-th definition in a loop.
-    `live` is the (first, last) statement index, in program order of its dispatch case, at which
-    the tile is written or read.
-    """
+    index: int
+    symbols: tuple  # specialisation symbol names
+    values: tuple  # one int per symbol
+    env: tuple  # (name, int) pairs
 
-    name: str
-    buffer: str  # L1 | L0A | L0B | L0C | UB
-    offset: int  # bytes, 32-byte aligned
-    size: int  # bytes of one version
-    versions: int = 1
-    live: tuple = (0, 0)
+    @property
+    def mapping(self) -> dict:
+        return dict(self.env)
 
-
-@dataclass(frozen=True)
-class Reservation:
-    """Bytes of a buffer kept for something other than a named tile (pipe consumer slots,
-    the TROWEXPAND scratch)."""
-
-    label: str
-    buffer: str
-    offset: int
-    size: int
-
-
-@dataclass(frozen=True)
-class MemoryPlan:
-    allocations: tuple  # of Allocation, sorted by (buffer, offset, name)
-    reservations: tuple = ()  # of Reservation
-    peak: tuple = ()  # (buffer, bytes used at the peak) pairs
-
-    def allocation(self, name: str):
-        return next((a for a in self.allocations if a.name == name), None)
+    @property
+    def label(self) -> str:
+        """`q_tile=16, block_size=64`, or "" for a kernel without specialisations."""
+        return ", ".join(f"{s}={v}" for s, v in zip(self.symbols, self.values))
 
 
 @dataclass(frozen=True)
 class DispatchCase:
+    index: int  # into Kernel.cases and Kernel.plans
     values: tuple  # one int per Dispatch.symbols
     body: tuple
-    pipes: tuple = ()  # the kernel's pipes with this case's values substituted (constant shapes)
-    memory: Optional[MemoryPlan] = None  # filled by the memory planning pass
-
-    def pipe(self, name: str):
-        return next((p for p in self.pipes if p.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -385,6 +365,7 @@ class Specialize:
 class Require:
     cond: Expr
     span: Optional[Span] = field(default=None, compare=False)
+    pins: tuple = ()  # (name, value) when `require name == value` fixes a shape dimension
 
 
 @dataclass(frozen=True)
@@ -410,6 +391,18 @@ class PipeDecl:
     def tile_type(self) -> TileType:
         return TileType(self.dtype, self.shape)
 
+    def side_type(self, core: str) -> TileType:
+        """The tile `core` moves per push or pop: the lane split, decided here once. Each AIV
+        lane of a `split rows` pipe moves half of the rows; every other side the whole tile."""
+        if self.split != "rows" or core != "aiv" or len(self.shape) != 2:
+            return self.tile_type
+        rows, cols = self.shape
+        if isinstance(rows, Const):
+            half: Expr = Const(rows.value // 2, rows.span, I64)
+        else:
+            half = BinOp("/", rows, Const(2, None, I64), rows.span, I64)
+        return TileType(self.dtype, (half, cols))
+
 
 @dataclass(frozen=True)
 class Kernel:
@@ -424,6 +417,9 @@ class Kernel:
     aiv: tuple
     source_name: str = ""
     span: Optional[Span] = field(default=None, compare=False)
+    target: str = "a2a3"  # the platform (platform.py) every decision is made for
+    cases: tuple = ()  # CaseEnv, one per code path, once specialised
+    plans: tuple = ()  # plan.CasePlan, one per case, once memory is planned
 
     def param(self, name: str):
         return next((p for p in self.params if p.name == name), None)
@@ -433,72 +429,3 @@ class Kernel:
 
     def body(self, core: str) -> tuple:
         return self.aic if core == "aic" else self.aiv
-
-
-# ------------------------------------------------------------------------------------ helpers
-
-
-def children(stmt: Stmt) -> tuple:
-    """The nested statement lists of a statement, in source order."""
-    if isinstance(stmt, (For,)):
-        return (stmt.body,)
-    if isinstance(stmt, PipelinedFor):
-        return tuple(s.body for s in stmt.stages)
-    if isinstance(stmt, If):
-        return (stmt.then, stmt.orelse)
-    if isinstance(stmt, Dispatch):
-        return tuple(c.body for c in stmt.cases)
-    return ()
-
-
-def walk_stmts(stmts):
-    """Every statement in `stmts`, depth first, in source order."""
-    for stmt in stmts:
-        yield stmt
-        for body in children(stmt):
-            yield from walk_stmts(body)
-
-
-def expr_children(expr: Expr) -> tuple:
-    if isinstance(expr, BinOp):
-        return (expr.lhs, expr.rhs)
-    if isinstance(expr, UnaryOp):
-        return (expr.operand,)
-    if isinstance(expr, Select):
-        return (expr.cond, expr.if_true, expr.if_false)
-    if isinstance(expr, (Call, TileOp)):
-        return tuple(a for a in expr.args if isinstance(a, Expr))
-    if isinstance(expr, Index):
-        return tuple(expr.indices)
-    if isinstance(expr, Load):
-        out = []
-        for s in expr.slices:
-            out.append(s.start)
-            if s.size is not None:
-                out.append(s.size)
-        return tuple(out)
-    return ()
-
-
-def walk_expr(expr: Expr):
-    yield expr
-    for child in expr_children(expr):
-        yield from walk_expr(child)
-
-
-def stmt_exprs(stmt: Stmt) -> tuple:
-    """The expressions a statement evaluates itself (not those of nested statements)."""
-    if isinstance(stmt, (Let, Assign, TPush)):
-        return (stmt.value,)
-    if isinstance(stmt, Store):
-        out = [stmt.value]
-        for s in stmt.slices:
-            out.append(s.start)
-            if s.size is not None:
-                out.append(s.size)
-        return tuple(out)
-    if isinstance(stmt, (For, PipelinedFor)):
-        return (stmt.start, stmt.stop)
-    if isinstance(stmt, If):
-        return (stmt.cond,)
-    return ()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import UserError
+
 KB = 1024
 
 # Buffers in the order the report lists them: AIC-side first, then the vector UB.
@@ -30,10 +32,14 @@ class Platform:
     buffers: tuple  # of Buffer
     alignment: int  # every tile address, in bytes
     clusters: int  # 1 AIC + 2 AIV each
-    local_slots: int = 2  # TPipe LocalSlotNum: rotating consumer-side buffers
+    trusted: bool = True  # whether its generated C++ has been checked (simulator or hardware)
 
     def buffer(self, name: str) -> Buffer:
         return next(b for b in self.buffers if b.name == name)
+
+    @property
+    def buffer_names(self) -> tuple:
+        return tuple(b.name for b in self.buffers)
 
 
 PLATFORMS = {
@@ -61,6 +67,7 @@ PLATFORMS = {
         ),
         alignment=32,
         clusters=36,
+        trusted=False,  # no a5 simulator or hardware here: check and compile --report only
     ),
 }
 
@@ -71,7 +78,8 @@ def platform(name: str = DEFAULT) -> Platform:
     try:
         return PLATFORMS[name]
     except KeyError:
-        raise ValueError(f"unknown platform '{name}' (known: {', '.join(sorted(PLATFORMS))})")
+        raise UserError(f"unknown target '{name}' (known: {', '.join(sorted(PLATFORMS))})"
+                        ) from None
 
 
 def kib(nbytes: int) -> str:

@@ -1,6 +1,6 @@
 """`pypto-dsl compile --report`: per core and specialisation case, the memory map and the syncs.
 
-Everything here is read back from the lowered IR (the memory plan on each dispatch case and the
+Everything here is read back from the lowered IR (the storage plan of each dispatch case and the
 `Sync` statements in its body), so it reports what the code generator emits:
 
 - `memory_totals(kernel)`: {core: {case: {buffer: (peak bytes, capacity bytes)}}};
@@ -16,23 +16,21 @@ Everything here is read back from the lowered IR (the memory plan on each dispat
 
 from __future__ import annotations
 
-from . import ir
-from .passes.liveness import analyze
-from .passes.memory import case_label, reserved_bytes
+from . import ir, walk
 from .passes.syncs import SyncCounts
-from .passes.tiles import classify
-from .platform import DEFAULT, kib, platform
+from .platform import kib, platform
 
 
-def memory_totals(kernel: ir.Kernel, target: str = DEFAULT) -> dict:
-    chip = platform(target)
-    return {core: {label: {b: (peak, chip.buffer(b).capacity) for b, peak in case.memory.peak}
-                   for label, case in _cases(kernel, core)}
+def memory_totals(kernel: ir.Kernel) -> dict:
+    chip = platform(kernel.target)
+    return {core: {c.case.label: {b: (peak, chip.buffer(b).capacity)
+                                  for b, peak in c.core(core).peak}
+                   for c in kernel.plans}
             for core in ("aic", "aiv")}
 
 
 def sync_counts(kernel: ir.Kernel) -> dict:
-    return {core: {label: SyncCounts.of(s for s in ir.walk_stmts(case.body)
+    return {core: {label: SyncCounts.of(s for s in walk.walk_stmts(case.body)
                                         if isinstance(s, ir.Sync))
                    for label, case in _cases(kernel, core)}
             for core in ("aic", "aiv")}
@@ -48,8 +46,8 @@ def sync_profile(kernel: ir.Kernel) -> dict:
     return out
 
 
-def report(kernel: ir.Kernel, target: str = DEFAULT) -> str:
-    chip = platform(target)
+def report(kernel: ir.Kernel) -> str:
+    chip = platform(kernel.target)
     capacities = ", ".join(f"{b.name} {kib(b.capacity)}" + (f" ({b.note})" if b.note else "")
                            for b in chip.buffers)
     lines = [f"{kernel.name} on {chip.name}: capacity per core {capacities}"]
@@ -58,7 +56,7 @@ def report(kernel: ir.Kernel, target: str = DEFAULT) -> str:
         for label, case in _cases(kernel, core):
             lines.append("")
             lines.append(f"{core}{' ' + label if label else ''}")
-            lines.extend(_memory_lines(case, core, chip))
+            lines.extend(_memory_lines(kernel.plans[case.index], core, chip))
             lines.extend(_sync_lines(counts[core][label], *profile[core][label]))
     return "\n".join(lines) + "\n"
 
@@ -66,28 +64,28 @@ def report(kernel: ir.Kernel, target: str = DEFAULT) -> str:
 def _cases(kernel: ir.Kernel, core: str):
     (dispatch,) = kernel.body(core)
     for case in dispatch.cases:
-        yield case_label(dispatch, case), case
+        yield kernel.plans[case.index].case.label, case
 
 
-def _memory_lines(case: ir.DispatchCase, core: str, chip) -> list:
-    plan = case.memory
-    types = classify(analyze(case.body), core).info
-    slots: dict = {}
-    for label, _, start, end in reserved_bytes(case, chip):
-        slots.setdefault(label, []).append(f"0x{start:05X}+{kib(end - start)}")
-    rows = [(r.buffer, r.offset, kib(r.size), r.label, "", "slots " + ", ".join(slots[r.label]))
-            for r in plan.reservations]
-    for a in plan.allocations:
-        size = kib(a.size) + (f" x{a.versions}" if a.versions > 1 else "")
-        rows.append((a.buffer, a.offset, size, a.name, str(types[a.name].type),
-                     f"live {a.live[0]}..{a.live[1]}"))
-    order = [b.name for b in chip.buffers]
+def _memory_lines(case_plan, core: str, chip) -> list:
+    storage = case_plan.core(core)
+    rows = [(p.buffer, p.offset, kib(p.region), f"pipe {p.name}", "",
+             f"{p.local_slots} slots of {kib(p.slot_size)}: "
+             + ", ".join(f"0x{start:05X}+{kib(size)}" for start, size in p.slots()))
+            for p in case_plan.pipes if p.dst == core]
+    for t in storage.tiles:
+        if not t.owns_bytes:
+            continue
+        size = kib(t.size) + (f" x{t.versions}" if t.versions > 1 else "")
+        rows.append((t.buffer, t.offset, size, t.name, str(t.type),
+                     "live " + ", ".join(f"{a}..{b}" for a, b in t.live)))
+    order = list(chip.buffer_names)
     rows.sort(key=lambda r: (order.index(r[0]), r[1], r[3]))
     lines = ["  memory (buffer, offset, bytes x versions, tile, type, program positions):"]
     for buffer, offset, size, name, type_, note in rows:
         lines.append(f"    {buffer:<4} 0x{offset:05X} {size:>11}  {name:<18} {type_:<15} {note}")
     totals = ", ".join(f"{b} {kib(peak)} of {kib(chip.buffer(b).capacity)}"
-                       for b, peak in plan.peak)
+                       for b, peak in storage.peak)
     lines.append(f"  peak: {totals}")
     return lines
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import ir
+from . import walk
 
 
 def c_div(a: int, b: int) -> int:
@@ -144,7 +145,7 @@ def same_dim(a: ir.Expr, b: ir.Expr) -> bool:
 
 
 def names_in(expr: ir.Expr) -> set:
-    return {e.name for e in ir.walk_expr(expr) if isinstance(e, ir.Name)}
+    return {e.name for e in walk.walk_expr(expr) if isinstance(e, ir.Name)}
 
 
 def as_int(expr: ir.Expr):

@@ -9,6 +9,7 @@ tpush/tpop/free name declared pipes; tile types have two dims, constant once spe
 from __future__ import annotations
 
 from . import ir, ops
+from . import walk
 
 
 def verify(kernel: ir.Kernel) -> list[str]:
@@ -36,7 +37,7 @@ def _kernel_names(kernel: ir.Kernel) -> set:
 def _stmts(stmts, bound: set, pipes: set, core: str, problems: list) -> None:
     for stmt in stmts:
         where = f"{core}: {type(stmt).__name__} at {getattr(stmt, 'span', None)}"
-        for expr in ir.stmt_exprs(stmt):
+        for expr in walk.stmt_exprs(stmt):
             _expr(expr, bound, pipes, where, problems)
         if isinstance(stmt, (ir.TPush, ir.Free)) and stmt.pipe not in pipes:
             problems.append(f"{where}: unknown pipe '{stmt.pipe}'")
@@ -49,7 +50,7 @@ def _stmts(stmts, bound: set, pipes: set, core: str, problems: list) -> None:
                                     f"{len(stmt.symbols)} symbols")
                 _stmts(case.body, set(bound), pipes, core, problems)
             continue
-        for body in ir.children(stmt):
+        for body in walk.bodies(stmt):
             _stmts(body, bound, pipes, core, problems)
         if isinstance(stmt, ir.Let):
             bound.add(stmt.name)
@@ -58,7 +59,7 @@ def _stmts(stmts, bound: set, pipes: set, core: str, problems: list) -> None:
 
 
 def _expr(expr: ir.Expr, bound: set, pipes: set, where: str, problems: list) -> None:
-    for e in ir.walk_expr(expr):
+    for e in walk.walk_expr(expr):
         if getattr(e, "type", None) is None:
             problems.append(f"{where}: untyped expression {e}")
         if isinstance(e, ir.Name) and e.name not in bound:

@@ -21,28 +21,26 @@ run. Scalars given in a block's values are kept; the others are recomputed at ea
 
 from __future__ import annotations
 
-from pypto_dsl import ir
+from pypto_dsl import ir, plan
 from pypto_dsl.ops import OPS
-from pypto_dsl.passes.liveness import analyze, is_tile
-from pypto_dsl.passes.memory import pipe_region, reservations
-from pypto_dsl.passes.tiles import ROW_REDUCTIONS, SCRATCH, classify
-from pypto_dsl.platform import platform
+from pypto_dsl.passes.liveness import is_tile
+from pypto_dsl.passes.storage import ROW_REDUCTIONS
 from pypto_dsl.symbolic import evaluate
 
 OUT = {"aic": "FIX", "aiv": "MTE3"}
 
 
-def unordered_pairs(case: ir.DispatchCase, core: str, blocks: list) -> list:
-    trace = _Trace(case, core)
+def unordered_pairs(kernel: ir.Kernel, case: ir.DispatchCase, core: str, blocks: list) -> list:
+    trace = _Trace(kernel.plans[case.index], core)
     for values in blocks:
         trace.given = set(values)
         trace.run(case.body, dict(values))
     return trace.unordered()
 
 
-def executed_barriers(case: ir.DispatchCase, core: str, blocks: list) -> int:
+def executed_barriers(kernel: ir.Kernel, case: ir.DispatchCase, core: str, blocks: list) -> int:
     """How many pipe_barrier(PIPE_V) the blocks execute (guarded ones only when they run)."""
-    trace = _Trace(case, core)
+    trace = _Trace(kernel.plans[case.index], core)
     for values in blocks:
         trace.given = set(values)
         trace.run(case.body, dict(values))
@@ -50,13 +48,11 @@ def executed_barriers(case: ir.DispatchCase, core: str, blocks: list) -> int:
 
 
 class _Trace:
-    def __init__(self, case, core):
-        chip = platform()
+    def __init__(self, case_plan, core):
         self.core = core
-        self.tiles = classify(analyze(case.body), core)
-        self.alloc = {a.name: a for a in case.memory.allocations}
-        self.regions = {r.label: (r, pipe_region(case.pipe(r.label[5:]), chip))
-                        for r in reservations(case, core, chip)}
+        self.tiles = case_plan.core(core).by_name
+        self.alloc = {t.name: t for t in case_plan.core(core).tiles if t.owns_bytes}
+        self.pipes = {p.name: p for p in case_plan.pipes if p.dst == core}
         self.events = []  # (pipe, kind, accesses, preds)
         self.defs: dict = {}  # root -> definitions so far
         self.pops: dict = {}  # pipe -> pops so far
@@ -115,17 +111,16 @@ class _Trace:
             return
         if not isinstance(stmt, (ir.Let, ir.Assign)):
             return  # free
-        value, info = stmt.value, self.tiles.info[stmt.name]
-        if info.kind == "alias":
+        value, info = stmt.value, self.tiles[stmt.name]
+        if info.kind == plan.ALIAS:
             self.bound[stmt.name] = self.bound[value.name]
             return
         if isinstance(value, ir.TPop):
             self._popped(value.pipe)
-            label = f"pipe:{value.pipe}"
-            res, region = self.regions[label]
-            start, size = region.slots[self.pops.get(value.pipe, 0) % len(region.slots)]
+            pipe = self.pipes[value.pipe]
+            start, size = pipe.slots()[self.pops.get(value.pipe, 0) % pipe.local_slots]
             self.pops[value.pipe] = self.pops.get(value.pipe, 0) + 1
-            self.bound[stmt.name] = (res.buffer, res.offset + start, res.offset + start + size)
+            self.bound[stmt.name] = (pipe.buffer, start, start + size)
             self._event("MTE2", "op", [], [self.bound[stmt.name]])
             return
         if isinstance(value, ir.Load):
@@ -135,13 +130,13 @@ class _Trace:
         operands = value.args if isinstance(value, ir.TileOp) else (value,)
         reads = [self.bound[a.name] for a in operands if isinstance(a, ir.Name) and is_tile(a)]
         pipe = OPS[value.op].pipe if isinstance(value, ir.TileOp) else "V"
-        self.bound[stmt.name] = reads[0] if info.kind == "inplace" else self._new(info.root)
-        if (info.kind == "inplace" and isinstance(value, ir.TileOp) and value.op == "pad_cols"
+        self.bound[stmt.name] = reads[0] if info.kind == plan.INPLACE else self._new(info.root)
+        if (info.kind == plan.INPLACE and isinstance(value, ir.TileOp) and value.op == "pad_cols"
                 and not self._pad_runs(value, env)):
             return
         writes = [self.bound[stmt.name]]
         if isinstance(value, ir.TileOp) and value.op in ROW_REDUCTIONS:
-            writes.append(self._new(SCRATCH + stmt.name))
+            writes.append(self._new(plan.SCRATCH_PREFIX + stmt.name))
         self._event(pipe, "op", reads, writes)
 
     def _new(self, root):

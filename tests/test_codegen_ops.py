@@ -17,6 +17,7 @@ from pypto_dsl import ir, ops
 from pypto_dsl.codegen import generate
 from pypto_dsl.frontend import compile_text
 from pypto_dsl.passes import lower
+from pypto_dsl import walk
 
 OP_ZOO = """\
 kernel op_zoo(
@@ -65,7 +66,7 @@ def zoo():
 
 def test_the_kernel_uses_every_op(zoo):
     lowered, _ = zoo
-    used = {s.value.op for s in ir.walk_stmts(lowered.aic + lowered.aiv)
+    used = {s.value.op for s in walk.walk_stmts(lowered.aic + lowered.aiv)
             if isinstance(s, (ir.Let, ir.Assign)) and isinstance(s.value, ir.TileOp)}
     assert used == set(ops.OPS)
 

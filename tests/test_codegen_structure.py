@@ -8,6 +8,7 @@ from codegen_support import KERNELS, ROOT, generated, kernel_path
 from pypto_dsl import ir, ops
 from pypto_dsl.frontend import load_kernel
 from pypto_dsl.passes import lower
+from pypto_dsl import walk
 
 COMMENT = re.compile(r"// (\w+\.pdsl):(\d+)$")
 
@@ -15,7 +16,7 @@ COMMENT = re.compile(r"// (\w+\.pdsl):(\d+)$")
 def _statement_lines(kernel, core: str) -> set:
     """Lines of the DSL statements that lowering leaves in `core`'s code (each produces code)."""
     lines = set()
-    for stmt in ir.walk_stmts(kernel.body(core)):
+    for stmt in walk.walk_stmts(kernel.body(core)):
         if isinstance(stmt, ir.Dispatch) or getattr(stmt, "span", None) is None:
             continue
         lines.add(stmt.span.line)

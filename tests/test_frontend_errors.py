@@ -491,7 +491,7 @@ kernel k(a: in bf16[n, 64], b: in bf16[32, 128], y: out f32[n, 128]) {
 }
 """
     assert _errors(text) == [
-        ("bad.pdsl:4:35: error: matmul shape mismatch: bf16[16, 64] @ bf16[32, 128] (the inner "
+        ("bad.pdsl:4:35: error: matmul: shape mismatch: bf16[16, 64] @ bf16[32, 128] (the inner "
          "dimensions 64 and 32 differ)"),
     ]
 
@@ -669,7 +669,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        "bad.pdsl:4:35: error: cast to f32 of a tile that already is f32",
+        "bad.pdsl:4:35: error: cast: cast to f32 of a tile that already is f32",
     ]
 
 
@@ -979,8 +979,8 @@ kernel k(a: in bf16[n, 64], b: in bf16[64, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        ("bad.pdsl:3:10: error: pipe 'p': aic pushes 1 tile per iteration of 0 .. 4, but aiv "
-         "pops 1 tile; every tile pushed must be popped"),
+        ("bad.pdsl:3:10: error: pipe 'p': aic pushes 4 tiles, but aiv pops 1 tile; every "
+         "tile pushed must be popped"),
     ]
 
 

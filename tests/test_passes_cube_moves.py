@@ -7,6 +7,7 @@ from pypto_dsl.diagnostics import CompileError
 from pypto_dsl.frontend import compile_text, load_kernel
 from pypto_dsl.passes import PASSES, expand_cube_moves, lower, pipeline
 from pypto_dsl.verify import verify
+from pypto_dsl import walk
 
 UP_TO_MOVES = PASSES[:PASSES.index(expand_cube_moves) + 1]
 
@@ -17,7 +18,7 @@ def _matmul_sites(stmts):
         if isinstance(stmt, (ir.Let, ir.Assign)) and getattr(stmt.value, "op", "") in (
                 "matmul", "matmul_acc"):
             yield stmts, i
-        for body in ir.children(stmt):
+        for body in walk.bodies(stmt):
             yield from _matmul_sites(body)
 
 
@@ -38,7 +39,7 @@ def test_copies_of_one_matmul_made_by_pipelining_share_the_move_names():
     kernel = lower(load_kernel("kernels/paged_attention.pdsl"), UP_TO_MOVES)
     case = kernel.aic[0].cases[3]
 
-    lefts = {s.value.args[0].name: s.name for s in ir.walk_stmts(case.body)
+    lefts = {s.value.args[0].name: s.name for s in walk.walk_stmts(case.body)
              if isinstance(s, ir.Let) and getattr(s.value, "op", "") == "move_left"}
 
     assert lefts == {"q": "pdsl_left_0", "pdsl_t17": "pdsl_left_11"}

@@ -5,15 +5,13 @@ import itertools
 
 import pytest
 
-from pypto_dsl import ir
+from pypto_dsl import ir, plan
 from pypto_dsl.diagnostics import CompileError
 from pypto_dsl.frontend import compile_text, load_kernel
 from pypto_dsl.passes import PASSES, lower, plan_memory
-from pypto_dsl.passes.liveness import analyze
-from pypto_dsl.passes.memory import case_label, reserved_bytes
-from pypto_dsl.passes.tiles import classify
 from pypto_dsl.platform import KB, platform
 from pypto_dsl.verify import verify
+from pypto_dsl import walk
 
 PLANNED = PASSES[:PASSES.index(plan_memory) + 1]
 KERNELS = ["kernels/paged_attention.pdsl", "kernels/gemm_epilogue.pdsl"]
@@ -21,14 +19,13 @@ CHIP = platform("a2a3")
 
 
 def _cases(kernel):
-    for core in ("aic", "aiv"):
-        (dispatch,) = kernel.body(core)
-        for case in dispatch.cases:
-            yield core, case_label(dispatch, case), case
+    for case_plan in kernel.plans:
+        for core in ("aic", "aiv"):
+            yield core, case_plan
 
 
-def _case(kernel, core, label):
-    return next(case for c, lab, case in _cases(kernel) if (c, lab) == (core, label))
+def _storage(kernel, core, label):
+    return next(c.core(core) for c in kernel.plans if c.case.label == label)
 
 
 @pytest.fixture(scope="module", params=KERNELS)
@@ -41,86 +38,92 @@ def attention():
     return lower(load_kernel("kernels/paged_attention.pdsl"), PLANNED)
 
 
-def test_every_case_of_both_cores_gets_a_plan(planned):
+def test_every_case_gets_a_plan_of_both_cores(planned):
     assert verify(planned) == []
-    assert all(case.memory is not None for _, _, case in _cases(planned))
+    assert [c.case.index for c in planned.plans] == list(range(len(planned.cases)))
 
 
-def test_allocations_are_aligned_and_inside_capacity(planned):
-    for core, label, case in _cases(planned):
-        for a in case.memory.allocations:
-            assert a.offset % 32 == 0 and a.size % 32 == 0, (core, label, a)
-            assert a.offset + a.size * a.versions <= CHIP.buffer(a.buffer).capacity, (core, a)
+def test_owned_bytes_are_aligned_and_inside_capacity(planned):
+    for core, case_plan in _cases(planned):
+        for t in case_plan.core(core).tiles:
+            if t.owns_bytes:
+                assert t.offset % 32 == 0 and t.size % 32 == 0, (core, t)
+                assert t.offset + t.footprint <= CHIP.buffer(t.buffer).capacity, (core, t)
 
 
 def test_no_two_tiles_in_use_at_the_same_time_share_bytes(planned):
-    """Brute force over every pair: overlapping bytes only for disjoint program positions
-    (pipe slots are in use everywhere)."""
-    for core, label, case in _cases(planned):
-        positions = classify(analyze(case.body), core).positions
-        everywhere = frozenset(range(10 ** 4))
-        blocks = [(a.name, a.buffer, a.offset, a.offset + a.size * a.versions, positions[a.name])
-                  for a in case.memory.allocations]
-        blocks += [(r, b, s, e, everywhere) for r, b, s, e in reserved_bytes(case, CHIP)]
+    """Brute force over every pair: overlapping bytes only for disjoint live ranges (pipe slots
+    are in use everywhere)."""
+    for core, case_plan in _cases(planned):
+        blocks = [(t.name, t.buffer, t.offset, t.offset + t.footprint,
+                   {q for a, b in t.live for q in range(a, b + 1)})
+                  for t in case_plan.core(core).tiles if t.owns_bytes]
+        everywhere = range(10 ** 4)
+        blocks += [(p.name, p.buffer, start, start + size, everywhere)
+                   for p in case_plan.pipes if p.dst == core for start, size in p.slots()]
         for x, y in itertools.combinations(blocks, 2):
             if x[1] == y[1] and x[2] < y[3] and y[2] < x[3]:
-                assert not x[4] & y[4], (core, label, x[0], y[0])
+                assert not set(x[4]) & set(y[4]), (core, case_plan.case.label, x[0], y[0])
 
 
-def test_a_name_bound_several_times_gets_one_allocation(attention):
-    case = _case(attention, "aiv", "q_tile=64, block_size=128")
+def test_a_name_bound_several_times_gets_one_plan(attention):
+    storage = _storage(attention, "aiv", "q_tile=64, block_size=128")
+    case = attention.aiv[0].cases[storage.tiles and next(
+        c.case.index for c in attention.plans if c.case.label == "q_tile=64, block_size=128")]
 
-    names = [a.name for a in case.memory.allocations]
+    bound = [s.name for s in walk.walk_stmts(case.body) if isinstance(s, ir.Let)]
 
-    bound = [s.name for s in ir.walk_stmts(case.body) if isinstance(s, ir.Let)]
+    names = [t.name for t in storage.tiles]
     assert bound.count("s") == 2 and names.count("s") == 1
     assert len(names) == len(set(names))
 
 
 def test_loads_in_loops_and_values_crossing_stages_are_ping_pong(attention):
-    aic = _case(attention, "aic", "q_tile=64, block_size=128").memory
-    aiv = _case(attention, "aiv", "q_tile=64, block_size=128").memory
+    aic = _storage(attention, "aic", "q_tile=64, block_size=128")
+    aiv = _storage(attention, "aiv", "q_tile=64, block_size=128")
 
-    versions = {a.name: a.versions for a in aic.allocations + aiv.allocations}
+    loads = [t for t in aic.tiles if t.kind == plan.OWN and t.buffer == "L1"]
 
-    assert versions["pdsl_t15"] == versions["pdsl_t18"] == 2  # K and V loads in the loop
-    assert versions["q"] == 1  # loaded once, before the loop
-    assert versions["p"] == versions["alpha"] == 2  # aliased by pdsl_prev_p / pdsl_prev_alpha
-    assert aiv.allocation("pdsl_prev_p") is None
+    assert sorted(t.versions for t in loads) == [1, 2, 2]  # Q once; K and V in the loop
+    assert aiv.tile("p").versions == aiv.tile("alpha").versions == 2  # their histories alias
+    assert aiv.tile("pdsl_prev_p").kind == plan.ALIAS
 
 
 def test_popped_and_padded_in_place_tiles_live_in_the_pipe_region(attention):
-    plan = _case(attention, "aiv", "q_tile=64, block_size=128").memory
+    case_plan = next(c for c in attention.plans if c.case.label == "q_tile=64, block_size=128")
+    aiv = case_plan.aiv
 
-    regions = {(r.label, r.buffer, r.offset, r.size) for r in plan.reservations}
+    regions = {(p.name, p.buffer, p.offset, p.region) for p in case_plan.pipes if p.dst == "aiv"}
 
     # (LocalSlotNum - 1) * SlotSize + lane tile: 32 KB + 16 KB for f32[64, 128] split in rows
-    assert regions == {("pipe:sij", "UB", 0, 48 * KB), ("pipe:oi", "UB", 48 * KB, 48 * KB)}
-    assert plan.allocation("pdsl_t59") is None  # tpop sij
-    assert plan.allocation("pdsl_t60") is None  # pad_cols of it, in place
+    assert regions == {("sij", "UB", 0, 48 * KB), ("oi", "UB", 48 * KB, 48 * KB)}
+    popped = [t for t in aiv.tiles if t.kind == plan.POPPED and t.root == "sij"]
+    padded = [t for t in aiv.tiles if t.kind == plan.INPLACE and t.root == "sij"]
+    assert len(popped) == 1 and len(padded) == 1
 
 
 def test_an_l1_consumer_region_holds_local_slot_num_slots(attention):
-    plan = _case(attention, "aic", "q_tile=64, block_size=128").memory
+    case_plan = next(c for c in attention.plans if c.case.label == "q_tile=64, block_size=128")
 
-    assert plan.reservations == (ir.Reservation("pipe:pij", "L1", 0, 2 * 64 * 128 * 2),)
+    pij = case_plan.pipe("pij")
+
+    assert (pij.buffer, pij.offset, pij.region, pij.local_slots) == ("L1", 0, 2 * 64 * 128 * 2, 2)
 
 
 def test_a_row_reduction_gets_a_scratch_tile_of_its_operands_size(attention):
-    plan = _case(attention, "aiv", "q_tile=64, block_size=128").memory
+    aiv = _storage(attention, "aiv", "q_tile=64, block_size=128")
 
-    scratch = plan.allocation("pdsl_tmp_pdsl_t61")  # rowmax(s), s: f32[32, 128]
+    scratch = [t for t in aiv.tiles if t.kind == plan.SCRATCH]
 
-    assert (scratch.buffer, scratch.size) == ("UB", 32 * 128 * 4)
+    assert {(t.buffer, t.size) for t in scratch} == {("UB", 32 * 128 * 4)}  # f32[32, 128]
 
 
 def test_paged_attention_fits_the_hand_written_kernels_budget(attention):
     """The hand-written kernel at q_tile 64 uses about 153 KB of UB per AIV and 352 KB of L1."""
-    peaks = {(core, label): dict(case.memory.peak) for core, label, case in _cases(attention)}
-
     for block_size in (64, 128):
-        assert peaks["aiv", f"q_tile=64, block_size={block_size}"]["UB"] <= 153 * KB
-        assert peaks["aic", f"q_tile=64, block_size={block_size}"]["L1"] <= 352 * KB
+        label = f"q_tile=64, block_size={block_size}"
+        assert dict(_storage(attention, "aiv", label).peak)["UB"] <= 153 * KB
+        assert dict(_storage(attention, "aic", label).peak)["L1"] <= 352 * KB
 
 
 TOO_BIG = """

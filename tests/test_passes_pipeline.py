@@ -8,6 +8,7 @@ from pypto_dsl.frontend import compile_text
 from pypto_dsl.passes import flatten, insert_frees, lower, pipeline, specialize
 from pypto_dsl.printer import print_stmts
 from pypto_dsl.verify import verify
+from pypto_dsl import walk
 
 TWO_STAGES = """
 kernel two_stages(x: in f32[n, 64], weights: in bf16[64, 64], y: out f32[n, 64])
@@ -54,14 +55,14 @@ def test_two_stage_loop_becomes_prologue_steady_epilogue():
     guard = next(s for s in body if isinstance(s, ir.If))
 
     kinds = [type(s).__name__ for s in guard.then]
-    assert kinds == ["Let", "Let", "TPush", "For", "Let", "Assign", "Free"]
+    assert kinds == ["Let", "Let", "TPush", "For", "Let", "Free", "Assign"]
 
 
 def test_values_crossing_stages_are_versioned():
     text = TWO_STAGES.format(first_extra="let w = v * 2.0;", second_extra="acc = acc + w;")
     body = _lowered_aiv(text)
 
-    steady = next(s for s in ir.walk_stmts(body) if isinstance(s, ir.For))
+    steady = next(s for s in walk.walk_stmts(body) if isinstance(s, ir.For))
 
     assert "let pdsl_prev_w: f32[8, 64] = w" in print_stmts(steady.body, 0)[0]
     assert any("add(acc, pdsl_prev_w)" in line for line in print_stmts(steady.body, 0))

@@ -29,6 +29,7 @@ from pypto_dsl.verify import verify
 
 sys.path.insert(0, str(Path(__file__).parent))
 from hazards import executed_barriers, unordered_pairs  # noqa: E402  (a helper module next to the tests)
+from pypto_dsl import walk
 
 BEFORE_SYNCS = PASSES[:PASSES.index(insert_syncs)]
 KERNELS = ["kernels/paged_attention.pdsl", "kernels/gemm_epilogue.pdsl"]
@@ -41,7 +42,7 @@ TRIPS = {"paged_attention": [[{"n": 1}], [{"n": 2}], [{"n": 3}, {"n": 0}, {"n": 
 
 
 def _syncs(stmts):
-    return [s for s in ir.walk_stmts(stmts) if isinstance(s, ir.Sync)]
+    return [s for s in walk.walk_stmts(stmts) if isinstance(s, ir.Sync)]
 
 
 def _aiv(text):
@@ -68,7 +69,7 @@ def test_every_conflicting_pair_of_accesses_is_ordered(path):
     for core in ("aic", "aiv"):
         for case in kernel.body(core)[0].cases:
             for blocks in TRIPS[kernel.name]:
-                assert unordered_pairs(case, core, blocks) == [], (core, case.values, blocks)
+                assert unordered_pairs(kernel, case, core, blocks) == [], (core, case.values, blocks)
 
 
 def _without(stmts, target, seen):
@@ -97,7 +98,7 @@ def test_no_sync_is_redundant(path, index):
         case = kernel.body(core)[0].cases[index]
         for target in range(len(_syncs(case.body))):
             weaker = replace(case, body=_without(case.body, target, []))
-            assert any(unordered_pairs(weaker, core, blocks) for blocks in TRIPS[kernel.name]), (
+            assert any(unordered_pairs(kernel, weaker, core, blocks) for blocks in TRIPS[kernel.name]), (
                 core, target, _syncs(case.body)[target])
 
 
@@ -124,8 +125,8 @@ def test_paged_attention_aiv_executes_8n_plus_1_barriers_per_logical_block(atten
     for case in attention.aiv[0].cases:
         block_size = dict(zip(attention.aiv[0].symbols, case.values))["block_size"]
         for n in range(1, 5):
-            full = executed_barriers(case, "aiv", [{"ctx": n * block_size}])
-            partial = executed_barriers(case, "aiv", [{"ctx": n * block_size - 1}])
+            full = executed_barriers(attention, case, "aiv", [{"ctx": n * block_size}])
+            partial = executed_barriers(attention, case, "aiv", [{"ctx": n * block_size - 1}])
             assert (full, partial) == (8 * n + 1, 8 * n + 1 + (n == 1)), (case.values, n)
 
 
@@ -149,8 +150,8 @@ def test_a_guarded_barrier_that_does_not_run_when_its_pad_runs_leaves_the_pad_un
     for case in attention.aiv[0].cases:
         assert any(s.guard is not None for s in _syncs(case.body)), case.values
         for blocks in ([{"ctx": 1}], [{"ctx": 63}]):  # n = 1, partial
-            assert unordered_pairs(replace(case, body=_guarded(case.body, never)), "aiv", blocks)
-            assert not unordered_pairs(replace(case, body=_guarded(case.body, always)), "aiv",
+            assert unordered_pairs(attention, replace(case, body=_guarded(case.body, never)), "aiv", blocks)
+            assert not unordered_pairs(attention, replace(case, body=_guarded(case.body, always)), "aiv",
                                        blocks)
 
 
@@ -172,7 +173,7 @@ def test_qk_and_pv_steps_use_event_ids_0_and_1_and_drains_id_7(attention):
 
 def test_every_tpush_on_the_cube_is_followed_by_a_drain(attention):
     for case in attention.aic[0].cases:
-        stmts = list(ir.walk_stmts(case.body))
+        stmts = list(walk.walk_stmts(case.body))
         for i, stmt in enumerate(stmts):
             if isinstance(stmt, ir.TPush):
                 assert stmts[i + 1] == ir.Sync("drain", "FIX", "S", 7)
@@ -240,4 +241,4 @@ def test_a_dependency_around_the_back_edge_gets_its_sync():
 
     assert ("MTE3", "V") in pairs
     for blocks in ([{"m": 16}], [{"m": 64}, {"m": 48}]):
-        assert unordered_pairs(case, "aiv", blocks) == []
+        assert unordered_pairs(kernel, case, "aiv", blocks) == []

@@ -8,6 +8,7 @@ from pypto_dsl.interpreter import run_kernel
 from pypto_dsl.passes import PASSES, lower, schedule_vector_ops
 from pypto_dsl.printer import print_stmts
 from pypto_dsl.verify import verify
+from pypto_dsl import walk
 
 SCHEDULED = PASSES[:PASSES.index(schedule_vector_ops) + 1]
 BEFORE = PASSES[:PASSES.index(schedule_vector_ops)]
@@ -58,7 +59,7 @@ def test_statements_of_other_pipes_stay_in_place():
     before = lower(load_kernel("kernels/paged_attention.pdsl"), BEFORE)
 
     def others(k):
-        return [s for s in ir.walk_stmts(k.aiv) if isinstance(s, (ir.TPush, ir.Store, ir.Free))
+        return [s for s in walk.walk_stmts(k.aiv) if isinstance(s, (ir.TPush, ir.Store, ir.Free))
                 or (isinstance(s, ir.Let) and isinstance(s.value, (ir.TPop, ir.Load, ir.Name)))]
 
     assert others(kernel) == others(before)

@@ -6,83 +6,102 @@ The file has one static function per dispatch case and `kernel_entry`, which dec
 function whose index the orchestration passed. A case function builds the pipes from this
 block's slice of each GM FIFO, binds its tiles, then runs the stride loop
 `for (pdsl_lb = block_idx; pdsl_lb < total; pdsl_lb += block_num)` around the case body, whose
-first statements (from passes/grid.py) compute the grid variables from `pdsl_lb`.
+first statements (from passes/grid.py) compute the grid variables from `pdsl_lb`. Parameters a
+case function does not read are left unnamed, so the C++ compiles without warnings.
 """
 
 from __future__ import annotations
 
 from .. import ir
 from ..symbolic import substitute
-from . import cxx, tiles
+from . import cxx
 from .body import BodyEmitter
 from .exprs import HELPERS, Printer
-from .layout import CaseInfo, Layout
+from .layout import CASE, Layout, pipe_type
+
+BLOCK_IDX, BLOCK_NUM, LANE = cxx.name("blockidx"), cxx.name("blocknum"), cxx.ident("lane")
+ARGS = cxx.name("args")
 
 
 def core_context(layout: Layout, core: str, source: str) -> dict:
     kernel = layout.kernel
     dispatch = kernel.body(core)[0]
-    cases = [_case(layout, core, source, info, case)
-             for info, case in zip(layout.cases, dispatch.cases)]
+    cases = [_case(layout, core, source, layout.plans[case.index], case)
+             for case in dispatch.cases]
+    used = set().union(*(c["used"] for c in cases)) if cases else set()
     return dict(
         kernel=kernel.name,
         core=core,
         core_title="AIC (cube core)" if core == "aic" else "AIV (vector cores, one per lane)",
         helpers=HELPERS,
-        tensors=[dict(index=k, name=t.name, element=cxx.ELEMENT[t.dtype],
-                      handle=cxx.name("tensor", t.name))
-                 for k, t in enumerate(layout.tensors)],
-        fifos=[dict(index=layout.fifo_base + k, name=cxx.name("fifo", p.name))
+        args=ARGS,
+        tensors=[dict(index=k, name=cxx.ident(t.name), element=cxx.ELEMENT[t.dtype],
+                      handle=cxx.name("tensor", cxx.part(t.name)))
+                 for k, t in enumerate(layout.tensors) if cxx.ident(t.name) in used],
+        fifos=[dict(index=layout.fifo_base + k, name=cxx.name("fifo", cxx.part(p.name)))
                for k, p in enumerate(kernel.pipes)],
-        scalars=[dict(name=s.name, ctype=s.ctype,
-                      value=cxx.decode_scalar(s.dtype, f"args[{layout.scalar_index(s.name)}]"))
-                 for s in layout.scalars],
-        lane=core == "aiv",
+        scalars=[dict(name=_scalar_var(s.name), ctype=s.ctype,
+                      value=cxx.decode_scalar(s.dtype, f"{ARGS}[{layout.scalar_index(s.name)}]"))
+                 for s in layout.scalars if s.kind == "case" or _scalar_var(s.name) in used],
+        block_idx=BLOCK_IDX,
+        block_num=BLOCK_NUM,
+        lane=LANE if core == "aiv" and LANE in used else "",
         cases=cases,
-        call_args=", ".join(name for _, name in _params(layout, core)),
-        case_var=cxx.name("case"),
+        call_args=", ".join(name for _, name in _params(layout, core) if name in used),
+        case_var=CASE,
     )
 
 
+def _scalar_var(name: str) -> str:
+    return name if name.startswith(cxx.PREFIX) else cxx.ident(name)
+
+
 def _params(layout: Layout, core: str) -> list:
-    """(C++ type, name) of every parameter of a case function."""
-    out = [(f"__gm__ {cxx.ELEMENT[t.dtype]}*", t.name) for t in layout.tensors]
-    out += [("__gm__ uint8_t*", cxx.name("fifo", p.name)) for p in layout.kernel.pipes]
-    out += [(s.ctype, s.name) for s in layout.scalars if s.kind != "case"]
-    out += [("int64_t", "block_idx"), ("int64_t", "block_num")]
+    """(C++ type, name) of every parameter a case function may take."""
+    out = [(f"__gm__ {cxx.ELEMENT[t.dtype]}*", cxx.ident(t.name)) for t in layout.tensors]
+    out += [("__gm__ uint8_t*", cxx.name("fifo", cxx.part(p.name))) for p in layout.kernel.pipes]
+    out += [(s.ctype, _scalar_var(s.name)) for s in layout.scalars if s.kind != "case"]
+    out += [("int64_t", BLOCK_IDX), ("int64_t", BLOCK_NUM)]
     if core == "aiv":
-        out.append(("int64_t", "lane"))
+        out.append(("int64_t", LANE))
     return out
 
 
-def _case(layout: Layout, core: str, source: str, info: CaseInfo, case: ir.DispatchCase) -> dict:
+def _case(layout: Layout, core: str, source: str, case_plan, case: ir.DispatchCase) -> dict:
     kernel = layout.kernel
-    shapes = layout.shapes(info)
-    printer = Printer(shapes, info.env)
-    tile_infos = tiles.classify(case.body, core)
+    env = case_plan.case
+    shapes = layout.shapes(env)
+    printer = Printer(shapes, env.mapping)
     params = {t.name: t for t in layout.tensors}
-    emitter = BodyEmitter(core, source, tile_infos, case.memory, info.pipes, shapes, printer,
-                          params)
-    body = emitter.stmts(case.body)
+    emitter = BodyEmitter(core, source, case_plan, shapes, printer, params)
+    body = emitter.emit(case.body)
     out = emitter.out
     pipes = []
-    for decl in kernel.pipes:
-        pipe = info.pipes[decl.name]
-        out.types.setdefault(pipe.type_name, pipe.type_text())
+    for pipe in case_plan.pipes:
+        type_name = cxx.name("pipet", cxx.part(pipe.name))
+        out.types.setdefault(type_name, pipe_type(pipe))
         bridge = ""
         if core == "aiv" and pipe.split:
-            side = "cons" if pipe.direction.endswith("C2V") else "prod"
-            bridge = f"{pipe.var}.{side}.setEntryOffset(static_cast<int>(lane * {pipe.lane_bytes}))"
-        pipes.append(dict(var=pipe.var, type=pipe.type_name, fifo=pipe.fifo,
-                          block_bytes=pipe.block_bytes, c2v=cxx.hex_addr(pipe.c2v_base),
-                          v2c=cxx.hex_addr(pipe.v2c_base), bridge=bridge))
+            side = "cons" if pipe.c2v else "prod"
+            var = cxx.name("pipe", cxx.part(pipe.name))
+            bridge = f"{var}.{side}.setEntryOffset(static_cast<int>({LANE} * {pipe.lane_bytes}))"
+        pipes.append(dict(var=cxx.name("pipe", cxx.part(pipe.name)), type=type_name,
+                          fifo=cxx.name("fifo", cxx.part(pipe.name)),
+                          block_bytes=pipe.block_bytes,
+                          c2v=cxx.hex_addr(pipe.offset if pipe.c2v else 0),
+                          v2c=cxx.hex_addr(0 if pipe.c2v else pipe.offset), bridge=bridge))
     grid = kernel.grid
-    extents = [printer(substitute(e, info.env)) for e in grid.extents] if grid else ["1"]
+    extents = [printer(substitute(e, env.mapping)) for e in grid.extents] if grid else ["1"]
+    used = printer.used | {p["fifo"] for p in pipes} | {BLOCK_IDX, BLOCK_NUM}
+    if any(p["bridge"] for p in pipes):
+        used.add(LANE)
+    signature = ", ".join(f"{ctype} {name}" for ctype, name in _params(layout, core)
+                          if name in used)
     return dict(
-        function=cxx.name(kernel.name, core, "case", str(info.index)),
-        index=info.index,
-        label=info.label,
-        params=", ".join(f"{ctype} {name}" for ctype, name in _params(layout, core)),
+        function=cxx.name("case", core, str(env.index)),
+        index=env.index,
+        label=env.label or "single case",
+        params=signature,
         pipes=pipes,
         types=list(out.types.items()),
         tiles=list(out.tiles.items()),
@@ -93,6 +112,7 @@ def _case(layout: Layout, core: str, source: str, info: CaseInfo, case: ir.Dispa
         grid=_grid(extents),
         body=body,
         loc=f"{source}:{grid.span.line}" if grid is not None and grid.span is not None else "",
+        used=used,
     )
 
 
@@ -101,3 +121,4 @@ def _grid(extents: list) -> dict:
     names = [cxx.name("extent", str(k)) for k in range(len(extents))]
     return dict(lb=ir.LOGICAL_BLOCK, total=cxx.name("total"), extents=list(zip(names, extents)),
                 total_value=" * ".join(names))
+

@@ -1,13 +1,20 @@
 """C++ spellings shared by every generated file: element types, literals, pipes, identifiers.
 
 Everything the templates print is computed here or in the modules that use these helpers; the
-templates only place the strings. Generated identifiers start with `pdsl_`, a prefix the front
-end refuses in kernels, so they never collide with the author's names.
+templates only place the strings.
+
+Identifiers cannot collide with anything: every name in the generated C++ starts with `pdsl_`.
+The compiler's own names are `pdsl_<what>...` (never `pdsl_u...`); an author's name `x` is
+`pdsl_u_x` (a name the checker gave a second binding site, `x.2`, is `pdsl_u2_x`), so no
+header's macro or function (`set_flag`, `PIPE_V`, `errno`, the next pto-isa macro) and no
+generated name can be hit by a kernel's names. The `// kernel.pdsl:LINE` comments map the C++
+back to the source, where the author's spelling is.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import struct
 
 from .. import ir
@@ -26,6 +33,7 @@ ROUND_MODE = {"rint": "pto::RoundMode::CAST_RINT", "round": "pto::RoundMode::CAS
               "trunc": "pto::RoundMode::CAST_TRUNC"}
 
 PREFIX = "pdsl_"
+_CATEGORY = re.compile(r"[a-tv-z][a-z0-9]*")
 
 
 def pipe(name: str) -> str:
@@ -72,6 +80,25 @@ def decode_scalar(dtype: str, raw: str) -> str:
     return f"static_cast<int64_t>({raw})"
 
 
-def name(*parts: str) -> str:
-    """A generated identifier: `name("type", "q")` -> `pdsl_type_q`."""
-    return PREFIX + "_".join(parts)
+def name(category: str, *parts: str) -> str:
+    """A generated identifier: `name("tensor", "q")` -> `pdsl_tensor_q`. The category is
+    letters and digits (never starting with `u`, the author's names' category), so names of two
+    categories never meet; a part that is an author's name comes last, so names of one category
+    differ when their parts do."""
+    if not _CATEGORY.fullmatch(category):
+        raise ValueError(f"internal error: bad generated-name category {category!r}")
+    return PREFIX + "_".join((category,) + parts)
+
+
+def part(ir_name: str) -> str:
+    """An IR name as the last part of a generated name (`pdsl_view_u_x`, `pdsl_view_t3`)."""
+    return ident(ir_name)[len(PREFIX):]
+
+
+def ident(ir_name: str) -> str:
+    """The C++ spelling of an IR name: compiler names (`pdsl_...`) as they are, an author's
+    name `x` as `pdsl_u_x`, a renamed binding site `x.2` as `pdsl_u2_x`."""
+    if ir_name.startswith(PREFIX):
+        return ir_name
+    base, _, site = ir_name.partition(".")
+    return f"{PREFIX}u{site}_{base}"

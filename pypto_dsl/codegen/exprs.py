@@ -15,7 +15,7 @@ from .. import ir
 from ..symbolic import substitute
 from . import cxx
 
-CALLS = {"ceil_div": cxx.name("ceil_div"), "min": cxx.name("min"), "max": cxx.name("max")}
+CALLS = {"ceil_div": cxx.name("ceildiv"), "min": cxx.name("min"), "max": cxx.name("max")}
 
 # Binding strength of C++ operators, to print only the parentheses that are needed.
 _PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
@@ -76,6 +76,7 @@ class Printer:
     def __init__(self, shapes: Shapes, values: dict | None = None):
         self.shapes = shapes
         self.values = dict(values or {})
+        self.used: set = set()  # the C++ names printed: which parameters a function reads
 
     def __call__(self, expr: ir.Expr) -> str:
         return self._print(substitute(expr, self.values) if self.values else expr)[0]
@@ -87,7 +88,7 @@ class Printer:
             text = cxx.scalar_literal(expr.value, dtype)
             return text, (_ATOM if not text.startswith("-") else 7)
         if isinstance(expr, ir.Name):
-            return expr.name, _ATOM
+            return self.name(expr.name), _ATOM
         if isinstance(expr, ir.BinOp):
             level = _PRECEDENCE[expr.op]
             lhs = self._operand(expr.lhs, level, right=False)
@@ -118,12 +119,18 @@ class Printer:
         """A scalar read from GM, widened to int64 (a float element is read as float)."""
         where = self(offset(self.shapes, tensor, tuple(indices)))
         ctype = cxx.SCALAR[self.shapes.dtypes[tensor]]
-        return f"static_cast<{ctype}>({tensor}[{where}])"
+        return f"static_cast<{ctype}>({self.name(tensor)}[{where}])"
+
+    def name(self, ir_name: str) -> str:
+        """The C++ name of an IR name, noted as used."""
+        text = cxx.ident(ir_name)
+        self.used.add(text)
+        return text
 
 
 # The scalar builtins with the interpreter's semantics (symbolic.ceil_div, min, max).
 HELPERS = (
-    "static __aicore__ inline int64_t pdsl_ceil_div(int64_t a, int64_t b) "
+    "static __aicore__ inline int64_t pdsl_ceildiv(int64_t a, int64_t b) "
     "{ return b > 0 ? (a >= 0 ? (a + b - 1) / b : -((-a) / b)) : (a + b + 1) / b; }",
     "static __aicore__ inline int64_t pdsl_min(int64_t a, int64_t b) { return a < b ? a : b; }",
     "static __aicore__ inline int64_t pdsl_max(int64_t a, int64_t b) { return a > b ? a : b; }",

@@ -14,7 +14,7 @@ from .. import ir
 from ..symbolic import as_int
 from . import cxx
 from .exprs import Printer, Shapes, offset
-from .tiles import COL, TileInfo
+from . import tiles
 
 
 class GlobalViews:
@@ -27,20 +27,21 @@ class GlobalViews:
         self.per_tensor: dict = {}  # tensor -> number of distinct view types so far
         self.count = 0  # view variables so far
 
-    def view(self, tensor: str, slices: tuple, info: TileInfo, transpose: bool) -> dict:
-        """Record fields: the GlobalTensor type, variable, pointer and dynamic strides."""
+    def view(self, tensor: str, slices: tuple, tile, transpose: bool) -> dict:
+        """Record fields: the GlobalTensor type, variable, pointer and dynamic strides of the
+        slice a planned tile (plan.TilePlan) is loaded from or stored to."""
         strides = self.shapes.strides(tensor)
         ranged = [k for k, s in enumerate(slices) if not s.point]
         if len(ranged) != 2:
             raise ValueError(f"codegen: a slice of {tensor} must keep two dimensions")
         row_pitch, col_step = strides[ranged[0]], strides[ranged[1]]
-        rows, cols = info.rows, info.cols
+        rows, cols = tiles.valid(tile)
         total = rows * cols
         if transpose:
             layout = "pto::Layout::DN"
             _require_unit(col_step, tensor, "transposed load")
             stride = (total, total, total, 1, row_pitch)
-        elif info.kind == COL:
+        elif tiles.is_col(tile):
             layout = "pto::Layout::DN"
             _require_unit(row_pitch, tensor, "per-row [R, 1] slice")
             stride = (total, total, total, 1, rows)
@@ -55,10 +56,11 @@ class GlobalViews:
                 f"pto::Stride<{template}>, {layout}>")
         alias = self._alias(tensor, text)
         var = cxx.name("g", str(self.count))
+        pointer = self.expr.name(tensor)
         self.count += 1
         where = offset(self.shapes, tensor, tuple(s.start for s in slices))
         zero = isinstance(where, ir.Const) and where.value == 0
-        ptr = tensor if zero else f"{tensor} + {self.expr(where)}"
+        ptr = pointer if zero else f"{pointer} + {self.expr(where)}"
         dynamic = None
         if any(s is None for s in static):
             dynamic = ", ".join(str(s) if isinstance(s, int) else self.expr(s) for s in stride)
@@ -68,7 +70,7 @@ class GlobalViews:
         if text not in self.aliases:
             count = self.per_tensor.get(tensor, 0)
             self.per_tensor[tensor] = count + 1
-            self.aliases[text] = cxx.name("gm", tensor, str(count), "t")
+            self.aliases[text] = cxx.name("gmt", str(count), cxx.part(tensor))
             self.types[self.aliases[text]] = text
         return self.aliases[text]
 

@@ -28,12 +28,13 @@ def orchestration_context(layout: Layout, source: str) -> dict:
     scalars = []
     for k, p in enumerate(q for q in kernel.params if isinstance(q, ir.ScalarParam)):
         bits = f"{ARGS}.scalar({k})"
-        scalars.append(dict(name=p.name, ctype=cxx.SCALAR[p.dtype],
+        scalars.append(dict(name=cxx.ident(p.name), ctype=cxx.SCALAR[p.dtype],
                             value=cxx.decode_scalar(p.dtype, bits), bits=bits))
     specs = []
     for s in kernel.specializations:
-        allowed = " || ".join(f"{s.name} == {v}" for v in s.values)
-        specs.append(dict(name=s.name, rule=printer(s.rule) if s.rule is not None else None,
+        allowed = " || ".join(f"{cxx.ident(s.name)} == {v}" for v in s.values)
+        specs.append(dict(name=cxx.ident(s.name), shown=s.name,
+                          rule=printer(s.rule) if s.rule is not None else None,
                           allowed=allowed, compiled=", ".join(str(v) for v in s.values),
                           loc=_loc(source, s)))
     integers = set(layout.symbols) | {s.name for s in kernel.specializations}
@@ -42,25 +43,25 @@ def orchestration_context(layout: Layout, source: str) -> dict:
         shown = [n for n in sorted(names_in(r.cond)) if n in integers]
         message = f"{kernel.name}: requirement `{printer(r.cond)}` failed ({_loc(source, r)})"
         message += "".join(f", {n} = {{}}" for n in shown)
-        requires.append(dict(cond=printer(r.cond), log=_log(message, shown)))
-    cases = [dict(index=c.index, cond=" && ".join(f"{n} == {v}" for n, v in
-                                                   zip([s.name for s in kernel.specializations],
-                                                       c.values)) or "true",
-                  label=c.label) for c in layout.cases]
-    pipes = [dict(name=p.name, var=cxx.name("fifo", p.name),
-                  shape=cxx.name("fifo", p.name, "shape"),
-                  bytes=", ".join(str(c.pipes[p.name].block_bytes) for c in layout.cases),
-                  table=cxx.name("fifo", p.name, "block_bytes"))
+        requires.append(dict(cond=printer(r.cond), log=_log(message, [cxx.ident(n) for n in shown])))
+    cases = [dict(index=c.case.index, cond=" && ".join(
+        f"{cxx.ident(n)} == {v}" for n, v in zip(c.case.symbols, c.case.values)) or "true",
+                  label=c.case.label or "single case") for c in layout.plans]
+    pipes = [dict(name=p.name, var=cxx.name("fifo", cxx.part(p.name)),
+                  shape=cxx.name("fifoshape", cxx.part(p.name)),
+                  bytes=", ".join(str(c.pipe(p.name).block_bytes) for c in layout.plans),
+                  table=cxx.name("fifobytes", cxx.part(p.name)))
              for p in kernel.pipes]
     grid = kernel.grid
     total = " * ".join(f"({printer(e)})" for e in grid.extents) if grid else "1"
-    adds = [dict(call=_add_call(t.direction), name=t.name) for t in tensors]
+    adds = [dict(call=_add_call(t.direction), name=cxx.ident(t.name)) for t in tensors]
     task_scalars = []
     for s in layout.scalars:
         if s.kind == "param":
-            task_scalars.append(next(x["bits"] for x in scalars if x["name"] == s.name))
+            task_scalars.append(next(x["bits"] for x in scalars
+                                     if x["name"] == cxx.ident(s.name)))
         else:
-            task_scalars.append(s.name)
+            task_scalars.append(s.name if s.kind == "case" else cxx.ident(s.name))
     return dict(
         kernel=kernel.name,
         aic_id=cxx.name("aic", "kernel"),
@@ -73,8 +74,9 @@ def orchestration_context(layout: Layout, source: str) -> dict:
         arg_count=len(tensors) + len(scalars),
         tensor_count=len(tensors),
         scalar_count=len(scalars),
-        tensors=[dict(index=k, name=t.name, ndims=len(t.shape), dtype=cxx.DATA_TYPE[t.dtype],
-                      dtype_name=t.dtype, bytes=cxx.BYTES[t.dtype], shape=cxx.name("shape", t.name))
+        tensors=[dict(index=k, name=cxx.ident(t.name), shown=t.name, ndims=len(t.shape),
+                      dtype=cxx.DATA_TYPE[t.dtype], dtype_name=t.dtype, bytes=cxx.BYTES[t.dtype],
+                      shape=cxx.name("shape", cxx.part(t.name)))
                  for k, t in enumerate(tensors)],
         bindings=bindings,
         checks=checks,
@@ -83,7 +85,7 @@ def orchestration_context(layout: Layout, source: str) -> dict:
         requires=requires,
         cases=cases,
         case_var=CASE,
-        case_count=len(layout.cases),
+        case_count=len(layout.plans),
         total=total,
         total_var=cxx.name("total"),
         blocks_var=cxx.name("blocks"),
@@ -124,10 +126,11 @@ def _shape_bindings(layout: Layout) -> tuple:
             where = f"{tensor.name}.shape[{d}]"
             if isinstance(dim, ir.Name) and dim.name not in bound:
                 bound.add(dim.name)
-                bindings.append(dict(name=dim.name, value=read))
+                bindings.append(dict(name=cxx.ident(dim.name), value=read))
             else:
-                expected = dim.name if isinstance(dim, ir.Name) else str(dim.value)
-                message = f"{layout.kernel.name}: {where} = {{}}, expected {expected}"
+                expected = cxx.ident(dim.name) if isinstance(dim, ir.Name) else str(dim.value)
+                shown = dim.name if isinstance(dim, ir.Name) else str(dim.value)
+                message = f"{layout.kernel.name}: {where} = {{}}, expected {shown}"
                 values = [read] + ([expected] if isinstance(dim, ir.Name) else [])
                 if isinstance(dim, ir.Name):
                     message += " = {}"

@@ -58,7 +58,7 @@ def scene_context(layout: Layout) -> dict:
         default_case=golden.DEFAULT_CASE if golden is not None else "<case>",
         tolerance=repr(TOLERANCE),
         fifo_names=[cxx.name("fifo", p.name) for p in kernel.pipes],
-        case_labels=[c.label for c in layout.cases],
+        case_labels=[p.case.label or "single case" for p in layout.plans],
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from .. import ir
 from ..symbolic import substitute
 from .scope import plural
+from .. import walk
 
 
 def check_pipe_balance(kernel: ir.Kernel, error) -> None:
@@ -35,18 +36,19 @@ def _count(stmts: tuple, pipe: str, what: str, shared: dict, where: tuple = ()) 
         counts[key] = counts.get(key, 0) + n
 
     for stmt in stmts:
-        for expr in ir.stmt_exprs(stmt):
-            n = sum(1 for e in ir.walk_expr(expr) if isinstance(e, ir.TPop) and e.pipe == pipe)
+        for expr in walk.stmt_exprs(stmt):
+            n = sum(1 for e in walk.walk_expr(expr) if isinstance(e, ir.TPop) and e.pipe == pipe)
             if what == "pop" and n:
                 add(where, n)
         if what == "push" and isinstance(stmt, ir.TPush) and stmt.pipe == pipe:
             add(where, 1)
         if isinstance(stmt, (ir.For, ir.PipelinedFor)):
             start, stop = substitute(stmt.start, shared), substitute(stmt.stop, shared)
-            key = where + (f"per iteration of {start} .. {stop}",)
-            for body in ir.children(stmt):
+            trips = _constant_trips(start, stop)
+            key = where if trips is not None else where + (f"per iteration of {start} .. {stop}",)
+            for body in walk.bodies(stmt):
                 for k, n in _count(body, pipe, what, shared, key).items():
-                    add(k, n)
+                    add(k, n * (trips if trips is not None else 1))
         elif isinstance(stmt, ir.If):
             then = _count(stmt.then, pipe, what, shared, where)
             if then != _count(stmt.orelse, pipe, what, shared, where):
@@ -56,6 +58,13 @@ def _count(stmts: tuple, pipe: str, what: str, shared: dict, where: tuple = ()) 
             for k, n in then.items():
                 add(k, n)
     return {k: n for k, n in counts.items() if n}
+
+
+def _constant_trips(start: ir.Expr, stop: ir.Expr):
+    """The trip count of a loop with constant bounds, else None."""
+    if isinstance(start, ir.Const) and isinstance(stop, ir.Const):
+        return max(0, int(stop.value) - int(start.value))
+    return None
 
 
 def _describe_counts(counts: dict) -> str:

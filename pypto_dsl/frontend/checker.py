@@ -35,6 +35,10 @@ class _Checker(ExpressionChecker, TileOpChecker):
         self.error = sink.error
         self.spec_names: set[str] = set()
         self.core: str | None = None  # the body being checked
+        # Binding sites per name in the core body being checked: a core's names are one
+        # namespace in the generated C++, so the second site of a name (in a sibling block)
+        # is bound in the IR as `name.2`, the third as `name.3`.
+        self.sites: dict[str, int] = {}
 
     # ------------------------------------------------------------------ declarations
 
@@ -57,6 +61,16 @@ class _Checker(ExpressionChecker, TileOpChecker):
             check_pipe_balance(checked, self.error)
         self.sink.raise_if_any()
         return checked
+
+    def _bind(self, name: str, span, scope: Scope, symbol: Symbol) -> str:
+        """Bind a name of a core body; returns its IR name (see `sites`)."""
+        if self.core is not None and scope.lookup(name) is None and name in self.sites:
+            self.sites[name] += 1
+            symbol = replace(symbol, ir_name=f"{name}.{self.sites[name]}")
+        elif self.core is not None:
+            self.sites.setdefault(name, 1)
+        self._name(name, span, scope, symbol)
+        return symbol.ir_name or name
 
     def _name(self, name: str, span, scope: Scope, symbol: Symbol | None) -> None:
         reason = unsafe_reason(name)
@@ -102,6 +116,7 @@ class _Checker(ExpressionChecker, TileOpChecker):
             if (symbol and symbol.kind == "shape" and isinstance(cond.rhs, ir.Const)
                     and isinstance(cond.rhs.value, int)):
                 scope.names[cond.lhs.name] = replace(symbol, static=cond.rhs)
+                return replace(require, cond=cond, pins=((cond.lhs.name, cond.rhs.value),))
         return replace(require, cond=cond)
 
     def _specialize(self, spec: ir.Specialize, scope: Scope) -> ir.Specialize:
@@ -162,6 +177,7 @@ class _Checker(ExpressionChecker, TileOpChecker):
     # ------------------------------------------------------------------ statements
 
     def _core_body(self, core: str, body: tuple, top: Scope) -> tuple:
+        self.sites = {}
         scope = Scope(top)
         if core == "aiv":
             scope.names["lane"] = Symbol("lane", ir.I64, core="aiv")
@@ -181,8 +197,8 @@ class _Checker(ExpressionChecker, TileOpChecker):
         if isinstance(value.type, ir.ScalarType) and not stmt.mutable:
             static = self._static_value(value, scope)
         kind = "var" if stmt.mutable else "let"
-        self._name(stmt.name, stmt.span, scope, Symbol(kind, value.type, static, self.core))
-        return replace(stmt, value=value)
+        name = self._bind(stmt.name, stmt.span, scope, Symbol(kind, value.type, static, self.core))
+        return replace(stmt, name=name, value=value)
 
     def _stmt_Assign(self, stmt: ir.Assign, scope: Scope) -> ir.Stmt:
         value = self._expr(stmt.value, scope)
@@ -197,6 +213,8 @@ class _Checker(ExpressionChecker, TileOpChecker):
         elif value.type is not None and symbol.type is not None and not self._same_type(
                 symbol.type, value.type):
             self.error(stmt.span, f"'{stmt.name}' is {symbol.type}, cannot assign {value.type}")
+        if symbol is not None and symbol.ir_name:
+            return replace(stmt, name=symbol.ir_name, value=value)
         return replace(stmt, value=value)
 
     def _stmt_TPush(self, stmt: ir.TPush, scope: Scope) -> ir.Stmt:
@@ -237,9 +255,9 @@ class _Checker(ExpressionChecker, TileOpChecker):
     def _stmt_For(self, stmt: ir.For, scope: Scope) -> ir.Stmt:
         start, stop = self._range(stmt, scope)
         inner = Scope(scope)
-        self._name(stmt.var, stmt.span, inner, Symbol("loop", ir.I64, core=self.core))
+        var = self._bind(stmt.var, stmt.span, inner, Symbol("loop", ir.I64, core=self.core))
         body = tuple(self._stmt(s, inner) for s in stmt.body)
-        return replace(stmt, start=start, stop=stop, body=body)
+        return replace(stmt, var=var, start=start, stop=stop, body=body)
 
     def _stmt_PipelinedFor(self, stmt: ir.PipelinedFor, scope: Scope) -> ir.Stmt:
         start, stop = self._range(stmt, scope)
@@ -247,7 +265,7 @@ class _Checker(ExpressionChecker, TileOpChecker):
             self.error(stmt.span, "a pipelined loop runs on a core: move it into `aic { }` or "
                        "`aiv { }`")
         inner = Scope(scope)  # one scope for all stages: later stages read earlier ones' values
-        self._name(stmt.var, stmt.span, inner, Symbol("loop", ir.I64, core=self.core))
+        var = self._bind(stmt.var, stmt.span, inner, Symbol("loop", ir.I64, core=self.core))
         seen = set()
         stages = []
         for stage in stmt.stages:
@@ -256,7 +274,7 @@ class _Checker(ExpressionChecker, TileOpChecker):
             seen.add(stage.name)
             body = tuple(self._stmt(s, inner) for s in stage.body)
             stages.append(replace(stage, body=body))
-        return replace(stmt, start=start, stop=stop, stages=tuple(stages))
+        return replace(stmt, var=var, start=start, stop=stop, stages=tuple(stages))
 
     def _stmt_If(self, stmt: ir.If, scope: Scope) -> ir.Stmt:
         cond = self._expr(stmt.cond, scope)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from .. import ir, ops
 from ..symbolic import canonical, names_in, same_dim, substitute
 from .scope import Scope, defined_names, plural
+from .. import walk
 
 
 class ExpressionChecker:
@@ -42,7 +43,7 @@ class ExpressionChecker:
             usage = "load it with `load`" if symbol.kind == "tensor" else "use `tpop`"
             self.error(expr.span, f"'{expr.name}' is a {symbol.kind}, not a value: {usage}")
             return expr
-        return replace(expr, type=symbol.type)
+        return replace(expr, name=symbol.ir_name or expr.name, type=symbol.type)
 
     def _expr_BinOp(self, expr: ir.BinOp, scope: Scope) -> ir.Expr:
         lhs, rhs = self._expr(expr.lhs, scope), self._expr(expr.rhs, scope)
@@ -50,10 +51,10 @@ class ExpressionChecker:
         if lt is None or rt is None:
             return replace(expr, lhs=lhs, rhs=rhs)
         if isinstance(lt, ir.TileType) or isinstance(rt, ir.TileType):
-            if expr.op not in ops.ELEMENTWISE:
+            if expr.op not in ops.OPERATORS:
                 self.error(expr.span, f"'{expr.op}' is not defined on tiles")
                 return replace(expr, lhs=lhs, rhs=rhs)
-            return self._tile_binary(ops.ELEMENTWISE[expr.op], lhs, rhs, expr.span)
+            return self._tile_binary(expr.op, lhs, rhs, expr.span)
         if expr.op in ("&&", "||"):
             for side in (lhs, rhs):
                 self._expect_scalar(side, ir.BOOL, f"an operand of '{expr.op}'")
@@ -196,8 +197,8 @@ class ExpressionChecker:
                 return replace(expr, args=args)
             tile_type = ir.TileType(args[0].dtype, shape)
             return self._tile_op("fill", (args[1],), (("type", tile_type),), expr.span)
-        if func in ops.TILE_FUNCTIONS:
-            return self._tile_op(func, args, (), expr.span)
+        if func in ops.functions():
+            return self._tile_op(ops.resolve(func, "call").name, args, (), expr.span)
         self.error(expr.span, f"unknown function '{func}'")
         return replace(expr, args=args)
 
@@ -292,7 +293,7 @@ class ExpressionChecker:
                     parts.add(f"'{e.name}'")
                 else:
                     parts.update(f"'{n}'" for n in names_in(symbol.static) - self.spec_names)
-            for child in ir.expr_children(e):
+            for child in walk.expr_children(e):
                 visit(child)
 
         visit(expr)
@@ -313,7 +314,7 @@ class ExpressionChecker:
             if symbol is None or symbol.static is None:
                 return None
             values[name] = symbol.static
-        if any(isinstance(e, (ir.Index, ir.Load, ir.TPop, ir.TileOp)) for e in ir.walk_expr(expr)):
+        if any(isinstance(e, (ir.Index, ir.Load, ir.TPop, ir.TileOp)) for e in walk.walk_expr(expr)):
             return None
         return substitute(expr, values)
 

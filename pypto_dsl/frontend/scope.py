@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import ir
+from .. import walk
 
 # How each kind of symbol reads in a message.
 KIND_WORDS = {
@@ -21,6 +22,7 @@ class Symbol:
     type: object = None
     static: ir.Expr | None = None  # compile-time value, for static scalars
     core: str | None = None  # core whose body defined it (None: both)
+    ir_name: str = ""  # the name in the IR when it differs (a core's second binding site)
 
 
 class Scope:
@@ -44,7 +46,7 @@ def plural(count: int, word: str) -> str:
 def defined_names(stmts: tuple) -> set:
     """The names that `let`, `var` and loops define anywhere in `stmts`."""
     names = set()
-    for stmt in ir.walk_stmts(stmts):
+    for stmt in walk.walk_stmts(stmts):
         if isinstance(stmt, ir.Let):
             names.add(stmt.name)
         elif isinstance(stmt, (ir.For, ir.PipelinedFor)):

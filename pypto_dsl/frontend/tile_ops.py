@@ -1,6 +1,7 @@
-"""Resolution of tile arithmetic to op-table entries, and the operand rules of each op.
+"""Resolution of tile arithmetic and tile calls to op-table entries, and their typing.
 
-A mixin of the checker (checker.py), like expressions.py.
+A mixin of the checker (checker.py), like expressions.py. Everything op-specific (result type,
+operand rules, element types, the core it runs on) is read from the op table (ops.py).
 """
 
 from __future__ import annotations
@@ -11,33 +12,35 @@ from .scope import plural
 
 
 class TileOpChecker:
-    def _tile_binary(self, name: str, lhs: ir.Expr, rhs: ir.Expr, span) -> ir.Expr:
+    def _tile_binary(self, written: str, lhs: ir.Expr, rhs: ir.Expr, span) -> ir.Expr:
+        """`lhs <written> rhs` where one side is a tile: `written` is +, -, *, /, max or min."""
         lt, rt = lhs.type, rhs.type
-        if isinstance(lt, ir.ScalarType) and name in ops.COMMUTATIVE:
+        commutative = any(spec.commutative for spec in ops.OPS.values()
+                          if spec.written == written)
+        if isinstance(lt, ir.ScalarType) and commutative:
             lhs, rhs, lt, rt = rhs, lhs, rt, lt
         if isinstance(lt, ir.ScalarType):
-            rewrite = "-tile + scalar" if name == "sub" else f"fill({rt}, scalar) / tile"
-            self.error(span, f"scalar {symbol(name)} tile is not supported: write it as "
-                       f"{rewrite}")
+            rewrite = "-tile + scalar" if written == "-" else f"fill({rt}, scalar) / tile"
+            self.error(span, f"scalar {written} tile is not supported: write it as {rewrite}")
             return ir.Const(0, span)
         if isinstance(rt, ir.ScalarType):
-            if name == "sub":
-                rhs = ir.UnaryOp("-", rhs, rhs.span, rt)
-                name = "add"
             if rt == ir.BOOL:
                 self.error(span, "a tile cannot be combined with a bool")
-            return self._tile_op(ops.WITH_SCALAR[name], (lhs, rhs), (), span)
+            if written == "-":
+                rhs, written = ir.UnaryOp("-", rhs, rhs.span, rt), "+"
+            return self._tile_op(ops.resolve(written, "scalar").name, (lhs, rhs), (), span)
         if lt.dtype != rt.dtype:
-            self.error(span, f"dtype mismatch: {lt} {symbol(name)} {rt}; cast one side")
+            self.error(span, f"dtype mismatch: {lt} {written} {rt}; cast one side")
             return ir.Const(0, span)
         if self._same_shape(lt, rt):
-            return self._tile_op(name, (lhs, rhs), (), span)
-        if self._is_row(rt) and same_dim(lt.shape[0], rt.shape[0]) and name in ops.ROW_BROADCAST:
-            return self._tile_op(ops.ROW_BROADCAST[name], (lhs, rhs), (), span)
-        if (self._is_row(lt) and same_dim(lt.shape[0], rt.shape[0]) and name in ops.COMMUTATIVE
-                and name in ops.ROW_BROADCAST):
-            return self._tile_op(ops.ROW_BROADCAST[name], (rhs, lhs), (), span)
-        self.error(span, f"shapes do not broadcast: {lt} {symbol(name)} {rt} (tiles combine "
+            return self._tile_op(ops.resolve(written, "tile").name, (lhs, rhs), (), span)
+        row = ops.resolve(written, "row")
+        if row is not None and self._is_row(rt) and same_dim(lt.shape[0], rt.shape[0]):
+            return self._tile_op(row.name, (lhs, rhs), (), span)
+        if (row is not None and row.commutative and self._is_row(lt)
+                and same_dim(lt.shape[0], rt.shape[0])):
+            return self._tile_op(row.name, (rhs, lhs), (), span)
+        self.error(span, f"shapes do not broadcast: {lt} {written} {rt} (tiles combine "
                    "with a tile of the same shape, a [rows, 1] tile on the right, or a scalar)")
         return ir.Const(0, span)
 
@@ -49,59 +52,29 @@ class TileOpChecker:
                        f"{self.core} body")
         elif self.core is None:
             self.error(span, f"{name} runs on a core: move it into `aic {{ }}` or `aiv {{ }}`")
-        if len(args) != len(spec.operands) - (1 if spec.operands[0] == "type" else 0):
-            count = len(spec.operands) - (1 if spec.operands[0] == "type" else 0)
-            self.error(span, f"{name} takes {plural(count, 'argument')}, got {len(args)}")
+        if len(args) != spec.arity:
+            self.error(span, f"{name} takes {plural(spec.arity, 'argument')}, got {len(args)}")
             return ir.Const(0, span)
         types = []
-        for kind, arg in zip([k for k in spec.operands if k != "type"], args):
-            if kind in ("tile", "row") and not isinstance(arg.type, ir.TileType):
+        for kind, arg in zip(spec.operand_kinds, args):
+            if kind in (ops.TILE, ops.ROW) and not isinstance(arg.type, ir.TileType):
                 self.error(arg.span or span, f"{name} needs a tile here, got {arg.type}")
                 return ir.Const(0, span)
-            if kind == "scalar" and not isinstance(arg.type, ir.ScalarType):
+            if kind in (ops.SCALAR, ops.INT) and not isinstance(arg.type, ir.ScalarType):
                 self.error(arg.span or span, f"{name} needs a scalar here, got {arg.type}")
                 return ir.Const(0, span)
+            if kind == ops.INT and arg.type != ir.I64:
+                self.error(arg.span or span, f"{name}: this operand is an integer, got "
+                           f"{arg.type}")
+                return ir.Const(0, span)
             types.append(arg.type)
-        if not self._operands_ok(name, args, types, dict(attrs), span):
+        tiles = [t for t in types if isinstance(t, ir.TileType)]
+        if spec.dtypes and tiles and tiles[0].dtype not in spec.dtypes:
+            allowed = " or ".join(spec.dtypes)
+            self.error(span, f"{name} needs an {allowed} tile, got {tiles[0]}")
             return ir.Const(0, span)
-        result = spec.result(types, attrs)
+        result = spec.rule(types, dict(attrs))
+        if isinstance(result, str):
+            self.error(span, f"{name}: {result}")
+            return ir.Const(0, span)
         return ir.TileOp(name, tuple(args), attrs, span, result)
-
-    def _operands_ok(self, name: str, args, types, attrs: dict, span) -> bool:
-        if name in ("matmul", "matmul_acc"):
-            a, b = types[-2], types[-1]
-            if a.dtype != b.dtype or a.dtype not in ("bf16", "f16", "f32"):
-                self.error(span, f"{name}: operands must both be bf16, f16 or f32, got {a} and {b}")
-                return False
-            if not same_dim(a.shape[1], b.shape[0]):
-                self.error(span, f"matmul shape mismatch: {a} @ {b} (the inner dimensions "
-                           f"{a.shape[1]} and {b.shape[0]} differ)")
-                return False
-            if name == "matmul_acc":
-                acc = types[0]
-                expected = ir.TileType("f32", (a.shape[0], b.shape[1]))
-                if not self._same_type(acc, expected):
-                    self.error(span, f"matmul_acc: the accumulator is {acc}, the product is "
-                               f"{expected}")
-                    return False
-            return True
-        if name in ("rowmax", "rowsum") and self._is_row(types[0]):
-            self.error(span, f"{name} of a [rows, 1] tile is the tile itself")
-            return False
-        if name == "cast" and attrs["dtype"] == types[0].dtype:
-            self.error(span, f"cast to {attrs['dtype']} of a tile that already is {attrs['dtype']}")
-            return False
-        if name == "pad_cols":
-            if types[1] != ir.I64:
-                self.error(args[1].span or span, "pad_cols: the valid length is an integer")
-                return False
-        if name in ("exp", "rowmax", "rowsum", "pad_cols") and types[0].dtype not in (
-                "f32", "f16"):
-            self.error(span, f"{name} needs an f32 or f16 tile, got {types[0]}")
-            return False
-        return True
-
-
-def symbol(op: str) -> str:
-    """How a resolved element-wise op is written."""
-    return {"add": "+", "sub": "-", "mul": "*", "div": "/"}.get(op, op)

@@ -25,8 +25,9 @@ from ..errors import LaunchError
 from ..ops import OPS
 from . import memory, scalars
 from .launch import located
-from .ops import TILE_OPS
+from . import numerics
 from .pipes import AIC, Fifo
+from .. import walk
 
 TRUE, FALSE = ir.Const(True, None, ir.BOOL), ir.Const(False, None, ir.BOOL)
 
@@ -257,14 +258,15 @@ class CoreTask:
         return popped[id(e)]
 
     def tile_op(self, e: ir.TileOp, scope, popped):
-        kinds = [k for k in OPS[e.op].operands if k != "type"]
+        spec = OPS[e.op]
         args = [self.eval(a, scope, popped) for a in e.args]
-        args = [_per_member(a) if kind == "scalar" else a for kind, a in zip(kinds, args)]
+        args = [a if kind in ("tile", "row") else _per_member(a)
+                for kind, a in zip(spec.operand_kinds, args)]
         attrs = dict(e.attrs)
         if e.op == "fill":  # the one op whose result shape is not its operands'
             dims = tuple(self.static(d, scope) for d in attrs["type"].shape)
             attrs["shape"] = (self.batch,) + dims
-        return TILE_OPS[e.op](*args, **attrs)
+        return spec.semantics(numerics, *args, **attrs)
 
     # ------------------------------------------------------------------ helpers
 
@@ -349,7 +351,7 @@ def _pops(expr: ir.Expr) -> tuple:
     """The TPop nodes of `expr` in evaluation order (cached: statements run many times)."""
     key = id(expr)
     if key not in _POPS:
-        _POPS[key] = (expr, tuple(e for e in ir.walk_expr(expr) if isinstance(e, ir.TPop)))
+        _POPS[key] = (expr, tuple(e for e in walk.walk_expr(expr) if isinstance(e, ir.TPop)))
     return _POPS[key][1]
 
 

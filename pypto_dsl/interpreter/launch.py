@@ -18,7 +18,7 @@ from .. import ir
 from ..diagnostics import Diagnostic, read_source, render
 from ..errors import LaunchError
 from ..symbolic import evaluate, names_in
-from .ops import BF16, DTYPES, F32
+from .numerics import BF16, DTYPES, F32
 
 
 @dataclass

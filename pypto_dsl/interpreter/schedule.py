@@ -30,8 +30,9 @@ from ..symbolic import evaluate
 from ..errors import DeadlockError, UserError
 from .engine import CoreTask, Diverged
 from .launch import Launch, located
-from .ops import DTYPES
+from .numerics import DTYPES
 from .pipes import Fifo
+from .. import walk
 
 # Lock-step batches are sized so that the largest tile of the kernel, times the batch, stays
 # near this many bytes: big enough to amortise the interpreter's per-statement cost, small
@@ -134,15 +135,15 @@ def _reads_outputs(kernel: ir.Kernel) -> bool:
                if isinstance(p, ir.TensorParam) and p.direction == "inout"}
     stmts = kernel.prelude + kernel.aic + kernel.aiv
     return any(isinstance(e, (ir.Load, ir.Index)) and e.tensor in written
-               for s in ir.walk_stmts(stmts) for x in ir.stmt_exprs(s) for e in ir.walk_expr(x))
+               for s in walk.walk_stmts(stmts) for x in walk.stmt_exprs(s) for e in walk.walk_expr(x))
 
 
 def _batch_size(launch: Launch) -> int:
     lookup = launch.statics.__getitem__
     tiles = [p.tile_type for p in launch.kernel.pipes]
     stmts = launch.kernel.prelude + launch.kernel.aic + launch.kernel.aiv
-    tiles += [e.type for s in ir.walk_stmts(stmts) for x in ir.stmt_exprs(s)
-              for e in ir.walk_expr(x) if isinstance(e, ir.Load)]
+    tiles += [e.type for s in walk.walk_stmts(stmts) for x in walk.stmt_exprs(s)
+              for e in walk.walk_expr(x) if isinstance(e, ir.Load)]
     largest = max((_bytes(t, lookup) for t in tiles), default=1)
     return max(1, min(launch.logical_blocks, BATCH_TILE_BYTES // largest))
 

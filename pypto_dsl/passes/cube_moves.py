@@ -15,77 +15,79 @@ from dataclasses import replace
 
 from .. import ir
 from ..diagnostics import ErrorSink
+from ..walk import Rewriter
 
 MATMULS = ("matmul", "matmul_acc")
 
 
 def expand_cube_moves(kernel: ir.Kernel) -> ir.Kernel:
-    sink = ErrorSink()
-    names: dict = {}  # (side, operand name, span) -> temporary name, in order of appearance
-    aic = tuple(_stmt(s, names, {}, sink) for s in kernel.aic)
-    sink.raise_if_any()
+    rewriter = _Moves()
+    aic = rewriter.stmts(kernel.aic)
+    rewriter.sink.raise_if_any()
     return replace(kernel, aic=aic)
 
 
-def _stmts(stmts: tuple, names: dict, defs: dict, sink: ErrorSink) -> tuple:
-    out: list = []
-    for stmt in stmts:
-        out.extend(_moves(stmt, names, defs, sink))
-        out.append(_stmt(stmt, names, defs, sink))
-        if isinstance(stmt, (ir.Let, ir.Assign)):
-            defs[stmt.name] = stmt.value
-    return tuple(out)
+class _Moves(Rewriter):
+    """`defs` maps each tile name bound so far on the path to its value (scoped per block)."""
+
+    def __init__(self):
+        self.sink = ErrorSink()
+        self.names: dict = {}  # (side, operand name, span) -> temporary, in order of appearance
+        self.defs: dict = {}
+
+    def stmts(self, stmts: tuple) -> tuple:
+        outer = self.defs
+        self.defs = dict(outer)
+        try:
+            return super().stmts(stmts)
+        finally:
+            self.defs = outer
+
+    def record(self, record):
+        if isinstance(record, ir.DispatchCase):
+            self.defs = {}
+        return super().record(record)
+
+    def rewrite_Let(self, stmt):
+        if not _is_matmul(stmt.value):
+            self.defs[stmt.name] = stmt.value
+            return stmt
+        moves = self._moves(stmt)
+        self.defs[stmt.name] = stmt.value
+        return tuple(moves) + (replace(stmt, value=self._renamed(stmt.value)),)
+
+    rewrite_Assign = rewrite_Let
+
+    def _moves(self, stmt) -> list:
+        out = []
+        for side, operand in _operands(stmt.value):
+            if _is_matmul(self.defs.get(operand.name)):
+                self.sink.error(operand.span, f"'{operand.name}' is a matmul result (in L0C): "
+                                "a2a3 has no path from L0C to L0A/L0B; store it and load it again")
+                continue
+            # The moves carry the matmul's position: they are part of that source statement.
+            span = stmt.value.span
+            value = ir.TileOp(f"move_{side}", (operand,), (), span, operand.type)
+            out.append(ir.Let(self._name(side, operand), value, False, span))
+        return out
+
+    def _renamed(self, op: ir.TileOp) -> ir.TileOp:
+        args = list(op.args)
+        for index, (side, operand) in zip((-2, -1), _operands(op)):
+            args[index] = replace(operand, name=self._name(side, operand))
+        return replace(op, args=tuple(args))
+
+    def _name(self, side: str, operand: ir.Name) -> str:
+        key = (side, operand.name, operand.span)
+        if key not in self.names:
+            self.names[key] = f"pdsl_{side}_{len(self.names)}"
+        return self.names[key]
 
 
-def _stmt(stmt: ir.Stmt, names: dict, defs: dict, sink: ErrorSink) -> ir.Stmt:
-    if isinstance(stmt, (ir.Let, ir.Assign)) and _is_matmul(stmt.value):
-        return replace(stmt, value=_renamed_operands(stmt.value, names))
-    if isinstance(stmt, ir.For):
-        return replace(stmt, body=_stmts(stmt.body, names, dict(defs), sink))
-    if isinstance(stmt, ir.If):
-        return replace(stmt, then=_stmts(stmt.then, names, dict(defs), sink),
-                       orelse=_stmts(stmt.orelse, names, dict(defs), sink))
-    if isinstance(stmt, ir.Dispatch):
-        cases = tuple(replace(c, body=_stmts(c.body, names, {}, sink)) for c in stmt.cases)
-        return replace(stmt, cases=cases)
-    return stmt
-
-
-def _is_matmul(expr: ir.Expr) -> bool:
+def _is_matmul(expr) -> bool:
     return isinstance(expr, ir.TileOp) and expr.op in MATMULS
 
 
 def _operands(op: ir.TileOp) -> tuple:
     """(side, operand) of the A and B operands: the last two arguments."""
     return (("left", op.args[-2]), ("right", op.args[-1]))
-
-
-def _moves(stmt: ir.Stmt, names: dict, defs: dict, sink: ErrorSink) -> list:
-    if not (isinstance(stmt, (ir.Let, ir.Assign)) and _is_matmul(stmt.value)):
-        return []
-    out = []
-    for side, operand in _operands(stmt.value):
-        source = defs.get(operand.name)
-        if _is_matmul(source):
-            sink.error(operand.span, f"'{operand.name}' is a matmul result (in L0C): a2a3 has no "
-                       f"path from L0C to L0A/L0B; store it and load it again")
-            continue
-        # The moves carry the matmul's position: they are part of that source statement.
-        span = stmt.value.span
-        value = ir.TileOp(f"move_{side}", (operand,), (), span, operand.type)
-        out.append(ir.Let(_name(side, operand, names), value, False, span))
-    return out
-
-
-def _renamed_operands(op: ir.TileOp, names: dict) -> ir.TileOp:
-    args = list(op.args)
-    for index, (side, operand) in zip((-2, -1), _operands(op)):
-        args[index] = replace(operand, name=_name(side, operand, names))
-    return replace(op, args=tuple(args))
-
-
-def _name(side: str, operand: ir.Name, names: dict) -> str:
-    key = (side, operand.name, operand.span)
-    if key not in names:
-        names[key] = f"pdsl_{side}_{len(names)}"
-    return names[key]

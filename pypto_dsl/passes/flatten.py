@@ -2,66 +2,64 @@
 
 After this pass every tile-valued expression (Load, TPop, TileOp) is the whole value of a `Let`
 or an `Assign`, and the tile operands of tile operations, tpush and store are names. Temporaries
-are named `pdsl_t<N>` in order of appearance, so the output is deterministic. Scalar expressions
-stay as they are: they become C++ expressions.
+are named `pdsl_t<N>` in order of appearance, so the output is deterministic. A `var` bound to a
+popped tile gets its own bytes: `var s = tpop p` becomes `let pdsl_tN = tpop p; var s = pdsl_tN`
+(a copy), since a var may be updated and a pipe's slot is the pipe's. Scalar expressions stay
+as they are: they become C++ expressions.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import count
 
 from .. import ir
+from ..walk import Rewriter
 
 TILE_EXPRS = (ir.Load, ir.TPop, ir.TileOp)
 
 
 def flatten(kernel: ir.Kernel) -> ir.Kernel:
-    counter = iter(range(1 << 30))
-    return replace(kernel, aic=_stmts(kernel.aic, counter), aiv=_stmts(kernel.aiv, counter))
+    rewriter = _Flatten()
+    return replace(kernel, aic=rewriter.stmts(kernel.aic), aiv=rewriter.stmts(kernel.aiv))
 
 
-def _stmts(stmts: tuple, counter) -> tuple:
-    out: list = []
-    for stmt in stmts:
-        out.extend(_stmt(stmt, counter))
-    return tuple(out)
+class _Flatten(Rewriter):
+    def __init__(self):
+        self.counter = count()
 
+    def rewrite_Let(self, stmt: ir.Let):
+        if stmt.mutable and isinstance(stmt.value, ir.TPop):
+            return self._with(stmt, self._named)
+        return self._with(stmt, self._operands_named)
 
-def _stmt(stmt: ir.Stmt, counter) -> list:
-    pre: list = []
-    if isinstance(stmt, (ir.Let, ir.Assign)):
-        value = _operands_named(stmt.value, pre, counter)
-        return pre + [replace(stmt, value=value)]
-    if isinstance(stmt, (ir.TPush, ir.Store)):
-        value = _named(stmt.value, pre, counter)
-        return pre + [replace(stmt, value=value)]
-    if isinstance(stmt, ir.For):
-        return [replace(stmt, body=_stmts(stmt.body, counter))]
-    if isinstance(stmt, ir.PipelinedFor):
-        stages = tuple(replace(s, body=_stmts(s.body, counter)) for s in stmt.stages)
-        return [replace(stmt, stages=stages)]
-    if isinstance(stmt, ir.If):
-        return [replace(stmt, then=_stmts(stmt.then, counter), orelse=_stmts(stmt.orelse, counter))]
-    if isinstance(stmt, ir.Dispatch):
-        cases = tuple(replace(c, body=_stmts(c.body, counter)) for c in stmt.cases)
-        return [replace(stmt, cases=cases)]
-    return [stmt]
+    def rewrite_Assign(self, stmt: ir.Assign):
+        return self._with(stmt, self._operands_named)
 
+    def rewrite_TPush(self, stmt: ir.TPush):
+        return self._with(stmt, self._named)
 
-def _operands_named(expr: ir.Expr, pre: list, counter) -> ir.Expr:
-    """`expr` with each tile operand replaced by a name bound in `pre`."""
-    if isinstance(expr, ir.TileOp):
-        args = tuple(_named(a, pre, counter) if isinstance(getattr(a, "type", None), ir.TileType)
-                     else a for a in expr.args)
-        return replace(expr, args=args)
-    return expr
+    rewrite_Store = rewrite_TPush
 
+    def _with(self, stmt: ir.Stmt, name_parts) -> tuple:
+        """The temporaries `name_parts` binds for the statement's value, then the statement."""
+        pre: list = []
+        value = name_parts(stmt.value, pre)
+        return tuple(pre) + (replace(stmt, value=value),)
 
-def _named(expr: ir.Expr, pre: list, counter) -> ir.Expr:
-    """A Name for the tile value of `expr`, binding a temporary in `pre` when needed."""
-    if not isinstance(expr, TILE_EXPRS):
+    def _operands_named(self, expr: ir.Expr, pre: list) -> ir.Expr:
+        """`expr` with each tile operand replaced by a name bound in `pre`."""
+        if isinstance(expr, ir.TileOp):
+            args = tuple(self._named(a, pre) if isinstance(getattr(a, "type", None), ir.TileType)
+                         else a for a in expr.args)
+            return replace(expr, args=args)
         return expr
-    value = _operands_named(expr, pre, counter)
-    name = f"pdsl_t{next(counter)}"
-    pre.append(ir.Let(name, value, False, expr.span))
-    return ir.Name(name, expr.span, expr.type)
+
+    def _named(self, expr: ir.Expr, pre: list) -> ir.Expr:
+        """A Name for the tile value of `expr`, binding a temporary in `pre` when needed."""
+        if not isinstance(expr, TILE_EXPRS):
+            return expr
+        value = self._operands_named(expr, pre)
+        name = f"pdsl_t{next(self.counter)}"
+        pre.append(ir.Let(name, value, False, expr.span))
+        return ir.Name(name, expr.span, expr.type)

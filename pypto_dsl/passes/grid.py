@@ -15,7 +15,6 @@ from dataclasses import replace
 
 from .. import ir
 from .rewrite import substitute_names
-from .specialize import pinned
 
 
 def lower_grid(kernel: ir.Kernel) -> ir.Kernel:
@@ -27,7 +26,7 @@ def lower_grid(kernel: ir.Kernel) -> ir.Kernel:
         dispatch = kernel.body(core)[0]
         cases = []
         for case in dispatch.cases:
-            env = dict(zip(dispatch.symbols, case.values)) | pinned(kernel)
+            env = kernel.cases[case.index].mapping
             cases.append(replace(case, body=substitute_names(lets, env) + case.body))
         bodies[core] = (replace(dispatch, cases=tuple(cases)),) + kernel.body(core)[1:]
     return replace(kernel, aic=bodies["aic"], aiv=bodies["aiv"])

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from .. import ir
 from ..ops import OPS
+from .. import walk
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Liveness:
     occupied: dict  # tile name -> frozenset of positions it is written at or live into
     live_out: tuple  # per position: the tile names read after it on some path
     in_loop: frozenset  # positions inside the body of some `for`
+    nodes: tuple  # the body as a tree of Node (position, statement, nested bodies)
 
     def runs(self, name: str) -> tuple:
         """The occupied positions of `name` as maximal (first, last) runs."""
@@ -70,7 +72,7 @@ def analyze(body: tuple) -> Liveness:
             for name in defs[index]:
                 occupied[name].update(range(first, index + 1))
     return Liveness(tuple(order), {k: frozenset(v) for k, v in occupied.items()},
-                    tuple(live_out), frozenset(in_loop))
+                    tuple(live_out), frozenset(in_loop), tuple(nodes))
 
 
 def runs(positions) -> tuple:
@@ -107,16 +109,16 @@ def tile_reads(stmt: ir.Stmt) -> frozenset:
     if isinstance(stmt, (ir.For, ir.If, ir.Dispatch)):
         return frozenset()  # their own expressions are scalar
     names = set()
-    for expr in ir.stmt_exprs(stmt):
-        names.update(e.name for e in ir.walk_expr(expr) if isinstance(e, ir.Name) and is_tile(e))
+    for expr in walk.stmt_exprs(stmt):
+        names.update(e.name for e in walk.walk_expr(expr) if isinstance(e, ir.Name) and is_tile(e))
     return frozenset(names)
 
 
 @dataclass
-class _Node:
+class Node:
     index: int
     stmt: ir.Stmt
-    bodies: list
+    bodies: list  # of lists of Node
 
 
 def _number(stmts: tuple, order: list) -> list:
@@ -124,9 +126,9 @@ def _number(stmts: tuple, order: list) -> list:
     for stmt in stmts:
         if isinstance(stmt, ir.Sync):
             continue
-        node = _Node(len(order), stmt, [])
+        node = Node(len(order), stmt, [])
         order.append(stmt)
-        node.bodies = [_number(body, order) for body in ir.children(stmt)]
+        node.bodies = [_number(body, order) for body in walk.bodies(stmt)]
         nodes.append(node)
     return nodes
 

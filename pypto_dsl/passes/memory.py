@@ -1,142 +1,187 @@
-"""Memory planning: a byte offset in an on-chip buffer for every tile of every case.
+"""Memory planning: the storage plan of every case (plan.py), written into `Kernel.plans`.
 
-After this pass each `DispatchCase` of both cores carries an `ir.MemoryPlan`:
+After this pass `Kernel.plans[k]` is the `plan.CasePlan` of case k, and every later reader takes
+its facts from there:
 
-- one `ir.Allocation` per tile name that owns bytes (see `tiles.py` for which names do: aliases,
-  in-place pads and popped tiles do not; row reductions add a `pdsl_tmp_<result>` scratch), in
-  its buffer (AIC: L1, L0A, L0B, L0C; AIV: UB), 32-byte aligned, `versions` copies of `size`
-  bytes, `live` = (first, last) program position (liveness.py) at which its bytes are in use;
-- one `ir.Reservation("pipe:<name>", ...)` per pipe this core consumes, from offset 0 in
-  declaration order, sized by the pinned pto-isa rules (facts sheet §5): a UB consumer region
-  is (LocalSlotNum-1)*SlotSize + laneTileBytes, an L1 one LocalSlotNum*SlotSize, with SlotSize
-  the full (unsplit) tile's bytes. Local slot k starts at k*SlotSize, so a row-split pipe's
-  region has a hole [laneTileBytes, SlotSize) that TPOP never writes: tiles may live there;
-- `peak`: per used buffer, the highest byte in use (the footprint that must fit).
+- a `PipePlan` per pipe: the tile's rows and columns, the lane split, the GM depth, the slot
+  size (the whole tile, or the consumer's padded local tile when that is larger, so a cube tile
+  of fewer than 16 rows fits its 16-row fractal), the local slots (how many popped tiles of the
+  pipe are live at once, from storage.py, at least two when the depth allows, for double
+  buffering; more than the depth is a located error naming the pipe and its pops) and the
+  consumer region: from offset 0 of the consumer's buffer (UB on the AIV, L1 on the AIC), in
+  declaration order, (local_slots - 1) * slot_size + local tile bytes in UB, local_slots *
+  slot_size in L1 (the pinned pto-isa rules, facts sheet §5). Local slot k starts at
+  k * slot_size, so a region has holes between the slots' bytes, where tiles may live;
+- a `TilePlan` per tile name of each core: its storage (storage.py), its layout's padded shape
+  and, for names that own bytes, a 32-byte-aligned offset in its buffer, its size, its
+  versions and its live range (program positions, liveness.py);
+- the peak use of every buffer.
 
-Tiles whose occupied positions are disjoint share bytes: first fit in order of first use, so
-the plan is deterministic. A case that does not fit its buffer's capacity (platform.py) is a
-located CompileError naming the buffer, the excess, and the tiles live at the peak; every
-overflowing buffer of every case is reported.
+Tiles whose occupied positions are disjoint share bytes: first fit, in two orders (by first
+use, and largest first), the lower peak kept, so the plan is deterministic. A case that does
+not fit its buffer's capacity (platform.py) is a located error naming the buffer, the excess
+and the tiles live at the peak; every overflowing buffer of every case is reported.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from .. import ir
+from .. import ir, plan
 from ..diagnostics import ErrorSink
-from ..platform import BUFFERS, DEFAULT, kib, platform
-from .liveness import analyze
-from .tiles import Tiles, classify, tile_bytes
+from ..platform import kib, platform
+from ..symbolic import as_int
+from .liveness import analyze, runs
+from .rewrite import substitute_type
+from .storage import analyze_storage
+
+CONSUMER_BUFFER = {"aiv": "UB", "aic": "L1"}
 
 
-@dataclass(frozen=True)
-class PipeRegion:
-    """A pipe's consumer-side region: `slots` are (offset from the base, bytes written)."""
-
-    buffer: str
-    slot_size: int
-    size: int
-    slots: tuple
-
-
-def plan_memory(kernel: ir.Kernel, target: str = DEFAULT) -> ir.Kernel:
-    chip = platform(target)
+def plan_memory(kernel: ir.Kernel) -> ir.Kernel:
+    chip = platform(kernel.target)
     sink = ErrorSink()
-    bodies = {}
-    for core in ("aic", "aiv"):
-        (dispatch,) = kernel.body(core)
-        cases = tuple(replace(c, memory=_plan_case(c, dispatch, core, chip, sink))
-                      for c in dispatch.cases)
-        bodies[core] = (replace(dispatch, cases=cases),)
+    plans = []
+    for case in kernel.cases:
+        bodies = {core: kernel.body(core)[0].cases[case.index].body for core in ("aic", "aiv")}
+        plans.append(_plan_case(kernel, case, bodies, chip, sink))
     sink.raise_if_any()
-    return replace(kernel, aic=bodies["aic"], aiv=bodies["aiv"])
+    return replace(kernel, plans=tuple(plans))
 
 
-def case_label(dispatch: ir.Dispatch, case: ir.DispatchCase) -> str:
-    return ", ".join(f"{s}={v}" for s, v in zip(dispatch.symbols, case.values))
+def _plan_case(kernel: ir.Kernel, case: ir.CaseEnv, bodies: dict, chip, sink) -> plan.CasePlan:
+    before = len(sink.diagnostics)
+    lives = {core: analyze(bodies[core]) for core in bodies}
+    analyses = {core: analyze_storage(lives[core], core, sink) for core in bodies}
+    if len(sink.diagnostics) > before:
+        return None
+    pipes = _pipes(kernel, case, analyses, chip, sink)
+    cores = {core: _core(core, lives[core], analyses[core], pipes, case, chip, sink)
+             for core in bodies}
+    return plan.CasePlan(case, chip.name, pipes, cores["aic"], cores["aiv"])
 
 
-def pipe_region(pipe: ir.PipeDecl, chip) -> PipeRegion:
-    buffer = "UB" if pipe.dst == "aiv" else "L1"
-    rows, cols = (d.value for d in pipe.shape)
-    slot_size = rows * cols * ir.DTYPE_BYTES[pipe.dtype]
-    if pipe.dst == "aiv" and pipe.split == "rows":
-        rows //= 2
-    local = tile_bytes(ir.TileType(pipe.dtype, (ir.Const(rows), ir.Const(cols))), buffer)
-    if local > slot_size:
-        raise AssertionError(f"internal error: pipe '{pipe.name}': a local tile of {local} bytes "
-                             f"does not fit a {slot_size}-byte slot")
-    slots = tuple((k * slot_size, local) for k in range(chip.local_slots))
-    size = slots[-1][0] + (local if buffer == "UB" else slot_size)
-    return PipeRegion(buffer, slot_size, size, slots)
+# ------------------------------------------------------------------------------------ pipes
 
 
-def reservations(case: ir.DispatchCase, core: str, chip) -> tuple:
+def _pipes(kernel, case: ir.CaseEnv, analyses: dict, chip, sink) -> tuple:
     out, end = [], {}
-    for pipe in case.pipes:
-        if pipe.dst != core:
-            continue
-        region = pipe_region(pipe, chip)
-        offset = _align(end.get(region.buffer, 0), chip.alignment)
-        out.append(ir.Reservation(f"pipe:{pipe.name}", region.buffer, offset, region.size))
-        end[region.buffer] = offset + region.size
+    for k, decl in enumerate(kernel.pipes):
+        rows, cols = (as_int(d) for d in substitute_type(decl.tile_type, case.mapping).shape)
+        element = ir.DTYPE_BYTES[decl.dtype]
+        side = ir.TileType(decl.dtype, substitute_type(decl.side_type(decl.dst),
+                                                       case.mapping).shape)
+        lane_rows = as_int(side.shape[0]) if decl.dst == "aiv" else rows // (
+            2 if decl.split == "rows" else 1)
+        layout = "vec" if decl.dst == "aiv" else "nz"
+        if decl.dst == "aiv" and cols == 1:
+            layout = "col"
+        srows, scols = storage_shape(side, layout)
+        local_bytes = srows * scols * element
+        slot_size = _align(max(rows * cols * element, local_bytes), chip.alignment)
+        live = analyses[decl.dst].slots.get(decl.name, 1)
+        if live > decl.depth:
+            where = ", ".join(str(span) for span in analyses[decl.dst].pops.get(decl.name, ()))
+            count = f"{live}" if live < 64 else "an unbounded number of"
+            sink.error(decl.span, f"pipe '{decl.name}' has depth {decl.depth}, but {decl.dst} "
+                       f"holds {count} of its popped tiles at once (popped at {where}): hold "
+                       f"at most {decl.depth}, raise the depth, or copy a tile to keep it "
+                       "(`var kept = t;`)")
+        slots = min(max(live, 2), decl.depth) if live <= decl.depth else decl.depth
+        buffer = CONSUMER_BUFFER[decl.dst]
+        region = (slots - 1) * slot_size + (local_bytes if buffer == "UB" else slot_size)
+        offset = _align(end.get(buffer, 0), chip.alignment)
+        end[buffer] = offset + region
+        lane_bytes = lane_rows * cols * element if decl.split == "rows" else 0
+        out.append(plan.PipePlan(decl.name, decl.src, decl.dst, decl.dtype, rows, cols,
+                                 decl.split == "rows", lane_rows, decl.depth, 2 * k, slot_size,
+                                 slots, buffer, offset, region, local_bytes, lane_bytes))
     return tuple(out)
 
 
-def reserved_bytes(case: ir.DispatchCase, chip) -> tuple:
-    """(label, buffer, start, end) of the bytes the reservations really use (pipe slots)."""
+def storage_shape(tile: ir.TileType, layout: str) -> tuple:
+    """(rows, cols) a tile of `layout` is stored as: its shape padded to the layout's boxes
+    (facts sheet §1 and pto-isa's tile rules). vec: 32-byte rows; col ([R, 1] per-row values,
+    DN): R rounded up to 32 bytes; L1/L0A/L0B: 512-byte fractals of 16 rows by 32 bytes
+    (nz, left) or 32 bytes by 16 columns (zn, right); L0C: 16 x 16."""
+    rows, cols = (as_int(d) for d in tile.shape)
+    unit = max(1, 32 // ir.DTYPE_BYTES[tile.dtype])
+    if layout == "vec":
+        return rows, _align(cols, unit)
+    if layout == "col":
+        return _align(rows, unit), 1
+    if layout in ("nz", "left"):
+        return _align(rows, 16), _align(cols, unit)
+    if layout in ("zn", "right"):
+        return _align(rows, unit), _align(cols, 16)
+    return _align(rows, 16), _align(cols, 16)  # acc
+
+
+# ----------------------------------------------------------------------------------- tiles
+
+
+def _core(core: str, live, analysis, pipes: tuple, case, chip, sink) -> plan.CoreStorage:
+    tiles = analysis.tiles
+    fixed = [(p.buffer, start, start + size) for p in pipes if p.dst == core
+             for start, size in p.slots()]
+    placed: dict = {}  # root -> (offset, size, versions)
+    for buffer in chip.buffer_names:
+        roots = [r for r in analysis.versions if tiles[r].buffer == buffer]
+        busy = [(s, e) for b, s, e in fixed if b == buffer]
+        best = min((_place(order, analysis, busy, chip) for order in _orders(roots, analysis)),
+                   key=lambda found: max((o + s * v for o, s, v in found.values()), default=0))
+        placed.update(best)
     out = []
-    for res in case.memory.reservations:
-        region = pipe_region(case.pipe(res.label[len("pipe:"):]), chip)
-        out.extend((res.label, res.buffer, res.offset + start, res.offset + start + size)
-                   for start, size in region.slots)
-    return tuple(out)
+    popped = {p.name: p for p in pipes if p.dst == core}
+    for name in sorted(tiles):
+        tile = tiles[name]
+        rows, cols = storage_shape(tile.type, tile.layout)
+        entry = dict(name=name, type=tile.type, kind=tile.kind, root=tile.root,
+                     buffer=tile.buffer, layout=tile.layout, rows=rows, cols=cols,
+                     span=tile.span)
+        if tile.kind == plan.POPPED:
+            pipe = popped[tile.root]
+            entry.update(offset=pipe.offset, size=pipe.local_bytes, versions=pipe.local_slots)
+        elif tile.root in placed:
+            offset, size, versions = placed[tile.root]
+            spots = analysis.positions[tile.root]
+            entry.update(offset=offset, size=size, versions=versions)
+            if tile.root == name:
+                entry.update(live=runs(spots))
+        out.append(plan.TilePlan(**entry))
+    out.sort(key=lambda t: (not t.owns_bytes, chip.buffer_names.index(t.buffer), t.offset,
+                            t.name))
+    peak = _high_water(out, pipes, core, chip)
+    storage = plan.CoreStorage(core, tuple(out), peak)
+    _check_fit(storage, pipes, live, analysis, case, chip, sink)
+    return storage
 
 
-def _plan_case(case, dispatch, core: str, chip, sink: ErrorSink) -> ir.MemoryPlan:
-    live = analyze(case.body)
-    tiles = classify(live, core)
-    plan = ir.MemoryPlan((), reservations(case, core, chip))
-    fixed = reserved_bytes(replace(case, memory=plan), chip)
-    placed: list = []  # (allocation, positions)
-    for buffer in BUFFERS:
-        roots = [r for r in tiles.versions if tiles.info[r].buffer == buffer]
-        busy = [(s, e) for _, b, s, e in fixed if b == buffer]
-        placed += min((_place(ordered, tiles, busy, chip) for ordered in _orders(roots, tiles)),
-                      key=lambda allocs: max((a.offset + a.size * a.versions for a, _ in allocs),
-                                             default=0))
-    allocations = tuple(sorted((a for a, _ in placed),
-                               key=lambda a: (BUFFERS.index(a.buffer), a.offset, a.name)))
-    peak = _high_water(allocations, plan.reservations)
-    _check_fit(peak, placed, plan.reservations, live, tiles, dispatch, case, chip, sink)
-    return ir.MemoryPlan(allocations, plan.reservations, peak)
-
-
-def _orders(roots: list, tiles: Tiles) -> tuple:
+def _orders(roots: list, analysis) -> tuple:
     """Two first-fit orders, the better one is kept: by first use, and largest first (which
     lets the big tiles take the holes between pipe slots before small ones split them)."""
-    first = sorted(roots, key=lambda r: (min(tiles.positions[r]), r))
-    largest = sorted(roots, key=lambda r: (-_bytes(r, tiles), min(tiles.positions[r]), r))
+    first = sorted(roots, key=lambda r: (min(analysis.positions[r]), r))
+    largest = sorted(roots, key=lambda r: (-_bytes(r, analysis), min(analysis.positions[r]), r))
     return first, largest
 
 
-def _bytes(root: str, tiles: Tiles) -> int:
-    info = tiles.info[root]
-    return tile_bytes(info.type, info.buffer) * tiles.versions[root]
+def _bytes(root: str, analysis) -> int:
+    tile = analysis.tiles[root]
+    rows, cols = storage_shape(tile.type, tile.layout)
+    return rows * cols * ir.DTYPE_BYTES[tile.type.dtype] * analysis.versions[root]
 
 
-def _place(roots: list, tiles: Tiles, fixed: list, chip) -> list:
-    placed: list = []
+def _place(roots: list, analysis, fixed: list, chip) -> dict:
+    placed: dict = {}
     for root in roots:
-        tile = tiles.info[root]
-        size = tile_bytes(tile.type, tile.buffer)
-        spots = tiles.positions[root]
-        busy = fixed + [(a.offset, a.offset + a.size * a.versions) for a, other in placed
-                        if spots & other]
-        offset = _first_fit(size * tiles.versions[root], busy, chip.alignment)
-        placed.append((ir.Allocation(root, tile.buffer, offset, size, tiles.versions[root],
-                                     (min(spots), max(spots))), spots))
+        tile = analysis.tiles[root]
+        rows, cols = storage_shape(tile.type, tile.layout)
+        size = _align(rows * cols * ir.DTYPE_BYTES[tile.type.dtype], chip.alignment)
+        versions = analysis.versions[root]
+        spots = analysis.positions[root]
+        busy = fixed + [(o, o + s * v) for other, (o, s, v) in placed.items()
+                        if spots & analysis.positions[other]]
+        placed[root] = (_first_fit(size * versions, busy, chip.alignment), size, versions)
     return placed
 
 
@@ -149,37 +194,42 @@ def _first_fit(size: int, busy: list, alignment: int) -> int:
     return offset
 
 
-def _high_water(allocations: tuple, reserved: tuple) -> tuple:
+def _high_water(tiles: list, pipes: tuple, core: str, chip) -> tuple:
     top: dict = {}
-    for a in allocations:
-        top[a.buffer] = max(top.get(a.buffer, 0), a.offset + a.size * a.versions)
-    for r in reserved:
-        top[r.buffer] = max(top.get(r.buffer, 0), r.offset + r.size)
-    return tuple((b, top[b]) for b in BUFFERS if b in top)
+    for t in tiles:
+        if t.owns_bytes:
+            top[t.buffer] = max(top.get(t.buffer, 0), t.offset + t.footprint)
+    for p in pipes:
+        if p.dst == core:
+            top[p.buffer] = max(top.get(p.buffer, 0), p.offset + p.region)
+    return tuple((b, top[b]) for b in chip.buffer_names if b in top)
 
 
-def _check_fit(peak, placed, reserved, live, tiles: Tiles, dispatch, case, chip, sink) -> None:
-    for buffer, need in peak:
+def _check_fit(storage: plan.CoreStorage, pipes, live, analysis, case, chip, sink) -> None:
+    for buffer, need in storage.peak:
         capacity = chip.buffer(buffer).capacity
         if need <= capacity:
             continue
-        mine = [(a, spots) for a, spots in placed if a.buffer == buffer]
-        fixed = sum(r.size for r in reserved if r.buffer == buffer)
+        mine = [t for t in storage.tiles if t.owns_bytes and t.buffer == buffer]
+        regions = [p for p in pipes if p.dst == storage.core and p.buffer == buffer]
+        reserved = sum(p.region for p in regions)
         at = max(range(len(live.order)),
-                 key=lambda p: (sum(a.size * a.versions for a, s in mine if p in s), -p))
-        held = sorted((a for a, s in mine if at in s),
-                      key=lambda a: (-a.size * a.versions, a.name))
-        items = [f"{a.name} {tiles.info[a.name].type} {kib(a.size * a.versions)}" for a in held]
-        items += [f"{r.label} {kib(r.size)}" for r in reserved if r.buffer == buffer]
-        where = case_label(dispatch, case)
+                 key=lambda q: (sum(t.footprint for t in mine if q in analysis.positions[t.root]),
+                                -q))
+        held = sorted((t for t in mine if at in analysis.positions[t.root]),
+                      key=lambda t: (-t.footprint, t.name))
+        items = [f"{t.name} {t.type} {kib(t.footprint)}" for t in held]
+        items += [f"pipe {p.name} {kib(p.region)}" for p in regions]
         span = getattr(live.order[at], "span", None) if live.order else None
         if span is None and held:
-            span = tiles.info[held[0].name].span
-        sink.error(span, f"{buffer} overflows by {kib(need - capacity)}"
-                   f"{' at ' + where if where else ''} (need {kib(need)} of {kib(capacity)}): "
-                   f"live at the peak: {', '.join(items)}",
-                   f"{kib(fixed)} of {buffer} is reserved for pipe consumer slots" if fixed else
-                   f"{buffer} holds the tiles of one {'AIV lane' if buffer == 'UB' else 'AIC'}")
+            span = held[0].span
+        where = f" at {case.label}" if case.label else ""
+        note = (f"{kib(reserved)} of {buffer} is reserved for pipe consumer slots" if reserved
+                else f"{buffer} holds the tiles of one "
+                     f"{'AIV lane' if buffer == 'UB' else 'AIC'}")
+        sink.error(span, f"{buffer} overflows by {kib(need - capacity)}{where} (need "
+                   f"{kib(need)} of {kib(capacity)}): live at the peak: {', '.join(items)}",
+                   note)
 
 
 def _align(value: int, alignment: int) -> int:

@@ -1,115 +1,220 @@
-"""Software pipelining of `pipelined for` loops with two stages.
+"""Software pipelining of `pipelined for` loops with any number of stages.
 
-After this pass no `PipelinedFor` remains. A loop `pipelined for j in a .. b { stage s0 {..}
-stage s1 {..} }` becomes
+After this pass no `PipelinedFor` remains. Iteration i of stage k runs at time step i + k, and
+within a time step the stages run first to last, so the first stage of the newest iteration
+comes first (QK-first on the cube, softmax-first on the vector cores). A loop of N stages over
+`a .. b` (n = b - a iterations) becomes
 
     if b > a {
-        s0[j = a]                                  // prologue
-        for j in a + 1 .. b {                      // steady state
-            let pdsl_prev_v = v   (for each v that s0 defines and s1 reads)
-            s0[j]
-            s1[j = j - 1, v -> pdsl_prev_v]
-        }
-        s1[j = b - 1]                              // epilogue
+        time steps 0 .. N-2, unrolled               // prologue: stage k of iteration t - k,
+                                                    //   under `if n > t - k` unless t = k
+        for j in a + N-1 .. b { time step j - a }   // steady state: every stage, no guard
+        drain steps d = 1 .. N-1, unrolled          // epilogue: stages d .. N-1 of iterations
+                                                    //   n-1-k+d, under `if n >= N - d`
     }
 
-so the first stage of iteration j+1 runs before the second stage of iteration j (QK-first on the
-cube, softmax-first on the vector cores). Values that cross from s0 to s1 are versioned by the
-`pdsl_prev_` copies; the author never writes them. The order is only legal when no `var` is
-updated in s1 and read in s0, or updated in both stages: such a loop is rejected with the
-location of the offending update. A one-stage loop becomes a plain `for`.
+A value defined in stage k and read in a later stage m is read m - k time steps after it was
+defined, by which time stage k has redefined it: each time step starts by shifting a history
+of it (`let pdsl_prev_v = v`, `let pdsl_prev2_v = pdsl_prev_v`, ..., oldest first), and stage
+m reads the history entry m - k steps back. Tile histories are aliases (no copy); memory
+planning gives the tile one version per entry that is live when it is redefined. In the
+prologue and epilogue a shift runs only when its source is bound and its time step is not
+one the other part runs. For two stages this is the familiar form: prologue `s0[a]`, steady
+`s0[j]; s1[j-1]`, epilogue `s1[b-1]`, and no guards.
+
+The order is only legal when no `var` is updated in a stage and read in an earlier one, and
+none is updated in two stages: such a loop is rejected with the location of the offending
+update. A one-stage loop becomes a plain `for`.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import ir
+from .. import ir, walk
 from ..diagnostics import ErrorSink
+from ..walk import Rewriter
 from .rewrite import defines, reads, rename, substitute_names
 
 PREV = "pdsl_prev_"
 
 
 def pipeline(kernel: ir.Kernel) -> ir.Kernel:
-    sink = ErrorSink()
-    lowered = replace(kernel, aic=_stmts(kernel.aic, sink), aiv=_stmts(kernel.aiv, sink))
-    sink.raise_if_any()
+    rewriter = _Pipeline()
+    lowered = replace(kernel, aic=rewriter.stmts(kernel.aic), aiv=rewriter.stmts(kernel.aiv))
+    rewriter.sink.raise_if_any()
     return lowered
 
 
-def _stmts(stmts: tuple, sink: ErrorSink) -> tuple:
-    out: list = []
-    for stmt in stmts:
-        if isinstance(stmt, ir.PipelinedFor):
-            out.extend(_pipelined(stmt, sink))
-        elif isinstance(stmt, ir.For):
-            out.append(replace(stmt, body=_stmts(stmt.body, sink)))
-        elif isinstance(stmt, ir.If):
-            out.append(replace(stmt, then=_stmts(stmt.then, sink), orelse=_stmts(stmt.orelse, sink)))
-        elif isinstance(stmt, ir.Dispatch):
-            out.append(replace(stmt, cases=tuple(replace(c, body=_stmts(c.body, sink))
-                                                 for c in stmt.cases)))
-        else:
-            out.append(stmt)
-    return tuple(out)
+def history(name: str, steps: int) -> str:
+    """The name holding `name`'s value from `steps` time steps back."""
+    if steps == 0:
+        return name
+    return f"{PREV}{name}" if steps == 1 else f"pdsl_prev{steps}_{name}"
 
 
-def _pipelined(loop: ir.PipelinedFor, sink: ErrorSink) -> list:
-    stages = [replace(s, body=_stmts(s.body, sink)) for s in loop.stages]
-    if len(stages) == 1:
-        return [ir.For(loop.var, loop.start, loop.stop, stages[0].body, loop.span)]
-    if len(stages) > 2:
-        sink.error(stages[2].span, "pipelined loops with more than two stages are not "
-                   "supported yet: merge the later stages")
-        return []
-    first, second = stages
-    if not _legal(first, second, sink):
-        return []
-    crossing = sorted(set(defines(first.body)) & reads(second.body))
-    var = loop.var
-    prev = {name: PREV + name for name in crossing}
-    copies = tuple(ir.Let(PREV + name, _read(name, first.body), False, first.span)
-                   for name in crossing)
-    minus_one = ir.BinOp("-", ir.Name(var, loop.span, ir.I64), ir.Const(1, loop.span, ir.I64),
-                         loop.span, ir.I64)
-    last = ir.BinOp("-", loop.stop, ir.Const(1, loop.span, ir.I64), loop.span, ir.I64)
-    after_start = ir.BinOp("+", loop.start, ir.Const(1, loop.span, ir.I64), loop.span, ir.I64)
-    prologue = substitute_names(first.body, {var: loop.start})
-    steady_second = substitute_names(rename(second.body, prev), {var: minus_one})
-    steady = ir.For(var, after_start, loop.stop, copies + first.body + steady_second, loop.span)
-    epilogue = substitute_names(second.body, {var: last})
-    guard = ir.BinOp(">", loop.stop, loop.start, loop.span, ir.BOOL)
-    return [ir.If(guard, prologue + (steady,) + epilogue, (), loop.span)]
+class _Pipeline(Rewriter):
+    def __init__(self):
+        self.sink = ErrorSink()
+
+    def rewrite_PipelinedFor(self, loop: ir.PipelinedFor):
+        stages = [replace(s, body=self.stmts(s.body)) for s in loop.stages]
+        if len(stages) == 1:
+            return ir.For(loop.var, loop.start, loop.stop, stages[0].body, loop.span)
+        if not _legal(stages, self.sink):
+            return ()
+        return (_Schedule(loop, stages).lower(),)
 
 
-def _legal(first: ir.Stage, second: ir.Stage, sink: ErrorSink) -> bool:
+class _Schedule:
+    def __init__(self, loop: ir.PipelinedFor, stages: list):
+        self.loop, self.stages, self.n_stages = loop, stages, len(stages)
+        self.span = loop.span
+        # Crossing values: name -> (defining stage, longest distance to a later reader).
+        self.crossing: dict = {}
+        for k, stage in enumerate(stages):
+            for m in range(k + 1, len(stages)):
+                for name in sorted(set(defines(stage.body)) & reads(stages[m].body)):
+                    first, far = self.crossing.get(name, (k, 0))
+                    self.crossing[name] = (first, max(far, m - k))
+        self.types = {name: _type_of(name, stages[k].body)
+                      for name, (k, _) in self.crossing.items()}
+
+    # -- the three parts -------------------------------------------------------------------
+
+    def lower(self) -> ir.If:
+        loop, last = self.loop, self.n_stages - 1
+        body: list = []
+        for t in range(last):  # prologue
+            body += self._shifts(lambda k, e: self._prologue_shift(t, k, e))
+            for k in range(t + 1):
+                body += self._stage(k, self._at_start(t - k), self._more_than(t - k))
+        j = self._var()
+        steady = self._shifts(lambda k, e: None)
+        for k in range(self.n_stages):
+            steady += self._stage(k, self._minus(j, k), None)
+        body.append(ir.For(loop.var, self._plus(loop.start, last), loop.stop, tuple(steady),
+                           self.span))
+        for d in range(1, self.n_stages):  # epilogue
+            body += self._shifts(lambda k, e: self._epilogue_shift(d, k, e))
+            for k in range(d, self.n_stages):
+                iteration = self._plus(self._minus(loop.stop, 1), d - k)
+                body += self._stage(k, iteration, self._at_least(self.n_stages - d))
+        guard = ir.BinOp(">", loop.stop, loop.start, self.span, ir.BOOL)
+        return ir.If(guard, tuple(body), (), self.span)
+
+    def _shifts(self, guard_of) -> list:
+        """The history shifts that start a time step, oldest entry first. `guard_of(k, e)`
+        says whether the shift of entry e of a value of stage k runs: None (always), False
+        (never) or a condition."""
+        out: list = []
+        for name, (k, far) in sorted(self.crossing.items()):
+            for e in range(far, 0, -1):
+                guard = guard_of(k, e)
+                if guard is False:
+                    continue
+                read = ir.Name(history(name, e - 1), self.span, self.types[name])
+                out += _guarded(guard, (ir.Let(history(name, e), read, False, self.span),))
+        return out
+
+    def _stage(self, k: int, iteration: ir.Expr, guard) -> list:
+        """Stage k's body for `iteration`, reading each crossing value from its history."""
+        stage = self.stages[k]
+        renames = {name: history(name, k - first) for name, (first, _) in self.crossing.items()
+                   if first < k}
+        body = substitute_names(rename(stage.body, renames), {self.loop.var: iteration})
+        return _guarded(guard, body)
+
+    # -- guards ----------------------------------------------------------------------------
+
+    def _prologue_shift(self, t: int, k: int, e: int):
+        """At prologue step t, entry e of a value of stage k is shifted when its source is
+        bound: stage k has run since step k, and entry e-1 is bound from step k + e - 1."""
+        return None if t - e - k >= 0 else False
+
+    def _epilogue_shift(self, d: int, k: int, e: int):
+        """At drain step d (time n-1+d), the same source rule, and only on a step the prologue
+        did not already run: n >= k + e + 1 - d and n >= N - d."""
+        return self._at_least(max(k + e + 1 - d, self.n_stages - d))
+
+    def _more_than(self, i: int):
+        """`n > i` (None when i is 0: the loop runs at least once inside the guard)."""
+        return None if i == 0 else ir.BinOp(">", self._trips(), self._int(i), self.span, ir.BOOL)
+
+    def _at_least(self, count: int):
+        return None if count <= 1 else ir.BinOp(">=", self._trips(), self._int(count),
+                                                self.span, ir.BOOL)
+
+    # -- expressions -----------------------------------------------------------------------
+
+    def _var(self) -> ir.Name:
+        return ir.Name(self.loop.var, self.span, ir.I64)
+
+    def _int(self, value: int) -> ir.Const:
+        return ir.Const(value, self.span, ir.I64)
+
+    def _trips(self) -> ir.Expr:
+        if isinstance(self.loop.start, ir.Const) and self.loop.start.value == 0:
+            return self.loop.stop
+        return ir.BinOp("-", self.loop.stop, self.loop.start, self.span, ir.I64)
+
+    def _at_start(self, offset: int) -> ir.Expr:
+        return self._plus(self.loop.start, offset)
+
+    def _plus(self, expr: ir.Expr, value: int) -> ir.Expr:
+        if value == 0:
+            return expr
+        if value < 0:
+            return self._minus(expr, -value)
+        if isinstance(expr, ir.Const):
+            return self._int(expr.value + value)
+        return ir.BinOp("+", expr, self._int(value), self.span, ir.I64)
+
+    def _minus(self, expr: ir.Expr, value: int) -> ir.Expr:
+        if value == 0:
+            return expr
+        if isinstance(expr, ir.Const):
+            return self._int(expr.value - value)
+        return ir.BinOp("-", expr, self._int(value), self.span, ir.I64)
+
+
+def _guarded(guard, stmts) -> list:
+    if guard is None:
+        return list(stmts)
+    return [ir.If(guard, tuple(stmts), (), guard.span)]
+
+
+def _legal(stages: list, sink: ErrorSink) -> bool:
     ok = True
-    first_reads, first_sets = reads(first.body), _assigned(first.body)
-    for stmt in ir.walk_stmts(second.body):
-        if not isinstance(stmt, ir.Assign):
-            continue
-        if stmt.name in first_reads:
-            sink.error(stmt.span, f"'{stmt.name}' is updated in stage '{second.name}' and read "
-                       f"in the earlier stage '{first.name}': pipelined, '{first.name}' of "
-                       f"iteration j+1 runs before '{second.name}' of iteration j; update it in "
-                       f"'{first.name}' instead")
-            ok = False
-        elif stmt.name in first_sets:
-            sink.error(stmt.span, f"'{stmt.name}' is updated in both stages '{first.name}' and "
-                       f"'{second.name}' of a pipelined loop")
-            ok = False
+    for m, later in enumerate(stages):
+        for stmt in walk.walk_stmts(later.body):
+            if not isinstance(stmt, ir.Assign):
+                continue
+            for k in range(m):
+                earlier = stages[k]
+                if stmt.name in reads(earlier.body):
+                    sink.error(stmt.span, f"'{stmt.name}' is updated in stage '{later.name}' and "
+                               f"read in the earlier stage '{earlier.name}': pipelined, "
+                               f"'{earlier.name}' of iteration j+{m - k} runs before "
+                               f"'{later.name}' of iteration j; update it in '{earlier.name}' "
+                               "instead")
+                    ok = False
+                    break
+                if stmt.name in _assigned(earlier.body):
+                    sink.error(stmt.span, f"'{stmt.name}' is updated in both stages "
+                               f"'{earlier.name}' and '{later.name}' of a pipelined loop")
+                    ok = False
+                    break
     return ok
 
 
 def _assigned(stmts: tuple) -> set:
-    return {s.name for s in ir.walk_stmts(stmts) if isinstance(s, ir.Assign)}
+    return {s.name for s in walk.walk_stmts(stmts) if isinstance(s, ir.Assign)}
 
 
-def _read(name: str, body: tuple) -> ir.Name:
-    """A typed read of `name`, taking the type from its definition in `body`."""
-    for stmt in ir.walk_stmts(body):
+def _type_of(name: str, body: tuple):
+    """The type of `name` as its definition in `body` gives it."""
+    for stmt in walk.walk_stmts(body):
         if isinstance(stmt, (ir.Let, ir.Assign)) and stmt.name == name:
-            return ir.Name(name, stmt.span, stmt.value.type)
+            return stmt.value.type
     raise KeyError(name)
-

@@ -1,10 +1,12 @@
 """Static dispatch: one code path per combination of specialisation values.
 
-After this pass the kernel prelude is empty and each core body is a single `Dispatch` over the
-specialisation symbols; each case holds the prelude followed by the core's statements, with
-every specialisation symbol (and every dimension fixed by a `require d == c`) replaced by its
-value, so that every tile shape is a constant. The
-case also carries the pipes with constant shapes. A kernel with no specialisation gets one case.
+After this pass `Kernel.cases` holds one `ir.CaseEnv` per combination (its index, values and
+scalar environment: the specialisation symbols and every dimension a `require d == c` fixes),
+the kernel prelude is empty, and each core body is a single `Dispatch` over the
+specialisation symbols whose k-th `DispatchCase` holds the prelude followed by the core's
+statements with case k's environment substituted, so that every tile shape is a constant. A
+kernel with no specialisation gets one case. Later passes read a case's values from
+`Kernel.cases`; none recomputes them.
 """
 
 from __future__ import annotations
@@ -13,31 +15,25 @@ import itertools
 from dataclasses import replace
 
 from .. import ir
-from .rewrite import substitute_names, substitute_type
+from .rewrite import substitute_names
 
 
 def specialize(kernel: ir.Kernel) -> ir.Kernel:
     symbols = tuple(s.name for s in kernel.specializations)
-    combos = list(itertools.product(*(s.values for s in kernel.specializations)))
+    fixed = pinned(kernel)
+    combos = itertools.product(*(s.values for s in kernel.specializations))
+    cases = tuple(ir.CaseEnv(k, symbols, tuple(values),
+                             tuple((dict(zip(symbols, values)) | fixed).items()))
+                  for k, values in enumerate(combos))
     bodies = {}
     for core in ("aic", "aiv"):
-        cases = []
-        for values in combos:
-            env = dict(zip(symbols, values)) | pinned(kernel)
-            body = substitute_names(kernel.prelude + kernel.body(core), env)
-            pipes = tuple(replace(p, shape=substitute_type(p.tile_type, env).shape)
-                          for p in kernel.pipes)
-            cases.append(ir.DispatchCase(tuple(values), body, pipes))
-        bodies[core] = (ir.Dispatch(symbols, tuple(cases), kernel.span),)
-    return replace(kernel, prelude=(), aic=bodies["aic"], aiv=bodies["aiv"])
+        body = kernel.prelude + kernel.body(core)
+        dispatch = tuple(ir.DispatchCase(c.index, c.values, substitute_names(body, c.mapping))
+                         for c in cases)
+        bodies[core] = (ir.Dispatch(symbols, dispatch, kernel.span),)
+    return replace(kernel, prelude=(), aic=bodies["aic"], aiv=bodies["aiv"], cases=cases)
 
 
 def pinned(kernel: ir.Kernel) -> dict:
-    """Shape symbols fixed by `require name == constant`."""
-    out = {}
-    for require in kernel.requires:
-        cond = require.cond
-        if (isinstance(cond, ir.BinOp) and cond.op == "==" and isinstance(cond.lhs, ir.Name)
-                and isinstance(cond.rhs, ir.Const) and isinstance(cond.rhs.value, int)):
-            out[cond.lhs.name] = cond.rhs.value
-    return out
+    """Shape symbols fixed by `require name == constant` (the checker noted them)."""
+    return {name: value for r in kernel.requires for name, value in r.pins}

@@ -46,14 +46,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .. import ir
+from .. import ir, plan
 from ..ops import LOAD_PIPE, OPS, STORE_PIPE
-from ..platform import DEFAULT, platform
 from .inflight import (Access, Facts, State, applied, best_sync, in_order, join, older, ordered,
                        popped, pushed)
-from .liveness import analyze, is_tile
-from .memory import case_label, reserved_bytes
-from .tiles import ROW_REDUCTIONS, SCRATCH, classify
+from .liveness import is_tile
+from .storage import ROW_REDUCTIONS
+from .. import walk
 
 OUTPUT_PIPE = {"aic": "FIX", "aiv": "MTE3"}
 DRAIN_EVENT = 7
@@ -92,23 +91,23 @@ class Instr:
     push: bool = False
 
 
-def insert_syncs(kernel: ir.Kernel, target: str = DEFAULT) -> ir.Kernel:
-    return plan_syncs(kernel, target)[0]
+def insert_syncs(kernel: ir.Kernel) -> ir.Kernel:
+    return plan_syncs(kernel)[0]
 
 
-def plan_syncs(kernel: ir.Kernel, target: str = DEFAULT):
+def plan_syncs(kernel: ir.Kernel):
     """The kernel with syncs, and {core: {case label: SyncCounts}} of what was inserted."""
-    chip = platform(target)
+    if not kernel.plans:
+        raise AssertionError("internal error: insert_syncs needs the memory plan")
     bodies, counts = {}, {}
     for core in ("aic", "aiv"):
         (dispatch,) = kernel.body(core)
         cases, counts[core] = [], {}
         for case in dispatch.cases:
-            if case.memory is None:
-                raise AssertionError("internal error: insert_syncs needs the memory plan")
-            body, tally = _Case(case, core, chip).run()
+            case_plan = kernel.plans[case.index]
+            body, tally = _Case(case, core, case_plan).run()
             cases.append(replace(case, body=body))
-            counts[core][case_label(dispatch, case)] = tally
+            counts[core][case_plan.case.label] = tally
         bodies[core] = (replace(dispatch, cases=tuple(cases)),)
     return replace(kernel, aic=bodies["aic"], aiv=bodies["aiv"]), counts
 
@@ -116,17 +115,22 @@ def plan_syncs(kernel: ir.Kernel, target: str = DEFAULT):
 class _Case:
     """The analysis of one case body of one core."""
 
-    def __init__(self, case: ir.DispatchCase, core: str, chip):
+    def __init__(self, case: ir.DispatchCase, core: str, case_plan: plan.CasePlan):
         self.core = core
-        self.tiles = classify(analyze(case.body), core)
+        storage = case_plan.core(core)
+        self.tiles = storage.by_name
         self.body = case.body
         self.ranges: dict = {}
-        for a in case.memory.allocations:
-            self.ranges[a.name] = [(a.buffer, a.offset, a.offset + a.size * a.versions)]
-        for label, buffer, start, end in reserved_bytes(case, chip):
-            self.ranges.setdefault(label, []).append((buffer, start, end))
-        self.versions = {a.name: a.versions for a in case.memory.allocations}
-        self.versions.update({r.label: chip.local_slots for r in case.memory.reservations})
+        self.versions: dict = {}
+        for t in storage.tiles:
+            if t.owns_bytes:
+                self.ranges[t.name] = [(t.buffer, t.offset, t.offset + t.footprint)]
+                self.versions[t.name] = t.versions
+        for p in case_plan.pipes:
+            if p.dst == core:
+                self.ranges[p.name] = [(p.buffer, start, start + size)
+                                       for start, size in p.slots()]
+                self.versions[p.name] = p.local_slots
 
     def run(self):
         head = State()
@@ -172,7 +176,7 @@ class _Case:
         """(site, condition) when `stmt` is an in-place pad_cols: the code generator runs it
         only when the valid length is short (`valid < cols`)."""
         if not (isinstance(stmt, ir.Let) and isinstance(stmt.value, ir.TileOp)
-                and stmt.value.op == "pad_cols" and self.tiles.info[stmt.name].kind == "inplace"):
+                and stmt.value.op == "pad_cols" and self.tiles[stmt.name].kind == plan.INPLACE):
             return None
         valid, cols = stmt.value.args[1], stmt.value.type.shape[1]
         if not isinstance(cols, ir.Const):
@@ -235,14 +239,14 @@ class _Case:
         """The instruction a statement issues (None for scalar work, aliases and frees), and
         the versions the names it binds without bytes of their own now refer to."""
         if isinstance(stmt, (ir.TPush, ir.Store)):
-            pipe = STORE_PIPE[self.tiles.info[stmt.value.name].buffer]
+            pipe = STORE_PIPE[self.tiles[stmt.value.name].buffer]
             writes = ((f"gm:{stmt.tensor}", 0),) if isinstance(stmt, ir.Store) else ()
             return Instr(pipe, (self._read(stmt.value.name, gens),), writes,
                          push=isinstance(stmt, ir.TPush)), {}
         if not (isinstance(stmt, (ir.Let, ir.Assign)) and is_tile(stmt.value)):
             return None, {}
-        value, info = stmt.value, self.tiles.info[stmt.name]
-        if info.kind == "alias":
+        value, info = stmt.value, self.tiles[stmt.name]
+        if info.kind == plan.ALIAS:
             return None, {stmt.name: self._read(value.name, gens)[1]}
         if isinstance(value, ir.TPop):
             return Instr(LOAD_PIPE, (), ((info.root, 0),), info.root, pop=value.pipe), {stmt.name: 0}
@@ -252,15 +256,15 @@ class _Case:
         reads = tuple(self._read(a.name, gens) for a in operands
                       if isinstance(a, ir.Name) and is_tile(a))
         pipe = OPS[value.op].pipe if isinstance(value, ir.TileOp) else "V"
-        if info.kind == "inplace":
+        if info.kind == plan.INPLACE:
             return Instr(pipe, reads, ((info.root, reads[0][1]),)), {stmt.name: reads[0][1]}
         writes = ((info.root, 0),)
         if isinstance(value, ir.TileOp) and value.op in ROW_REDUCTIONS:
-            writes += ((SCRATCH + stmt.name, 0),)
+            writes += ((plan.SCRATCH_PREFIX + stmt.name, 0),)
         return Instr(pipe, reads, writes, info.root), {}
 
     def _read(self, name: str, gens: dict) -> tuple:
-        info = self.tiles.info[name]
+        info = self.tiles[name]
         return info.root, (0 if info.root == name else gens.get(name, -1))
 
     def _rotate(self, state: State, key: str) -> State:
@@ -270,7 +274,7 @@ class _Case:
             return state
         facts = {replace(a, gen=older(a.gen, versions)) if a.key == key else a: f
                  for a, f in state.pending}
-        gens = {n: older(g, versions) if self.tiles.info[n].root == key else g
+        gens = {n: older(g, versions) if self.tiles[n].root == key else g
                 for n, g in state.gens}
         return State(in_order(facts), tuple(sorted(gens.items())))
 
@@ -301,7 +305,7 @@ class _Case:
 
 def _size(stmts: tuple) -> int:
     """Program positions the statements take (as liveness numbers them: Sync skipped)."""
-    return sum(1 + sum(_size(body) for body in ir.children(s))
+    return sum(1 + sum(_size(body) for body in walk.bodies(s))
                for s in stmts if not isinstance(s, ir.Sync))
 
 

@@ -15,35 +15,28 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import ir
+from ..walk import Rewriter
 from .liveness import depends, is_vector
 
 
 def schedule_vector_ops(kernel: ir.Kernel) -> ir.Kernel:
-    return replace(kernel, aic=_stmts(kernel.aic), aiv=_stmts(kernel.aiv))
+    rewriter = _Schedule()
+    return replace(kernel, aic=rewriter.stmts(kernel.aic), aiv=rewriter.stmts(kernel.aiv))
 
 
-def _stmts(stmts: tuple) -> tuple:
-    out: list = []
-    run: list = []
-    for stmt in stmts:
-        if is_vector(stmt):
-            run.append(stmt)
-            continue
+class _Schedule(Rewriter):
+    def stmts(self, stmts: tuple) -> tuple:
+        out: list = []
+        run: list = []
+        for stmt in super().stmts(stmts):
+            if is_vector(stmt):
+                run.append(stmt)
+                continue
+            out.extend(_levels(run))
+            run = []
+            out.append(stmt)
         out.extend(_levels(run))
-        run = []
-        out.append(_nested(stmt))
-    out.extend(_levels(run))
-    return tuple(out)
-
-
-def _nested(stmt: ir.Stmt) -> ir.Stmt:
-    if isinstance(stmt, ir.For):
-        return replace(stmt, body=_stmts(stmt.body))
-    if isinstance(stmt, ir.If):
-        return replace(stmt, then=_stmts(stmt.then), orelse=_stmts(stmt.orelse))
-    if isinstance(stmt, ir.Dispatch):
-        return replace(stmt, cases=tuple(replace(c, body=_stmts(c.body)) for c in stmt.cases))
-    return stmt
+        return tuple(out)
 
 
 def _levels(run: list) -> list:

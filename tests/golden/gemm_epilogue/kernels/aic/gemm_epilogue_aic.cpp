@@ -18,7 +18,7 @@
 
 namespace {
 
-static __aicore__ inline int64_t pdsl_ceil_div(int64_t a, int64_t b)
+static __aicore__ inline int64_t pdsl_ceildiv(int64_t a, int64_t b)
 {
     return b > 0 ? (a >= 0 ? (a + b - 1) / b : -((-a) / b)) : (a + b + 1) / b;
 }
@@ -40,204 +40,202 @@ static __aicore__ inline float pdsl_max(float a, float b)
 }
 
 // Dispatch case 0: tm=32.
-static __aicore__ void pdsl_gemm_epilogue_aic_case_0(__gm__ bfloat16_t* a, __gm__ bfloat16_t* b,
-                                                     __gm__ float* row_scale, __gm__ float* out,
-                                                     __gm__ uint8_t* pdsl_fifo_acc_tile, float alpha, int64_t m,
-                                                     int64_t k, int64_t n, int64_t block_idx, int64_t block_num)
+static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloat16_t* pdsl_u_b,
+                                       __gm__ uint8_t* pdsl_fifo_u_acc_tile, int64_t pdsl_u_m, int64_t pdsl_u_k,
+                                       int64_t pdsl_u_n, int64_t pdsl_blockidx, int64_t pdsl_blocknum)
 {
     using pdsl_nz_bf16_32x64_t =
         pto::Tile<pto::TileType::Mat, bfloat16_t, 32, 64, pto::BLayout::ColMajor, 32, 64, pto::SLayout::RowMajor, 512>;
     using pdsl_nz_bf16_64x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 128, pto::BLayout::ColMajor, 64, 128,
                                             pto::SLayout::RowMajor, 512>;
-    using pdsl_left_bf16_32x64_t = pto::TileLeft<bfloat16_t, 32, 64>;
-    using pdsl_right_bf16_64x128_t = pto::TileRight<bfloat16_t, 64, 128>;
-    using pdsl_acc_f32_32x128_t = pto::TileAcc<float, 32, 128>;
-    using pdsl_gm_a_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 32, 64>,
-                                            pto::Stride<2048, 2048, 2048, -1, 1>, pto::Layout::ND>;
-    using pdsl_gm_b_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
-                                            pto::Stride<8192, 8192, 8192, -1, 1>, pto::Layout::ND>;
-    using pdsl_pipe_acc_tile_t = pto::TPipe<0, pto::Direction::DIR_C2V, 16384, 2, 2>;
+    using pdsl_left_bf16_32x64_t = pto::TileLeft<bfloat16_t, 32, 64, 32, 64>;
+    using pdsl_right_bf16_64x128_t = pto::TileRight<bfloat16_t, 64, 128, 64, 128>;
+    using pdsl_acc_f32_32x128_t = pto::TileAcc<float, 32, 128, 32, 128>;
+    using pdsl_gmt_0_u_a = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 32, 64>,
+                                             pto::Stride<2048, 2048, 2048, -1, 1>, pto::Layout::ND>;
+    using pdsl_gmt_0_u_b = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
+                                             pto::Stride<8192, 8192, 8192, -1, 1>, pto::Layout::ND>;
+    using pdsl_pipet_u_acc_tile = pto::TPipe<0, pto::Direction::DIR_C2V, 16384, 2, 2>;
 
-    pdsl_pipe_acc_tile_t pdsl_pipe_acc_tile(reinterpret_cast<__gm__ void*>(pdsl_fifo_acc_tile + block_idx * 32768), 0x0,
-                                            0x0);
+    pdsl_pipet_u_acc_tile pdsl_pipe_u_acc_tile(
+        reinterpret_cast<__gm__ void*>(pdsl_fifo_u_acc_tile + pdsl_blockidx * 32768), 0x0, 0x0);
 
     pdsl_nz_bf16_32x64_t pdsl_t0;
-    pdsl_nz_bf16_64x128_t pdsl_t1;
-    pdsl_left_bf16_32x64_t pdsl_left_0;
-    pdsl_right_bf16_64x128_t pdsl_right_1;
-    pdsl_acc_f32_32x128_t acc;
     pdsl_nz_bf16_32x64_t pdsl_t2;
+    pdsl_nz_bf16_64x128_t pdsl_t1;
     pdsl_nz_bf16_64x128_t pdsl_t3;
+    pdsl_left_bf16_32x64_t pdsl_left_0;
     pdsl_left_bf16_32x64_t pdsl_left_2;
+    pdsl_right_bf16_64x128_t pdsl_right_1;
     pdsl_right_bf16_64x128_t pdsl_right_3;
+    pdsl_acc_f32_32x128_t pdsl_u_acc;
     pto::TASSIGN<0x0>(pdsl_t0);
     pto::TASSIGN<0x1000>(pdsl_t1);
     pto::TASSIGN<0x0>(pdsl_left_0);
-    pto::TASSIGN<0x0>(pdsl_right_1);
-    pto::TASSIGN<0x0>(acc);
     pto::TASSIGN<0x0>(pdsl_left_2);
+    pto::TASSIGN<0x0>(pdsl_right_1);
     pto::TASSIGN<0x0>(pdsl_right_3);
-    uint32_t pdsl_version_pdsl_t2 = 1;
-    uint32_t pdsl_version_pdsl_t3 = 1;
-    int64_t mi = 0;
-    int64_t ni = 0;
-    int64_t tk = 0;
-    int64_t tn = 0;
-    int64_t r0 = 0;
-    int64_t c0 = 0;
+    pto::TASSIGN<0x0>(pdsl_u_acc);
+    uint32_t pdsl_version_t2 = 1;
+    uint32_t pdsl_version_t3 = 1;
+    int64_t pdsl_u_mi = 0;
+    int64_t pdsl_u_ni = 0;
+    int64_t pdsl_u_tk = 0;
+    int64_t pdsl_u_tn = 0;
+    int64_t pdsl_u_r0 = 0;
+    int64_t pdsl_u_c0 = 0;
 
-    const int64_t pdsl_extent_0 = m / 32;
-    const int64_t pdsl_extent_1 = n / 128;
+    const int64_t pdsl_extent_0 = pdsl_u_m / 32;
+    const int64_t pdsl_extent_1 = pdsl_u_n / 128;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // gemm_epilogue.pdsl:15
-        mi = pdsl_lb / (n / 128);                                                   // gemm_epilogue.pdsl:15
-        ni = pdsl_lb % (n / 128);                                                   // gemm_epilogue.pdsl:15
-        tk = 64;                                                                    // gemm_epilogue.pdsl:19
-        tn = 128;                                                                   // gemm_epilogue.pdsl:20
-        r0 = mi * 32;                                                               // gemm_epilogue.pdsl:21
-        c0 = ni * tn;                                                               // gemm_epilogue.pdsl:22
-        pdsl_gm_a_0_t pdsl_g_0(a + r0 * k, pdsl_gm_a_0_t::Shape(),
-                               pdsl_gm_a_0_t::Stride(2048, 2048, 2048, k, 1)); // gemm_epilogue.pdsl:25
-        pto::TLOAD(pdsl_t0, pdsl_g_0);                                         // gemm_epilogue.pdsl:25
-        pdsl_gm_b_0_t pdsl_g_1(b + c0, pdsl_gm_b_0_t::Shape(),
-                               pdsl_gm_b_0_t::Stride(8192, 8192, 8192, n, 1)); // gemm_epilogue.pdsl:25
-        pto::TLOAD(pdsl_t1, pdsl_g_1);                                         // gemm_epilogue.pdsl:25
-        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // gemm_epilogue.pdsl:25
-        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // gemm_epilogue.pdsl:25
-        pto::TMOV(pdsl_left_0, pdsl_t0);                                       // gemm_epilogue.pdsl:25
-        pto::TMOV(pdsl_right_1, pdsl_t1);                                      // gemm_epilogue.pdsl:25
-        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // gemm_epilogue.pdsl:25
-        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // gemm_epilogue.pdsl:25
-        pto::TMATMUL(acc, pdsl_left_0, pdsl_right_1);                          // gemm_epilogue.pdsl:25
-        for (int64_t kk = 1; kk < k / tk; ++kk) {                              // gemm_epilogue.pdsl:26
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                         // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                        // gemm_epilogue.pdsl:27
-            pdsl_version_pdsl_t2 = (pdsl_version_pdsl_t2 + 1) % 2;             // gemm_epilogue.pdsl:27
-            pto::TASSIGN(pdsl_t2, 0x0 + pdsl_version_pdsl_t2 * 4096);          // gemm_epilogue.pdsl:27
-            pdsl_gm_a_0_t pdsl_g_2(a + r0 * k + kk * tk, pdsl_gm_a_0_t::Shape(),
-                                   pdsl_gm_a_0_t::Stride(2048, 2048, 2048, k, 1)); // gemm_epilogue.pdsl:27
-            pto::TLOAD(pdsl_t2, pdsl_g_2);                                         // gemm_epilogue.pdsl:27
-            pdsl_version_pdsl_t3 = (pdsl_version_pdsl_t3 + 1) % 2;                 // gemm_epilogue.pdsl:27
-            pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_pdsl_t3 * 16384);          // gemm_epilogue.pdsl:27
-            pdsl_gm_b_0_t pdsl_g_3(b + kk * tk * n + c0, pdsl_gm_b_0_t::Shape(),
-                                   pdsl_gm_b_0_t::Stride(8192, 8192, 8192, n, 1)); // gemm_epilogue.pdsl:27
-            pto::TLOAD(pdsl_t3, pdsl_g_3);                                         // gemm_epilogue.pdsl:27
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // gemm_epilogue.pdsl:27
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // gemm_epilogue.pdsl:27
-            pto::TMOV(pdsl_left_2, pdsl_t2);                                       // gemm_epilogue.pdsl:27
-            pto::TMOV(pdsl_right_3, pdsl_t3);                                      // gemm_epilogue.pdsl:27
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // gemm_epilogue.pdsl:27
-            pto::TMATMUL_ACC(acc, acc, pdsl_left_2, pdsl_right_3);                 // gemm_epilogue.pdsl:27
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // gemm_epilogue.pdsl:15
+        pdsl_u_mi = pdsl_lb / (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
+        pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
+        pdsl_u_tk = 64;                                                                     // gemm_epilogue.pdsl:19
+        pdsl_u_tn = 128;                                                                    // gemm_epilogue.pdsl:20
+        pdsl_u_r0 = pdsl_u_mi * 32;                                                         // gemm_epilogue.pdsl:21
+        pdsl_u_c0 = pdsl_u_ni * pdsl_u_tn;                                                  // gemm_epilogue.pdsl:22
+        pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
+                                pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // gemm_epilogue.pdsl:25
+        pto::TLOAD(pdsl_t0, pdsl_g_0);                                                  // gemm_epilogue.pdsl:25
+        pdsl_gmt_0_u_b pdsl_g_1(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                                pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_epilogue.pdsl:25
+        pto::TLOAD(pdsl_t1, pdsl_g_1);                                                  // gemm_epilogue.pdsl:25
+        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gemm_epilogue.pdsl:25
+        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                     // gemm_epilogue.pdsl:25
+        pto::TMOV(pdsl_left_0, pdsl_t0);                                                // gemm_epilogue.pdsl:25
+        pto::TMOV(pdsl_right_1, pdsl_t1);                                               // gemm_epilogue.pdsl:25
+        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gemm_epilogue.pdsl:25
+        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // gemm_epilogue.pdsl:25
+        pto::TMATMUL(pdsl_u_acc, pdsl_left_0, pdsl_right_1);                            // gemm_epilogue.pdsl:25
+        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / pdsl_u_tk; ++pdsl_u_kk) {    // gemm_epilogue.pdsl:26
+            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // gemm_epilogue.pdsl:27
+            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // gemm_epilogue.pdsl:27
+            pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                                // gemm_epilogue.pdsl:27
+            pto::TASSIGN(pdsl_t2, 0x0 + pdsl_version_t2 * 4096);                        // gemm_epilogue.pdsl:27
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * pdsl_u_tk, pdsl_gmt_0_u_a::Shape(),
+                                    pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // gemm_epilogue.pdsl:27
+            pto::TLOAD(pdsl_t2, pdsl_g_2);                                                  // gemm_epilogue.pdsl:27
+            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                    // gemm_epilogue.pdsl:27
+            pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_t3 * 16384);                        // gemm_epilogue.pdsl:27
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_kk * pdsl_u_tk * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                                    pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_epilogue.pdsl:27
+            pto::TLOAD(pdsl_t3, pdsl_g_3);                                                  // gemm_epilogue.pdsl:27
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // gemm_epilogue.pdsl:27
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // gemm_epilogue.pdsl:27
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // gemm_epilogue.pdsl:27
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // gemm_epilogue.pdsl:27
+            pto::TMOV(pdsl_left_2, pdsl_t2);                                                // gemm_epilogue.pdsl:27
+            pto::TMOV(pdsl_right_3, pdsl_t3);                                               // gemm_epilogue.pdsl:27
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // gemm_epilogue.pdsl:27
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // gemm_epilogue.pdsl:27
+            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_2, pdsl_right_3);            // gemm_epilogue.pdsl:27
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gemm_epilogue.pdsl:29
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gemm_epilogue.pdsl:29
-        pto::TPUSH<pdsl_pipe_acc_tile_t, pdsl_acc_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-            pdsl_pipe_acc_tile, acc);           // gemm_epilogue.pdsl:29
+        pto::TPUSH<pdsl_pipet_u_acc_tile, pdsl_acc_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+            pdsl_pipe_u_acc_tile, pdsl_u_acc);  // gemm_epilogue.pdsl:29
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gemm_epilogue.pdsl:29
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gemm_epilogue.pdsl:29
     }
 }
 
 // Dispatch case 1: tm=64.
-static __aicore__ void pdsl_gemm_epilogue_aic_case_1(__gm__ bfloat16_t* a, __gm__ bfloat16_t* b,
-                                                     __gm__ float* row_scale, __gm__ float* out,
-                                                     __gm__ uint8_t* pdsl_fifo_acc_tile, float alpha, int64_t m,
-                                                     int64_t k, int64_t n, int64_t block_idx, int64_t block_num)
+static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloat16_t* pdsl_u_b,
+                                       __gm__ uint8_t* pdsl_fifo_u_acc_tile, int64_t pdsl_u_m, int64_t pdsl_u_k,
+                                       int64_t pdsl_u_n, int64_t pdsl_blockidx, int64_t pdsl_blocknum)
 {
     using pdsl_nz_bf16_64x64_t =
         pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 64, pto::BLayout::ColMajor, 64, 64, pto::SLayout::RowMajor, 512>;
     using pdsl_nz_bf16_64x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 128, pto::BLayout::ColMajor, 64, 128,
                                             pto::SLayout::RowMajor, 512>;
-    using pdsl_left_bf16_64x64_t = pto::TileLeft<bfloat16_t, 64, 64>;
-    using pdsl_right_bf16_64x128_t = pto::TileRight<bfloat16_t, 64, 128>;
-    using pdsl_acc_f32_64x128_t = pto::TileAcc<float, 64, 128>;
-    using pdsl_gm_a_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 64>,
-                                            pto::Stride<4096, 4096, 4096, -1, 1>, pto::Layout::ND>;
-    using pdsl_gm_b_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
-                                            pto::Stride<8192, 8192, 8192, -1, 1>, pto::Layout::ND>;
-    using pdsl_pipe_acc_tile_t = pto::TPipe<0, pto::Direction::DIR_C2V, 32768, 2, 2>;
+    using pdsl_left_bf16_64x64_t = pto::TileLeft<bfloat16_t, 64, 64, 64, 64>;
+    using pdsl_right_bf16_64x128_t = pto::TileRight<bfloat16_t, 64, 128, 64, 128>;
+    using pdsl_acc_f32_64x128_t = pto::TileAcc<float, 64, 128, 64, 128>;
+    using pdsl_gmt_0_u_a = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 64>,
+                                             pto::Stride<4096, 4096, 4096, -1, 1>, pto::Layout::ND>;
+    using pdsl_gmt_0_u_b = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
+                                             pto::Stride<8192, 8192, 8192, -1, 1>, pto::Layout::ND>;
+    using pdsl_pipet_u_acc_tile = pto::TPipe<0, pto::Direction::DIR_C2V, 32768, 2, 2>;
 
-    pdsl_pipe_acc_tile_t pdsl_pipe_acc_tile(reinterpret_cast<__gm__ void*>(pdsl_fifo_acc_tile + block_idx * 65536), 0x0,
-                                            0x0);
+    pdsl_pipet_u_acc_tile pdsl_pipe_u_acc_tile(
+        reinterpret_cast<__gm__ void*>(pdsl_fifo_u_acc_tile + pdsl_blockidx * 65536), 0x0, 0x0);
 
     pdsl_nz_bf16_64x64_t pdsl_t4;
-    pdsl_nz_bf16_64x128_t pdsl_t5;
-    pdsl_left_bf16_64x64_t pdsl_left_4;
-    pdsl_right_bf16_64x128_t pdsl_right_5;
-    pdsl_acc_f32_64x128_t acc;
     pdsl_nz_bf16_64x64_t pdsl_t6;
+    pdsl_nz_bf16_64x128_t pdsl_t5;
     pdsl_nz_bf16_64x128_t pdsl_t7;
+    pdsl_left_bf16_64x64_t pdsl_left_4;
     pdsl_left_bf16_64x64_t pdsl_left_6;
+    pdsl_right_bf16_64x128_t pdsl_right_5;
     pdsl_right_bf16_64x128_t pdsl_right_7;
+    pdsl_acc_f32_64x128_t pdsl_u_acc;
     pto::TASSIGN<0x0>(pdsl_t4);
     pto::TASSIGN<0x2000>(pdsl_t5);
     pto::TASSIGN<0x0>(pdsl_left_4);
-    pto::TASSIGN<0x0>(pdsl_right_5);
-    pto::TASSIGN<0x0>(acc);
     pto::TASSIGN<0x0>(pdsl_left_6);
+    pto::TASSIGN<0x0>(pdsl_right_5);
     pto::TASSIGN<0x0>(pdsl_right_7);
-    uint32_t pdsl_version_pdsl_t6 = 1;
-    uint32_t pdsl_version_pdsl_t7 = 1;
-    int64_t mi = 0;
-    int64_t ni = 0;
-    int64_t tk = 0;
-    int64_t tn = 0;
-    int64_t r0 = 0;
-    int64_t c0 = 0;
+    pto::TASSIGN<0x0>(pdsl_u_acc);
+    uint32_t pdsl_version_t6 = 1;
+    uint32_t pdsl_version_t7 = 1;
+    int64_t pdsl_u_mi = 0;
+    int64_t pdsl_u_ni = 0;
+    int64_t pdsl_u_tk = 0;
+    int64_t pdsl_u_tn = 0;
+    int64_t pdsl_u_r0 = 0;
+    int64_t pdsl_u_c0 = 0;
 
-    const int64_t pdsl_extent_0 = m / 64;
-    const int64_t pdsl_extent_1 = n / 128;
+    const int64_t pdsl_extent_0 = pdsl_u_m / 64;
+    const int64_t pdsl_extent_1 = pdsl_u_n / 128;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // gemm_epilogue.pdsl:15
-        mi = pdsl_lb / (n / 128);                                                   // gemm_epilogue.pdsl:15
-        ni = pdsl_lb % (n / 128);                                                   // gemm_epilogue.pdsl:15
-        tk = 64;                                                                    // gemm_epilogue.pdsl:19
-        tn = 128;                                                                   // gemm_epilogue.pdsl:20
-        r0 = mi * 64;                                                               // gemm_epilogue.pdsl:21
-        c0 = ni * tn;                                                               // gemm_epilogue.pdsl:22
-        pdsl_gm_a_0_t pdsl_g_0(a + r0 * k, pdsl_gm_a_0_t::Shape(),
-                               pdsl_gm_a_0_t::Stride(4096, 4096, 4096, k, 1)); // gemm_epilogue.pdsl:25
-        pto::TLOAD(pdsl_t4, pdsl_g_0);                                         // gemm_epilogue.pdsl:25
-        pdsl_gm_b_0_t pdsl_g_1(b + c0, pdsl_gm_b_0_t::Shape(),
-                               pdsl_gm_b_0_t::Stride(8192, 8192, 8192, n, 1)); // gemm_epilogue.pdsl:25
-        pto::TLOAD(pdsl_t5, pdsl_g_1);                                         // gemm_epilogue.pdsl:25
-        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // gemm_epilogue.pdsl:25
-        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // gemm_epilogue.pdsl:25
-        pto::TMOV(pdsl_left_4, pdsl_t4);                                       // gemm_epilogue.pdsl:25
-        pto::TMOV(pdsl_right_5, pdsl_t5);                                      // gemm_epilogue.pdsl:25
-        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // gemm_epilogue.pdsl:25
-        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // gemm_epilogue.pdsl:25
-        pto::TMATMUL(acc, pdsl_left_4, pdsl_right_5);                          // gemm_epilogue.pdsl:25
-        for (int64_t kk = 1; kk < k / tk; ++kk) {                              // gemm_epilogue.pdsl:26
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                         // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                        // gemm_epilogue.pdsl:27
-            pdsl_version_pdsl_t6 = (pdsl_version_pdsl_t6 + 1) % 2;             // gemm_epilogue.pdsl:27
-            pto::TASSIGN(pdsl_t6, 0x0 + pdsl_version_pdsl_t6 * 8192);          // gemm_epilogue.pdsl:27
-            pdsl_gm_a_0_t pdsl_g_2(a + r0 * k + kk * tk, pdsl_gm_a_0_t::Shape(),
-                                   pdsl_gm_a_0_t::Stride(4096, 4096, 4096, k, 1)); // gemm_epilogue.pdsl:27
-            pto::TLOAD(pdsl_t6, pdsl_g_2);                                         // gemm_epilogue.pdsl:27
-            pdsl_version_pdsl_t7 = (pdsl_version_pdsl_t7 + 1) % 2;                 // gemm_epilogue.pdsl:27
-            pto::TASSIGN(pdsl_t7, 0x4000 + pdsl_version_pdsl_t7 * 16384);          // gemm_epilogue.pdsl:27
-            pdsl_gm_b_0_t pdsl_g_3(b + kk * tk * n + c0, pdsl_gm_b_0_t::Shape(),
-                                   pdsl_gm_b_0_t::Stride(8192, 8192, 8192, n, 1)); // gemm_epilogue.pdsl:27
-            pto::TLOAD(pdsl_t7, pdsl_g_3);                                         // gemm_epilogue.pdsl:27
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // gemm_epilogue.pdsl:27
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // gemm_epilogue.pdsl:27
-            pto::TMOV(pdsl_left_6, pdsl_t6);                                       // gemm_epilogue.pdsl:27
-            pto::TMOV(pdsl_right_7, pdsl_t7);                                      // gemm_epilogue.pdsl:27
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // gemm_epilogue.pdsl:27
-            pto::TMATMUL_ACC(acc, acc, pdsl_left_6, pdsl_right_7);                 // gemm_epilogue.pdsl:27
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // gemm_epilogue.pdsl:15
+        pdsl_u_mi = pdsl_lb / (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
+        pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
+        pdsl_u_tk = 64;                                                                     // gemm_epilogue.pdsl:19
+        pdsl_u_tn = 128;                                                                    // gemm_epilogue.pdsl:20
+        pdsl_u_r0 = pdsl_u_mi * 64;                                                         // gemm_epilogue.pdsl:21
+        pdsl_u_c0 = pdsl_u_ni * pdsl_u_tn;                                                  // gemm_epilogue.pdsl:22
+        pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
+                                pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // gemm_epilogue.pdsl:25
+        pto::TLOAD(pdsl_t4, pdsl_g_0);                                                  // gemm_epilogue.pdsl:25
+        pdsl_gmt_0_u_b pdsl_g_1(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                                pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_epilogue.pdsl:25
+        pto::TLOAD(pdsl_t5, pdsl_g_1);                                                  // gemm_epilogue.pdsl:25
+        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gemm_epilogue.pdsl:25
+        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                     // gemm_epilogue.pdsl:25
+        pto::TMOV(pdsl_left_4, pdsl_t4);                                                // gemm_epilogue.pdsl:25
+        pto::TMOV(pdsl_right_5, pdsl_t5);                                               // gemm_epilogue.pdsl:25
+        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gemm_epilogue.pdsl:25
+        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // gemm_epilogue.pdsl:25
+        pto::TMATMUL(pdsl_u_acc, pdsl_left_4, pdsl_right_5);                            // gemm_epilogue.pdsl:25
+        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / pdsl_u_tk; ++pdsl_u_kk) {    // gemm_epilogue.pdsl:26
+            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // gemm_epilogue.pdsl:27
+            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // gemm_epilogue.pdsl:27
+            pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                                // gemm_epilogue.pdsl:27
+            pto::TASSIGN(pdsl_t6, 0x0 + pdsl_version_t6 * 8192);                        // gemm_epilogue.pdsl:27
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * pdsl_u_tk, pdsl_gmt_0_u_a::Shape(),
+                                    pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // gemm_epilogue.pdsl:27
+            pto::TLOAD(pdsl_t6, pdsl_g_2);                                                  // gemm_epilogue.pdsl:27
+            pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                                    // gemm_epilogue.pdsl:27
+            pto::TASSIGN(pdsl_t7, 0x4000 + pdsl_version_t7 * 16384);                        // gemm_epilogue.pdsl:27
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_kk * pdsl_u_tk * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                                    pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_epilogue.pdsl:27
+            pto::TLOAD(pdsl_t7, pdsl_g_3);                                                  // gemm_epilogue.pdsl:27
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // gemm_epilogue.pdsl:27
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // gemm_epilogue.pdsl:27
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // gemm_epilogue.pdsl:27
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // gemm_epilogue.pdsl:27
+            pto::TMOV(pdsl_left_6, pdsl_t6);                                                // gemm_epilogue.pdsl:27
+            pto::TMOV(pdsl_right_7, pdsl_t7);                                               // gemm_epilogue.pdsl:27
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // gemm_epilogue.pdsl:27
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // gemm_epilogue.pdsl:27
+            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_6, pdsl_right_7);            // gemm_epilogue.pdsl:27
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gemm_epilogue.pdsl:29
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gemm_epilogue.pdsl:29
-        pto::TPUSH<pdsl_pipe_acc_tile_t, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-            pdsl_pipe_acc_tile, acc);           // gemm_epilogue.pdsl:29
+        pto::TPUSH<pdsl_pipet_u_acc_tile, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+            pdsl_pipe_u_acc_tile, pdsl_u_acc);  // gemm_epilogue.pdsl:29
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gemm_epilogue.pdsl:29
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gemm_epilogue.pdsl:29
     }
@@ -245,32 +243,28 @@ static __aicore__ void pdsl_gemm_epilogue_aic_case_1(__gm__ bfloat16_t* a, __gm_
 
 } // namespace
 
-extern "C" __aicore__ void kernel_entry(__gm__ int64_t* args)
+extern "C" __aicore__ void kernel_entry(__gm__ int64_t* pdsl_args)
 {
-    __gm__ ChipTensor* pdsl_tensor_a = reinterpret_cast<__gm__ ChipTensor*>(args[0]);
-    __gm__ bfloat16_t* a =
-        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_a->buffer.addr) + pdsl_tensor_a->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_b = reinterpret_cast<__gm__ ChipTensor*>(args[1]);
-    __gm__ bfloat16_t* b =
-        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_b->buffer.addr) + pdsl_tensor_b->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_row_scale = reinterpret_cast<__gm__ ChipTensor*>(args[2]);
-    __gm__ float* row_scale =
-        reinterpret_cast<__gm__ float*>(pdsl_tensor_row_scale->buffer.addr) + pdsl_tensor_row_scale->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_out = reinterpret_cast<__gm__ ChipTensor*>(args[3]);
-    __gm__ float* out = reinterpret_cast<__gm__ float*>(pdsl_tensor_out->buffer.addr) + pdsl_tensor_out->start_offset;
-    __gm__ uint8_t* pdsl_fifo_acc_tile =
-        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(args[4])->buffer.addr);
-    const float alpha = from_u64<float>(static_cast<uint64_t>(args[5]));
-    const int64_t pdsl_case = static_cast<int64_t>(args[6]);
-    const int64_t m = static_cast<int64_t>(args[7]);
-    const int64_t k = static_cast<int64_t>(args[8]);
-    const int64_t n = static_cast<int64_t>(args[9]);
-    const int64_t block_idx = get_block_idx(args);
-    const int64_t block_num = get_block_num(args);
+    __gm__ ChipTensor* pdsl_tensor_u_a = reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[0]);
+    __gm__ bfloat16_t* pdsl_u_a =
+        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_u_a->buffer.addr) + pdsl_tensor_u_a->start_offset;
+    __gm__ ChipTensor* pdsl_tensor_u_b = reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[1]);
+    __gm__ bfloat16_t* pdsl_u_b =
+        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_u_b->buffer.addr) + pdsl_tensor_u_b->start_offset;
+    __gm__ uint8_t* pdsl_fifo_u_acc_tile =
+        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[4])->buffer.addr);
+    const int64_t pdsl_case = static_cast<int64_t>(pdsl_args[6]);
+    const int64_t pdsl_u_m = static_cast<int64_t>(pdsl_args[7]);
+    const int64_t pdsl_u_k = static_cast<int64_t>(pdsl_args[8]);
+    const int64_t pdsl_u_n = static_cast<int64_t>(pdsl_args[9]);
+    const int64_t pdsl_blockidx = get_block_idx(pdsl_args);
+    const int64_t pdsl_blocknum = get_block_num(pdsl_args);
 
     if (pdsl_case == 0) {
-        pdsl_gemm_epilogue_aic_case_0(a, b, row_scale, out, pdsl_fifo_acc_tile, alpha, m, k, n, block_idx, block_num);
+        pdsl_case_aic_0(pdsl_u_a, pdsl_u_b, pdsl_fifo_u_acc_tile, pdsl_u_m, pdsl_u_k, pdsl_u_n, pdsl_blockidx,
+                        pdsl_blocknum);
     } else if (pdsl_case == 1) {
-        pdsl_gemm_epilogue_aic_case_1(a, b, row_scale, out, pdsl_fifo_acc_tile, alpha, m, k, n, block_idx, block_num);
+        pdsl_case_aic_1(pdsl_u_a, pdsl_u_b, pdsl_fifo_u_acc_tile, pdsl_u_m, pdsl_u_k, pdsl_u_n, pdsl_blockidx,
+                        pdsl_blocknum);
     }
 }

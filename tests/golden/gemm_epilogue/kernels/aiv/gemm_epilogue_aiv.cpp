@@ -18,7 +18,7 @@
 
 namespace {
 
-static __aicore__ inline int64_t pdsl_ceil_div(int64_t a, int64_t b)
+static __aicore__ inline int64_t pdsl_ceildiv(int64_t a, int64_t b)
 {
     return b > 0 ? (a >= 0 ? (a + b - 1) / b : -((-a) / b)) : (a + b + 1) / b;
 }
@@ -40,158 +40,162 @@ static __aicore__ inline float pdsl_max(float a, float b)
 }
 
 // Dispatch case 0: tm=32.
-static __aicore__ void pdsl_gemm_epilogue_aiv_case_0(__gm__ bfloat16_t* a, __gm__ bfloat16_t* b,
-                                                     __gm__ float* row_scale, __gm__ float* out,
-                                                     __gm__ uint8_t* pdsl_fifo_acc_tile, float alpha, int64_t m,
-                                                     int64_t k, int64_t n, int64_t block_idx, int64_t block_num,
-                                                     int64_t lane)
+static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_row_scale, __gm__ float* pdsl_u_out,
+                                       __gm__ uint8_t* pdsl_fifo_u_acc_tile, float pdsl_u_alpha, int64_t pdsl_u_m,
+                                       int64_t pdsl_u_n, int64_t pdsl_blockidx, int64_t pdsl_blocknum,
+                                       int64_t pdsl_u_lane)
 {
-    using pdsl_vec_f32_16x128_t = pto::Tile<pto::TileType::Vec, float, 16, 128, pto::BLayout::RowMajor, 16, 128>;
     using pdsl_col_f32_16x1_t = pto::Tile<pto::TileType::Vec, float, 16, 1, pto::BLayout::ColMajor, 16, 1>;
     using pdsl_colview_f32_16x1_t = pto::Tile<pto::TileType::Vec, float, 2, 8, pto::BLayout::RowMajor, 2, 8>;
-    using pdsl_gm_row_scale_0_t =
+    using pdsl_vec_f32_16x128_t = pto::Tile<pto::TileType::Vec, float, 16, 128, pto::BLayout::RowMajor, 16, 128>;
+    using pdsl_gmt_0_u_row_scale =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 16, 1>, pto::Stride<16, 16, 16, 1, 16>, pto::Layout::DN>;
-    using pdsl_gm_out_0_t =
+    using pdsl_gmt_0_u_out =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 16, 128>, pto::Stride<2048, 2048, 2048, -1, 1>, pto::Layout::ND>;
-    using pdsl_pipe_acc_tile_t = pto::TPipe<0, pto::Direction::DIR_C2V, 16384, 2, 2>;
+    using pdsl_pipet_u_acc_tile = pto::TPipe<0, pto::Direction::DIR_C2V, 16384, 2, 2>;
 
-    pdsl_pipe_acc_tile_t pdsl_pipe_acc_tile(reinterpret_cast<__gm__ void*>(pdsl_fifo_acc_tile + block_idx * 32768), 0x0,
-                                            0x0);
+    pdsl_pipet_u_acc_tile pdsl_pipe_u_acc_tile(
+        reinterpret_cast<__gm__ void*>(pdsl_fifo_u_acc_tile + pdsl_blockidx * 32768), 0x0, 0x0);
 #ifndef __CPU_SIM
     // Lane offset bridge: the library takes the lane from get_subblockid(), which reads 0 on both
     // AIVs under simpler's MIX dispatch (facts §5); the simulator already gets the lane right.
-    pdsl_pipe_acc_tile.cons.setEntryOffset(static_cast<int>(lane * 8192));
+    pdsl_pipe_u_acc_tile.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 8192));
 #endif
 
-    pdsl_vec_f32_16x128_t pdsl_t8;
     pdsl_col_f32_16x1_t pdsl_t9;
-    pdsl_colview_f32_16x1_t pdsl_view_pdsl_t9;
+    pdsl_colview_f32_16x1_t pdsl_view_t9;
+    pdsl_vec_f32_16x128_t pdsl_u_y;
     pdsl_vec_f32_16x128_t pdsl_t10;
-    pdsl_vec_f32_16x128_t y;
     pdsl_vec_f32_16x128_t pdsl_t11;
+    pdsl_vec_f32_16x128_t pdsl_t8;
     pto::TASSIGN<0x2000>(pdsl_t9);
+    pto::TASSIGN<0x2000>(pdsl_u_y);
     pto::TASSIGN<0x6000>(pdsl_t10);
-    pto::TASSIGN<0x2000>(y);
     pto::TASSIGN<0x6000>(pdsl_t11);
-    pto::TRESHAPE(pdsl_view_pdsl_t9, pdsl_t9);
-    int64_t mi = 0;
-    int64_t ni = 0;
-    int64_t tk = 0;
-    int64_t tn = 0;
-    int64_t r0 = 0;
-    int64_t c0 = 0;
-    int64_t lane_rows = 0;
-    int64_t r = 0;
+    pto::TRESHAPE(pdsl_view_t9, pdsl_t9);
+    uint32_t pdsl_pops_u_acc_tile = 0;
+    int64_t pdsl_u_mi = 0;
+    int64_t pdsl_u_ni = 0;
+    int64_t pdsl_u_tk = 0;
+    int64_t pdsl_u_tn = 0;
+    int64_t pdsl_u_r0 = 0;
+    int64_t pdsl_u_c0 = 0;
+    int64_t pdsl_u_lane_rows = 0;
+    int64_t pdsl_u_r = 0;
 
-    const int64_t pdsl_extent_0 = m / 32;
-    const int64_t pdsl_extent_1 = n / 128;
+    const int64_t pdsl_extent_0 = pdsl_u_m / 32;
+    const int64_t pdsl_extent_1 = pdsl_u_n / 128;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {     // gemm_epilogue.pdsl:15
-        mi = pdsl_lb / (n / 128);                                                       // gemm_epilogue.pdsl:15
-        ni = pdsl_lb % (n / 128);                                                       // gemm_epilogue.pdsl:15
-        tk = 64;                                                                        // gemm_epilogue.pdsl:19
-        tn = 128;                                                                       // gemm_epilogue.pdsl:20
-        r0 = mi * 32;                                                                   // gemm_epilogue.pdsl:21
-        c0 = ni * tn;                                                                   // gemm_epilogue.pdsl:22
-        lane_rows = 16;                                                                 // gemm_epilogue.pdsl:33
-        r = r0 + lane * lane_rows;                                                      // gemm_epilogue.pdsl:34
-        pto::TASSIGN(pdsl_t8, 0x0 + (pdsl_pipe_acc_tile.cons.getTileId() % 2) * 16384); // gemm_epilogue.pdsl:35
-        pto::TPOP<pdsl_pipe_acc_tile_t, pdsl_vec_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-            pdsl_pipe_acc_tile, pdsl_t8);                                                       // gemm_epilogue.pdsl:35
-        pdsl_gm_row_scale_0_t pdsl_g_0(row_scale + r);                                          // gemm_epilogue.pdsl:35
-        pto::TLOAD(pdsl_t9, pdsl_g_0);                                                          // gemm_epilogue.pdsl:35
-        set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                 // gemm_epilogue.pdsl:35
-        wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                // gemm_epilogue.pdsl:35
-        pto::TROWEXPANDMUL(pdsl_t10, pdsl_t8, pdsl_t9);                                         // gemm_epilogue.pdsl:35
-        pto::TFREE<pdsl_pipe_acc_tile_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_acc_tile); // gemm_epilogue.pdsl:35
-        pipe_barrier(PIPE_V);                                                                   // gemm_epilogue.pdsl:35
-        pto::TMULS(y, pdsl_t10, alpha);                                                         // gemm_epilogue.pdsl:35
-        pipe_barrier(PIPE_V);                                                                   // gemm_epilogue.pdsl:36
-        pto::TMAXS(pdsl_t11, y, 0.0f);                                                          // gemm_epilogue.pdsl:36
-        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                                 // gemm_epilogue.pdsl:36
-        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                                // gemm_epilogue.pdsl:36
-        pdsl_gm_out_0_t pdsl_g_1(out + r * n + c0, pdsl_gm_out_0_t::Shape(),
-                                 pdsl_gm_out_0_t::Stride(2048, 2048, 2048, n, 1)); // gemm_epilogue.pdsl:36
-        pto::TSTORE(pdsl_g_1, pdsl_t11);                                           // gemm_epilogue.pdsl:36
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // gemm_epilogue.pdsl:15
+        pdsl_u_mi = pdsl_lb / (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
+        pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
+        pdsl_u_tk = 64;                                                                     // gemm_epilogue.pdsl:19
+        pdsl_u_tn = 128;                                                                    // gemm_epilogue.pdsl:20
+        pdsl_u_r0 = pdsl_u_mi * 32;                                                         // gemm_epilogue.pdsl:21
+        pdsl_u_c0 = pdsl_u_ni * pdsl_u_tn;                                                  // gemm_epilogue.pdsl:22
+        pdsl_u_lane_rows = 16;                                                              // gemm_epilogue.pdsl:33
+        pdsl_u_r = pdsl_u_r0 + pdsl_u_lane * pdsl_u_lane_rows;                              // gemm_epilogue.pdsl:34
+        pto::TASSIGN(pdsl_t8, 0x0 + pdsl_pops_u_acc_tile % 2 * 16384);                      // gemm_epilogue.pdsl:35
+        pto::TPOP<pdsl_pipet_u_acc_tile, pdsl_vec_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+            pdsl_pipe_u_acc_tile, pdsl_t8); // gemm_epilogue.pdsl:35
+        ++pdsl_pops_u_acc_tile;             // gemm_epilogue.pdsl:35
+        pto::TFREE<pdsl_pipet_u_acc_tile, pto::TileSplitAxis::TILE_UP_DOWN>(
+            pdsl_pipe_u_acc_tile);                                    // gemm_epilogue.pdsl:35
+        pdsl_gmt_0_u_row_scale pdsl_g_0(pdsl_u_row_scale + pdsl_u_r); // gemm_epilogue.pdsl:35
+        pto::TLOAD(pdsl_t9, pdsl_g_0);                                // gemm_epilogue.pdsl:35
+        set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                       // gemm_epilogue.pdsl:35
+        wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                      // gemm_epilogue.pdsl:35
+        pto::TROWEXPANDMUL(pdsl_t10, pdsl_t8, pdsl_t9);               // gemm_epilogue.pdsl:35
+        pipe_barrier(PIPE_V);                                         // gemm_epilogue.pdsl:35
+        pto::TMULS(pdsl_u_y, pdsl_t10, pdsl_u_alpha);                 // gemm_epilogue.pdsl:35
+        pipe_barrier(PIPE_V);                                         // gemm_epilogue.pdsl:36
+        pto::TMAXS(pdsl_t11, pdsl_u_y, 0.0f);                         // gemm_epilogue.pdsl:36
+        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                       // gemm_epilogue.pdsl:36
+        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                      // gemm_epilogue.pdsl:36
+        pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_r * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
+                                  pdsl_gmt_0_u_out::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // gemm_epilogue.pdsl:36
+        pto::TSTORE(pdsl_g_1, pdsl_t11);                                                    // gemm_epilogue.pdsl:36
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
     }
 }
 
 // Dispatch case 1: tm=64.
-static __aicore__ void pdsl_gemm_epilogue_aiv_case_1(__gm__ bfloat16_t* a, __gm__ bfloat16_t* b,
-                                                     __gm__ float* row_scale, __gm__ float* out,
-                                                     __gm__ uint8_t* pdsl_fifo_acc_tile, float alpha, int64_t m,
-                                                     int64_t k, int64_t n, int64_t block_idx, int64_t block_num,
-                                                     int64_t lane)
+static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_row_scale, __gm__ float* pdsl_u_out,
+                                       __gm__ uint8_t* pdsl_fifo_u_acc_tile, float pdsl_u_alpha, int64_t pdsl_u_m,
+                                       int64_t pdsl_u_n, int64_t pdsl_blockidx, int64_t pdsl_blocknum,
+                                       int64_t pdsl_u_lane)
 {
-    using pdsl_vec_f32_32x128_t = pto::Tile<pto::TileType::Vec, float, 32, 128, pto::BLayout::RowMajor, 32, 128>;
     using pdsl_col_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 32, 1, pto::BLayout::ColMajor, 32, 1>;
     using pdsl_colview_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 4, 8, pto::BLayout::RowMajor, 4, 8>;
-    using pdsl_gm_row_scale_0_t =
+    using pdsl_vec_f32_32x128_t = pto::Tile<pto::TileType::Vec, float, 32, 128, pto::BLayout::RowMajor, 32, 128>;
+    using pdsl_gmt_0_u_row_scale =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 32, 1>, pto::Stride<32, 32, 32, 1, 32>, pto::Layout::DN>;
-    using pdsl_gm_out_0_t =
+    using pdsl_gmt_0_u_out =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 32, 128>, pto::Stride<4096, 4096, 4096, -1, 1>, pto::Layout::ND>;
-    using pdsl_pipe_acc_tile_t = pto::TPipe<0, pto::Direction::DIR_C2V, 32768, 2, 2>;
+    using pdsl_pipet_u_acc_tile = pto::TPipe<0, pto::Direction::DIR_C2V, 32768, 2, 2>;
 
-    pdsl_pipe_acc_tile_t pdsl_pipe_acc_tile(reinterpret_cast<__gm__ void*>(pdsl_fifo_acc_tile + block_idx * 65536), 0x0,
-                                            0x0);
+    pdsl_pipet_u_acc_tile pdsl_pipe_u_acc_tile(
+        reinterpret_cast<__gm__ void*>(pdsl_fifo_u_acc_tile + pdsl_blockidx * 65536), 0x0, 0x0);
 #ifndef __CPU_SIM
     // Lane offset bridge: the library takes the lane from get_subblockid(), which reads 0 on both
     // AIVs under simpler's MIX dispatch (facts §5); the simulator already gets the lane right.
-    pdsl_pipe_acc_tile.cons.setEntryOffset(static_cast<int>(lane * 16384));
+    pdsl_pipe_u_acc_tile.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 16384));
 #endif
 
-    pdsl_vec_f32_32x128_t pdsl_t12;
     pdsl_col_f32_32x1_t pdsl_t13;
-    pdsl_colview_f32_32x1_t pdsl_view_pdsl_t13;
+    pdsl_colview_f32_32x1_t pdsl_view_t13;
+    pdsl_vec_f32_32x128_t pdsl_u_y;
     pdsl_vec_f32_32x128_t pdsl_t14;
-    pdsl_vec_f32_32x128_t y;
     pdsl_vec_f32_32x128_t pdsl_t15;
+    pdsl_vec_f32_32x128_t pdsl_t12;
     pto::TASSIGN<0x4000>(pdsl_t13);
+    pto::TASSIGN<0x4000>(pdsl_u_y);
     pto::TASSIGN<0xC000>(pdsl_t14);
-    pto::TASSIGN<0x4000>(y);
     pto::TASSIGN<0xC000>(pdsl_t15);
-    pto::TRESHAPE(pdsl_view_pdsl_t13, pdsl_t13);
-    int64_t mi = 0;
-    int64_t ni = 0;
-    int64_t tk = 0;
-    int64_t tn = 0;
-    int64_t r0 = 0;
-    int64_t c0 = 0;
-    int64_t lane_rows = 0;
-    int64_t r = 0;
+    pto::TRESHAPE(pdsl_view_t13, pdsl_t13);
+    uint32_t pdsl_pops_u_acc_tile = 0;
+    int64_t pdsl_u_mi = 0;
+    int64_t pdsl_u_ni = 0;
+    int64_t pdsl_u_tk = 0;
+    int64_t pdsl_u_tn = 0;
+    int64_t pdsl_u_r0 = 0;
+    int64_t pdsl_u_c0 = 0;
+    int64_t pdsl_u_lane_rows = 0;
+    int64_t pdsl_u_r = 0;
 
-    const int64_t pdsl_extent_0 = m / 64;
-    const int64_t pdsl_extent_1 = n / 128;
+    const int64_t pdsl_extent_0 = pdsl_u_m / 64;
+    const int64_t pdsl_extent_1 = pdsl_u_n / 128;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {      // gemm_epilogue.pdsl:15
-        mi = pdsl_lb / (n / 128);                                                        // gemm_epilogue.pdsl:15
-        ni = pdsl_lb % (n / 128);                                                        // gemm_epilogue.pdsl:15
-        tk = 64;                                                                         // gemm_epilogue.pdsl:19
-        tn = 128;                                                                        // gemm_epilogue.pdsl:20
-        r0 = mi * 64;                                                                    // gemm_epilogue.pdsl:21
-        c0 = ni * tn;                                                                    // gemm_epilogue.pdsl:22
-        lane_rows = 32;                                                                  // gemm_epilogue.pdsl:33
-        r = r0 + lane * lane_rows;                                                       // gemm_epilogue.pdsl:34
-        pto::TASSIGN(pdsl_t12, 0x0 + (pdsl_pipe_acc_tile.cons.getTileId() % 2) * 32768); // gemm_epilogue.pdsl:35
-        pto::TPOP<pdsl_pipe_acc_tile_t, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-            pdsl_pipe_acc_tile, pdsl_t12);                                                      // gemm_epilogue.pdsl:35
-        pdsl_gm_row_scale_0_t pdsl_g_0(row_scale + r);                                          // gemm_epilogue.pdsl:35
-        pto::TLOAD(pdsl_t13, pdsl_g_0);                                                         // gemm_epilogue.pdsl:35
-        set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                 // gemm_epilogue.pdsl:35
-        wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                // gemm_epilogue.pdsl:35
-        pto::TROWEXPANDMUL(pdsl_t14, pdsl_t12, pdsl_t13);                                       // gemm_epilogue.pdsl:35
-        pto::TFREE<pdsl_pipe_acc_tile_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_acc_tile); // gemm_epilogue.pdsl:35
-        pipe_barrier(PIPE_V);                                                                   // gemm_epilogue.pdsl:35
-        pto::TMULS(y, pdsl_t14, alpha);                                                         // gemm_epilogue.pdsl:35
-        pipe_barrier(PIPE_V);                                                                   // gemm_epilogue.pdsl:36
-        pto::TMAXS(pdsl_t15, y, 0.0f);                                                          // gemm_epilogue.pdsl:36
-        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                                 // gemm_epilogue.pdsl:36
-        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                                // gemm_epilogue.pdsl:36
-        pdsl_gm_out_0_t pdsl_g_1(out + r * n + c0, pdsl_gm_out_0_t::Shape(),
-                                 pdsl_gm_out_0_t::Stride(4096, 4096, 4096, n, 1)); // gemm_epilogue.pdsl:36
-        pto::TSTORE(pdsl_g_1, pdsl_t15);                                           // gemm_epilogue.pdsl:36
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // gemm_epilogue.pdsl:15
+        pdsl_u_mi = pdsl_lb / (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
+        pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
+        pdsl_u_tk = 64;                                                                     // gemm_epilogue.pdsl:19
+        pdsl_u_tn = 128;                                                                    // gemm_epilogue.pdsl:20
+        pdsl_u_r0 = pdsl_u_mi * 64;                                                         // gemm_epilogue.pdsl:21
+        pdsl_u_c0 = pdsl_u_ni * pdsl_u_tn;                                                  // gemm_epilogue.pdsl:22
+        pdsl_u_lane_rows = 32;                                                              // gemm_epilogue.pdsl:33
+        pdsl_u_r = pdsl_u_r0 + pdsl_u_lane * pdsl_u_lane_rows;                              // gemm_epilogue.pdsl:34
+        pto::TASSIGN(pdsl_t12, 0x0 + pdsl_pops_u_acc_tile % 2 * 32768);                     // gemm_epilogue.pdsl:35
+        pto::TPOP<pdsl_pipet_u_acc_tile, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+            pdsl_pipe_u_acc_tile, pdsl_t12); // gemm_epilogue.pdsl:35
+        ++pdsl_pops_u_acc_tile;              // gemm_epilogue.pdsl:35
+        pto::TFREE<pdsl_pipet_u_acc_tile, pto::TileSplitAxis::TILE_UP_DOWN>(
+            pdsl_pipe_u_acc_tile);                                    // gemm_epilogue.pdsl:35
+        pdsl_gmt_0_u_row_scale pdsl_g_0(pdsl_u_row_scale + pdsl_u_r); // gemm_epilogue.pdsl:35
+        pto::TLOAD(pdsl_t13, pdsl_g_0);                               // gemm_epilogue.pdsl:35
+        set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                       // gemm_epilogue.pdsl:35
+        wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                      // gemm_epilogue.pdsl:35
+        pto::TROWEXPANDMUL(pdsl_t14, pdsl_t12, pdsl_t13);             // gemm_epilogue.pdsl:35
+        pipe_barrier(PIPE_V);                                         // gemm_epilogue.pdsl:35
+        pto::TMULS(pdsl_u_y, pdsl_t14, pdsl_u_alpha);                 // gemm_epilogue.pdsl:35
+        pipe_barrier(PIPE_V);                                         // gemm_epilogue.pdsl:36
+        pto::TMAXS(pdsl_t15, pdsl_u_y, 0.0f);                         // gemm_epilogue.pdsl:36
+        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                       // gemm_epilogue.pdsl:36
+        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                      // gemm_epilogue.pdsl:36
+        pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_r * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
+                                  pdsl_gmt_0_u_out::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // gemm_epilogue.pdsl:36
+        pto::TSTORE(pdsl_g_1, pdsl_t15);                                                    // gemm_epilogue.pdsl:36
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
     }
@@ -199,35 +203,29 @@ static __aicore__ void pdsl_gemm_epilogue_aiv_case_1(__gm__ bfloat16_t* a, __gm_
 
 } // namespace
 
-extern "C" __aicore__ void kernel_entry(__gm__ int64_t* args)
+extern "C" __aicore__ void kernel_entry(__gm__ int64_t* pdsl_args)
 {
-    __gm__ ChipTensor* pdsl_tensor_a = reinterpret_cast<__gm__ ChipTensor*>(args[0]);
-    __gm__ bfloat16_t* a =
-        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_a->buffer.addr) + pdsl_tensor_a->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_b = reinterpret_cast<__gm__ ChipTensor*>(args[1]);
-    __gm__ bfloat16_t* b =
-        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_b->buffer.addr) + pdsl_tensor_b->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_row_scale = reinterpret_cast<__gm__ ChipTensor*>(args[2]);
-    __gm__ float* row_scale =
-        reinterpret_cast<__gm__ float*>(pdsl_tensor_row_scale->buffer.addr) + pdsl_tensor_row_scale->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_out = reinterpret_cast<__gm__ ChipTensor*>(args[3]);
-    __gm__ float* out = reinterpret_cast<__gm__ float*>(pdsl_tensor_out->buffer.addr) + pdsl_tensor_out->start_offset;
-    __gm__ uint8_t* pdsl_fifo_acc_tile =
-        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(args[4])->buffer.addr);
-    const float alpha = from_u64<float>(static_cast<uint64_t>(args[5]));
-    const int64_t pdsl_case = static_cast<int64_t>(args[6]);
-    const int64_t m = static_cast<int64_t>(args[7]);
-    const int64_t k = static_cast<int64_t>(args[8]);
-    const int64_t n = static_cast<int64_t>(args[9]);
-    const int64_t block_idx = get_block_idx(args);
-    const int64_t block_num = get_block_num(args);
-    const int64_t lane = get_sub_block_id(args);
+    __gm__ ChipTensor* pdsl_tensor_u_row_scale = reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[2]);
+    __gm__ float* pdsl_u_row_scale =
+        reinterpret_cast<__gm__ float*>(pdsl_tensor_u_row_scale->buffer.addr) + pdsl_tensor_u_row_scale->start_offset;
+    __gm__ ChipTensor* pdsl_tensor_u_out = reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[3]);
+    __gm__ float* pdsl_u_out =
+        reinterpret_cast<__gm__ float*>(pdsl_tensor_u_out->buffer.addr) + pdsl_tensor_u_out->start_offset;
+    __gm__ uint8_t* pdsl_fifo_u_acc_tile =
+        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[4])->buffer.addr);
+    const float pdsl_u_alpha = from_u64<float>(static_cast<uint64_t>(pdsl_args[5]));
+    const int64_t pdsl_case = static_cast<int64_t>(pdsl_args[6]);
+    const int64_t pdsl_u_m = static_cast<int64_t>(pdsl_args[7]);
+    const int64_t pdsl_u_n = static_cast<int64_t>(pdsl_args[9]);
+    const int64_t pdsl_blockidx = get_block_idx(pdsl_args);
+    const int64_t pdsl_blocknum = get_block_num(pdsl_args);
+    const int64_t pdsl_u_lane = get_sub_block_id(pdsl_args);
 
     if (pdsl_case == 0) {
-        pdsl_gemm_epilogue_aiv_case_0(a, b, row_scale, out, pdsl_fifo_acc_tile, alpha, m, k, n, block_idx, block_num,
-                                      lane);
+        pdsl_case_aiv_0(pdsl_u_row_scale, pdsl_u_out, pdsl_fifo_u_acc_tile, pdsl_u_alpha, pdsl_u_m, pdsl_u_n,
+                        pdsl_blockidx, pdsl_blocknum, pdsl_u_lane);
     } else if (pdsl_case == 1) {
-        pdsl_gemm_epilogue_aiv_case_1(a, b, row_scale, out, pdsl_fifo_acc_tile, alpha, m, k, n, block_idx, block_num,
-                                      lane);
+        pdsl_case_aiv_1(pdsl_u_row_scale, pdsl_u_out, pdsl_fifo_u_acc_tile, pdsl_u_alpha, pdsl_u_m, pdsl_u_n,
+                        pdsl_blockidx, pdsl_blocknum, pdsl_u_lane);
     }
 }

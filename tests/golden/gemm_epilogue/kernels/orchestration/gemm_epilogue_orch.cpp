@@ -12,7 +12,7 @@ constexpr int32_t pdsl_aic_kernel = 0; // func_id of kernels/aic/gemm_epilogue_a
 constexpr int32_t pdsl_aiv_kernel = 1; // func_id of kernels/aiv/gemm_epilogue_aiv.cpp
 constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (gemm_epilogue.pdsl:15)
 // GM FIFO bytes per hardware block of pipe `acc_tile` (SlotSize * depth), per dispatch case.
-constexpr uint32_t pdsl_fifo_acc_tile_block_bytes[2] = {32768, 65536};
+constexpr uint32_t pdsl_fifobytes_u_acc_tile[2] = {32768, 65536};
 } // namespace
 
 extern "C" {
@@ -49,17 +49,17 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     }
 
     // Shape symbols.
-    const int64_t m = static_cast<int64_t>(pdsl_args.tensor(0).ref().shapes[0]);
-    const int64_t k = static_cast<int64_t>(pdsl_args.tensor(0).ref().shapes[1]);
-    const int64_t n = static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[1]);
-    if (static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[0]) != k) {
+    const int64_t pdsl_u_m = static_cast<int64_t>(pdsl_args.tensor(0).ref().shapes[0]);
+    const int64_t pdsl_u_k = static_cast<int64_t>(pdsl_args.tensor(0).ref().shapes[1]);
+    const int64_t pdsl_u_n = static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[1]);
+    if (static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[0]) != pdsl_u_k) {
         LOG_ERROR("gemm_epilogue: b.shape[0] = %" PRId64 ", expected k = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[0]), k);
+                  static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[0]), pdsl_u_k);
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[0]) != m) {
+    if (static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[0]) != pdsl_u_m) {
         LOG_ERROR("gemm_epilogue: row_scale.shape[0] = %" PRId64 ", expected m = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[0]), m);
+                  static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[0]), pdsl_u_m);
         return;
     }
     if (static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[1]) != 1) {
@@ -67,49 +67,51 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
                   static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[1]));
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[0]) != m) {
+    if (static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[0]) != pdsl_u_m) {
         LOG_ERROR("gemm_epilogue: out.shape[0] = %" PRId64 ", expected m = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[0]), m);
+                  static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[0]), pdsl_u_m);
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[1]) != n) {
+    if (static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[1]) != pdsl_u_n) {
         LOG_ERROR("gemm_epilogue: out.shape[1] = %" PRId64 ", expected n = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[1]), n);
+                  static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[1]), pdsl_u_n);
         return;
     }
 
     // Scalars.
-    const float alpha = from_u64<float>(static_cast<uint64_t>(pdsl_args.scalar(0)));
-    (void)alpha;
+    const float pdsl_u_alpha = from_u64<float>(static_cast<uint64_t>(pdsl_args.scalar(0)));
+    (void)pdsl_u_alpha;
 
     // Specialisation.
-    const int64_t tm = m % 64 == 0 ? 64 : 32; // gemm_epilogue.pdsl:10
-    if (!(tm == 32 || tm == 64)) {
+    const int64_t pdsl_u_tm = pdsl_u_m % 64 == 0 ? 64 : 32; // gemm_epilogue.pdsl:10
+    if (!(pdsl_u_tm == 32 || pdsl_u_tm == 64)) {
         LOG_ERROR("gemm_epilogue: no specialisation for tm = %" PRId64 " (compiled: 32, 64; gemm_epilogue.pdsl:10)",
-                  tm);
+                  pdsl_u_tm);
         return;
     }
 
     // Requirements.
-    if (!(m % tm == 0)) {
-        LOG_ERROR("gemm_epilogue: requirement `m %% tm == 0` failed (gemm_epilogue.pdsl:11), m = %" PRId64
+    if (!(pdsl_u_m % pdsl_u_tm == 0)) {
+        LOG_ERROR("gemm_epilogue: requirement `pdsl_u_m %% pdsl_u_tm == 0` failed (gemm_epilogue.pdsl:11), m = %" PRId64
                   ", tm = %" PRId64,
-                  m, tm);
+                  pdsl_u_m, pdsl_u_tm);
         return;
     }
-    if (!(k % 64 == 0)) {
-        LOG_ERROR("gemm_epilogue: requirement `k %% 64 == 0` failed (gemm_epilogue.pdsl:12), k = %" PRId64, k);
+    if (!(pdsl_u_k % 64 == 0)) {
+        LOG_ERROR("gemm_epilogue: requirement `pdsl_u_k %% 64 == 0` failed (gemm_epilogue.pdsl:12), k = %" PRId64,
+                  pdsl_u_k);
         return;
     }
-    if (!(n % 128 == 0)) {
-        LOG_ERROR("gemm_epilogue: requirement `n %% 128 == 0` failed (gemm_epilogue.pdsl:13), n = %" PRId64, n);
+    if (!(pdsl_u_n % 128 == 0)) {
+        LOG_ERROR("gemm_epilogue: requirement `pdsl_u_n %% 128 == 0` failed (gemm_epilogue.pdsl:13), n = %" PRId64,
+                  pdsl_u_n);
         return;
     }
 
     int64_t pdsl_case = -1;
-    if (tm == 32) {
+    if (pdsl_u_tm == 32) {
         pdsl_case = 0; // tm=32
-    } else if (tm == 64) {
+    } else if (pdsl_u_tm == 64) {
         pdsl_case = 1; // tm=64
     }
     if (pdsl_case < 0) {
@@ -118,7 +120,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     }
 
     // Logical blocks (the grid) and hardware blocks: min(HW_BLOCKS, logical blocks).
-    const int64_t pdsl_total = (m / tm) * (n / 128);
+    const int64_t pdsl_total = (pdsl_u_m / pdsl_u_tm) * (pdsl_u_n / 128);
     if (pdsl_total <= 0) {
         LOG_INFO("gemm_epilogue: empty grid, nothing to submit");
         return;
@@ -127,35 +129,35 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     LOG_INFO("gemm_epilogue: case %" PRId64 ", %" PRId64 " logical blocks on %" PRId64 " hardware blocks", pdsl_case,
              pdsl_total, pdsl_blocks);
 
-    ChipTensor a =
+    ChipTensor pdsl_u_a =
         make_tensor_external(pdsl_args.tensor(0).ref().data_as<uint8_t>() + pdsl_args.tensor(0).ref().start_offset * 2,
                              pdsl_args.tensor(0).ref().shapes, 2, DataType::BFLOAT16);
-    ChipTensor b =
+    ChipTensor pdsl_u_b =
         make_tensor_external(pdsl_args.tensor(1).ref().data_as<uint8_t>() + pdsl_args.tensor(1).ref().start_offset * 2,
                              pdsl_args.tensor(1).ref().shapes, 2, DataType::BFLOAT16);
-    ChipTensor row_scale =
+    ChipTensor pdsl_u_row_scale =
         make_tensor_external(pdsl_args.tensor(2).ref().data_as<uint8_t>() + pdsl_args.tensor(2).ref().start_offset * 4,
                              pdsl_args.tensor(2).ref().shapes, 2, DataType::FLOAT32);
-    ChipTensor out =
+    ChipTensor pdsl_u_out =
         make_tensor_external(pdsl_args.tensor(3).ref().data_as<uint8_t>() + pdsl_args.tensor(3).ref().start_offset * 4,
                              pdsl_args.tensor(3).ref().shapes, 2, DataType::FLOAT32);
-    uint32_t pdsl_fifo_acc_tile_shape[1] = {
-        static_cast<uint32_t>(pdsl_blocks * pdsl_fifo_acc_tile_block_bytes[pdsl_case] / sizeof(int32_t))};
-    TensorCreateInfo pdsl_fifo_acc_tile(pdsl_fifo_acc_tile_shape, 1, DataType::INT32);
+    uint32_t pdsl_fifoshape_u_acc_tile[1] = {
+        static_cast<uint32_t>(pdsl_blocks * pdsl_fifobytes_u_acc_tile[pdsl_case] / sizeof(int32_t))};
+    TensorCreateInfo pdsl_fifo_u_acc_tile(pdsl_fifoshape_u_acc_tile, 1, DataType::INT32);
 
     PTO2_SCOPE()
     {
         CoreTaskArgs pdsl_task;
-        pdsl_task.add_input(a);
-        pdsl_task.add_input(b);
-        pdsl_task.add_input(row_scale);
-        pdsl_task.add_output(out);
-        pdsl_task.add_output(pdsl_fifo_acc_tile);
+        pdsl_task.add_input(pdsl_u_a);
+        pdsl_task.add_input(pdsl_u_b);
+        pdsl_task.add_input(pdsl_u_row_scale);
+        pdsl_task.add_output(pdsl_u_out);
+        pdsl_task.add_output(pdsl_fifo_u_acc_tile);
         pdsl_task.add_scalar(pdsl_args.scalar(0));
         pdsl_task.add_scalar(pdsl_case);
-        pdsl_task.add_scalar(m);
-        pdsl_task.add_scalar(k);
-        pdsl_task.add_scalar(n);
+        pdsl_task.add_scalar(pdsl_u_m);
+        pdsl_task.add_scalar(pdsl_u_k);
+        pdsl_task.add_scalar(pdsl_u_n);
         pdsl_task.launch_spec.set_block_num(static_cast<int16_t>(pdsl_blocks));
         MixedKernels pdsl_kernels;
         pdsl_kernels.aic_kernel_id = pdsl_aic_kernel;

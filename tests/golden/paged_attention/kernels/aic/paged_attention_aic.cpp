@@ -18,7 +18,7 @@
 
 namespace {
 
-static __aicore__ inline int64_t pdsl_ceil_div(int64_t a, int64_t b)
+static __aicore__ inline int64_t pdsl_ceildiv(int64_t a, int64_t b)
 {
     return b > 0 ? (a >= 0 ? (a + b - 1) / b : -((-a) / b)) : (a + b + 1) / b;
 }
@@ -40,159 +40,167 @@ static __aicore__ inline float pdsl_max(float a, float b)
 }
 
 // Dispatch case 0: q_tile=16, block_size=64.
-static __aicore__ void pdsl_paged_attention_aic_case_0(
-    __gm__ bfloat16_t* query, __gm__ bfloat16_t* key_cache, __gm__ bfloat16_t* value_cache, __gm__ int32_t* block_table,
-    __gm__ int32_t* context_lens, __gm__ float* out, __gm__ uint8_t* pdsl_fifo_sij, __gm__ uint8_t* pdsl_fifo_pij,
-    __gm__ uint8_t* pdsl_fifo_oi, float scale, int64_t batch, int64_t num_heads, int64_t head_dim, int64_t total_blocks,
-    int64_t block_size, int64_t max_blocks, int64_t block_idx, int64_t block_num)
+static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ bfloat16_t* pdsl_u_key_cache,
+                                       __gm__ bfloat16_t* pdsl_u_value_cache, __gm__ int32_t* pdsl_u_block_table,
+                                       __gm__ int32_t* pdsl_u_context_lens, __gm__ uint8_t* pdsl_fifo_u_sij,
+                                       __gm__ uint8_t* pdsl_fifo_u_pij, __gm__ uint8_t* pdsl_fifo_u_oi,
+                                       int64_t pdsl_u_batch, int64_t pdsl_u_num_heads, int64_t pdsl_u_max_blocks,
+                                       int64_t pdsl_blockidx, int64_t pdsl_blocknum)
 {
     using pdsl_nz_bf16_16x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 16, 128, pto::BLayout::ColMajor, 16, 128,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_zn_bf16_128x64_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 64, pto::BLayout::RowMajor, 128, 64,
                                             pto::SLayout::ColMajor, 512>;
-    using pdsl_left_bf16_16x128_t = pto::TileLeft<bfloat16_t, 16, 128>;
-    using pdsl_right_bf16_128x64_t = pto::TileRight<bfloat16_t, 128, 64>;
-    using pdsl_acc_f32_16x64_t = pto::TileAcc<float, 16, 64>;
-    using pdsl_nz_bf16_16x64_t =
-        pto::Tile<pto::TileType::Mat, bfloat16_t, 16, 64, pto::BLayout::ColMajor, 16, 64, pto::SLayout::RowMajor, 512>;
     using pdsl_nz_bf16_64x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 128, pto::BLayout::ColMajor, 64, 128,
                                             pto::SLayout::RowMajor, 512>;
-    using pdsl_left_bf16_16x64_t = pto::TileLeft<bfloat16_t, 16, 64>;
-    using pdsl_right_bf16_64x128_t = pto::TileRight<bfloat16_t, 64, 128>;
-    using pdsl_acc_f32_16x128_t = pto::TileAcc<float, 16, 128>;
-    using pdsl_gm_query_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 16, 128>,
-                                                pto::Stride<2048, 2048, 2048, 128, 1>, pto::Layout::ND>;
-    using pdsl_gm_key_cache_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 64>,
-                                                    pto::Stride<8192, 8192, 8192, 1, 128>, pto::Layout::DN>;
-    using pdsl_gm_value_cache_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
-                                                      pto::Stride<8192, 8192, 8192, 128, 1>, pto::Layout::ND>;
-    using pdsl_pipe_sij_t = pto::TPipe<0, pto::Direction::DIR_C2V, 4096, 2, 2>;
-    using pdsl_pipe_pij_t = pto::TPipe<2, pto::Direction::DIR_V2C, 2048, 2, 2>;
-    using pdsl_pipe_oi_t = pto::TPipe<4, pto::Direction::DIR_C2V, 8192, 2, 2>;
+    using pdsl_left_bf16_16x128_t = pto::TileLeft<bfloat16_t, 16, 128, 16, 128>;
+    using pdsl_left_bf16_16x64_t = pto::TileLeft<bfloat16_t, 16, 64, 16, 64>;
+    using pdsl_right_bf16_128x64_t = pto::TileRight<bfloat16_t, 128, 64, 128, 64>;
+    using pdsl_right_bf16_64x128_t = pto::TileRight<bfloat16_t, 64, 128, 64, 128>;
+    using pdsl_acc_f32_16x64_t = pto::TileAcc<float, 16, 64, 16, 64>;
+    using pdsl_acc_f32_16x128_t = pto::TileAcc<float, 16, 128, 16, 128>;
+    using pdsl_nz_bf16_16x64_t =
+        pto::Tile<pto::TileType::Mat, bfloat16_t, 16, 64, pto::BLayout::ColMajor, 16, 64, pto::SLayout::RowMajor, 512>;
+    using pdsl_gmt_0_u_query = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 16, 128>,
+                                                 pto::Stride<2048, 2048, 2048, 128, 1>, pto::Layout::ND>;
+    using pdsl_gmt_0_u_key_cache = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 64>,
+                                                     pto::Stride<8192, 8192, 8192, 1, 128>, pto::Layout::DN>;
+    using pdsl_gmt_0_u_value_cache = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
+                                                       pto::Stride<8192, 8192, 8192, 128, 1>, pto::Layout::ND>;
+    using pdsl_pipet_u_sij = pto::TPipe<0, pto::Direction::DIR_C2V, 4096, 2, 2>;
+    using pdsl_pipet_u_pij = pto::TPipe<2, pto::Direction::DIR_V2C, 2048, 2, 2>;
+    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 8192, 2, 2>;
 
-    pdsl_pipe_sij_t pdsl_pipe_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_sij + block_idx * 8192), 0x0, 0x0);
-    pdsl_pipe_pij_t pdsl_pipe_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_pij + block_idx * 4096), 0x0, 0x0);
-    pdsl_pipe_oi_t pdsl_pipe_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_oi + block_idx * 16384), 0x1800, 0x0);
+    pdsl_pipet_u_sij pdsl_pipe_u_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_sij + pdsl_blockidx * 8192), 0x0, 0x0);
+    pdsl_pipet_u_pij pdsl_pipe_u_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_pij + pdsl_blockidx * 4096), 0x0, 0x0);
+    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 16384), 0x1800, 0x0);
 
-    pdsl_nz_bf16_16x128_t q;
+    pdsl_nz_bf16_16x128_t pdsl_u_q;
     pdsl_zn_bf16_128x64_t pdsl_t0;
-    pdsl_left_bf16_16x128_t pdsl_left_0;
-    pdsl_right_bf16_128x64_t pdsl_right_1;
-    pdsl_acc_f32_16x64_t pdsl_t1;
-    pdsl_nz_bf16_16x64_t pdsl_t2;
     pdsl_nz_bf16_64x128_t pdsl_t3;
+    pdsl_left_bf16_16x128_t pdsl_left_0;
     pdsl_left_bf16_16x64_t pdsl_left_2;
+    pdsl_right_bf16_128x64_t pdsl_right_1;
     pdsl_right_bf16_64x128_t pdsl_right_3;
+    pdsl_acc_f32_16x64_t pdsl_t1;
     pdsl_acc_f32_16x128_t pdsl_t4;
-    pto::TASSIGN<0x1000>(q);
+    pdsl_nz_bf16_16x64_t pdsl_t2;
+    pto::TASSIGN<0x1000>(pdsl_u_q);
     pto::TASSIGN<0x0>(pdsl_left_0);
-    pto::TASSIGN<0x0>(pdsl_right_1);
-    pto::TASSIGN<0x0>(pdsl_t1);
     pto::TASSIGN<0x0>(pdsl_left_2);
+    pto::TASSIGN<0x0>(pdsl_right_1);
     pto::TASSIGN<0x0>(pdsl_right_3);
+    pto::TASSIGN<0x0>(pdsl_t1);
     pto::TASSIGN<0x0>(pdsl_t4);
-    uint32_t pdsl_version_pdsl_t0 = 1;
-    uint32_t pdsl_version_pdsl_t3 = 1;
-    int64_t b = 0;
-    int64_t t = 0;
-    int64_t h0 = 0;
-    int64_t ctx = 0;
-    int64_t n = 0;
-    int64_t kv = 0;
+    uint32_t pdsl_version_t0 = 1;
+    uint32_t pdsl_version_t3 = 1;
+    uint32_t pdsl_pops_u_pij = 0;
+    int64_t pdsl_u_b = 0;
+    int64_t pdsl_u_t = 0;
+    int64_t pdsl_u_h0 = 0;
+    int64_t pdsl_u_ctx = 0;
+    int64_t pdsl_u_n = 0;
+    int64_t pdsl_u_kv = 0;
     int64_t pdsl_prev_kv = 0;
 
-    const int64_t pdsl_extent_0 = batch;
-    const int64_t pdsl_extent_1 = num_heads / 16;
+    const int64_t pdsl_extent_0 = pdsl_u_batch;
+    const int64_t pdsl_extent_1 = pdsl_u_num_heads / 16;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // paged_attention.pdsl:18
-        b = pdsl_lb / (num_heads / 16);                                             // paged_attention.pdsl:18
-        t = pdsl_lb % (num_heads / 16);                                             // paged_attention.pdsl:18
-        h0 = t * 16;                                                                // paged_attention.pdsl:24
-        ctx = static_cast<int64_t>(context_lens[b]);                                // paged_attention.pdsl:25
-        n = pdsl_ceil_div(ctx, 64);                                                 // paged_attention.pdsl:26
-        pdsl_gm_query_0_t pdsl_g_0(query + b * (num_heads * 128) + h0 * 128);       // paged_attention.pdsl:29
-        pto::TLOAD(q, pdsl_g_0);                                                    // paged_attention.pdsl:29
-        if (n > 0) {                                                                // paged_attention.pdsl:30
-            kv = static_cast<int64_t>(block_table[b * max_blocks]);                 // paged_attention.pdsl:32
-            pdsl_version_pdsl_t0 = (pdsl_version_pdsl_t0 + 1) % 2;                  // paged_attention.pdsl:33
-            pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_pdsl_t0 * 16384);           // paged_attention.pdsl:33
-            pdsl_gm_key_cache_0_t pdsl_g_1(key_cache + kv * 8192);                  // paged_attention.pdsl:33
-            pto::TLOAD(pdsl_t0, pdsl_g_1);                                          // paged_attention.pdsl:33
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                              // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention.pdsl:33
-            pto::TMOV(pdsl_left_0, q);                                              // paged_attention.pdsl:33
-            pto::TMOV(pdsl_right_1, pdsl_t0);                                       // paged_attention.pdsl:33
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                 // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention.pdsl:33
-            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                       // paged_attention.pdsl:33
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                  // paged_attention.pdsl:33
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention.pdsl:33
-            pto::TPUSH<pdsl_pipe_sij_t, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_sij, pdsl_t1);                                      // paged_attention.pdsl:33
-            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                            // paged_attention.pdsl:33
-            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                           // paged_attention.pdsl:33
-            for (int64_t j = 1; j < n; ++j) {                                 // paged_attention.pdsl:30
-                pdsl_prev_kv = kv;                                            // paged_attention.pdsl:31
-                kv = static_cast<int64_t>(block_table[b * max_blocks + j]);   // paged_attention.pdsl:32
-                pdsl_version_pdsl_t0 = (pdsl_version_pdsl_t0 + 1) % 2;        // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_pdsl_t0 * 16384); // paged_attention.pdsl:33
-                pdsl_gm_key_cache_0_t pdsl_g_2(key_cache + kv * 8192);        // paged_attention.pdsl:33
-                pto::TLOAD(pdsl_t0, pdsl_g_2);                                // paged_attention.pdsl:33
-                pto::TMOV(pdsl_left_0, q);                                    // paged_attention.pdsl:33
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                    // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                   // paged_attention.pdsl:33
-                pto::TMOV(pdsl_right_1, pdsl_t0);                             // paged_attention.pdsl:33
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                       // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                      // paged_attention.pdsl:33
-                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);             // paged_attention.pdsl:33
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                        // paged_attention.pdsl:33
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                       // paged_attention.pdsl:33
-                pto::TPUSH<pdsl_pipe_sij_t, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_sij, pdsl_t1);                                              // paged_attention.pdsl:33
-                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                    // paged_attention.pdsl:33
-                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                   // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t2, 0x0 + (pdsl_pipe_pij.cons.getTileId() % 2) * 2048); // paged_attention.pdsl:36
-                pto::TPOP<pdsl_pipe_pij_t, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_pij, pdsl_t2);                                         // paged_attention.pdsl:36
-                pdsl_version_pdsl_t3 = (pdsl_version_pdsl_t3 + 1) % 2;               // paged_attention.pdsl:36
-                pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_pdsl_t3 * 16384);        // paged_attention.pdsl:36
-                pdsl_gm_value_cache_0_t pdsl_g_3(value_cache + pdsl_prev_kv * 8192); // paged_attention.pdsl:36
-                pto::TLOAD(pdsl_t3, pdsl_g_3);                                       // paged_attention.pdsl:36
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                          // paged_attention.pdsl:36
-                pto::TMOV(pdsl_left_2, pdsl_t2);                                     // paged_attention.pdsl:36
-                pto::TMOV(pdsl_right_3, pdsl_t3);                                    // paged_attention.pdsl:36
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                             // paged_attention.pdsl:36
-                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);                    // paged_attention.pdsl:36
-                pto::TFREE<pdsl_pipe_pij_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_pij);                     // paged_attention.pdsl:36
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention.pdsl:36
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention.pdsl:36
-                pto::TPUSH<pdsl_pipe_oi_t, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_oi, pdsl_t4);             // paged_attention.pdsl:36
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // paged_attention.pdsl:18
+        pdsl_u_b = pdsl_lb / (pdsl_u_num_heads / 16);                                       // paged_attention.pdsl:18
+        pdsl_u_t = pdsl_lb % (pdsl_u_num_heads / 16);                                       // paged_attention.pdsl:18
+        pdsl_u_h0 = pdsl_u_t * 16;                                                          // paged_attention.pdsl:24
+        pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
+        pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // paged_attention.pdsl:26
+        pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                    pdsl_u_h0 * 128); // paged_attention.pdsl:29
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention.pdsl:29
+        if (pdsl_u_n > 0) {                           // paged_attention.pdsl:30
+            pdsl_u_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // paged_attention.pdsl:32
+            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                // paged_attention.pdsl:33
+            pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);                    // paged_attention.pdsl:33
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 8192);       // paged_attention.pdsl:33
+            pto::TLOAD(pdsl_t0, pdsl_g_1);                                              // paged_attention.pdsl:33
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                  // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                 // paged_attention.pdsl:33
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                           // paged_attention.pdsl:33
+            pto::TMOV(pdsl_right_1, pdsl_t0);                                           // paged_attention.pdsl:33
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                     // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                    // paged_attention.pdsl:33
+            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                           // paged_attention.pdsl:33
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                      // paged_attention.pdsl:33
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                     // paged_attention.pdsl:33
+            pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_sij, pdsl_t1);                                // paged_attention.pdsl:33
+            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // paged_attention.pdsl:33
+            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // paged_attention.pdsl:33
+            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // paged_attention.pdsl:30
+                pdsl_prev_kv = pdsl_u_kv;                                 // paged_attention.pdsl:30
+                pdsl_u_kv = static_cast<int64_t>(
+                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);     // paged_attention.pdsl:32
+                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                          // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);              // paged_attention.pdsl:33
+                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 8192); // paged_attention.pdsl:33
+                pto::TLOAD(pdsl_t0, pdsl_g_2);                                        // paged_attention.pdsl:33
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                                     // paged_attention.pdsl:33
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // paged_attention.pdsl:33
+                pto::TMOV(pdsl_right_1, pdsl_t0);                                     // paged_attention.pdsl:33
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // paged_attention.pdsl:33
+                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                     // paged_attention.pdsl:33
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention.pdsl:33
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                               // paged_attention.pdsl:33
+                pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij, pdsl_t1);                           // paged_attention.pdsl:33
+                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // paged_attention.pdsl:33
+                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                  // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t2, 0x0 + pdsl_pops_u_pij % 2 * 2048); // paged_attention.pdsl:36
+                pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_pij, pdsl_t2); // paged_attention.pdsl:36
+                ++pdsl_pops_u_pij;             // paged_attention.pdsl:36
+                pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_pij);                                                        // paged_attention.pdsl:36
+                pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                 // paged_attention.pdsl:36
+                pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_t3 * 16384);                     // paged_attention.pdsl:36
+                pdsl_gmt_0_u_value_cache pdsl_g_3(pdsl_u_value_cache + pdsl_prev_kv * 8192); // paged_attention.pdsl:36
+                pto::TLOAD(pdsl_t3, pdsl_g_3);                                               // paged_attention.pdsl:36
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                   // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // paged_attention.pdsl:36
+                pto::TMOV(pdsl_left_2, pdsl_t2);                                             // paged_attention.pdsl:36
+                pto::TMOV(pdsl_right_3, pdsl_t3);                                            // paged_attention.pdsl:36
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                      // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // paged_attention.pdsl:36
+                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);                            // paged_attention.pdsl:36
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                       // paged_attention.pdsl:36
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                      // paged_attention.pdsl:36
+                pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi, pdsl_t4);           // paged_attention.pdsl:36
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
             }
-            pto::TASSIGN(pdsl_t2, 0x0 + (pdsl_pipe_pij.cons.getTileId() % 2) * 2048); // paged_attention.pdsl:36
-            pto::TPOP<pdsl_pipe_pij_t, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_pij, pdsl_t2);                                                   // paged_attention.pdsl:36
-            pdsl_version_pdsl_t3 = (pdsl_version_pdsl_t3 + 1) % 2;                         // paged_attention.pdsl:36
-            pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_pdsl_t3 * 16384);                  // paged_attention.pdsl:36
-            pdsl_gm_value_cache_0_t pdsl_g_4(value_cache + kv * 8192);                     // paged_attention.pdsl:36
-            pto::TLOAD(pdsl_t3, pdsl_g_4);                                                 // paged_attention.pdsl:36
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // paged_attention.pdsl:36
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                    // paged_attention.pdsl:36
-            pto::TMOV(pdsl_left_2, pdsl_t2);                                               // paged_attention.pdsl:36
-            pto::TMOV(pdsl_right_3, pdsl_t3);                                              // paged_attention.pdsl:36
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // paged_attention.pdsl:36
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                       // paged_attention.pdsl:36
-            pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);                              // paged_attention.pdsl:36
-            pto::TFREE<pdsl_pipe_pij_t, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_pij); // paged_attention.pdsl:36
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                         // paged_attention.pdsl:36
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                        // paged_attention.pdsl:36
-            pto::TPUSH<pdsl_pipe_oi_t, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_oi, pdsl_t4);             // paged_attention.pdsl:36
+            pdsl_prev_kv = pdsl_u_kv;                                // paged_attention.pdsl:30
+            pto::TASSIGN(pdsl_t2, 0x0 + pdsl_pops_u_pij % 2 * 2048); // paged_attention.pdsl:36
+            pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                pdsl_pipe_u_pij, pdsl_t2);                                                    // paged_attention.pdsl:36
+            ++pdsl_pops_u_pij;                                                                // paged_attention.pdsl:36
+            pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // paged_attention.pdsl:36
+            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                      // paged_attention.pdsl:36
+            pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_t3 * 16384);                          // paged_attention.pdsl:36
+            pdsl_gmt_0_u_value_cache pdsl_g_4(pdsl_u_value_cache + pdsl_prev_kv * 8192);      // paged_attention.pdsl:36
+            pto::TLOAD(pdsl_t3, pdsl_g_4);                                                    // paged_attention.pdsl:36
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // paged_attention.pdsl:36
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // paged_attention.pdsl:36
+            pto::TMOV(pdsl_left_2, pdsl_t2);                                                  // paged_attention.pdsl:36
+            pto::TMOV(pdsl_right_3, pdsl_t3);                                                 // paged_attention.pdsl:36
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // paged_attention.pdsl:36
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // paged_attention.pdsl:36
+            pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);                                 // paged_attention.pdsl:36
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // paged_attention.pdsl:36
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // paged_attention.pdsl:36
+            pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_oi, pdsl_t4);           // paged_attention.pdsl:36
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
         }
@@ -200,154 +208,162 @@ static __aicore__ void pdsl_paged_attention_aic_case_0(
 }
 
 // Dispatch case 1: q_tile=16, block_size=128.
-static __aicore__ void pdsl_paged_attention_aic_case_1(
-    __gm__ bfloat16_t* query, __gm__ bfloat16_t* key_cache, __gm__ bfloat16_t* value_cache, __gm__ int32_t* block_table,
-    __gm__ int32_t* context_lens, __gm__ float* out, __gm__ uint8_t* pdsl_fifo_sij, __gm__ uint8_t* pdsl_fifo_pij,
-    __gm__ uint8_t* pdsl_fifo_oi, float scale, int64_t batch, int64_t num_heads, int64_t head_dim, int64_t total_blocks,
-    int64_t block_size, int64_t max_blocks, int64_t block_idx, int64_t block_num)
+static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_query, __gm__ bfloat16_t* pdsl_u_key_cache,
+                                       __gm__ bfloat16_t* pdsl_u_value_cache, __gm__ int32_t* pdsl_u_block_table,
+                                       __gm__ int32_t* pdsl_u_context_lens, __gm__ uint8_t* pdsl_fifo_u_sij,
+                                       __gm__ uint8_t* pdsl_fifo_u_pij, __gm__ uint8_t* pdsl_fifo_u_oi,
+                                       int64_t pdsl_u_batch, int64_t pdsl_u_num_heads, int64_t pdsl_u_max_blocks,
+                                       int64_t pdsl_blockidx, int64_t pdsl_blocknum)
 {
     using pdsl_nz_bf16_16x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 16, 128, pto::BLayout::ColMajor, 16, 128,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_zn_bf16_128x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 128, pto::BLayout::RowMajor, 128, 128,
                                              pto::SLayout::ColMajor, 512>;
-    using pdsl_left_bf16_16x128_t = pto::TileLeft<bfloat16_t, 16, 128>;
-    using pdsl_right_bf16_128x128_t = pto::TileRight<bfloat16_t, 128, 128>;
-    using pdsl_acc_f32_16x128_t = pto::TileAcc<float, 16, 128>;
     using pdsl_nz_bf16_128x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 128, pto::BLayout::ColMajor, 128, 128,
                                              pto::SLayout::RowMajor, 512>;
-    using pdsl_gm_query_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 16, 128>,
-                                                pto::Stride<2048, 2048, 2048, 128, 1>, pto::Layout::ND>;
-    using pdsl_gm_key_cache_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 128>,
-                                                    pto::Stride<16384, 16384, 16384, 1, 128>, pto::Layout::DN>;
-    using pdsl_gm_value_cache_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 128>,
-                                                      pto::Stride<16384, 16384, 16384, 128, 1>, pto::Layout::ND>;
-    using pdsl_pipe_sij_t = pto::TPipe<0, pto::Direction::DIR_C2V, 8192, 2, 2>;
-    using pdsl_pipe_pij_t = pto::TPipe<2, pto::Direction::DIR_V2C, 4096, 2, 2>;
-    using pdsl_pipe_oi_t = pto::TPipe<4, pto::Direction::DIR_C2V, 8192, 2, 2>;
+    using pdsl_left_bf16_16x128_t = pto::TileLeft<bfloat16_t, 16, 128, 16, 128>;
+    using pdsl_right_bf16_128x128_t = pto::TileRight<bfloat16_t, 128, 128, 128, 128>;
+    using pdsl_acc_f32_16x128_t = pto::TileAcc<float, 16, 128, 16, 128>;
+    using pdsl_gmt_0_u_query = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 16, 128>,
+                                                 pto::Stride<2048, 2048, 2048, 128, 1>, pto::Layout::ND>;
+    using pdsl_gmt_0_u_key_cache = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 128>,
+                                                     pto::Stride<16384, 16384, 16384, 1, 128>, pto::Layout::DN>;
+    using pdsl_gmt_0_u_value_cache = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 128>,
+                                                       pto::Stride<16384, 16384, 16384, 128, 1>, pto::Layout::ND>;
+    using pdsl_pipet_u_sij = pto::TPipe<0, pto::Direction::DIR_C2V, 8192, 2, 2>;
+    using pdsl_pipet_u_pij = pto::TPipe<2, pto::Direction::DIR_V2C, 4096, 2, 2>;
+    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 8192, 2, 2>;
 
-    pdsl_pipe_sij_t pdsl_pipe_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_sij + block_idx * 16384), 0x0, 0x0);
-    pdsl_pipe_pij_t pdsl_pipe_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_pij + block_idx * 8192), 0x0, 0x0);
-    pdsl_pipe_oi_t pdsl_pipe_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_oi + block_idx * 16384), 0x3000, 0x0);
+    pdsl_pipet_u_sij pdsl_pipe_u_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_sij + pdsl_blockidx * 16384), 0x0, 0x0);
+    pdsl_pipet_u_pij pdsl_pipe_u_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_pij + pdsl_blockidx * 8192), 0x0, 0x0);
+    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 16384), 0x3000, 0x0);
 
-    pdsl_nz_bf16_16x128_t q;
+    pdsl_nz_bf16_16x128_t pdsl_u_q;
     pdsl_zn_bf16_128x128_t pdsl_t5;
-    pdsl_left_bf16_16x128_t pdsl_left_0;
-    pdsl_right_bf16_128x128_t pdsl_right_4;
-    pdsl_acc_f32_16x128_t pdsl_t6;
-    pdsl_nz_bf16_16x128_t pdsl_t7;
     pdsl_nz_bf16_128x128_t pdsl_t8;
+    pdsl_left_bf16_16x128_t pdsl_left_0;
     pdsl_left_bf16_16x128_t pdsl_left_5;
+    pdsl_right_bf16_128x128_t pdsl_right_4;
     pdsl_right_bf16_128x128_t pdsl_right_6;
+    pdsl_acc_f32_16x128_t pdsl_t6;
     pdsl_acc_f32_16x128_t pdsl_t9;
-    pto::TASSIGN<0x2000>(q);
+    pdsl_nz_bf16_16x128_t pdsl_t7;
+    pto::TASSIGN<0x2000>(pdsl_u_q);
     pto::TASSIGN<0x0>(pdsl_left_0);
-    pto::TASSIGN<0x0>(pdsl_right_4);
-    pto::TASSIGN<0x0>(pdsl_t6);
     pto::TASSIGN<0x0>(pdsl_left_5);
+    pto::TASSIGN<0x0>(pdsl_right_4);
     pto::TASSIGN<0x0>(pdsl_right_6);
+    pto::TASSIGN<0x0>(pdsl_t6);
     pto::TASSIGN<0x0>(pdsl_t9);
-    uint32_t pdsl_version_pdsl_t5 = 1;
-    uint32_t pdsl_version_pdsl_t8 = 1;
-    int64_t b = 0;
-    int64_t t = 0;
-    int64_t h0 = 0;
-    int64_t ctx = 0;
-    int64_t n = 0;
-    int64_t kv = 0;
+    uint32_t pdsl_version_t5 = 1;
+    uint32_t pdsl_version_t8 = 1;
+    uint32_t pdsl_pops_u_pij = 0;
+    int64_t pdsl_u_b = 0;
+    int64_t pdsl_u_t = 0;
+    int64_t pdsl_u_h0 = 0;
+    int64_t pdsl_u_ctx = 0;
+    int64_t pdsl_u_n = 0;
+    int64_t pdsl_u_kv = 0;
     int64_t pdsl_prev_kv = 0;
 
-    const int64_t pdsl_extent_0 = batch;
-    const int64_t pdsl_extent_1 = num_heads / 16;
+    const int64_t pdsl_extent_0 = pdsl_u_batch;
+    const int64_t pdsl_extent_1 = pdsl_u_num_heads / 16;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // paged_attention.pdsl:18
-        b = pdsl_lb / (num_heads / 16);                                             // paged_attention.pdsl:18
-        t = pdsl_lb % (num_heads / 16);                                             // paged_attention.pdsl:18
-        h0 = t * 16;                                                                // paged_attention.pdsl:24
-        ctx = static_cast<int64_t>(context_lens[b]);                                // paged_attention.pdsl:25
-        n = pdsl_ceil_div(ctx, 128);                                                // paged_attention.pdsl:26
-        pdsl_gm_query_0_t pdsl_g_0(query + b * (num_heads * 128) + h0 * 128);       // paged_attention.pdsl:29
-        pto::TLOAD(q, pdsl_g_0);                                                    // paged_attention.pdsl:29
-        if (n > 0) {                                                                // paged_attention.pdsl:30
-            kv = static_cast<int64_t>(block_table[b * max_blocks]);                 // paged_attention.pdsl:32
-            pdsl_version_pdsl_t5 = (pdsl_version_pdsl_t5 + 1) % 2;                  // paged_attention.pdsl:33
-            pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_pdsl_t5 * 32768);           // paged_attention.pdsl:33
-            pdsl_gm_key_cache_0_t pdsl_g_1(key_cache + kv * 16384);                 // paged_attention.pdsl:33
-            pto::TLOAD(pdsl_t5, pdsl_g_1);                                          // paged_attention.pdsl:33
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                              // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention.pdsl:33
-            pto::TMOV(pdsl_left_0, q);                                              // paged_attention.pdsl:33
-            pto::TMOV(pdsl_right_4, pdsl_t5);                                       // paged_attention.pdsl:33
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                 // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention.pdsl:33
-            pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);                       // paged_attention.pdsl:33
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                  // paged_attention.pdsl:33
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention.pdsl:33
-            pto::TPUSH<pdsl_pipe_sij_t, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_sij, pdsl_t6);                                      // paged_attention.pdsl:33
-            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                            // paged_attention.pdsl:33
-            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                           // paged_attention.pdsl:33
-            for (int64_t j = 1; j < n; ++j) {                                 // paged_attention.pdsl:30
-                pdsl_prev_kv = kv;                                            // paged_attention.pdsl:31
-                kv = static_cast<int64_t>(block_table[b * max_blocks + j]);   // paged_attention.pdsl:32
-                pdsl_version_pdsl_t5 = (pdsl_version_pdsl_t5 + 1) % 2;        // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_pdsl_t5 * 32768); // paged_attention.pdsl:33
-                pdsl_gm_key_cache_0_t pdsl_g_2(key_cache + kv * 16384);       // paged_attention.pdsl:33
-                pto::TLOAD(pdsl_t5, pdsl_g_2);                                // paged_attention.pdsl:33
-                pto::TMOV(pdsl_left_0, q);                                    // paged_attention.pdsl:33
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                    // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                   // paged_attention.pdsl:33
-                pto::TMOV(pdsl_right_4, pdsl_t5);                             // paged_attention.pdsl:33
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                       // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                      // paged_attention.pdsl:33
-                pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);             // paged_attention.pdsl:33
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                        // paged_attention.pdsl:33
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                       // paged_attention.pdsl:33
-                pto::TPUSH<pdsl_pipe_sij_t, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_sij, pdsl_t6);                                              // paged_attention.pdsl:33
-                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                    // paged_attention.pdsl:33
-                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                   // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t7, 0x0 + (pdsl_pipe_pij.cons.getTileId() % 2) * 4096); // paged_attention.pdsl:36
-                pto::TPOP<pdsl_pipe_pij_t, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_pij, pdsl_t7);                                          // paged_attention.pdsl:36
-                pdsl_version_pdsl_t8 = (pdsl_version_pdsl_t8 + 1) % 2;                // paged_attention.pdsl:36
-                pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_pdsl_t8 * 32768);         // paged_attention.pdsl:36
-                pdsl_gm_value_cache_0_t pdsl_g_3(value_cache + pdsl_prev_kv * 16384); // paged_attention.pdsl:36
-                pto::TLOAD(pdsl_t8, pdsl_g_3);                                        // paged_attention.pdsl:36
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // paged_attention.pdsl:36
-                pto::TMOV(pdsl_left_5, pdsl_t7);                                      // paged_attention.pdsl:36
-                pto::TMOV(pdsl_right_6, pdsl_t8);                                     // paged_attention.pdsl:36
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // paged_attention.pdsl:36
-                pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6);                     // paged_attention.pdsl:36
-                pto::TFREE<pdsl_pipe_pij_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_pij);                     // paged_attention.pdsl:36
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention.pdsl:36
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention.pdsl:36
-                pto::TPUSH<pdsl_pipe_oi_t, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_oi, pdsl_t9);             // paged_attention.pdsl:36
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // paged_attention.pdsl:18
+        pdsl_u_b = pdsl_lb / (pdsl_u_num_heads / 16);                                       // paged_attention.pdsl:18
+        pdsl_u_t = pdsl_lb % (pdsl_u_num_heads / 16);                                       // paged_attention.pdsl:18
+        pdsl_u_h0 = pdsl_u_t * 16;                                                          // paged_attention.pdsl:24
+        pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
+        pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // paged_attention.pdsl:26
+        pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                    pdsl_u_h0 * 128); // paged_attention.pdsl:29
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention.pdsl:29
+        if (pdsl_u_n > 0) {                           // paged_attention.pdsl:30
+            pdsl_u_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // paged_attention.pdsl:32
+            pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                                // paged_attention.pdsl:33
+            pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);                    // paged_attention.pdsl:33
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 16384);      // paged_attention.pdsl:33
+            pto::TLOAD(pdsl_t5, pdsl_g_1);                                              // paged_attention.pdsl:33
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                  // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                 // paged_attention.pdsl:33
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                           // paged_attention.pdsl:33
+            pto::TMOV(pdsl_right_4, pdsl_t5);                                           // paged_attention.pdsl:33
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                     // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                    // paged_attention.pdsl:33
+            pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);                           // paged_attention.pdsl:33
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                      // paged_attention.pdsl:33
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                     // paged_attention.pdsl:33
+            pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_sij, pdsl_t6);                                // paged_attention.pdsl:33
+            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // paged_attention.pdsl:33
+            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // paged_attention.pdsl:33
+            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // paged_attention.pdsl:30
+                pdsl_prev_kv = pdsl_u_kv;                                 // paged_attention.pdsl:30
+                pdsl_u_kv = static_cast<int64_t>(
+                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);      // paged_attention.pdsl:32
+                pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                           // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);               // paged_attention.pdsl:33
+                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 16384); // paged_attention.pdsl:33
+                pto::TLOAD(pdsl_t5, pdsl_g_2);                                         // paged_attention.pdsl:33
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                                      // paged_attention.pdsl:33
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention.pdsl:33
+                pto::TMOV(pdsl_right_4, pdsl_t5);                                      // paged_attention.pdsl:33
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention.pdsl:33
+                pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);                      // paged_attention.pdsl:33
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention.pdsl:33
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention.pdsl:33
+                pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij, pdsl_t6);                           // paged_attention.pdsl:33
+                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // paged_attention.pdsl:33
+                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                  // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_pij % 2 * 4096); // paged_attention.pdsl:36
+                pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_pij, pdsl_t7); // paged_attention.pdsl:36
+                ++pdsl_pops_u_pij;             // paged_attention.pdsl:36
+                pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_pij);                                                         // paged_attention.pdsl:36
+                pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                                  // paged_attention.pdsl:36
+                pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_t8 * 32768);                      // paged_attention.pdsl:36
+                pdsl_gmt_0_u_value_cache pdsl_g_3(pdsl_u_value_cache + pdsl_prev_kv * 16384); // paged_attention.pdsl:36
+                pto::TLOAD(pdsl_t8, pdsl_g_3);                                                // paged_attention.pdsl:36
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                    // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                   // paged_attention.pdsl:36
+                pto::TMOV(pdsl_left_5, pdsl_t7);                                              // paged_attention.pdsl:36
+                pto::TMOV(pdsl_right_6, pdsl_t8);                                             // paged_attention.pdsl:36
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                       // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                      // paged_attention.pdsl:36
+                pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6);                             // paged_attention.pdsl:36
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                        // paged_attention.pdsl:36
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                       // paged_attention.pdsl:36
+                pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi, pdsl_t9);           // paged_attention.pdsl:36
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
             }
-            pto::TASSIGN(pdsl_t7, 0x0 + (pdsl_pipe_pij.cons.getTileId() % 2) * 4096); // paged_attention.pdsl:36
-            pto::TPOP<pdsl_pipe_pij_t, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_pij, pdsl_t7);                                                   // paged_attention.pdsl:36
-            pdsl_version_pdsl_t8 = (pdsl_version_pdsl_t8 + 1) % 2;                         // paged_attention.pdsl:36
-            pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_pdsl_t8 * 32768);                  // paged_attention.pdsl:36
-            pdsl_gm_value_cache_0_t pdsl_g_4(value_cache + kv * 16384);                    // paged_attention.pdsl:36
-            pto::TLOAD(pdsl_t8, pdsl_g_4);                                                 // paged_attention.pdsl:36
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // paged_attention.pdsl:36
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                    // paged_attention.pdsl:36
-            pto::TMOV(pdsl_left_5, pdsl_t7);                                               // paged_attention.pdsl:36
-            pto::TMOV(pdsl_right_6, pdsl_t8);                                              // paged_attention.pdsl:36
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // paged_attention.pdsl:36
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                       // paged_attention.pdsl:36
-            pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6);                              // paged_attention.pdsl:36
-            pto::TFREE<pdsl_pipe_pij_t, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_pij); // paged_attention.pdsl:36
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                         // paged_attention.pdsl:36
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                        // paged_attention.pdsl:36
-            pto::TPUSH<pdsl_pipe_oi_t, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_oi, pdsl_t9);             // paged_attention.pdsl:36
+            pdsl_prev_kv = pdsl_u_kv;                                // paged_attention.pdsl:30
+            pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_pij % 2 * 4096); // paged_attention.pdsl:36
+            pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                pdsl_pipe_u_pij, pdsl_t7);                                                    // paged_attention.pdsl:36
+            ++pdsl_pops_u_pij;                                                                // paged_attention.pdsl:36
+            pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // paged_attention.pdsl:36
+            pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                                      // paged_attention.pdsl:36
+            pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_t8 * 32768);                          // paged_attention.pdsl:36
+            pdsl_gmt_0_u_value_cache pdsl_g_4(pdsl_u_value_cache + pdsl_prev_kv * 16384);     // paged_attention.pdsl:36
+            pto::TLOAD(pdsl_t8, pdsl_g_4);                                                    // paged_attention.pdsl:36
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // paged_attention.pdsl:36
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // paged_attention.pdsl:36
+            pto::TMOV(pdsl_left_5, pdsl_t7);                                                  // paged_attention.pdsl:36
+            pto::TMOV(pdsl_right_6, pdsl_t8);                                                 // paged_attention.pdsl:36
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // paged_attention.pdsl:36
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // paged_attention.pdsl:36
+            pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6);                                 // paged_attention.pdsl:36
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // paged_attention.pdsl:36
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // paged_attention.pdsl:36
+            pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_oi, pdsl_t9);           // paged_attention.pdsl:36
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
         }
@@ -355,155 +371,163 @@ static __aicore__ void pdsl_paged_attention_aic_case_1(
 }
 
 // Dispatch case 2: q_tile=64, block_size=64.
-static __aicore__ void pdsl_paged_attention_aic_case_2(
-    __gm__ bfloat16_t* query, __gm__ bfloat16_t* key_cache, __gm__ bfloat16_t* value_cache, __gm__ int32_t* block_table,
-    __gm__ int32_t* context_lens, __gm__ float* out, __gm__ uint8_t* pdsl_fifo_sij, __gm__ uint8_t* pdsl_fifo_pij,
-    __gm__ uint8_t* pdsl_fifo_oi, float scale, int64_t batch, int64_t num_heads, int64_t head_dim, int64_t total_blocks,
-    int64_t block_size, int64_t max_blocks, int64_t block_idx, int64_t block_num)
+static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_query, __gm__ bfloat16_t* pdsl_u_key_cache,
+                                       __gm__ bfloat16_t* pdsl_u_value_cache, __gm__ int32_t* pdsl_u_block_table,
+                                       __gm__ int32_t* pdsl_u_context_lens, __gm__ uint8_t* pdsl_fifo_u_sij,
+                                       __gm__ uint8_t* pdsl_fifo_u_pij, __gm__ uint8_t* pdsl_fifo_u_oi,
+                                       int64_t pdsl_u_batch, int64_t pdsl_u_num_heads, int64_t pdsl_u_max_blocks,
+                                       int64_t pdsl_blockidx, int64_t pdsl_blocknum)
 {
     using pdsl_nz_bf16_64x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 128, pto::BLayout::ColMajor, 64, 128,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_zn_bf16_128x64_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 64, pto::BLayout::RowMajor, 128, 64,
                                             pto::SLayout::ColMajor, 512>;
-    using pdsl_left_bf16_64x128_t = pto::TileLeft<bfloat16_t, 64, 128>;
-    using pdsl_right_bf16_128x64_t = pto::TileRight<bfloat16_t, 128, 64>;
-    using pdsl_acc_f32_64x64_t = pto::TileAcc<float, 64, 64>;
+    using pdsl_left_bf16_64x128_t = pto::TileLeft<bfloat16_t, 64, 128, 64, 128>;
+    using pdsl_left_bf16_64x64_t = pto::TileLeft<bfloat16_t, 64, 64, 64, 64>;
+    using pdsl_right_bf16_128x64_t = pto::TileRight<bfloat16_t, 128, 64, 128, 64>;
+    using pdsl_right_bf16_64x128_t = pto::TileRight<bfloat16_t, 64, 128, 64, 128>;
+    using pdsl_acc_f32_64x64_t = pto::TileAcc<float, 64, 64, 64, 64>;
+    using pdsl_acc_f32_64x128_t = pto::TileAcc<float, 64, 128, 64, 128>;
     using pdsl_nz_bf16_64x64_t =
         pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 64, pto::BLayout::ColMajor, 64, 64, pto::SLayout::RowMajor, 512>;
-    using pdsl_left_bf16_64x64_t = pto::TileLeft<bfloat16_t, 64, 64>;
-    using pdsl_right_bf16_64x128_t = pto::TileRight<bfloat16_t, 64, 128>;
-    using pdsl_acc_f32_64x128_t = pto::TileAcc<float, 64, 128>;
-    using pdsl_gm_query_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
-                                                pto::Stride<8192, 8192, 8192, 128, 1>, pto::Layout::ND>;
-    using pdsl_gm_key_cache_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 64>,
-                                                    pto::Stride<8192, 8192, 8192, 1, 128>, pto::Layout::DN>;
-    using pdsl_pipe_sij_t = pto::TPipe<0, pto::Direction::DIR_C2V, 16384, 2, 2>;
-    using pdsl_pipe_pij_t = pto::TPipe<2, pto::Direction::DIR_V2C, 8192, 2, 2>;
-    using pdsl_pipe_oi_t = pto::TPipe<4, pto::Direction::DIR_C2V, 32768, 2, 2>;
+    using pdsl_gmt_0_u_query = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
+                                                 pto::Stride<8192, 8192, 8192, 128, 1>, pto::Layout::ND>;
+    using pdsl_gmt_0_u_key_cache = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 64>,
+                                                     pto::Stride<8192, 8192, 8192, 1, 128>, pto::Layout::DN>;
+    using pdsl_pipet_u_sij = pto::TPipe<0, pto::Direction::DIR_C2V, 16384, 2, 2>;
+    using pdsl_pipet_u_pij = pto::TPipe<2, pto::Direction::DIR_V2C, 8192, 2, 2>;
+    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 32768, 2, 2>;
 
-    pdsl_pipe_sij_t pdsl_pipe_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_sij + block_idx * 32768), 0x0, 0x0);
-    pdsl_pipe_pij_t pdsl_pipe_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_pij + block_idx * 16384), 0x0, 0x0);
-    pdsl_pipe_oi_t pdsl_pipe_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_oi + block_idx * 65536), 0x6000, 0x0);
+    pdsl_pipet_u_sij pdsl_pipe_u_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_sij + pdsl_blockidx * 32768), 0x0, 0x0);
+    pdsl_pipet_u_pij pdsl_pipe_u_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_pij + pdsl_blockidx * 16384), 0x0, 0x0);
+    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 65536), 0x6000, 0x0);
 
-    pdsl_nz_bf16_64x128_t q;
+    pdsl_nz_bf16_64x128_t pdsl_u_q;
     pdsl_zn_bf16_128x64_t pdsl_t10;
-    pdsl_left_bf16_64x128_t pdsl_left_0;
-    pdsl_right_bf16_128x64_t pdsl_right_7;
-    pdsl_acc_f32_64x64_t pdsl_t11;
-    pdsl_nz_bf16_64x64_t pdsl_t12;
     pdsl_nz_bf16_64x128_t pdsl_t13;
+    pdsl_left_bf16_64x128_t pdsl_left_0;
     pdsl_left_bf16_64x64_t pdsl_left_8;
+    pdsl_right_bf16_128x64_t pdsl_right_7;
     pdsl_right_bf16_64x128_t pdsl_right_9;
+    pdsl_acc_f32_64x64_t pdsl_t11;
     pdsl_acc_f32_64x128_t pdsl_t14;
-    pto::TASSIGN<0x4000>(q);
+    pdsl_nz_bf16_64x64_t pdsl_t12;
+    pto::TASSIGN<0x4000>(pdsl_u_q);
     pto::TASSIGN<0x0>(pdsl_left_0);
-    pto::TASSIGN<0x0>(pdsl_right_7);
-    pto::TASSIGN<0x0>(pdsl_t11);
     pto::TASSIGN<0x0>(pdsl_left_8);
+    pto::TASSIGN<0x0>(pdsl_right_7);
     pto::TASSIGN<0x0>(pdsl_right_9);
+    pto::TASSIGN<0x0>(pdsl_t11);
     pto::TASSIGN<0x0>(pdsl_t14);
-    uint32_t pdsl_version_pdsl_t10 = 1;
-    uint32_t pdsl_version_pdsl_t13 = 1;
-    int64_t b = 0;
-    int64_t t = 0;
-    int64_t h0 = 0;
-    int64_t ctx = 0;
-    int64_t n = 0;
-    int64_t kv = 0;
+    uint32_t pdsl_version_t10 = 1;
+    uint32_t pdsl_version_t13 = 1;
+    uint32_t pdsl_pops_u_pij = 0;
+    int64_t pdsl_u_b = 0;
+    int64_t pdsl_u_t = 0;
+    int64_t pdsl_u_h0 = 0;
+    int64_t pdsl_u_ctx = 0;
+    int64_t pdsl_u_n = 0;
+    int64_t pdsl_u_kv = 0;
     int64_t pdsl_prev_kv = 0;
 
-    const int64_t pdsl_extent_0 = batch;
-    const int64_t pdsl_extent_1 = num_heads / 64;
+    const int64_t pdsl_extent_0 = pdsl_u_batch;
+    const int64_t pdsl_extent_1 = pdsl_u_num_heads / 64;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // paged_attention.pdsl:18
-        b = pdsl_lb / (num_heads / 64);                                             // paged_attention.pdsl:18
-        t = pdsl_lb % (num_heads / 64);                                             // paged_attention.pdsl:18
-        h0 = t * 64;                                                                // paged_attention.pdsl:24
-        ctx = static_cast<int64_t>(context_lens[b]);                                // paged_attention.pdsl:25
-        n = pdsl_ceil_div(ctx, 64);                                                 // paged_attention.pdsl:26
-        pdsl_gm_query_0_t pdsl_g_0(query + b * (num_heads * 128) + h0 * 128);       // paged_attention.pdsl:29
-        pto::TLOAD(q, pdsl_g_0);                                                    // paged_attention.pdsl:29
-        if (n > 0) {                                                                // paged_attention.pdsl:30
-            kv = static_cast<int64_t>(block_table[b * max_blocks]);                 // paged_attention.pdsl:32
-            pdsl_version_pdsl_t10 = (pdsl_version_pdsl_t10 + 1) % 2;                // paged_attention.pdsl:33
-            pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_pdsl_t10 * 16384);         // paged_attention.pdsl:33
-            pdsl_gm_key_cache_0_t pdsl_g_1(key_cache + kv * 8192);                  // paged_attention.pdsl:33
-            pto::TLOAD(pdsl_t10, pdsl_g_1);                                         // paged_attention.pdsl:33
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                              // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention.pdsl:33
-            pto::TMOV(pdsl_left_0, q);                                              // paged_attention.pdsl:33
-            pto::TMOV(pdsl_right_7, pdsl_t10);                                      // paged_attention.pdsl:33
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                 // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention.pdsl:33
-            pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                      // paged_attention.pdsl:33
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                  // paged_attention.pdsl:33
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention.pdsl:33
-            pto::TPUSH<pdsl_pipe_sij_t, pdsl_acc_f32_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_sij, pdsl_t11);                                       // paged_attention.pdsl:33
-            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                              // paged_attention.pdsl:33
-            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                             // paged_attention.pdsl:33
-            for (int64_t j = 1; j < n; ++j) {                                   // paged_attention.pdsl:30
-                pdsl_prev_kv = kv;                                              // paged_attention.pdsl:31
-                kv = static_cast<int64_t>(block_table[b * max_blocks + j]);     // paged_attention.pdsl:32
-                pdsl_version_pdsl_t10 = (pdsl_version_pdsl_t10 + 1) % 2;        // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_pdsl_t10 * 16384); // paged_attention.pdsl:33
-                pdsl_gm_key_cache_0_t pdsl_g_2(key_cache + kv * 8192);          // paged_attention.pdsl:33
-                pto::TLOAD(pdsl_t10, pdsl_g_2);                                 // paged_attention.pdsl:33
-                pto::TMOV(pdsl_left_0, q);                                      // paged_attention.pdsl:33
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                      // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                     // paged_attention.pdsl:33
-                pto::TMOV(pdsl_right_7, pdsl_t10);                              // paged_attention.pdsl:33
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                         // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                        // paged_attention.pdsl:33
-                pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);              // paged_attention.pdsl:33
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                          // paged_attention.pdsl:33
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                         // paged_attention.pdsl:33
-                pto::TPUSH<pdsl_pipe_sij_t, pdsl_acc_f32_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_sij, pdsl_t11);                                              // paged_attention.pdsl:33
-                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                     // paged_attention.pdsl:33
-                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                    // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t12, 0x0 + (pdsl_pipe_pij.cons.getTileId() % 2) * 8192); // paged_attention.pdsl:36
-                pto::TPOP<pdsl_pipe_pij_t, pdsl_nz_bf16_64x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_pij, pdsl_t12);                                   // paged_attention.pdsl:36
-                pdsl_version_pdsl_t13 = (pdsl_version_pdsl_t13 + 1) % 2;        // paged_attention.pdsl:36
-                pto::TASSIGN(pdsl_t13, 0x8000 + pdsl_version_pdsl_t13 * 16384); // paged_attention.pdsl:36
-                pdsl_gm_query_0_t pdsl_g_3(value_cache + pdsl_prev_kv * 8192);  // paged_attention.pdsl:36
-                pto::TLOAD(pdsl_t13, pdsl_g_3);                                 // paged_attention.pdsl:36
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                      // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                     // paged_attention.pdsl:36
-                pto::TMOV(pdsl_left_8, pdsl_t12);                               // paged_attention.pdsl:36
-                pto::TMOV(pdsl_right_9, pdsl_t13);                              // paged_attention.pdsl:36
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                         // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                        // paged_attention.pdsl:36
-                pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9);              // paged_attention.pdsl:36
-                pto::TFREE<pdsl_pipe_pij_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_pij);                     // paged_attention.pdsl:36
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention.pdsl:36
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention.pdsl:36
-                pto::TPUSH<pdsl_pipe_oi_t, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_oi, pdsl_t14);            // paged_attention.pdsl:36
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // paged_attention.pdsl:18
+        pdsl_u_b = pdsl_lb / (pdsl_u_num_heads / 64);                                       // paged_attention.pdsl:18
+        pdsl_u_t = pdsl_lb % (pdsl_u_num_heads / 64);                                       // paged_attention.pdsl:18
+        pdsl_u_h0 = pdsl_u_t * 64;                                                          // paged_attention.pdsl:24
+        pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
+        pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // paged_attention.pdsl:26
+        pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                    pdsl_u_h0 * 128); // paged_attention.pdsl:29
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention.pdsl:29
+        if (pdsl_u_n > 0) {                           // paged_attention.pdsl:30
+            pdsl_u_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // paged_attention.pdsl:32
+            pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                              // paged_attention.pdsl:33
+            pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_t10 * 16384);                  // paged_attention.pdsl:33
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 8192);       // paged_attention.pdsl:33
+            pto::TLOAD(pdsl_t10, pdsl_g_1);                                             // paged_attention.pdsl:33
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                  // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                 // paged_attention.pdsl:33
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                           // paged_attention.pdsl:33
+            pto::TMOV(pdsl_right_7, pdsl_t10);                                          // paged_attention.pdsl:33
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                     // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                    // paged_attention.pdsl:33
+            pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                          // paged_attention.pdsl:33
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                      // paged_attention.pdsl:33
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                     // paged_attention.pdsl:33
+            pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_sij, pdsl_t11);                               // paged_attention.pdsl:33
+            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // paged_attention.pdsl:33
+            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // paged_attention.pdsl:33
+            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // paged_attention.pdsl:30
+                pdsl_prev_kv = pdsl_u_kv;                                 // paged_attention.pdsl:30
+                pdsl_u_kv = static_cast<int64_t>(
+                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);     // paged_attention.pdsl:32
+                pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                        // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_t10 * 16384);            // paged_attention.pdsl:33
+                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 8192); // paged_attention.pdsl:33
+                pto::TLOAD(pdsl_t10, pdsl_g_2);                                       // paged_attention.pdsl:33
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                                     // paged_attention.pdsl:33
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // paged_attention.pdsl:33
+                pto::TMOV(pdsl_right_7, pdsl_t10);                                    // paged_attention.pdsl:33
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // paged_attention.pdsl:33
+                pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                    // paged_attention.pdsl:33
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention.pdsl:33
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                               // paged_attention.pdsl:33
+                pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij, pdsl_t11);                           // paged_attention.pdsl:33
+                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // paged_attention.pdsl:33
+                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t12, 0x0 + pdsl_pops_u_pij % 2 * 8192); // paged_attention.pdsl:36
+                pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_64x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_pij, pdsl_t12); // paged_attention.pdsl:36
+                ++pdsl_pops_u_pij;              // paged_attention.pdsl:36
+                pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_pij);                                                  // paged_attention.pdsl:36
+                pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                         // paged_attention.pdsl:36
+                pto::TASSIGN(pdsl_t13, 0x8000 + pdsl_version_t13 * 16384);             // paged_attention.pdsl:36
+                pdsl_gmt_0_u_query pdsl_g_3(pdsl_u_value_cache + pdsl_prev_kv * 8192); // paged_attention.pdsl:36
+                pto::TLOAD(pdsl_t13, pdsl_g_3);                                        // paged_attention.pdsl:36
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // paged_attention.pdsl:36
+                pto::TMOV(pdsl_left_8, pdsl_t12);                                      // paged_attention.pdsl:36
+                pto::TMOV(pdsl_right_9, pdsl_t13);                                     // paged_attention.pdsl:36
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // paged_attention.pdsl:36
+                pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9);                     // paged_attention.pdsl:36
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                 // paged_attention.pdsl:36
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                // paged_attention.pdsl:36
+                pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi, pdsl_t14);          // paged_attention.pdsl:36
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
             }
-            pto::TASSIGN(pdsl_t12, 0x0 + (pdsl_pipe_pij.cons.getTileId() % 2) * 8192); // paged_attention.pdsl:36
-            pto::TPOP<pdsl_pipe_pij_t, pdsl_nz_bf16_64x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_pij, pdsl_t12);                                                  // paged_attention.pdsl:36
-            pdsl_version_pdsl_t13 = (pdsl_version_pdsl_t13 + 1) % 2;                       // paged_attention.pdsl:36
-            pto::TASSIGN(pdsl_t13, 0x8000 + pdsl_version_pdsl_t13 * 16384);                // paged_attention.pdsl:36
-            pdsl_gm_query_0_t pdsl_g_4(value_cache + kv * 8192);                           // paged_attention.pdsl:36
-            pto::TLOAD(pdsl_t13, pdsl_g_4);                                                // paged_attention.pdsl:36
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // paged_attention.pdsl:36
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                    // paged_attention.pdsl:36
-            pto::TMOV(pdsl_left_8, pdsl_t12);                                              // paged_attention.pdsl:36
-            pto::TMOV(pdsl_right_9, pdsl_t13);                                             // paged_attention.pdsl:36
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // paged_attention.pdsl:36
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                       // paged_attention.pdsl:36
-            pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9);                             // paged_attention.pdsl:36
-            pto::TFREE<pdsl_pipe_pij_t, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_pij); // paged_attention.pdsl:36
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                         // paged_attention.pdsl:36
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                        // paged_attention.pdsl:36
-            pto::TPUSH<pdsl_pipe_oi_t, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_oi, pdsl_t14);            // paged_attention.pdsl:36
+            pdsl_prev_kv = pdsl_u_kv;                                 // paged_attention.pdsl:30
+            pto::TASSIGN(pdsl_t12, 0x0 + pdsl_pops_u_pij % 2 * 8192); // paged_attention.pdsl:36
+            pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_64x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                pdsl_pipe_u_pij, pdsl_t12);                                                   // paged_attention.pdsl:36
+            ++pdsl_pops_u_pij;                                                                // paged_attention.pdsl:36
+            pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // paged_attention.pdsl:36
+            pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                                    // paged_attention.pdsl:36
+            pto::TASSIGN(pdsl_t13, 0x8000 + pdsl_version_t13 * 16384);                        // paged_attention.pdsl:36
+            pdsl_gmt_0_u_query pdsl_g_4(pdsl_u_value_cache + pdsl_prev_kv * 8192);            // paged_attention.pdsl:36
+            pto::TLOAD(pdsl_t13, pdsl_g_4);                                                   // paged_attention.pdsl:36
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // paged_attention.pdsl:36
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // paged_attention.pdsl:36
+            pto::TMOV(pdsl_left_8, pdsl_t12);                                                 // paged_attention.pdsl:36
+            pto::TMOV(pdsl_right_9, pdsl_t13);                                                // paged_attention.pdsl:36
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // paged_attention.pdsl:36
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // paged_attention.pdsl:36
+            pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9);                                // paged_attention.pdsl:36
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // paged_attention.pdsl:36
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // paged_attention.pdsl:36
+            pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_oi, pdsl_t14);          // paged_attention.pdsl:36
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
         }
@@ -511,154 +535,162 @@ static __aicore__ void pdsl_paged_attention_aic_case_2(
 }
 
 // Dispatch case 3: q_tile=64, block_size=128.
-static __aicore__ void pdsl_paged_attention_aic_case_3(
-    __gm__ bfloat16_t* query, __gm__ bfloat16_t* key_cache, __gm__ bfloat16_t* value_cache, __gm__ int32_t* block_table,
-    __gm__ int32_t* context_lens, __gm__ float* out, __gm__ uint8_t* pdsl_fifo_sij, __gm__ uint8_t* pdsl_fifo_pij,
-    __gm__ uint8_t* pdsl_fifo_oi, float scale, int64_t batch, int64_t num_heads, int64_t head_dim, int64_t total_blocks,
-    int64_t block_size, int64_t max_blocks, int64_t block_idx, int64_t block_num)
+static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_query, __gm__ bfloat16_t* pdsl_u_key_cache,
+                                       __gm__ bfloat16_t* pdsl_u_value_cache, __gm__ int32_t* pdsl_u_block_table,
+                                       __gm__ int32_t* pdsl_u_context_lens, __gm__ uint8_t* pdsl_fifo_u_sij,
+                                       __gm__ uint8_t* pdsl_fifo_u_pij, __gm__ uint8_t* pdsl_fifo_u_oi,
+                                       int64_t pdsl_u_batch, int64_t pdsl_u_num_heads, int64_t pdsl_u_max_blocks,
+                                       int64_t pdsl_blockidx, int64_t pdsl_blocknum)
 {
     using pdsl_nz_bf16_64x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 128, pto::BLayout::ColMajor, 64, 128,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_zn_bf16_128x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 128, pto::BLayout::RowMajor, 128, 128,
                                              pto::SLayout::ColMajor, 512>;
-    using pdsl_left_bf16_64x128_t = pto::TileLeft<bfloat16_t, 64, 128>;
-    using pdsl_right_bf16_128x128_t = pto::TileRight<bfloat16_t, 128, 128>;
-    using pdsl_acc_f32_64x128_t = pto::TileAcc<float, 64, 128>;
     using pdsl_nz_bf16_128x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 128, pto::BLayout::ColMajor, 128, 128,
                                              pto::SLayout::RowMajor, 512>;
-    using pdsl_gm_query_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
-                                                pto::Stride<8192, 8192, 8192, 128, 1>, pto::Layout::ND>;
-    using pdsl_gm_key_cache_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 128>,
-                                                    pto::Stride<16384, 16384, 16384, 1, 128>, pto::Layout::DN>;
-    using pdsl_gm_value_cache_0_t = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 128>,
-                                                      pto::Stride<16384, 16384, 16384, 128, 1>, pto::Layout::ND>;
-    using pdsl_pipe_sij_t = pto::TPipe<0, pto::Direction::DIR_C2V, 32768, 2, 2>;
-    using pdsl_pipe_pij_t = pto::TPipe<2, pto::Direction::DIR_V2C, 16384, 2, 2>;
-    using pdsl_pipe_oi_t = pto::TPipe<4, pto::Direction::DIR_C2V, 32768, 2, 2>;
+    using pdsl_left_bf16_64x128_t = pto::TileLeft<bfloat16_t, 64, 128, 64, 128>;
+    using pdsl_right_bf16_128x128_t = pto::TileRight<bfloat16_t, 128, 128, 128, 128>;
+    using pdsl_acc_f32_64x128_t = pto::TileAcc<float, 64, 128, 64, 128>;
+    using pdsl_gmt_0_u_query = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
+                                                 pto::Stride<8192, 8192, 8192, 128, 1>, pto::Layout::ND>;
+    using pdsl_gmt_0_u_key_cache = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 128>,
+                                                     pto::Stride<16384, 16384, 16384, 1, 128>, pto::Layout::DN>;
+    using pdsl_gmt_0_u_value_cache = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 128>,
+                                                       pto::Stride<16384, 16384, 16384, 128, 1>, pto::Layout::ND>;
+    using pdsl_pipet_u_sij = pto::TPipe<0, pto::Direction::DIR_C2V, 32768, 2, 2>;
+    using pdsl_pipet_u_pij = pto::TPipe<2, pto::Direction::DIR_V2C, 16384, 2, 2>;
+    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 32768, 2, 2>;
 
-    pdsl_pipe_sij_t pdsl_pipe_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_sij + block_idx * 65536), 0x0, 0x0);
-    pdsl_pipe_pij_t pdsl_pipe_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_pij + block_idx * 32768), 0x0, 0x0);
-    pdsl_pipe_oi_t pdsl_pipe_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_oi + block_idx * 65536), 0xC000, 0x0);
+    pdsl_pipet_u_sij pdsl_pipe_u_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_sij + pdsl_blockidx * 65536), 0x0, 0x0);
+    pdsl_pipet_u_pij pdsl_pipe_u_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_pij + pdsl_blockidx * 32768), 0x0, 0x0);
+    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 65536), 0xC000, 0x0);
 
-    pdsl_nz_bf16_64x128_t q;
+    pdsl_nz_bf16_64x128_t pdsl_u_q;
     pdsl_zn_bf16_128x128_t pdsl_t15;
-    pdsl_left_bf16_64x128_t pdsl_left_0;
-    pdsl_right_bf16_128x128_t pdsl_right_10;
-    pdsl_acc_f32_64x128_t pdsl_t16;
-    pdsl_nz_bf16_64x128_t pdsl_t17;
     pdsl_nz_bf16_128x128_t pdsl_t18;
+    pdsl_left_bf16_64x128_t pdsl_left_0;
     pdsl_left_bf16_64x128_t pdsl_left_11;
+    pdsl_right_bf16_128x128_t pdsl_right_10;
     pdsl_right_bf16_128x128_t pdsl_right_12;
+    pdsl_acc_f32_64x128_t pdsl_t16;
     pdsl_acc_f32_64x128_t pdsl_t19;
-    pto::TASSIGN<0x8000>(q);
+    pdsl_nz_bf16_64x128_t pdsl_t17;
+    pto::TASSIGN<0x8000>(pdsl_u_q);
     pto::TASSIGN<0x0>(pdsl_left_0);
-    pto::TASSIGN<0x0>(pdsl_right_10);
-    pto::TASSIGN<0x0>(pdsl_t16);
     pto::TASSIGN<0x0>(pdsl_left_11);
+    pto::TASSIGN<0x0>(pdsl_right_10);
     pto::TASSIGN<0x0>(pdsl_right_12);
+    pto::TASSIGN<0x0>(pdsl_t16);
     pto::TASSIGN<0x0>(pdsl_t19);
-    uint32_t pdsl_version_pdsl_t15 = 1;
-    uint32_t pdsl_version_pdsl_t18 = 1;
-    int64_t b = 0;
-    int64_t t = 0;
-    int64_t h0 = 0;
-    int64_t ctx = 0;
-    int64_t n = 0;
-    int64_t kv = 0;
+    uint32_t pdsl_version_t15 = 1;
+    uint32_t pdsl_version_t18 = 1;
+    uint32_t pdsl_pops_u_pij = 0;
+    int64_t pdsl_u_b = 0;
+    int64_t pdsl_u_t = 0;
+    int64_t pdsl_u_h0 = 0;
+    int64_t pdsl_u_ctx = 0;
+    int64_t pdsl_u_n = 0;
+    int64_t pdsl_u_kv = 0;
     int64_t pdsl_prev_kv = 0;
 
-    const int64_t pdsl_extent_0 = batch;
-    const int64_t pdsl_extent_1 = num_heads / 64;
+    const int64_t pdsl_extent_0 = pdsl_u_batch;
+    const int64_t pdsl_extent_1 = pdsl_u_num_heads / 64;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) { // paged_attention.pdsl:18
-        b = pdsl_lb / (num_heads / 64);                                             // paged_attention.pdsl:18
-        t = pdsl_lb % (num_heads / 64);                                             // paged_attention.pdsl:18
-        h0 = t * 64;                                                                // paged_attention.pdsl:24
-        ctx = static_cast<int64_t>(context_lens[b]);                                // paged_attention.pdsl:25
-        n = pdsl_ceil_div(ctx, 128);                                                // paged_attention.pdsl:26
-        pdsl_gm_query_0_t pdsl_g_0(query + b * (num_heads * 128) + h0 * 128);       // paged_attention.pdsl:29
-        pto::TLOAD(q, pdsl_g_0);                                                    // paged_attention.pdsl:29
-        if (n > 0) {                                                                // paged_attention.pdsl:30
-            kv = static_cast<int64_t>(block_table[b * max_blocks]);                 // paged_attention.pdsl:32
-            pdsl_version_pdsl_t15 = (pdsl_version_pdsl_t15 + 1) % 2;                // paged_attention.pdsl:33
-            pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_pdsl_t15 * 32768);         // paged_attention.pdsl:33
-            pdsl_gm_key_cache_0_t pdsl_g_1(key_cache + kv * 16384);                 // paged_attention.pdsl:33
-            pto::TLOAD(pdsl_t15, pdsl_g_1);                                         // paged_attention.pdsl:33
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                              // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention.pdsl:33
-            pto::TMOV(pdsl_left_0, q);                                              // paged_attention.pdsl:33
-            pto::TMOV(pdsl_right_10, pdsl_t15);                                     // paged_attention.pdsl:33
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                 // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention.pdsl:33
-            pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);                     // paged_attention.pdsl:33
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                  // paged_attention.pdsl:33
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention.pdsl:33
-            pto::TPUSH<pdsl_pipe_sij_t, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_sij, pdsl_t16);                                       // paged_attention.pdsl:33
-            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                              // paged_attention.pdsl:33
-            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                             // paged_attention.pdsl:33
-            for (int64_t j = 1; j < n; ++j) {                                   // paged_attention.pdsl:30
-                pdsl_prev_kv = kv;                                              // paged_attention.pdsl:31
-                kv = static_cast<int64_t>(block_table[b * max_blocks + j]);     // paged_attention.pdsl:32
-                pdsl_version_pdsl_t15 = (pdsl_version_pdsl_t15 + 1) % 2;        // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_pdsl_t15 * 32768); // paged_attention.pdsl:33
-                pdsl_gm_key_cache_0_t pdsl_g_2(key_cache + kv * 16384);         // paged_attention.pdsl:33
-                pto::TLOAD(pdsl_t15, pdsl_g_2);                                 // paged_attention.pdsl:33
-                pto::TMOV(pdsl_left_0, q);                                      // paged_attention.pdsl:33
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                      // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                     // paged_attention.pdsl:33
-                pto::TMOV(pdsl_right_10, pdsl_t15);                             // paged_attention.pdsl:33
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                         // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                        // paged_attention.pdsl:33
-                pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);             // paged_attention.pdsl:33
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                          // paged_attention.pdsl:33
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                         // paged_attention.pdsl:33
-                pto::TPUSH<pdsl_pipe_sij_t, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_sij, pdsl_t16);                                               // paged_attention.pdsl:33
-                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                      // paged_attention.pdsl:33
-                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                     // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t17, 0x0 + (pdsl_pipe_pij.cons.getTileId() % 2) * 16384); // paged_attention.pdsl:36
-                pto::TPOP<pdsl_pipe_pij_t, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_pij, pdsl_t17);                                         // paged_attention.pdsl:36
-                pdsl_version_pdsl_t18 = (pdsl_version_pdsl_t18 + 1) % 2;              // paged_attention.pdsl:36
-                pto::TASSIGN(pdsl_t18, 0xC000 + pdsl_version_pdsl_t18 * 32768);       // paged_attention.pdsl:36
-                pdsl_gm_value_cache_0_t pdsl_g_3(value_cache + pdsl_prev_kv * 16384); // paged_attention.pdsl:36
-                pto::TLOAD(pdsl_t18, pdsl_g_3);                                       // paged_attention.pdsl:36
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // paged_attention.pdsl:36
-                pto::TMOV(pdsl_left_11, pdsl_t17);                                    // paged_attention.pdsl:36
-                pto::TMOV(pdsl_right_12, pdsl_t18);                                   // paged_attention.pdsl:36
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // paged_attention.pdsl:36
-                pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12);                  // paged_attention.pdsl:36
-                pto::TFREE<pdsl_pipe_pij_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_pij);                     // paged_attention.pdsl:36
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention.pdsl:36
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention.pdsl:36
-                pto::TPUSH<pdsl_pipe_oi_t, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_oi, pdsl_t19);            // paged_attention.pdsl:36
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // paged_attention.pdsl:18
+        pdsl_u_b = pdsl_lb / (pdsl_u_num_heads / 64);                                       // paged_attention.pdsl:18
+        pdsl_u_t = pdsl_lb % (pdsl_u_num_heads / 64);                                       // paged_attention.pdsl:18
+        pdsl_u_h0 = pdsl_u_t * 64;                                                          // paged_attention.pdsl:24
+        pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
+        pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // paged_attention.pdsl:26
+        pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                    pdsl_u_h0 * 128); // paged_attention.pdsl:29
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention.pdsl:29
+        if (pdsl_u_n > 0) {                           // paged_attention.pdsl:30
+            pdsl_u_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // paged_attention.pdsl:32
+            pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                              // paged_attention.pdsl:33
+            pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);                  // paged_attention.pdsl:33
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 16384);      // paged_attention.pdsl:33
+            pto::TLOAD(pdsl_t15, pdsl_g_1);                                             // paged_attention.pdsl:33
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                  // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                 // paged_attention.pdsl:33
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                           // paged_attention.pdsl:33
+            pto::TMOV(pdsl_right_10, pdsl_t15);                                         // paged_attention.pdsl:33
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                     // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                    // paged_attention.pdsl:33
+            pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);                         // paged_attention.pdsl:33
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                      // paged_attention.pdsl:33
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                     // paged_attention.pdsl:33
+            pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_sij, pdsl_t16);                               // paged_attention.pdsl:33
+            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // paged_attention.pdsl:33
+            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // paged_attention.pdsl:33
+            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // paged_attention.pdsl:30
+                pdsl_prev_kv = pdsl_u_kv;                                 // paged_attention.pdsl:30
+                pdsl_u_kv = static_cast<int64_t>(
+                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);      // paged_attention.pdsl:32
+                pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                         // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);             // paged_attention.pdsl:33
+                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 16384); // paged_attention.pdsl:33
+                pto::TLOAD(pdsl_t15, pdsl_g_2);                                        // paged_attention.pdsl:33
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                                      // paged_attention.pdsl:33
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention.pdsl:33
+                pto::TMOV(pdsl_right_10, pdsl_t15);                                    // paged_attention.pdsl:33
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention.pdsl:33
+                pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);                    // paged_attention.pdsl:33
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention.pdsl:33
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention.pdsl:33
+                pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij, pdsl_t16);                            // paged_attention.pdsl:33
+                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                     // paged_attention.pdsl:33
+                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t17, 0x0 + pdsl_pops_u_pij % 2 * 16384); // paged_attention.pdsl:36
+                pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_pij, pdsl_t17); // paged_attention.pdsl:36
+                ++pdsl_pops_u_pij;              // paged_attention.pdsl:36
+                pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_pij);                                                         // paged_attention.pdsl:36
+                pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                                // paged_attention.pdsl:36
+                pto::TASSIGN(pdsl_t18, 0xC000 + pdsl_version_t18 * 32768);                    // paged_attention.pdsl:36
+                pdsl_gmt_0_u_value_cache pdsl_g_3(pdsl_u_value_cache + pdsl_prev_kv * 16384); // paged_attention.pdsl:36
+                pto::TLOAD(pdsl_t18, pdsl_g_3);                                               // paged_attention.pdsl:36
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                    // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                   // paged_attention.pdsl:36
+                pto::TMOV(pdsl_left_11, pdsl_t17);                                            // paged_attention.pdsl:36
+                pto::TMOV(pdsl_right_12, pdsl_t18);                                           // paged_attention.pdsl:36
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                       // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                      // paged_attention.pdsl:36
+                pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12);                          // paged_attention.pdsl:36
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                        // paged_attention.pdsl:36
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                       // paged_attention.pdsl:36
+                pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi, pdsl_t19);          // paged_attention.pdsl:36
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
             }
-            pto::TASSIGN(pdsl_t17, 0x0 + (pdsl_pipe_pij.cons.getTileId() % 2) * 16384); // paged_attention.pdsl:36
-            pto::TPOP<pdsl_pipe_pij_t, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_pij, pdsl_t17);                                                  // paged_attention.pdsl:36
-            pdsl_version_pdsl_t18 = (pdsl_version_pdsl_t18 + 1) % 2;                       // paged_attention.pdsl:36
-            pto::TASSIGN(pdsl_t18, 0xC000 + pdsl_version_pdsl_t18 * 32768);                // paged_attention.pdsl:36
-            pdsl_gm_value_cache_0_t pdsl_g_4(value_cache + kv * 16384);                    // paged_attention.pdsl:36
-            pto::TLOAD(pdsl_t18, pdsl_g_4);                                                // paged_attention.pdsl:36
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // paged_attention.pdsl:36
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                    // paged_attention.pdsl:36
-            pto::TMOV(pdsl_left_11, pdsl_t17);                                             // paged_attention.pdsl:36
-            pto::TMOV(pdsl_right_12, pdsl_t18);                                            // paged_attention.pdsl:36
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // paged_attention.pdsl:36
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                       // paged_attention.pdsl:36
-            pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12);                           // paged_attention.pdsl:36
-            pto::TFREE<pdsl_pipe_pij_t, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_pij); // paged_attention.pdsl:36
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                         // paged_attention.pdsl:36
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                        // paged_attention.pdsl:36
-            pto::TPUSH<pdsl_pipe_oi_t, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_oi, pdsl_t19);            // paged_attention.pdsl:36
+            pdsl_prev_kv = pdsl_u_kv;                                  // paged_attention.pdsl:30
+            pto::TASSIGN(pdsl_t17, 0x0 + pdsl_pops_u_pij % 2 * 16384); // paged_attention.pdsl:36
+            pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                pdsl_pipe_u_pij, pdsl_t17);                                                   // paged_attention.pdsl:36
+            ++pdsl_pops_u_pij;                                                                // paged_attention.pdsl:36
+            pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // paged_attention.pdsl:36
+            pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                                    // paged_attention.pdsl:36
+            pto::TASSIGN(pdsl_t18, 0xC000 + pdsl_version_t18 * 32768);                        // paged_attention.pdsl:36
+            pdsl_gmt_0_u_value_cache pdsl_g_4(pdsl_u_value_cache + pdsl_prev_kv * 16384);     // paged_attention.pdsl:36
+            pto::TLOAD(pdsl_t18, pdsl_g_4);                                                   // paged_attention.pdsl:36
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // paged_attention.pdsl:36
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // paged_attention.pdsl:36
+            pto::TMOV(pdsl_left_11, pdsl_t17);                                                // paged_attention.pdsl:36
+            pto::TMOV(pdsl_right_12, pdsl_t18);                                               // paged_attention.pdsl:36
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // paged_attention.pdsl:36
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // paged_attention.pdsl:36
+            pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12);                              // paged_attention.pdsl:36
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // paged_attention.pdsl:36
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // paged_attention.pdsl:36
+            pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_oi, pdsl_t19);          // paged_attention.pdsl:36
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
         }
@@ -667,57 +699,52 @@ static __aicore__ void pdsl_paged_attention_aic_case_3(
 
 } // namespace
 
-extern "C" __aicore__ void kernel_entry(__gm__ int64_t* args)
+extern "C" __aicore__ void kernel_entry(__gm__ int64_t* pdsl_args)
 {
-    __gm__ ChipTensor* pdsl_tensor_query = reinterpret_cast<__gm__ ChipTensor*>(args[0]);
-    __gm__ bfloat16_t* query =
-        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_query->buffer.addr) + pdsl_tensor_query->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_key_cache = reinterpret_cast<__gm__ ChipTensor*>(args[1]);
-    __gm__ bfloat16_t* key_cache =
-        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_key_cache->buffer.addr) + pdsl_tensor_key_cache->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_value_cache = reinterpret_cast<__gm__ ChipTensor*>(args[2]);
-    __gm__ bfloat16_t* value_cache = reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_value_cache->buffer.addr) +
-                                     pdsl_tensor_value_cache->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_block_table = reinterpret_cast<__gm__ ChipTensor*>(args[3]);
-    __gm__ int32_t* block_table =
-        reinterpret_cast<__gm__ int32_t*>(pdsl_tensor_block_table->buffer.addr) + pdsl_tensor_block_table->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_context_lens = reinterpret_cast<__gm__ ChipTensor*>(args[4]);
-    __gm__ int32_t* context_lens = reinterpret_cast<__gm__ int32_t*>(pdsl_tensor_context_lens->buffer.addr) +
-                                   pdsl_tensor_context_lens->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_out = reinterpret_cast<__gm__ ChipTensor*>(args[5]);
-    __gm__ float* out = reinterpret_cast<__gm__ float*>(pdsl_tensor_out->buffer.addr) + pdsl_tensor_out->start_offset;
-    __gm__ uint8_t* pdsl_fifo_sij =
-        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(args[6])->buffer.addr);
-    __gm__ uint8_t* pdsl_fifo_pij =
-        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(args[7])->buffer.addr);
-    __gm__ uint8_t* pdsl_fifo_oi =
-        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(args[8])->buffer.addr);
-    const float scale = from_u64<float>(static_cast<uint64_t>(args[9]));
-    const int64_t pdsl_case = static_cast<int64_t>(args[10]);
-    const int64_t batch = static_cast<int64_t>(args[11]);
-    const int64_t num_heads = static_cast<int64_t>(args[12]);
-    const int64_t head_dim = static_cast<int64_t>(args[13]);
-    const int64_t total_blocks = static_cast<int64_t>(args[14]);
-    const int64_t block_size = static_cast<int64_t>(args[15]);
-    const int64_t max_blocks = static_cast<int64_t>(args[16]);
-    const int64_t block_idx = get_block_idx(args);
-    const int64_t block_num = get_block_num(args);
+    __gm__ ChipTensor* pdsl_tensor_u_query = reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[0]);
+    __gm__ bfloat16_t* pdsl_u_query =
+        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_u_query->buffer.addr) + pdsl_tensor_u_query->start_offset;
+    __gm__ ChipTensor* pdsl_tensor_u_key_cache = reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[1]);
+    __gm__ bfloat16_t* pdsl_u_key_cache = reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_u_key_cache->buffer.addr) +
+                                          pdsl_tensor_u_key_cache->start_offset;
+    __gm__ ChipTensor* pdsl_tensor_u_value_cache = reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[2]);
+    __gm__ bfloat16_t* pdsl_u_value_cache =
+        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_u_value_cache->buffer.addr) +
+        pdsl_tensor_u_value_cache->start_offset;
+    __gm__ ChipTensor* pdsl_tensor_u_block_table = reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[3]);
+    __gm__ int32_t* pdsl_u_block_table = reinterpret_cast<__gm__ int32_t*>(pdsl_tensor_u_block_table->buffer.addr) +
+                                         pdsl_tensor_u_block_table->start_offset;
+    __gm__ ChipTensor* pdsl_tensor_u_context_lens = reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[4]);
+    __gm__ int32_t* pdsl_u_context_lens = reinterpret_cast<__gm__ int32_t*>(pdsl_tensor_u_context_lens->buffer.addr) +
+                                          pdsl_tensor_u_context_lens->start_offset;
+    __gm__ uint8_t* pdsl_fifo_u_sij =
+        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[6])->buffer.addr);
+    __gm__ uint8_t* pdsl_fifo_u_pij =
+        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[7])->buffer.addr);
+    __gm__ uint8_t* pdsl_fifo_u_oi =
+        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[8])->buffer.addr);
+    const int64_t pdsl_case = static_cast<int64_t>(pdsl_args[10]);
+    const int64_t pdsl_u_batch = static_cast<int64_t>(pdsl_args[11]);
+    const int64_t pdsl_u_num_heads = static_cast<int64_t>(pdsl_args[12]);
+    const int64_t pdsl_u_max_blocks = static_cast<int64_t>(pdsl_args[16]);
+    const int64_t pdsl_blockidx = get_block_idx(pdsl_args);
+    const int64_t pdsl_blocknum = get_block_num(pdsl_args);
 
     if (pdsl_case == 0) {
-        pdsl_paged_attention_aic_case_0(query, key_cache, value_cache, block_table, context_lens, out, pdsl_fifo_sij,
-                                        pdsl_fifo_pij, pdsl_fifo_oi, scale, batch, num_heads, head_dim, total_blocks,
-                                        block_size, max_blocks, block_idx, block_num);
+        pdsl_case_aic_0(pdsl_u_query, pdsl_u_key_cache, pdsl_u_value_cache, pdsl_u_block_table, pdsl_u_context_lens,
+                        pdsl_fifo_u_sij, pdsl_fifo_u_pij, pdsl_fifo_u_oi, pdsl_u_batch, pdsl_u_num_heads,
+                        pdsl_u_max_blocks, pdsl_blockidx, pdsl_blocknum);
     } else if (pdsl_case == 1) {
-        pdsl_paged_attention_aic_case_1(query, key_cache, value_cache, block_table, context_lens, out, pdsl_fifo_sij,
-                                        pdsl_fifo_pij, pdsl_fifo_oi, scale, batch, num_heads, head_dim, total_blocks,
-                                        block_size, max_blocks, block_idx, block_num);
+        pdsl_case_aic_1(pdsl_u_query, pdsl_u_key_cache, pdsl_u_value_cache, pdsl_u_block_table, pdsl_u_context_lens,
+                        pdsl_fifo_u_sij, pdsl_fifo_u_pij, pdsl_fifo_u_oi, pdsl_u_batch, pdsl_u_num_heads,
+                        pdsl_u_max_blocks, pdsl_blockidx, pdsl_blocknum);
     } else if (pdsl_case == 2) {
-        pdsl_paged_attention_aic_case_2(query, key_cache, value_cache, block_table, context_lens, out, pdsl_fifo_sij,
-                                        pdsl_fifo_pij, pdsl_fifo_oi, scale, batch, num_heads, head_dim, total_blocks,
-                                        block_size, max_blocks, block_idx, block_num);
+        pdsl_case_aic_2(pdsl_u_query, pdsl_u_key_cache, pdsl_u_value_cache, pdsl_u_block_table, pdsl_u_context_lens,
+                        pdsl_fifo_u_sij, pdsl_fifo_u_pij, pdsl_fifo_u_oi, pdsl_u_batch, pdsl_u_num_heads,
+                        pdsl_u_max_blocks, pdsl_blockidx, pdsl_blocknum);
     } else if (pdsl_case == 3) {
-        pdsl_paged_attention_aic_case_3(query, key_cache, value_cache, block_table, context_lens, out, pdsl_fifo_sij,
-                                        pdsl_fifo_pij, pdsl_fifo_oi, scale, batch, num_heads, head_dim, total_blocks,
-                                        block_size, max_blocks, block_idx, block_num);
+        pdsl_case_aic_3(pdsl_u_query, pdsl_u_key_cache, pdsl_u_value_cache, pdsl_u_block_table, pdsl_u_context_lens,
+                        pdsl_fifo_u_sij, pdsl_fifo_u_pij, pdsl_fifo_u_oi, pdsl_u_batch, pdsl_u_num_heads,
+                        pdsl_u_max_blocks, pdsl_blockidx, pdsl_blocknum);
     }
 }

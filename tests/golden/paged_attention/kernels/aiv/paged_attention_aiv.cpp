@@ -18,7 +18,7 @@
 
 namespace {
 
-static __aicore__ inline int64_t pdsl_ceil_div(int64_t a, int64_t b)
+static __aicore__ inline int64_t pdsl_ceildiv(int64_t a, int64_t b)
 {
     return b > 0 ? (a >= 0 ? (a + b - 1) / b : -((-a) / b)) : (a + b + 1) / b;
 }
@@ -40,249 +40,262 @@ static __aicore__ inline float pdsl_max(float a, float b)
 }
 
 // Dispatch case 0: q_tile=16, block_size=64.
-static __aicore__ void pdsl_paged_attention_aiv_case_0(
-    __gm__ bfloat16_t* query, __gm__ bfloat16_t* key_cache, __gm__ bfloat16_t* value_cache, __gm__ int32_t* block_table,
-    __gm__ int32_t* context_lens, __gm__ float* out, __gm__ uint8_t* pdsl_fifo_sij, __gm__ uint8_t* pdsl_fifo_pij,
-    __gm__ uint8_t* pdsl_fifo_oi, float scale, int64_t batch, int64_t num_heads, int64_t head_dim, int64_t total_blocks,
-    int64_t block_size, int64_t max_blocks, int64_t block_idx, int64_t block_num, int64_t lane)
+static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm__ float* pdsl_u_out,
+                                       __gm__ uint8_t* pdsl_fifo_u_sij, __gm__ uint8_t* pdsl_fifo_u_pij,
+                                       __gm__ uint8_t* pdsl_fifo_u_oi, float pdsl_u_scale, int64_t pdsl_u_batch,
+                                       int64_t pdsl_u_num_heads, int64_t pdsl_blockidx, int64_t pdsl_blocknum,
+                                       int64_t pdsl_u_lane)
 {
+    using pdsl_vec_f32_8x64_t = pto::Tile<pto::TileType::Vec, float, 8, 64, pto::BLayout::RowMajor, 8, 64>;
+    using pdsl_vec_f32_8x128_t = pto::Tile<pto::TileType::Vec, float, 8, 128, pto::BLayout::RowMajor, 8, 128>;
     using pdsl_col_f32_8x1_t = pto::Tile<pto::TileType::Vec, float, 8, 1, pto::BLayout::ColMajor, 8, 1>;
     using pdsl_colview_f32_8x1_t = pto::Tile<pto::TileType::Vec, float, 1, 8, pto::BLayout::RowMajor, 1, 8>;
-    using pdsl_vec_f32_8x128_t = pto::Tile<pto::TileType::Vec, float, 8, 128, pto::BLayout::RowMajor, 8, 128>;
-    using pdsl_vec_f32_8x64_t = pto::Tile<pto::TileType::Vec, float, 8, 64, pto::BLayout::RowMajor, 8, 64>;
     using pdsl_vec_bf16_8x64_t = pto::Tile<pto::TileType::Vec, bfloat16_t, 8, 64, pto::BLayout::RowMajor, 8, 64>;
     using pdsl_pad_min_f32_8x64_t = pto::Tile<pto::TileType::Vec, float, 8, 64, pto::BLayout::RowMajor, 8, 64,
                                               pto::SLayout::NoneBox, 512, pto::PadValue::Min>;
     using pdsl_dyn_f32_8x64_t = pto::Tile<pto::TileType::Vec, float, 8, 64, pto::BLayout::RowMajor, 8, -1>;
-    using pdsl_gm_out_0_t =
+    using pdsl_gmt_0_u_out =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 8, 128>, pto::Stride<1024, 1024, 1024, 128, 1>, pto::Layout::ND>;
-    using pdsl_pipe_sij_t = pto::TPipe<0, pto::Direction::DIR_C2V, 4096, 2, 2>;
-    using pdsl_pipe_pij_t = pto::TPipe<2, pto::Direction::DIR_V2C, 2048, 2, 2>;
-    using pdsl_pipe_oi_t = pto::TPipe<4, pto::Direction::DIR_C2V, 8192, 2, 2>;
+    using pdsl_pipet_u_sij = pto::TPipe<0, pto::Direction::DIR_C2V, 4096, 2, 2>;
+    using pdsl_pipet_u_pij = pto::TPipe<2, pto::Direction::DIR_V2C, 2048, 2, 2>;
+    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 8192, 2, 2>;
 
-    pdsl_pipe_sij_t pdsl_pipe_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_sij + block_idx * 8192), 0x0, 0x0);
-    pdsl_pipe_pij_t pdsl_pipe_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_pij + block_idx * 4096), 0x0, 0x0);
-    pdsl_pipe_oi_t pdsl_pipe_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_oi + block_idx * 16384), 0x1800, 0x0);
+    pdsl_pipet_u_sij pdsl_pipe_u_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_sij + pdsl_blockidx * 8192), 0x0, 0x0);
+    pdsl_pipet_u_pij pdsl_pipe_u_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_pij + pdsl_blockidx * 4096), 0x0, 0x0);
+    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 16384), 0x1800, 0x0);
 #ifndef __CPU_SIM
     // Lane offset bridge: the library takes the lane from get_subblockid(), which reads 0 on both
     // AIVs under simpler's MIX dispatch (facts §5); the simulator already gets the lane right.
-    pdsl_pipe_sij.cons.setEntryOffset(static_cast<int>(lane * 2048));
-    pdsl_pipe_pij.prod.setEntryOffset(static_cast<int>(lane * 1024));
-    pdsl_pipe_oi.cons.setEntryOffset(static_cast<int>(lane * 4096));
+    pdsl_pipe_u_sij.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 2048));
+    pdsl_pipe_u_pij.prod.setEntryOffset(static_cast<int>(pdsl_u_lane * 1024));
+    pdsl_pipe_u_oi.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 4096));
 #endif
 
-    pdsl_col_f32_8x1_t m;
-    pdsl_colview_f32_8x1_t pdsl_view_m;
-    pdsl_col_f32_8x1_t l;
-    pdsl_colview_f32_8x1_t pdsl_view_l;
-    pdsl_vec_f32_8x128_t o;
+    pdsl_vec_f32_8x64_t pdsl_t25;
+    pdsl_vec_f32_8x64_t pdsl_u_s;
+    pdsl_vec_f32_8x128_t pdsl_u_o;
+    pdsl_vec_f32_8x128_t pdsl_t31;
+    pdsl_vec_f32_8x64_t pdsl_t24;
+    pdsl_vec_f32_8x128_t pdsl_t29;
+    pdsl_vec_f32_8x128_t pdsl_t32;
+    pdsl_col_f32_8x1_t pdsl_t22;
+    pdsl_colview_f32_8x1_t pdsl_view_t22;
+    pdsl_col_f32_8x1_t pdsl_t23;
+    pdsl_colview_f32_8x1_t pdsl_view_t23;
+    pdsl_col_f32_8x1_t pdsl_u_m_new;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
+    pdsl_vec_bf16_8x64_t pdsl_u_p;
+    pdsl_vec_f32_8x64_t pdsl_t27;
+    pdsl_col_f32_8x1_t pdsl_u_alpha;
+    pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
+    pdsl_col_f32_8x1_t pdsl_u_l;
+    pdsl_colview_f32_8x1_t pdsl_view_u_l;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
+    pdsl_col_f32_8x1_t pdsl_t26;
+    pdsl_colview_f32_8x1_t pdsl_view_t26;
+    pdsl_col_f32_8x1_t pdsl_t28;
+    pdsl_colview_f32_8x1_t pdsl_view_t28;
     pdsl_vec_f32_8x64_t pdsl_t20;
     pdsl_vec_f32_8x64_t pdsl_t21;
-    pdsl_vec_f32_8x64_t s;
-    pdsl_col_f32_8x1_t pdsl_t22;
-    pdsl_colview_f32_8x1_t pdsl_view_pdsl_t22;
-    pdsl_col_f32_8x1_t m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_m_new;
-    pdsl_col_f32_8x1_t pdsl_t23;
-    pdsl_colview_f32_8x1_t pdsl_view_pdsl_t23;
-    pdsl_vec_f32_8x64_t pdsl_t24;
-    pdsl_col_f32_8x1_t alpha;
-    pdsl_colview_f32_8x1_t pdsl_view_alpha;
-    pdsl_vec_f32_8x64_t pdsl_t25;
-    pdsl_vec_bf16_8x64_t p;
-    pdsl_col_f32_8x1_t pdsl_prev_alpha;
-    pdsl_colview_f32_8x1_t pdsl_view_pdsl_prev_alpha;
-    pdsl_vec_bf16_8x64_t pdsl_prev_p;
-    pdsl_col_f32_8x1_t pdsl_t26;
-    pdsl_colview_f32_8x1_t pdsl_view_pdsl_t26;
-    pdsl_vec_f32_8x64_t pdsl_t27;
-    pdsl_vec_f32_8x128_t pdsl_t29;
-    pdsl_col_f32_8x1_t pdsl_t28;
-    pdsl_colview_f32_8x1_t pdsl_view_pdsl_t28;
     pdsl_vec_f32_8x128_t pdsl_t30;
-    pdsl_vec_f32_8x128_t pdsl_t31;
-    pdsl_vec_f32_8x128_t pdsl_t32;
+    pdsl_vec_bf16_8x64_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_prev_alpha;
+    pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x64_t pdsl_pad_0;
     pdsl_vec_f32_8x64_t pdsl_tmp_pdsl_t22;
     pdsl_pad_min_f32_8x64_t pdsl_pad_1;
     pdsl_vec_f32_8x64_t pdsl_tmp_pdsl_t28;
-    pto::TASSIGN<0x6860>(m);
-    pto::TASSIGN<0x6840>(l);
-    pto::TASSIGN<0x2800>(o);
-    pto::TASSIGN<0x800>(s);
-    pto::TASSIGN<0x5000>(pdsl_t22);
-    pto::TASSIGN<0x5020>(m_new);
-    pto::TASSIGN<0x5000>(pdsl_t23);
-    pto::TASSIGN<0x4800>(pdsl_t24);
     pto::TASSIGN<0x800>(pdsl_t25);
-    pto::TASSIGN<0x6880>(pdsl_t26);
-    pto::TASSIGN<0x6000>(pdsl_t27);
-    pto::TASSIGN<0x4800>(pdsl_t29);
-    pto::TASSIGN<0x68A0>(pdsl_t28);
+    pto::TASSIGN<0x800>(pdsl_u_s);
+    pto::TASSIGN<0x2800>(pdsl_u_o);
     pto::TASSIGN<0x2800>(pdsl_t31);
+    pto::TASSIGN<0x4800>(pdsl_t24);
+    pto::TASSIGN<0x4800>(pdsl_t29);
     pto::TASSIGN<0x4800>(pdsl_t32);
+    pto::TASSIGN<0x5000>(pdsl_t22);
+    pto::TASSIGN<0x5000>(pdsl_t23);
+    pto::TASSIGN<0x5020>(pdsl_u_m_new);
+    pto::TASSIGN<0x6000>(pdsl_t27);
+    pto::TASSIGN<0x6840>(pdsl_u_l);
+    pto::TASSIGN<0x6860>(pdsl_u_m);
+    pto::TASSIGN<0x6880>(pdsl_t26);
+    pto::TASSIGN<0x68A0>(pdsl_t28);
     pto::TASSIGN<0x4800>(pdsl_tmp_pdsl_t22);
     pto::TASSIGN<0x800>(pdsl_tmp_pdsl_t28);
-    pto::TRESHAPE(pdsl_view_m, m);
-    pto::TRESHAPE(pdsl_view_l, l);
-    pto::TRESHAPE(pdsl_view_pdsl_t22, pdsl_t22);
-    pto::TRESHAPE(pdsl_view_m_new, m_new);
-    pto::TRESHAPE(pdsl_view_pdsl_t23, pdsl_t23);
-    pto::TRESHAPE(pdsl_view_pdsl_t26, pdsl_t26);
-    pto::TRESHAPE(pdsl_view_pdsl_t28, pdsl_t28);
-    uint32_t pdsl_version_alpha = 1;
-    uint32_t pdsl_version_p = 1;
-    int64_t b = 0;
-    int64_t t = 0;
-    int64_t h0 = 0;
-    int64_t ctx = 0;
-    int64_t n = 0;
-    int64_t lane_rows = 0;
-    int64_t valid = 0;
-    int64_t rows = 0;
+    pto::TRESHAPE(pdsl_view_t22, pdsl_t22);
+    pto::TRESHAPE(pdsl_view_t23, pdsl_t23);
+    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
+    pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
+    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
+    pto::TRESHAPE(pdsl_view_t26, pdsl_t26);
+    pto::TRESHAPE(pdsl_view_t28, pdsl_t28);
+    uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_alpha = 1;
+    uint32_t pdsl_pops_u_sij = 0;
+    uint32_t pdsl_pops_u_oi = 0;
+    int64_t pdsl_u_b = 0;
+    int64_t pdsl_u_t = 0;
+    int64_t pdsl_u_h0 = 0;
+    int64_t pdsl_u_ctx = 0;
+    int64_t pdsl_u_n = 0;
+    int64_t pdsl_u_lane_rows = 0;
+    int64_t pdsl_u_valid = 0;
+    int64_t pdsl_u_rows = 0;
 
-    const int64_t pdsl_extent_0 = batch;
-    const int64_t pdsl_extent_1 = num_heads / 16;
+    const int64_t pdsl_extent_0 = pdsl_u_batch;
+    const int64_t pdsl_extent_1 = pdsl_u_num_heads / 16;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {    // paged_attention.pdsl:18
-        b = pdsl_lb / (num_heads / 16);                                                // paged_attention.pdsl:18
-        t = pdsl_lb % (num_heads / 16);                                                // paged_attention.pdsl:18
-        h0 = t * 16;                                                                   // paged_attention.pdsl:24
-        ctx = static_cast<int64_t>(context_lens[b]);                                   // paged_attention.pdsl:25
-        n = pdsl_ceil_div(ctx, 64);                                                    // paged_attention.pdsl:26
-        lane_rows = 8;                                                                 // paged_attention.pdsl:42
-        pto::TEXPANDS(pdsl_view_m, -__builtin_inff());                                 // paged_attention.pdsl:43
-        pto::TEXPANDS(pdsl_view_l, 0.0f);                                              // paged_attention.pdsl:44
-        pto::TEXPANDS(o, 0.0f);                                                        // paged_attention.pdsl:45
-        if (n > 0) {                                                                   // paged_attention.pdsl:46
-            valid = pdsl_min(ctx - 0, 64);                                             // paged_attention.pdsl:48
-            pto::TASSIGN(pdsl_t20, 0x0 + (pdsl_pipe_sij.cons.getTileId() % 2) * 4096); // paged_attention.pdsl:49
-            pto::TPOP<pdsl_pipe_sij_t, pdsl_vec_f32_8x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_sij, pdsl_t20);                                       // paged_attention.pdsl:49
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                             // paged_attention.pdsl:49
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                            // paged_attention.pdsl:49
-            if (valid < 64) {                                                   // paged_attention.pdsl:49
-                pdsl_dyn_f32_8x64_t pdsl_valid_0(static_cast<unsigned>(valid)); // paged_attention.pdsl:49
-                pto::TRESHAPE(pdsl_valid_0, pdsl_t20);                          // paged_attention.pdsl:49
-                pto::TRESHAPE(pdsl_pad_0, pdsl_t20);                            // paged_attention.pdsl:49
-                pto::TFILLPAD_INPLACE(pdsl_pad_0, pdsl_valid_0);                // paged_attention.pdsl:49
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // paged_attention.pdsl:18
+        pdsl_u_b = pdsl_lb / (pdsl_u_num_heads / 16);                                       // paged_attention.pdsl:18
+        pdsl_u_t = pdsl_lb % (pdsl_u_num_heads / 16);                                       // paged_attention.pdsl:18
+        pdsl_u_h0 = pdsl_u_t * 16;                                                          // paged_attention.pdsl:24
+        pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
+        pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // paged_attention.pdsl:26
+        pdsl_u_lane_rows = 8;                                                               // paged_attention.pdsl:42
+        pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                                    // paged_attention.pdsl:43
+        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // paged_attention.pdsl:44
+        pto::TEXPANDS(pdsl_u_o, 0.0f);                                                      // paged_attention.pdsl:45
+        if (pdsl_u_n > 0) {                                                                 // paged_attention.pdsl:46
+            pdsl_u_valid = pdsl_min(pdsl_u_ctx - 0, 64);                                    // paged_attention.pdsl:48
+            pto::TASSIGN(pdsl_t20, 0x0 + pdsl_pops_u_sij % 2 * 4096);                       // paged_attention.pdsl:49
+            pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_8x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_sij, pdsl_t20);                                                  // paged_attention.pdsl:49
+            ++pdsl_pops_u_sij;                                                               // paged_attention.pdsl:49
+            pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_sij); // paged_attention.pdsl:49
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                          // paged_attention.pdsl:49
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // paged_attention.pdsl:49
+            if (pdsl_u_valid < 64) {                                                         // paged_attention.pdsl:49
+                pdsl_dyn_f32_8x64_t pdsl_valid_0(static_cast<unsigned>(pdsl_u_valid));       // paged_attention.pdsl:49
+                pto::TRESHAPE(pdsl_valid_0, pdsl_t20);                                       // paged_attention.pdsl:49
+                pto::TRESHAPE(pdsl_pad_0, pdsl_t20);                                         // paged_attention.pdsl:49
+                pto::TFILLPAD_INPLACE(pdsl_pad_0, pdsl_valid_0);                             // paged_attention.pdsl:49
             }
-            pto::TRESHAPE(pdsl_t21, pdsl_t20);                                            // paged_attention.pdsl:49
-            pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-            if (valid < 64) {                                                             // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                     // paged_attention.pdsl:49
+            pto::TRESHAPE(pdsl_t21, pdsl_t20); // paged_attention.pdsl:49
+            if (pdsl_u_valid < 64) {           // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);          // paged_attention.pdsl:49
             }
-            pto::TMULS(s, pdsl_t21, scale);                              // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
-            pto::TROWMAX(pdsl_t22, s, pdsl_tmp_pdsl_t22);                // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t22); // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_pdsl_t23, pdsl_view_m, pdsl_view_m_new); // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t24, s, m_new);                      // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
-            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;           // paged_attention.pdsl:51
-            pto::TASSIGN(alpha, 0x6800 + pdsl_version_alpha * 32);       // paged_attention.pdsl:51
-            pto::TRESHAPE(pdsl_view_alpha, alpha);                       // paged_attention.pdsl:51
-            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t23);              // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                     // paged_attention.pdsl:52
-            pto::TEXP(pdsl_t25, pdsl_t24);                               // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:53
-            pdsl_version_p = (pdsl_version_p + 1) % 2;                   // paged_attention.pdsl:53
-            pto::TASSIGN(p, 0x5800 + pdsl_version_p * 1024);             // paged_attention.pdsl:53
-            pto::TCVT(p, pdsl_t25, pto::RoundMode::CAST_ROUND);          // paged_attention.pdsl:53
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                      // paged_attention.pdsl:54
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                     // paged_attention.pdsl:54
-            pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_8x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_pij, p);                                                         // paged_attention.pdsl:54
-            for (int64_t j = 1; j < n; ++j) {                                              // paged_attention.pdsl:46
-                pto::TRESHAPE(pdsl_prev_alpha, alpha);                                     // paged_attention.pdsl:47
-                pto::TRESHAPE(pdsl_view_pdsl_prev_alpha, pdsl_prev_alpha);                 // paged_attention.pdsl:47
-                pto::TRESHAPE(pdsl_prev_p, p);                                             // paged_attention.pdsl:47
-                valid = pdsl_min(ctx - j * 64, 64);                                        // paged_attention.pdsl:48
-                pto::TASSIGN(pdsl_t20, 0x0 + (pdsl_pipe_sij.cons.getTileId() % 2) * 4096); // paged_attention.pdsl:49
-                pto::TPOP<pdsl_pipe_sij_t, pdsl_vec_f32_8x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_sij, pdsl_t20);                                       // paged_attention.pdsl:49
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                             // paged_attention.pdsl:49
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                            // paged_attention.pdsl:49
-                if (valid < 64) {                                                   // paged_attention.pdsl:49
-                    pdsl_dyn_f32_8x64_t pdsl_valid_1(static_cast<unsigned>(valid)); // paged_attention.pdsl:49
-                    pto::TRESHAPE(pdsl_valid_1, pdsl_t20);                          // paged_attention.pdsl:49
-                    pto::TRESHAPE(pdsl_pad_1, pdsl_t20);                            // paged_attention.pdsl:49
-                    pto::TFILLPAD_INPLACE(pdsl_pad_1, pdsl_valid_1);                // paged_attention.pdsl:49
+            pto::TMULS(pdsl_u_s, pdsl_t21, pdsl_u_scale);                   // paged_attention.pdsl:49
+            pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
+            pto::TROWMAX(pdsl_t22, pdsl_u_s, pdsl_tmp_pdsl_t22);            // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t22);     // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
+            pto::TSUB(pdsl_view_t23, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t24, pdsl_u_s, pdsl_u_m_new);           // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
+            pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention.pdsl:51
+            pto::TASSIGN(pdsl_u_alpha, 0x6800 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
+            pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention.pdsl:51
+            pto::TEXP(pdsl_view_u_alpha, pdsl_view_t23);                    // paged_attention.pdsl:51
+            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention.pdsl:52
+            pto::TEXP(pdsl_t25, pdsl_t24);                                  // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:53
+            pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention.pdsl:53
+            pto::TASSIGN(pdsl_u_p, 0x5800 + pdsl_version_u_p * 1024);       // paged_attention.pdsl:53
+            pto::TCVT(pdsl_u_p, pdsl_t25, pto::RoundMode::CAST_ROUND);      // paged_attention.pdsl:53
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                         // paged_attention.pdsl:54
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                        // paged_attention.pdsl:54
+            pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_8x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_pij, pdsl_u_p);                               // paged_attention.pdsl:54
+            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);             // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);     // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_prev_p, pdsl_u_p);                     // paged_attention.pdsl:46
+                pdsl_u_valid = pdsl_min(pdsl_u_ctx - pdsl_u_j * 64, 64);  // paged_attention.pdsl:48
+                pto::TASSIGN(pdsl_t20, 0x0 + pdsl_pops_u_sij % 2 * 4096); // paged_attention.pdsl:49
+                pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_8x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij, pdsl_t20); // paged_attention.pdsl:49
+                ++pdsl_pops_u_sij;              // paged_attention.pdsl:49
+                pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij);                                                      // paged_attention.pdsl:49
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                    // paged_attention.pdsl:49
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                   // paged_attention.pdsl:49
+                if (pdsl_u_valid < 64) {                                                   // paged_attention.pdsl:49
+                    pdsl_dyn_f32_8x64_t pdsl_valid_1(static_cast<unsigned>(pdsl_u_valid)); // paged_attention.pdsl:49
+                    pto::TRESHAPE(pdsl_valid_1, pdsl_t20);                                 // paged_attention.pdsl:49
+                    pto::TRESHAPE(pdsl_pad_1, pdsl_t20);                                   // paged_attention.pdsl:49
+                    pto::TFILLPAD_INPLACE(pdsl_pad_1, pdsl_valid_1);                       // paged_attention.pdsl:49
                 }
-                pto::TRESHAPE(pdsl_t21, pdsl_t20);                                            // paged_attention.pdsl:49
-                pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:49
-                pto::TMULS(s, pdsl_t21, scale);                                               // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-                pto::TROWMAX(pdsl_t22, s, pdsl_tmp_pdsl_t22);                                 // paged_attention.pdsl:50
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-                pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t22);                  // paged_attention.pdsl:50
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-                pto::TSUB(pdsl_view_pdsl_t23, pdsl_view_m, pdsl_view_m_new);                  // paged_attention.pdsl:51
-                pto::TROWEXPANDSUB(pdsl_t24, s, m_new);                                       // paged_attention.pdsl:53
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-                pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;                            // paged_attention.pdsl:51
-                pto::TASSIGN(alpha, 0x6800 + pdsl_version_alpha * 32);                        // paged_attention.pdsl:51
-                pto::TRESHAPE(pdsl_view_alpha, alpha);                                        // paged_attention.pdsl:51
-                pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t23);                               // paged_attention.pdsl:51
-                pto::TMOV(pdsl_view_m, pdsl_view_m_new);                                      // paged_attention.pdsl:52
-                pto::TEXP(pdsl_t25, pdsl_t24);                                                // paged_attention.pdsl:53
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:53
-                pdsl_version_p = (pdsl_version_p + 1) % 2;                                    // paged_attention.pdsl:53
-                pto::TASSIGN(p, 0x5800 + pdsl_version_p * 1024);                              // paged_attention.pdsl:53
-                pto::TCVT(p, pdsl_t25, pto::RoundMode::CAST_ROUND);                           // paged_attention.pdsl:53
-                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                       // paged_attention.pdsl:54
-                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // paged_attention.pdsl:54
-                pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_8x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_pij, p);                                                       // paged_attention.pdsl:54
-                pto::TMUL(pdsl_view_pdsl_t26, pdsl_view_l, pdsl_view_pdsl_prev_alpha);       // paged_attention.pdsl:57
-                pto::TCVT(pdsl_t27, pdsl_prev_p, pto::RoundMode::CAST_RINT);                 // paged_attention.pdsl:57
-                pto::TROWEXPANDMUL(pdsl_t29, o, pdsl_prev_alpha);                            // paged_attention.pdsl:58
-                pipe_barrier(PIPE_V);                                                        // paged_attention.pdsl:57
-                pto::TROWSUM(pdsl_t28, pdsl_t27, pdsl_tmp_pdsl_t28);                         // paged_attention.pdsl:57
-                pipe_barrier(PIPE_V);                                                        // paged_attention.pdsl:57
-                pto::TADD(pdsl_view_l, pdsl_view_pdsl_t26, pdsl_view_pdsl_t28);              // paged_attention.pdsl:57
-                pto::TASSIGN(pdsl_t30, 0x1800 + (pdsl_pipe_oi.cons.getTileId() % 2) * 8192); // paged_attention.pdsl:58
-                pto::TPOP<pdsl_pipe_oi_t, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_oi, pdsl_t30);                                                // paged_attention.pdsl:58
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // paged_attention.pdsl:58
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                    // paged_attention.pdsl:58
-                pto::TADD(o, pdsl_t29, pdsl_t30);                                           // paged_attention.pdsl:58
-                pto::TFREE<pdsl_pipe_oi_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_oi); // paged_attention.pdsl:58
+                pto::TRESHAPE(pdsl_t21, pdsl_t20);                              // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:49
+                pto::TMULS(pdsl_u_s, pdsl_t21, pdsl_u_scale);                   // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
+                pto::TROWMAX(pdsl_t22, pdsl_u_s, pdsl_tmp_pdsl_t22);            // paged_attention.pdsl:50
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
+                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t22);     // paged_attention.pdsl:50
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
+                pto::TSUB(pdsl_view_t23, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention.pdsl:51
+                pto::TROWEXPANDSUB(pdsl_t24, pdsl_u_s, pdsl_u_m_new);           // paged_attention.pdsl:53
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
+                pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention.pdsl:51
+                pto::TASSIGN(pdsl_u_alpha, 0x6800 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
+                pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention.pdsl:51
+                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t23);                    // paged_attention.pdsl:51
+                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention.pdsl:52
+                pto::TEXP(pdsl_t25, pdsl_t24);                                  // paged_attention.pdsl:53
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:53
+                pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention.pdsl:53
+                pto::TASSIGN(pdsl_u_p, 0x5800 + pdsl_version_u_p * 1024);       // paged_attention.pdsl:53
+                pto::TCVT(pdsl_u_p, pdsl_t25, pto::RoundMode::CAST_ROUND);      // paged_attention.pdsl:53
+                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                         // paged_attention.pdsl:54
+                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                        // paged_attention.pdsl:54
+                pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_8x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_pij, pdsl_u_p);                                // paged_attention.pdsl:54
+                pto::TMUL(pdsl_view_t26, pdsl_view_u_l, pdsl_view_prev_alpha); // paged_attention.pdsl:57
+                pto::TCVT(pdsl_t27, pdsl_prev_p, pto::RoundMode::CAST_RINT);   // paged_attention.pdsl:57
+                pto::TROWEXPANDMUL(pdsl_t29, pdsl_u_o, pdsl_prev_alpha);       // paged_attention.pdsl:58
+                pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+                pto::TROWSUM(pdsl_t28, pdsl_t27, pdsl_tmp_pdsl_t28);           // paged_attention.pdsl:57
+                pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+                pto::TADD(pdsl_view_u_l, pdsl_view_t26, pdsl_view_t28);        // paged_attention.pdsl:57
+                pto::TASSIGN(pdsl_t30, 0x1800 + pdsl_pops_u_oi % 2 * 8192);    // paged_attention.pdsl:58
+                pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi, pdsl_t30); // paged_attention.pdsl:58
+                ++pdsl_pops_u_oi;              // paged_attention.pdsl:58
+                pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi);                     // paged_attention.pdsl:58
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);  // paged_attention.pdsl:58
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1); // paged_attention.pdsl:58
+                pto::TADD(pdsl_u_o, pdsl_t29, pdsl_t30); // paged_attention.pdsl:58
             }
-            pipe_barrier(PIPE_V);                                                        // paged_attention.pdsl:57
-            pto::TMUL(pdsl_view_pdsl_t26, pdsl_view_l, pdsl_view_alpha);                 // paged_attention.pdsl:57
-            pto::TCVT(pdsl_t27, p, pto::RoundMode::CAST_RINT);                           // paged_attention.pdsl:57
-            pto::TROWEXPANDMUL(pdsl_t29, o, alpha);                                      // paged_attention.pdsl:58
-            pipe_barrier(PIPE_V);                                                        // paged_attention.pdsl:57
-            pto::TROWSUM(pdsl_t28, pdsl_t27, pdsl_tmp_pdsl_t28);                         // paged_attention.pdsl:57
-            pipe_barrier(PIPE_V);                                                        // paged_attention.pdsl:57
-            pto::TADD(pdsl_view_l, pdsl_view_pdsl_t26, pdsl_view_pdsl_t28);              // paged_attention.pdsl:57
-            pto::TASSIGN(pdsl_t30, 0x1800 + (pdsl_pipe_oi.cons.getTileId() % 2) * 8192); // paged_attention.pdsl:58
-            pto::TPOP<pdsl_pipe_oi_t, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_oi, pdsl_t30);                                                // paged_attention.pdsl:58
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // paged_attention.pdsl:58
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                    // paged_attention.pdsl:58
-            pto::TADD(o, pdsl_t29, pdsl_t30);                                           // paged_attention.pdsl:58
-            pto::TFREE<pdsl_pipe_oi_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_oi); // paged_attention.pdsl:58
+            pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);                  // paged_attention.pdsl:46
+            pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);          // paged_attention.pdsl:46
+            pto::TRESHAPE(pdsl_prev_p, pdsl_u_p);                          // paged_attention.pdsl:46
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TMUL(pdsl_view_t26, pdsl_view_u_l, pdsl_view_prev_alpha); // paged_attention.pdsl:57
+            pto::TCVT(pdsl_t27, pdsl_prev_p, pto::RoundMode::CAST_RINT);   // paged_attention.pdsl:57
+            pto::TROWEXPANDMUL(pdsl_t29, pdsl_u_o, pdsl_prev_alpha);       // paged_attention.pdsl:58
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TROWSUM(pdsl_t28, pdsl_t27, pdsl_tmp_pdsl_t28);           // paged_attention.pdsl:57
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TADD(pdsl_view_u_l, pdsl_view_t26, pdsl_view_t28);        // paged_attention.pdsl:57
+            pto::TASSIGN(pdsl_t30, 0x1800 + pdsl_pops_u_oi % 2 * 8192);    // paged_attention.pdsl:58
+            pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_oi, pdsl_t30);                                                 // paged_attention.pdsl:58
+            ++pdsl_pops_u_oi;                                                              // paged_attention.pdsl:58
+            pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_oi); // paged_attention.pdsl:58
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // paged_attention.pdsl:58
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                       // paged_attention.pdsl:58
+            pto::TADD(pdsl_u_o, pdsl_t29, pdsl_t30);                                       // paged_attention.pdsl:58
         }
-        rows = h0 + lane * lane_rows;                                           // paged_attention.pdsl:61
-        if (n == 0) {                                                           // paged_attention.pdsl:62
-            pipe_barrier(PIPE_V);                                               // paged_attention.pdsl:63
-            pto::TEXPANDS(pdsl_t31, 0.0f);                                      // paged_attention.pdsl:63
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                             // paged_attention.pdsl:63
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                            // paged_attention.pdsl:63
-            pdsl_gm_out_0_t pdsl_g_0(out + b * (num_heads * 128) + rows * 128); // paged_attention.pdsl:63
-            pto::TSTORE(pdsl_g_0, pdsl_t31);                                    // paged_attention.pdsl:63
+        pdsl_u_rows = pdsl_u_h0 + pdsl_u_lane * pdsl_u_lane_rows; // paged_attention.pdsl:61
+        if (pdsl_u_n == 0) {                                      // paged_attention.pdsl:62
+            pipe_barrier(PIPE_V);                                 // paged_attention.pdsl:63
+            pto::TEXPANDS(pdsl_t31, 0.0f);                        // paged_attention.pdsl:63
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);               // paged_attention.pdsl:63
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);              // paged_attention.pdsl:63
+            pdsl_gmt_0_u_out pdsl_g_0(pdsl_u_out + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                      pdsl_u_rows * 128); // paged_attention.pdsl:63
+            pto::TSTORE(pdsl_g_0, pdsl_t31);              // paged_attention.pdsl:63
         } else {
-            pipe_barrier(PIPE_V);                                               // paged_attention.pdsl:65
-            pto::TROWEXPANDDIV(pdsl_t32, o, l);                                 // paged_attention.pdsl:65
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                             // paged_attention.pdsl:65
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                            // paged_attention.pdsl:65
-            pdsl_gm_out_0_t pdsl_g_1(out + b * (num_heads * 128) + rows * 128); // paged_attention.pdsl:65
-            pto::TSTORE(pdsl_g_1, pdsl_t32);                                    // paged_attention.pdsl:65
+            pipe_barrier(PIPE_V);                             // paged_attention.pdsl:65
+            pto::TROWEXPANDDIV(pdsl_t32, pdsl_u_o, pdsl_u_l); // paged_attention.pdsl:65
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);           // paged_attention.pdsl:65
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);          // paged_attention.pdsl:65
+            pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                      pdsl_u_rows * 128); // paged_attention.pdsl:65
+            pto::TSTORE(pdsl_g_1, pdsl_t32);              // paged_attention.pdsl:65
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
@@ -290,248 +303,261 @@ static __aicore__ void pdsl_paged_attention_aiv_case_0(
 }
 
 // Dispatch case 1: q_tile=16, block_size=128.
-static __aicore__ void pdsl_paged_attention_aiv_case_1(
-    __gm__ bfloat16_t* query, __gm__ bfloat16_t* key_cache, __gm__ bfloat16_t* value_cache, __gm__ int32_t* block_table,
-    __gm__ int32_t* context_lens, __gm__ float* out, __gm__ uint8_t* pdsl_fifo_sij, __gm__ uint8_t* pdsl_fifo_pij,
-    __gm__ uint8_t* pdsl_fifo_oi, float scale, int64_t batch, int64_t num_heads, int64_t head_dim, int64_t total_blocks,
-    int64_t block_size, int64_t max_blocks, int64_t block_idx, int64_t block_num, int64_t lane)
+static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm__ float* pdsl_u_out,
+                                       __gm__ uint8_t* pdsl_fifo_u_sij, __gm__ uint8_t* pdsl_fifo_u_pij,
+                                       __gm__ uint8_t* pdsl_fifo_u_oi, float pdsl_u_scale, int64_t pdsl_u_batch,
+                                       int64_t pdsl_u_num_heads, int64_t pdsl_blockidx, int64_t pdsl_blocknum,
+                                       int64_t pdsl_u_lane)
 {
+    using pdsl_vec_f32_8x128_t = pto::Tile<pto::TileType::Vec, float, 8, 128, pto::BLayout::RowMajor, 8, 128>;
     using pdsl_col_f32_8x1_t = pto::Tile<pto::TileType::Vec, float, 8, 1, pto::BLayout::ColMajor, 8, 1>;
     using pdsl_colview_f32_8x1_t = pto::Tile<pto::TileType::Vec, float, 1, 8, pto::BLayout::RowMajor, 1, 8>;
-    using pdsl_vec_f32_8x128_t = pto::Tile<pto::TileType::Vec, float, 8, 128, pto::BLayout::RowMajor, 8, 128>;
     using pdsl_vec_bf16_8x128_t = pto::Tile<pto::TileType::Vec, bfloat16_t, 8, 128, pto::BLayout::RowMajor, 8, 128>;
     using pdsl_pad_min_f32_8x128_t = pto::Tile<pto::TileType::Vec, float, 8, 128, pto::BLayout::RowMajor, 8, 128,
                                                pto::SLayout::NoneBox, 512, pto::PadValue::Min>;
     using pdsl_dyn_f32_8x128_t = pto::Tile<pto::TileType::Vec, float, 8, 128, pto::BLayout::RowMajor, 8, -1>;
-    using pdsl_gm_out_0_t =
+    using pdsl_gmt_0_u_out =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 8, 128>, pto::Stride<1024, 1024, 1024, 128, 1>, pto::Layout::ND>;
-    using pdsl_pipe_sij_t = pto::TPipe<0, pto::Direction::DIR_C2V, 8192, 2, 2>;
-    using pdsl_pipe_pij_t = pto::TPipe<2, pto::Direction::DIR_V2C, 4096, 2, 2>;
-    using pdsl_pipe_oi_t = pto::TPipe<4, pto::Direction::DIR_C2V, 8192, 2, 2>;
+    using pdsl_pipet_u_sij = pto::TPipe<0, pto::Direction::DIR_C2V, 8192, 2, 2>;
+    using pdsl_pipet_u_pij = pto::TPipe<2, pto::Direction::DIR_V2C, 4096, 2, 2>;
+    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 8192, 2, 2>;
 
-    pdsl_pipe_sij_t pdsl_pipe_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_sij + block_idx * 16384), 0x0, 0x0);
-    pdsl_pipe_pij_t pdsl_pipe_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_pij + block_idx * 8192), 0x0, 0x0);
-    pdsl_pipe_oi_t pdsl_pipe_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_oi + block_idx * 16384), 0x3000, 0x0);
+    pdsl_pipet_u_sij pdsl_pipe_u_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_sij + pdsl_blockidx * 16384), 0x0, 0x0);
+    pdsl_pipet_u_pij pdsl_pipe_u_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_pij + pdsl_blockidx * 8192), 0x0, 0x0);
+    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 16384), 0x3000, 0x0);
 #ifndef __CPU_SIM
     // Lane offset bridge: the library takes the lane from get_subblockid(), which reads 0 on both
     // AIVs under simpler's MIX dispatch (facts §5); the simulator already gets the lane right.
-    pdsl_pipe_sij.cons.setEntryOffset(static_cast<int>(lane * 4096));
-    pdsl_pipe_pij.prod.setEntryOffset(static_cast<int>(lane * 2048));
-    pdsl_pipe_oi.cons.setEntryOffset(static_cast<int>(lane * 4096));
+    pdsl_pipe_u_sij.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 4096));
+    pdsl_pipe_u_pij.prod.setEntryOffset(static_cast<int>(pdsl_u_lane * 2048));
+    pdsl_pipe_u_oi.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 4096));
 #endif
 
-    pdsl_col_f32_8x1_t m;
-    pdsl_colview_f32_8x1_t pdsl_view_m;
-    pdsl_col_f32_8x1_t l;
-    pdsl_colview_f32_8x1_t pdsl_view_l;
-    pdsl_vec_f32_8x128_t o;
+    pdsl_vec_f32_8x128_t pdsl_u_o;
+    pdsl_vec_f32_8x128_t pdsl_t44;
+    pdsl_vec_f32_8x128_t pdsl_t38;
+    pdsl_col_f32_8x1_t pdsl_t41;
+    pdsl_colview_f32_8x1_t pdsl_view_t41;
+    pdsl_vec_f32_8x128_t pdsl_t45;
+    pdsl_vec_f32_8x128_t pdsl_u_s;
+    pdsl_vec_f32_8x128_t pdsl_t37;
+    pdsl_vec_f32_8x128_t pdsl_t40;
+    pdsl_vec_bf16_8x128_t pdsl_u_p;
+    pdsl_col_f32_8x1_t pdsl_t35;
+    pdsl_colview_f32_8x1_t pdsl_view_t35;
+    pdsl_col_f32_8x1_t pdsl_t36;
+    pdsl_colview_f32_8x1_t pdsl_view_t36;
+    pdsl_vec_f32_8x128_t pdsl_t42;
+    pdsl_col_f32_8x1_t pdsl_u_m_new;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_8x1_t pdsl_u_alpha;
+    pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
+    pdsl_col_f32_8x1_t pdsl_u_l;
+    pdsl_colview_f32_8x1_t pdsl_view_u_l;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
+    pdsl_col_f32_8x1_t pdsl_t39;
+    pdsl_colview_f32_8x1_t pdsl_view_t39;
     pdsl_vec_f32_8x128_t pdsl_t33;
     pdsl_vec_f32_8x128_t pdsl_t34;
-    pdsl_vec_f32_8x128_t s;
-    pdsl_col_f32_8x1_t pdsl_t35;
-    pdsl_colview_f32_8x1_t pdsl_view_pdsl_t35;
-    pdsl_col_f32_8x1_t m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_m_new;
-    pdsl_col_f32_8x1_t pdsl_t36;
-    pdsl_colview_f32_8x1_t pdsl_view_pdsl_t36;
-    pdsl_vec_f32_8x128_t pdsl_t37;
-    pdsl_col_f32_8x1_t alpha;
-    pdsl_colview_f32_8x1_t pdsl_view_alpha;
-    pdsl_vec_f32_8x128_t pdsl_t38;
-    pdsl_vec_bf16_8x128_t p;
-    pdsl_col_f32_8x1_t pdsl_prev_alpha;
-    pdsl_colview_f32_8x1_t pdsl_view_pdsl_prev_alpha;
-    pdsl_vec_bf16_8x128_t pdsl_prev_p;
-    pdsl_col_f32_8x1_t pdsl_t39;
-    pdsl_colview_f32_8x1_t pdsl_view_pdsl_t39;
-    pdsl_vec_f32_8x128_t pdsl_t40;
-    pdsl_vec_f32_8x128_t pdsl_t42;
-    pdsl_col_f32_8x1_t pdsl_t41;
-    pdsl_colview_f32_8x1_t pdsl_view_pdsl_t41;
     pdsl_vec_f32_8x128_t pdsl_t43;
-    pdsl_vec_f32_8x128_t pdsl_t44;
-    pdsl_vec_f32_8x128_t pdsl_t45;
+    pdsl_vec_bf16_8x128_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_prev_alpha;
+    pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x128_t pdsl_pad_0;
     pdsl_vec_f32_8x128_t pdsl_tmp_pdsl_t35;
     pdsl_pad_min_f32_8x128_t pdsl_pad_1;
     pdsl_vec_f32_8x128_t pdsl_tmp_pdsl_t41;
-    pto::TASSIGN<0x9060>(m);
-    pto::TASSIGN<0x9040>(l);
-    pto::TASSIGN<0x1000>(o);
-    pto::TASSIGN<0x4000>(s);
-    pto::TASSIGN<0x8000>(pdsl_t35);
-    pto::TASSIGN<0x8020>(m_new);
-    pto::TASSIGN<0x8000>(pdsl_t36);
-    pto::TASSIGN<0x6000>(pdsl_t37);
-    pto::TASSIGN<0x4000>(pdsl_t38);
-    pto::TASSIGN<0x9080>(pdsl_t39);
-    pto::TASSIGN<0x6000>(pdsl_t40);
-    pto::TASSIGN<0x8000>(pdsl_t42);
-    pto::TASSIGN<0x4000>(pdsl_t41);
+    pto::TASSIGN<0x1000>(pdsl_u_o);
     pto::TASSIGN<0x1000>(pdsl_t44);
+    pto::TASSIGN<0x4000>(pdsl_t38);
+    pto::TASSIGN<0x4000>(pdsl_t41);
     pto::TASSIGN<0x4000>(pdsl_t45);
+    pto::TASSIGN<0x4000>(pdsl_u_s);
+    pto::TASSIGN<0x6000>(pdsl_t37);
+    pto::TASSIGN<0x6000>(pdsl_t40);
+    pto::TASSIGN<0x8000>(pdsl_t35);
+    pto::TASSIGN<0x8000>(pdsl_t36);
+    pto::TASSIGN<0x8000>(pdsl_t42);
+    pto::TASSIGN<0x8020>(pdsl_u_m_new);
+    pto::TASSIGN<0x9040>(pdsl_u_l);
+    pto::TASSIGN<0x9060>(pdsl_u_m);
+    pto::TASSIGN<0x9080>(pdsl_t39);
     pto::TASSIGN<0x6000>(pdsl_tmp_pdsl_t35);
     pto::TASSIGN<0x1000>(pdsl_tmp_pdsl_t41);
-    pto::TRESHAPE(pdsl_view_m, m);
-    pto::TRESHAPE(pdsl_view_l, l);
-    pto::TRESHAPE(pdsl_view_pdsl_t35, pdsl_t35);
-    pto::TRESHAPE(pdsl_view_m_new, m_new);
-    pto::TRESHAPE(pdsl_view_pdsl_t36, pdsl_t36);
-    pto::TRESHAPE(pdsl_view_pdsl_t39, pdsl_t39);
-    pto::TRESHAPE(pdsl_view_pdsl_t41, pdsl_t41);
-    uint32_t pdsl_version_alpha = 1;
-    uint32_t pdsl_version_p = 1;
-    int64_t b = 0;
-    int64_t t = 0;
-    int64_t h0 = 0;
-    int64_t ctx = 0;
-    int64_t n = 0;
-    int64_t lane_rows = 0;
-    int64_t valid = 0;
-    int64_t rows = 0;
+    pto::TRESHAPE(pdsl_view_t41, pdsl_t41);
+    pto::TRESHAPE(pdsl_view_t35, pdsl_t35);
+    pto::TRESHAPE(pdsl_view_t36, pdsl_t36);
+    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
+    pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
+    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
+    pto::TRESHAPE(pdsl_view_t39, pdsl_t39);
+    uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_alpha = 1;
+    uint32_t pdsl_pops_u_sij = 0;
+    uint32_t pdsl_pops_u_oi = 0;
+    int64_t pdsl_u_b = 0;
+    int64_t pdsl_u_t = 0;
+    int64_t pdsl_u_h0 = 0;
+    int64_t pdsl_u_ctx = 0;
+    int64_t pdsl_u_n = 0;
+    int64_t pdsl_u_lane_rows = 0;
+    int64_t pdsl_u_valid = 0;
+    int64_t pdsl_u_rows = 0;
 
-    const int64_t pdsl_extent_0 = batch;
-    const int64_t pdsl_extent_1 = num_heads / 16;
+    const int64_t pdsl_extent_0 = pdsl_u_batch;
+    const int64_t pdsl_extent_1 = pdsl_u_num_heads / 16;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {    // paged_attention.pdsl:18
-        b = pdsl_lb / (num_heads / 16);                                                // paged_attention.pdsl:18
-        t = pdsl_lb % (num_heads / 16);                                                // paged_attention.pdsl:18
-        h0 = t * 16;                                                                   // paged_attention.pdsl:24
-        ctx = static_cast<int64_t>(context_lens[b]);                                   // paged_attention.pdsl:25
-        n = pdsl_ceil_div(ctx, 128);                                                   // paged_attention.pdsl:26
-        lane_rows = 8;                                                                 // paged_attention.pdsl:42
-        pto::TEXPANDS(pdsl_view_m, -__builtin_inff());                                 // paged_attention.pdsl:43
-        pto::TEXPANDS(pdsl_view_l, 0.0f);                                              // paged_attention.pdsl:44
-        pto::TEXPANDS(o, 0.0f);                                                        // paged_attention.pdsl:45
-        if (n > 0) {                                                                   // paged_attention.pdsl:46
-            valid = pdsl_min(ctx - 0, 128);                                            // paged_attention.pdsl:48
-            pto::TASSIGN(pdsl_t33, 0x0 + (pdsl_pipe_sij.cons.getTileId() % 2) * 8192); // paged_attention.pdsl:49
-            pto::TPOP<pdsl_pipe_sij_t, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_sij, pdsl_t33);                                        // paged_attention.pdsl:49
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                              // paged_attention.pdsl:49
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                             // paged_attention.pdsl:49
-            if (valid < 128) {                                                   // paged_attention.pdsl:49
-                pdsl_dyn_f32_8x128_t pdsl_valid_0(static_cast<unsigned>(valid)); // paged_attention.pdsl:49
-                pto::TRESHAPE(pdsl_valid_0, pdsl_t33);                           // paged_attention.pdsl:49
-                pto::TRESHAPE(pdsl_pad_0, pdsl_t33);                             // paged_attention.pdsl:49
-                pto::TFILLPAD_INPLACE(pdsl_pad_0, pdsl_valid_0);                 // paged_attention.pdsl:49
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // paged_attention.pdsl:18
+        pdsl_u_b = pdsl_lb / (pdsl_u_num_heads / 16);                                       // paged_attention.pdsl:18
+        pdsl_u_t = pdsl_lb % (pdsl_u_num_heads / 16);                                       // paged_attention.pdsl:18
+        pdsl_u_h0 = pdsl_u_t * 16;                                                          // paged_attention.pdsl:24
+        pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
+        pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // paged_attention.pdsl:26
+        pdsl_u_lane_rows = 8;                                                               // paged_attention.pdsl:42
+        pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                                    // paged_attention.pdsl:43
+        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // paged_attention.pdsl:44
+        pto::TEXPANDS(pdsl_u_o, 0.0f);                                                      // paged_attention.pdsl:45
+        if (pdsl_u_n > 0) {                                                                 // paged_attention.pdsl:46
+            pdsl_u_valid = pdsl_min(pdsl_u_ctx - 0, 128);                                   // paged_attention.pdsl:48
+            pto::TASSIGN(pdsl_t33, 0x0 + pdsl_pops_u_sij % 2 * 8192);                       // paged_attention.pdsl:49
+            pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_sij, pdsl_t33);                                                  // paged_attention.pdsl:49
+            ++pdsl_pops_u_sij;                                                               // paged_attention.pdsl:49
+            pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_sij); // paged_attention.pdsl:49
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                          // paged_attention.pdsl:49
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // paged_attention.pdsl:49
+            if (pdsl_u_valid < 128) {                                                        // paged_attention.pdsl:49
+                pdsl_dyn_f32_8x128_t pdsl_valid_0(static_cast<unsigned>(pdsl_u_valid));      // paged_attention.pdsl:49
+                pto::TRESHAPE(pdsl_valid_0, pdsl_t33);                                       // paged_attention.pdsl:49
+                pto::TRESHAPE(pdsl_pad_0, pdsl_t33);                                         // paged_attention.pdsl:49
+                pto::TFILLPAD_INPLACE(pdsl_pad_0, pdsl_valid_0);                             // paged_attention.pdsl:49
             }
-            pto::TRESHAPE(pdsl_t34, pdsl_t33);                                            // paged_attention.pdsl:49
-            pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-            if (valid < 128) {                                                            // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                     // paged_attention.pdsl:49
+            pto::TRESHAPE(pdsl_t34, pdsl_t33); // paged_attention.pdsl:49
+            if (pdsl_u_valid < 128) {          // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);          // paged_attention.pdsl:49
             }
-            pto::TMULS(s, pdsl_t34, scale);                              // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
-            pto::TROWMAX(pdsl_t35, s, pdsl_tmp_pdsl_t35);                // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t35); // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_pdsl_t36, pdsl_view_m, pdsl_view_m_new); // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t37, s, m_new);                      // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
-            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;           // paged_attention.pdsl:51
-            pto::TASSIGN(alpha, 0x9000 + pdsl_version_alpha * 32);       // paged_attention.pdsl:51
-            pto::TRESHAPE(pdsl_view_alpha, alpha);                       // paged_attention.pdsl:51
-            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t36);              // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                     // paged_attention.pdsl:52
-            pto::TEXP(pdsl_t38, pdsl_t37);                               // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:53
-            pdsl_version_p = (pdsl_version_p + 1) % 2;                   // paged_attention.pdsl:53
-            pto::TASSIGN(p, 0x7000 + pdsl_version_p * 2048);             // paged_attention.pdsl:53
-            pto::TCVT(p, pdsl_t38, pto::RoundMode::CAST_ROUND);          // paged_attention.pdsl:53
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                      // paged_attention.pdsl:54
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                     // paged_attention.pdsl:54
-            pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_pij, p);                                                         // paged_attention.pdsl:54
-            for (int64_t j = 1; j < n; ++j) {                                              // paged_attention.pdsl:46
-                pto::TRESHAPE(pdsl_prev_alpha, alpha);                                     // paged_attention.pdsl:47
-                pto::TRESHAPE(pdsl_view_pdsl_prev_alpha, pdsl_prev_alpha);                 // paged_attention.pdsl:47
-                pto::TRESHAPE(pdsl_prev_p, p);                                             // paged_attention.pdsl:47
-                valid = pdsl_min(ctx - j * 128, 128);                                      // paged_attention.pdsl:48
-                pto::TASSIGN(pdsl_t33, 0x0 + (pdsl_pipe_sij.cons.getTileId() % 2) * 8192); // paged_attention.pdsl:49
-                pto::TPOP<pdsl_pipe_sij_t, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_sij, pdsl_t33);                                        // paged_attention.pdsl:49
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                              // paged_attention.pdsl:49
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                             // paged_attention.pdsl:49
-                if (valid < 128) {                                                   // paged_attention.pdsl:49
-                    pdsl_dyn_f32_8x128_t pdsl_valid_1(static_cast<unsigned>(valid)); // paged_attention.pdsl:49
-                    pto::TRESHAPE(pdsl_valid_1, pdsl_t33);                           // paged_attention.pdsl:49
-                    pto::TRESHAPE(pdsl_pad_1, pdsl_t33);                             // paged_attention.pdsl:49
-                    pto::TFILLPAD_INPLACE(pdsl_pad_1, pdsl_valid_1);                 // paged_attention.pdsl:49
+            pto::TMULS(pdsl_u_s, pdsl_t34, pdsl_u_scale);                   // paged_attention.pdsl:49
+            pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
+            pto::TROWMAX(pdsl_t35, pdsl_u_s, pdsl_tmp_pdsl_t35);            // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t35);     // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
+            pto::TSUB(pdsl_view_t36, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t37, pdsl_u_s, pdsl_u_m_new);           // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
+            pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention.pdsl:51
+            pto::TASSIGN(pdsl_u_alpha, 0x9000 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
+            pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention.pdsl:51
+            pto::TEXP(pdsl_view_u_alpha, pdsl_view_t36);                    // paged_attention.pdsl:51
+            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention.pdsl:52
+            pto::TEXP(pdsl_t38, pdsl_t37);                                  // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:53
+            pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention.pdsl:53
+            pto::TASSIGN(pdsl_u_p, 0x7000 + pdsl_version_u_p * 2048);       // paged_attention.pdsl:53
+            pto::TCVT(pdsl_u_p, pdsl_t38, pto::RoundMode::CAST_ROUND);      // paged_attention.pdsl:53
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                         // paged_attention.pdsl:54
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                        // paged_attention.pdsl:54
+            pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_pij, pdsl_u_p);                                // paged_attention.pdsl:54
+            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) {  // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);              // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);      // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_prev_p, pdsl_u_p);                      // paged_attention.pdsl:46
+                pdsl_u_valid = pdsl_min(pdsl_u_ctx - pdsl_u_j * 128, 128); // paged_attention.pdsl:48
+                pto::TASSIGN(pdsl_t33, 0x0 + pdsl_pops_u_sij % 2 * 8192);  // paged_attention.pdsl:49
+                pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij, pdsl_t33); // paged_attention.pdsl:49
+                ++pdsl_pops_u_sij;              // paged_attention.pdsl:49
+                pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij);                                                       // paged_attention.pdsl:49
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // paged_attention.pdsl:49
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                    // paged_attention.pdsl:49
+                if (pdsl_u_valid < 128) {                                                   // paged_attention.pdsl:49
+                    pdsl_dyn_f32_8x128_t pdsl_valid_1(static_cast<unsigned>(pdsl_u_valid)); // paged_attention.pdsl:49
+                    pto::TRESHAPE(pdsl_valid_1, pdsl_t33);                                  // paged_attention.pdsl:49
+                    pto::TRESHAPE(pdsl_pad_1, pdsl_t33);                                    // paged_attention.pdsl:49
+                    pto::TFILLPAD_INPLACE(pdsl_pad_1, pdsl_valid_1);                        // paged_attention.pdsl:49
                 }
-                pto::TRESHAPE(pdsl_t34, pdsl_t33);                                            // paged_attention.pdsl:49
-                pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:49
-                pto::TMULS(s, pdsl_t34, scale);                                               // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-                pto::TROWMAX(pdsl_t35, s, pdsl_tmp_pdsl_t35);                                 // paged_attention.pdsl:50
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-                pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t35);                  // paged_attention.pdsl:50
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-                pto::TSUB(pdsl_view_pdsl_t36, pdsl_view_m, pdsl_view_m_new);                  // paged_attention.pdsl:51
-                pto::TROWEXPANDSUB(pdsl_t37, s, m_new);                                       // paged_attention.pdsl:53
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-                pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;                            // paged_attention.pdsl:51
-                pto::TASSIGN(alpha, 0x9000 + pdsl_version_alpha * 32);                        // paged_attention.pdsl:51
-                pto::TRESHAPE(pdsl_view_alpha, alpha);                                        // paged_attention.pdsl:51
-                pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t36);                               // paged_attention.pdsl:51
-                pto::TMOV(pdsl_view_m, pdsl_view_m_new);                                      // paged_attention.pdsl:52
-                pto::TEXP(pdsl_t38, pdsl_t37);                                                // paged_attention.pdsl:53
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:53
-                pdsl_version_p = (pdsl_version_p + 1) % 2;                                    // paged_attention.pdsl:53
-                pto::TASSIGN(p, 0x7000 + pdsl_version_p * 2048);                              // paged_attention.pdsl:53
-                pto::TCVT(p, pdsl_t38, pto::RoundMode::CAST_ROUND);                           // paged_attention.pdsl:53
-                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                       // paged_attention.pdsl:54
-                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // paged_attention.pdsl:54
-                pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_pij, p);                                                       // paged_attention.pdsl:54
-                pto::TMUL(pdsl_view_pdsl_t39, pdsl_view_l, pdsl_view_pdsl_prev_alpha);       // paged_attention.pdsl:57
-                pto::TCVT(pdsl_t40, pdsl_prev_p, pto::RoundMode::CAST_RINT);                 // paged_attention.pdsl:57
-                pto::TROWEXPANDMUL(pdsl_t42, o, pdsl_prev_alpha);                            // paged_attention.pdsl:58
-                pipe_barrier(PIPE_V);                                                        // paged_attention.pdsl:57
-                pto::TROWSUM(pdsl_t41, pdsl_t40, pdsl_tmp_pdsl_t41);                         // paged_attention.pdsl:57
-                pipe_barrier(PIPE_V);                                                        // paged_attention.pdsl:57
-                pto::TADD(pdsl_view_l, pdsl_view_pdsl_t39, pdsl_view_pdsl_t41);              // paged_attention.pdsl:57
-                pto::TASSIGN(pdsl_t43, 0x3000 + (pdsl_pipe_oi.cons.getTileId() % 2) * 8192); // paged_attention.pdsl:58
-                pto::TPOP<pdsl_pipe_oi_t, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_oi, pdsl_t43);                                                // paged_attention.pdsl:58
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // paged_attention.pdsl:58
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                    // paged_attention.pdsl:58
-                pto::TADD(o, pdsl_t42, pdsl_t43);                                           // paged_attention.pdsl:58
-                pto::TFREE<pdsl_pipe_oi_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_oi); // paged_attention.pdsl:58
+                pto::TRESHAPE(pdsl_t34, pdsl_t33);                              // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:49
+                pto::TMULS(pdsl_u_s, pdsl_t34, pdsl_u_scale);                   // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
+                pto::TROWMAX(pdsl_t35, pdsl_u_s, pdsl_tmp_pdsl_t35);            // paged_attention.pdsl:50
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
+                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t35);     // paged_attention.pdsl:50
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
+                pto::TSUB(pdsl_view_t36, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention.pdsl:51
+                pto::TROWEXPANDSUB(pdsl_t37, pdsl_u_s, pdsl_u_m_new);           // paged_attention.pdsl:53
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
+                pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention.pdsl:51
+                pto::TASSIGN(pdsl_u_alpha, 0x9000 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
+                pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention.pdsl:51
+                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t36);                    // paged_attention.pdsl:51
+                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention.pdsl:52
+                pto::TEXP(pdsl_t38, pdsl_t37);                                  // paged_attention.pdsl:53
+                pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:53
+                pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention.pdsl:53
+                pto::TASSIGN(pdsl_u_p, 0x7000 + pdsl_version_u_p * 2048);       // paged_attention.pdsl:53
+                pto::TCVT(pdsl_u_p, pdsl_t38, pto::RoundMode::CAST_ROUND);      // paged_attention.pdsl:53
+                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                         // paged_attention.pdsl:54
+                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                        // paged_attention.pdsl:54
+                pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_pij, pdsl_u_p);                                // paged_attention.pdsl:54
+                pto::TMUL(pdsl_view_t39, pdsl_view_u_l, pdsl_view_prev_alpha); // paged_attention.pdsl:57
+                pto::TCVT(pdsl_t40, pdsl_prev_p, pto::RoundMode::CAST_RINT);   // paged_attention.pdsl:57
+                pto::TROWEXPANDMUL(pdsl_t42, pdsl_u_o, pdsl_prev_alpha);       // paged_attention.pdsl:58
+                pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+                pto::TROWSUM(pdsl_t41, pdsl_t40, pdsl_tmp_pdsl_t41);           // paged_attention.pdsl:57
+                pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+                pto::TADD(pdsl_view_u_l, pdsl_view_t39, pdsl_view_t41);        // paged_attention.pdsl:57
+                pto::TASSIGN(pdsl_t43, 0x3000 + pdsl_pops_u_oi % 2 * 8192);    // paged_attention.pdsl:58
+                pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi, pdsl_t43); // paged_attention.pdsl:58
+                ++pdsl_pops_u_oi;              // paged_attention.pdsl:58
+                pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi);                     // paged_attention.pdsl:58
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);  // paged_attention.pdsl:58
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1); // paged_attention.pdsl:58
+                pto::TADD(pdsl_u_o, pdsl_t42, pdsl_t43); // paged_attention.pdsl:58
             }
-            pipe_barrier(PIPE_V);                                                        // paged_attention.pdsl:57
-            pto::TMUL(pdsl_view_pdsl_t39, pdsl_view_l, pdsl_view_alpha);                 // paged_attention.pdsl:57
-            pto::TCVT(pdsl_t40, p, pto::RoundMode::CAST_RINT);                           // paged_attention.pdsl:57
-            pto::TROWEXPANDMUL(pdsl_t42, o, alpha);                                      // paged_attention.pdsl:58
-            pipe_barrier(PIPE_V);                                                        // paged_attention.pdsl:57
-            pto::TROWSUM(pdsl_t41, pdsl_t40, pdsl_tmp_pdsl_t41);                         // paged_attention.pdsl:57
-            pipe_barrier(PIPE_V);                                                        // paged_attention.pdsl:57
-            pto::TADD(pdsl_view_l, pdsl_view_pdsl_t39, pdsl_view_pdsl_t41);              // paged_attention.pdsl:57
-            pto::TASSIGN(pdsl_t43, 0x3000 + (pdsl_pipe_oi.cons.getTileId() % 2) * 8192); // paged_attention.pdsl:58
-            pto::TPOP<pdsl_pipe_oi_t, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_oi, pdsl_t43);                                                // paged_attention.pdsl:58
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // paged_attention.pdsl:58
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                    // paged_attention.pdsl:58
-            pto::TADD(o, pdsl_t42, pdsl_t43);                                           // paged_attention.pdsl:58
-            pto::TFREE<pdsl_pipe_oi_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_oi); // paged_attention.pdsl:58
+            pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);                  // paged_attention.pdsl:46
+            pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);          // paged_attention.pdsl:46
+            pto::TRESHAPE(pdsl_prev_p, pdsl_u_p);                          // paged_attention.pdsl:46
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TMUL(pdsl_view_t39, pdsl_view_u_l, pdsl_view_prev_alpha); // paged_attention.pdsl:57
+            pto::TCVT(pdsl_t40, pdsl_prev_p, pto::RoundMode::CAST_RINT);   // paged_attention.pdsl:57
+            pto::TROWEXPANDMUL(pdsl_t42, pdsl_u_o, pdsl_prev_alpha);       // paged_attention.pdsl:58
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TROWSUM(pdsl_t41, pdsl_t40, pdsl_tmp_pdsl_t41);           // paged_attention.pdsl:57
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TADD(pdsl_view_u_l, pdsl_view_t39, pdsl_view_t41);        // paged_attention.pdsl:57
+            pto::TASSIGN(pdsl_t43, 0x3000 + pdsl_pops_u_oi % 2 * 8192);    // paged_attention.pdsl:58
+            pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_8x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_oi, pdsl_t43);                                                 // paged_attention.pdsl:58
+            ++pdsl_pops_u_oi;                                                              // paged_attention.pdsl:58
+            pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_oi); // paged_attention.pdsl:58
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // paged_attention.pdsl:58
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                       // paged_attention.pdsl:58
+            pto::TADD(pdsl_u_o, pdsl_t42, pdsl_t43);                                       // paged_attention.pdsl:58
         }
-        rows = h0 + lane * lane_rows;                                           // paged_attention.pdsl:61
-        if (n == 0) {                                                           // paged_attention.pdsl:62
-            pipe_barrier(PIPE_V);                                               // paged_attention.pdsl:63
-            pto::TEXPANDS(pdsl_t44, 0.0f);                                      // paged_attention.pdsl:63
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                             // paged_attention.pdsl:63
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                            // paged_attention.pdsl:63
-            pdsl_gm_out_0_t pdsl_g_0(out + b * (num_heads * 128) + rows * 128); // paged_attention.pdsl:63
-            pto::TSTORE(pdsl_g_0, pdsl_t44);                                    // paged_attention.pdsl:63
+        pdsl_u_rows = pdsl_u_h0 + pdsl_u_lane * pdsl_u_lane_rows; // paged_attention.pdsl:61
+        if (pdsl_u_n == 0) {                                      // paged_attention.pdsl:62
+            pipe_barrier(PIPE_V);                                 // paged_attention.pdsl:63
+            pto::TEXPANDS(pdsl_t44, 0.0f);                        // paged_attention.pdsl:63
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);               // paged_attention.pdsl:63
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);              // paged_attention.pdsl:63
+            pdsl_gmt_0_u_out pdsl_g_0(pdsl_u_out + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                      pdsl_u_rows * 128); // paged_attention.pdsl:63
+            pto::TSTORE(pdsl_g_0, pdsl_t44);              // paged_attention.pdsl:63
         } else {
-            pipe_barrier(PIPE_V);                                               // paged_attention.pdsl:65
-            pto::TROWEXPANDDIV(pdsl_t45, o, l);                                 // paged_attention.pdsl:65
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                             // paged_attention.pdsl:65
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                            // paged_attention.pdsl:65
-            pdsl_gm_out_0_t pdsl_g_1(out + b * (num_heads * 128) + rows * 128); // paged_attention.pdsl:65
-            pto::TSTORE(pdsl_g_1, pdsl_t45);                                    // paged_attention.pdsl:65
+            pipe_barrier(PIPE_V);                             // paged_attention.pdsl:65
+            pto::TROWEXPANDDIV(pdsl_t45, pdsl_u_o, pdsl_u_l); // paged_attention.pdsl:65
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);           // paged_attention.pdsl:65
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);          // paged_attention.pdsl:65
+            pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                      pdsl_u_rows * 128); // paged_attention.pdsl:65
+            pto::TSTORE(pdsl_g_1, pdsl_t45);              // paged_attention.pdsl:65
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
@@ -539,249 +565,262 @@ static __aicore__ void pdsl_paged_attention_aiv_case_1(
 }
 
 // Dispatch case 2: q_tile=64, block_size=64.
-static __aicore__ void pdsl_paged_attention_aiv_case_2(
-    __gm__ bfloat16_t* query, __gm__ bfloat16_t* key_cache, __gm__ bfloat16_t* value_cache, __gm__ int32_t* block_table,
-    __gm__ int32_t* context_lens, __gm__ float* out, __gm__ uint8_t* pdsl_fifo_sij, __gm__ uint8_t* pdsl_fifo_pij,
-    __gm__ uint8_t* pdsl_fifo_oi, float scale, int64_t batch, int64_t num_heads, int64_t head_dim, int64_t total_blocks,
-    int64_t block_size, int64_t max_blocks, int64_t block_idx, int64_t block_num, int64_t lane)
+static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm__ float* pdsl_u_out,
+                                       __gm__ uint8_t* pdsl_fifo_u_sij, __gm__ uint8_t* pdsl_fifo_u_pij,
+                                       __gm__ uint8_t* pdsl_fifo_u_oi, float pdsl_u_scale, int64_t pdsl_u_batch,
+                                       int64_t pdsl_u_num_heads, int64_t pdsl_blockidx, int64_t pdsl_blocknum,
+                                       int64_t pdsl_u_lane)
 {
+    using pdsl_vec_f32_32x64_t = pto::Tile<pto::TileType::Vec, float, 32, 64, pto::BLayout::RowMajor, 32, 64>;
+    using pdsl_vec_f32_32x128_t = pto::Tile<pto::TileType::Vec, float, 32, 128, pto::BLayout::RowMajor, 32, 128>;
     using pdsl_col_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 32, 1, pto::BLayout::ColMajor, 32, 1>;
     using pdsl_colview_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 4, 8, pto::BLayout::RowMajor, 4, 8>;
-    using pdsl_vec_f32_32x128_t = pto::Tile<pto::TileType::Vec, float, 32, 128, pto::BLayout::RowMajor, 32, 128>;
-    using pdsl_vec_f32_32x64_t = pto::Tile<pto::TileType::Vec, float, 32, 64, pto::BLayout::RowMajor, 32, 64>;
     using pdsl_vec_bf16_32x64_t = pto::Tile<pto::TileType::Vec, bfloat16_t, 32, 64, pto::BLayout::RowMajor, 32, 64>;
     using pdsl_pad_min_f32_32x64_t = pto::Tile<pto::TileType::Vec, float, 32, 64, pto::BLayout::RowMajor, 32, 64,
                                                pto::SLayout::NoneBox, 512, pto::PadValue::Min>;
     using pdsl_dyn_f32_32x64_t = pto::Tile<pto::TileType::Vec, float, 32, 64, pto::BLayout::RowMajor, 32, -1>;
-    using pdsl_gm_out_0_t =
+    using pdsl_gmt_0_u_out =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 32, 128>, pto::Stride<4096, 4096, 4096, 128, 1>, pto::Layout::ND>;
-    using pdsl_pipe_sij_t = pto::TPipe<0, pto::Direction::DIR_C2V, 16384, 2, 2>;
-    using pdsl_pipe_pij_t = pto::TPipe<2, pto::Direction::DIR_V2C, 8192, 2, 2>;
-    using pdsl_pipe_oi_t = pto::TPipe<4, pto::Direction::DIR_C2V, 32768, 2, 2>;
+    using pdsl_pipet_u_sij = pto::TPipe<0, pto::Direction::DIR_C2V, 16384, 2, 2>;
+    using pdsl_pipet_u_pij = pto::TPipe<2, pto::Direction::DIR_V2C, 8192, 2, 2>;
+    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 32768, 2, 2>;
 
-    pdsl_pipe_sij_t pdsl_pipe_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_sij + block_idx * 32768), 0x0, 0x0);
-    pdsl_pipe_pij_t pdsl_pipe_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_pij + block_idx * 16384), 0x0, 0x0);
-    pdsl_pipe_oi_t pdsl_pipe_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_oi + block_idx * 65536), 0x6000, 0x0);
+    pdsl_pipet_u_sij pdsl_pipe_u_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_sij + pdsl_blockidx * 32768), 0x0, 0x0);
+    pdsl_pipet_u_pij pdsl_pipe_u_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_pij + pdsl_blockidx * 16384), 0x0, 0x0);
+    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 65536), 0x6000, 0x0);
 #ifndef __CPU_SIM
     // Lane offset bridge: the library takes the lane from get_subblockid(), which reads 0 on both
     // AIVs under simpler's MIX dispatch (facts §5); the simulator already gets the lane right.
-    pdsl_pipe_sij.cons.setEntryOffset(static_cast<int>(lane * 8192));
-    pdsl_pipe_pij.prod.setEntryOffset(static_cast<int>(lane * 4096));
-    pdsl_pipe_oi.cons.setEntryOffset(static_cast<int>(lane * 16384));
+    pdsl_pipe_u_sij.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 8192));
+    pdsl_pipe_u_pij.prod.setEntryOffset(static_cast<int>(pdsl_u_lane * 4096));
+    pdsl_pipe_u_oi.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 16384));
 #endif
 
-    pdsl_col_f32_32x1_t m;
-    pdsl_colview_f32_32x1_t pdsl_view_m;
-    pdsl_col_f32_32x1_t l;
-    pdsl_colview_f32_32x1_t pdsl_view_l;
-    pdsl_vec_f32_32x128_t o;
+    pdsl_vec_f32_32x64_t pdsl_t51;
+    pdsl_vec_f32_32x64_t pdsl_u_s;
+    pdsl_vec_f32_32x128_t pdsl_u_o;
+    pdsl_vec_f32_32x128_t pdsl_t57;
+    pdsl_vec_f32_32x64_t pdsl_t50;
+    pdsl_vec_f32_32x128_t pdsl_t55;
+    pdsl_vec_f32_32x128_t pdsl_t58;
+    pdsl_col_f32_32x1_t pdsl_t48;
+    pdsl_colview_f32_32x1_t pdsl_view_t48;
+    pdsl_col_f32_32x1_t pdsl_t49;
+    pdsl_colview_f32_32x1_t pdsl_view_t49;
+    pdsl_col_f32_32x1_t pdsl_u_m_new;
+    pdsl_colview_f32_32x1_t pdsl_view_u_m_new;
+    pdsl_vec_bf16_32x64_t pdsl_u_p;
+    pdsl_vec_f32_32x64_t pdsl_t53;
+    pdsl_col_f32_32x1_t pdsl_u_alpha;
+    pdsl_colview_f32_32x1_t pdsl_view_u_alpha;
+    pdsl_col_f32_32x1_t pdsl_u_l;
+    pdsl_colview_f32_32x1_t pdsl_view_u_l;
+    pdsl_col_f32_32x1_t pdsl_u_m;
+    pdsl_colview_f32_32x1_t pdsl_view_u_m;
+    pdsl_col_f32_32x1_t pdsl_t52;
+    pdsl_colview_f32_32x1_t pdsl_view_t52;
+    pdsl_col_f32_32x1_t pdsl_t54;
+    pdsl_colview_f32_32x1_t pdsl_view_t54;
     pdsl_vec_f32_32x64_t pdsl_t46;
     pdsl_vec_f32_32x64_t pdsl_t47;
-    pdsl_vec_f32_32x64_t s;
-    pdsl_col_f32_32x1_t pdsl_t48;
-    pdsl_colview_f32_32x1_t pdsl_view_pdsl_t48;
-    pdsl_col_f32_32x1_t m_new;
-    pdsl_colview_f32_32x1_t pdsl_view_m_new;
-    pdsl_col_f32_32x1_t pdsl_t49;
-    pdsl_colview_f32_32x1_t pdsl_view_pdsl_t49;
-    pdsl_vec_f32_32x64_t pdsl_t50;
-    pdsl_col_f32_32x1_t alpha;
-    pdsl_colview_f32_32x1_t pdsl_view_alpha;
-    pdsl_vec_f32_32x64_t pdsl_t51;
-    pdsl_vec_bf16_32x64_t p;
-    pdsl_col_f32_32x1_t pdsl_prev_alpha;
-    pdsl_colview_f32_32x1_t pdsl_view_pdsl_prev_alpha;
-    pdsl_vec_bf16_32x64_t pdsl_prev_p;
-    pdsl_col_f32_32x1_t pdsl_t52;
-    pdsl_colview_f32_32x1_t pdsl_view_pdsl_t52;
-    pdsl_vec_f32_32x64_t pdsl_t53;
-    pdsl_vec_f32_32x128_t pdsl_t55;
-    pdsl_col_f32_32x1_t pdsl_t54;
-    pdsl_colview_f32_32x1_t pdsl_view_pdsl_t54;
     pdsl_vec_f32_32x128_t pdsl_t56;
-    pdsl_vec_f32_32x128_t pdsl_t57;
-    pdsl_vec_f32_32x128_t pdsl_t58;
+    pdsl_vec_bf16_32x64_t pdsl_prev_p;
+    pdsl_col_f32_32x1_t pdsl_prev_alpha;
+    pdsl_colview_f32_32x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_32x64_t pdsl_pad_0;
     pdsl_vec_f32_32x64_t pdsl_tmp_pdsl_t48;
     pdsl_pad_min_f32_32x64_t pdsl_pad_1;
     pdsl_vec_f32_32x64_t pdsl_tmp_pdsl_t54;
-    pto::TASSIGN<0x1A180>(m);
-    pto::TASSIGN<0x1A100>(l);
-    pto::TASSIGN<0xA000>(o);
-    pto::TASSIGN<0x2000>(s);
-    pto::TASSIGN<0x14000>(pdsl_t48);
-    pto::TASSIGN<0x14080>(m_new);
-    pto::TASSIGN<0x14000>(pdsl_t49);
-    pto::TASSIGN<0x12000>(pdsl_t50);
     pto::TASSIGN<0x2000>(pdsl_t51);
-    pto::TASSIGN<0x1A200>(pdsl_t52);
-    pto::TASSIGN<0x18000>(pdsl_t53);
-    pto::TASSIGN<0x12000>(pdsl_t55);
-    pto::TASSIGN<0x1A280>(pdsl_t54);
+    pto::TASSIGN<0x2000>(pdsl_u_s);
+    pto::TASSIGN<0xA000>(pdsl_u_o);
     pto::TASSIGN<0xA000>(pdsl_t57);
+    pto::TASSIGN<0x12000>(pdsl_t50);
+    pto::TASSIGN<0x12000>(pdsl_t55);
     pto::TASSIGN<0x12000>(pdsl_t58);
+    pto::TASSIGN<0x14000>(pdsl_t48);
+    pto::TASSIGN<0x14000>(pdsl_t49);
+    pto::TASSIGN<0x14080>(pdsl_u_m_new);
+    pto::TASSIGN<0x18000>(pdsl_t53);
+    pto::TASSIGN<0x1A100>(pdsl_u_l);
+    pto::TASSIGN<0x1A180>(pdsl_u_m);
+    pto::TASSIGN<0x1A200>(pdsl_t52);
+    pto::TASSIGN<0x1A280>(pdsl_t54);
     pto::TASSIGN<0x12000>(pdsl_tmp_pdsl_t48);
     pto::TASSIGN<0x2000>(pdsl_tmp_pdsl_t54);
-    pto::TRESHAPE(pdsl_view_m, m);
-    pto::TRESHAPE(pdsl_view_l, l);
-    pto::TRESHAPE(pdsl_view_pdsl_t48, pdsl_t48);
-    pto::TRESHAPE(pdsl_view_m_new, m_new);
-    pto::TRESHAPE(pdsl_view_pdsl_t49, pdsl_t49);
-    pto::TRESHAPE(pdsl_view_pdsl_t52, pdsl_t52);
-    pto::TRESHAPE(pdsl_view_pdsl_t54, pdsl_t54);
-    uint32_t pdsl_version_alpha = 1;
-    uint32_t pdsl_version_p = 1;
-    int64_t b = 0;
-    int64_t t = 0;
-    int64_t h0 = 0;
-    int64_t ctx = 0;
-    int64_t n = 0;
-    int64_t lane_rows = 0;
-    int64_t valid = 0;
-    int64_t rows = 0;
+    pto::TRESHAPE(pdsl_view_t48, pdsl_t48);
+    pto::TRESHAPE(pdsl_view_t49, pdsl_t49);
+    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
+    pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
+    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
+    pto::TRESHAPE(pdsl_view_t52, pdsl_t52);
+    pto::TRESHAPE(pdsl_view_t54, pdsl_t54);
+    uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_alpha = 1;
+    uint32_t pdsl_pops_u_sij = 0;
+    uint32_t pdsl_pops_u_oi = 0;
+    int64_t pdsl_u_b = 0;
+    int64_t pdsl_u_t = 0;
+    int64_t pdsl_u_h0 = 0;
+    int64_t pdsl_u_ctx = 0;
+    int64_t pdsl_u_n = 0;
+    int64_t pdsl_u_lane_rows = 0;
+    int64_t pdsl_u_valid = 0;
+    int64_t pdsl_u_rows = 0;
 
-    const int64_t pdsl_extent_0 = batch;
-    const int64_t pdsl_extent_1 = num_heads / 64;
+    const int64_t pdsl_extent_0 = pdsl_u_batch;
+    const int64_t pdsl_extent_1 = pdsl_u_num_heads / 64;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {     // paged_attention.pdsl:18
-        b = pdsl_lb / (num_heads / 64);                                                 // paged_attention.pdsl:18
-        t = pdsl_lb % (num_heads / 64);                                                 // paged_attention.pdsl:18
-        h0 = t * 64;                                                                    // paged_attention.pdsl:24
-        ctx = static_cast<int64_t>(context_lens[b]);                                    // paged_attention.pdsl:25
-        n = pdsl_ceil_div(ctx, 64);                                                     // paged_attention.pdsl:26
-        lane_rows = 32;                                                                 // paged_attention.pdsl:42
-        pto::TEXPANDS(pdsl_view_m, -__builtin_inff());                                  // paged_attention.pdsl:43
-        pto::TEXPANDS(pdsl_view_l, 0.0f);                                               // paged_attention.pdsl:44
-        pto::TEXPANDS(o, 0.0f);                                                         // paged_attention.pdsl:45
-        if (n > 0) {                                                                    // paged_attention.pdsl:46
-            valid = pdsl_min(ctx - 0, 64);                                              // paged_attention.pdsl:48
-            pto::TASSIGN(pdsl_t46, 0x0 + (pdsl_pipe_sij.cons.getTileId() % 2) * 16384); // paged_attention.pdsl:49
-            pto::TPOP<pdsl_pipe_sij_t, pdsl_vec_f32_32x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_sij, pdsl_t46);                                        // paged_attention.pdsl:49
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                              // paged_attention.pdsl:49
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                             // paged_attention.pdsl:49
-            if (valid < 64) {                                                    // paged_attention.pdsl:49
-                pdsl_dyn_f32_32x64_t pdsl_valid_0(static_cast<unsigned>(valid)); // paged_attention.pdsl:49
-                pto::TRESHAPE(pdsl_valid_0, pdsl_t46);                           // paged_attention.pdsl:49
-                pto::TRESHAPE(pdsl_pad_0, pdsl_t46);                             // paged_attention.pdsl:49
-                pto::TFILLPAD_INPLACE(pdsl_pad_0, pdsl_valid_0);                 // paged_attention.pdsl:49
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // paged_attention.pdsl:18
+        pdsl_u_b = pdsl_lb / (pdsl_u_num_heads / 64);                                       // paged_attention.pdsl:18
+        pdsl_u_t = pdsl_lb % (pdsl_u_num_heads / 64);                                       // paged_attention.pdsl:18
+        pdsl_u_h0 = pdsl_u_t * 64;                                                          // paged_attention.pdsl:24
+        pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
+        pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // paged_attention.pdsl:26
+        pdsl_u_lane_rows = 32;                                                              // paged_attention.pdsl:42
+        pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                                    // paged_attention.pdsl:43
+        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // paged_attention.pdsl:44
+        pto::TEXPANDS(pdsl_u_o, 0.0f);                                                      // paged_attention.pdsl:45
+        if (pdsl_u_n > 0) {                                                                 // paged_attention.pdsl:46
+            pdsl_u_valid = pdsl_min(pdsl_u_ctx - 0, 64);                                    // paged_attention.pdsl:48
+            pto::TASSIGN(pdsl_t46, 0x0 + pdsl_pops_u_sij % 2 * 16384);                      // paged_attention.pdsl:49
+            pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_32x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_sij, pdsl_t46);                                                  // paged_attention.pdsl:49
+            ++pdsl_pops_u_sij;                                                               // paged_attention.pdsl:49
+            pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_sij); // paged_attention.pdsl:49
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                          // paged_attention.pdsl:49
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // paged_attention.pdsl:49
+            if (pdsl_u_valid < 64) {                                                         // paged_attention.pdsl:49
+                pdsl_dyn_f32_32x64_t pdsl_valid_0(static_cast<unsigned>(pdsl_u_valid));      // paged_attention.pdsl:49
+                pto::TRESHAPE(pdsl_valid_0, pdsl_t46);                                       // paged_attention.pdsl:49
+                pto::TRESHAPE(pdsl_pad_0, pdsl_t46);                                         // paged_attention.pdsl:49
+                pto::TFILLPAD_INPLACE(pdsl_pad_0, pdsl_valid_0);                             // paged_attention.pdsl:49
             }
-            pto::TRESHAPE(pdsl_t47, pdsl_t46);                                            // paged_attention.pdsl:49
-            pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-            if (valid < 64) {                                                             // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                     // paged_attention.pdsl:49
+            pto::TRESHAPE(pdsl_t47, pdsl_t46); // paged_attention.pdsl:49
+            if (pdsl_u_valid < 64) {           // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);          // paged_attention.pdsl:49
             }
-            pto::TMULS(s, pdsl_t47, scale);                              // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
-            pto::TROWMAX(pdsl_t48, s, pdsl_tmp_pdsl_t48);                // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t48); // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_pdsl_t49, pdsl_view_m, pdsl_view_m_new); // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t50, s, m_new);                      // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
-            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;           // paged_attention.pdsl:51
-            pto::TASSIGN(alpha, 0x1A000 + pdsl_version_alpha * 128);     // paged_attention.pdsl:51
-            pto::TRESHAPE(pdsl_view_alpha, alpha);                       // paged_attention.pdsl:51
-            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t49);              // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                     // paged_attention.pdsl:52
-            pto::TEXP(pdsl_t51, pdsl_t50);                               // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:53
-            pdsl_version_p = (pdsl_version_p + 1) % 2;                   // paged_attention.pdsl:53
-            pto::TASSIGN(p, 0x16000 + pdsl_version_p * 4096);            // paged_attention.pdsl:53
-            pto::TCVT(p, pdsl_t51, pto::RoundMode::CAST_ROUND);          // paged_attention.pdsl:53
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                      // paged_attention.pdsl:54
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                     // paged_attention.pdsl:54
-            pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_32x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_pij, p);                                                          // paged_attention.pdsl:54
-            for (int64_t j = 1; j < n; ++j) {                                               // paged_attention.pdsl:46
-                pto::TRESHAPE(pdsl_prev_alpha, alpha);                                      // paged_attention.pdsl:47
-                pto::TRESHAPE(pdsl_view_pdsl_prev_alpha, pdsl_prev_alpha);                  // paged_attention.pdsl:47
-                pto::TRESHAPE(pdsl_prev_p, p);                                              // paged_attention.pdsl:47
-                valid = pdsl_min(ctx - j * 64, 64);                                         // paged_attention.pdsl:48
-                pto::TASSIGN(pdsl_t46, 0x0 + (pdsl_pipe_sij.cons.getTileId() % 2) * 16384); // paged_attention.pdsl:49
-                pto::TPOP<pdsl_pipe_sij_t, pdsl_vec_f32_32x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_sij, pdsl_t46);                                        // paged_attention.pdsl:49
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                              // paged_attention.pdsl:49
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                             // paged_attention.pdsl:49
-                if (valid < 64) {                                                    // paged_attention.pdsl:49
-                    pdsl_dyn_f32_32x64_t pdsl_valid_1(static_cast<unsigned>(valid)); // paged_attention.pdsl:49
-                    pto::TRESHAPE(pdsl_valid_1, pdsl_t46);                           // paged_attention.pdsl:49
-                    pto::TRESHAPE(pdsl_pad_1, pdsl_t46);                             // paged_attention.pdsl:49
-                    pto::TFILLPAD_INPLACE(pdsl_pad_1, pdsl_valid_1);                 // paged_attention.pdsl:49
+            pto::TMULS(pdsl_u_s, pdsl_t47, pdsl_u_scale);                     // paged_attention.pdsl:49
+            pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
+            pto::TROWMAX(pdsl_t48, pdsl_u_s, pdsl_tmp_pdsl_t48);              // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t48);       // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
+            pto::TSUB(pdsl_view_t49, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t50, pdsl_u_s, pdsl_u_m_new);             // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
+            pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention.pdsl:51
+            pto::TASSIGN(pdsl_u_alpha, 0x1A000 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
+            pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention.pdsl:51
+            pto::TEXP(pdsl_view_u_alpha, pdsl_view_t49);                      // paged_attention.pdsl:51
+            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention.pdsl:52
+            pto::TEXP(pdsl_t51, pdsl_t50);                                    // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:53
+            pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention.pdsl:53
+            pto::TASSIGN(pdsl_u_p, 0x16000 + pdsl_version_u_p * 4096);        // paged_attention.pdsl:53
+            pto::TCVT(pdsl_u_p, pdsl_t51, pto::RoundMode::CAST_ROUND);        // paged_attention.pdsl:53
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                           // paged_attention.pdsl:54
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                          // paged_attention.pdsl:54
+            pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_32x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_pij, pdsl_u_p);                                // paged_attention.pdsl:54
+            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) {  // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);              // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);      // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_prev_p, pdsl_u_p);                      // paged_attention.pdsl:46
+                pdsl_u_valid = pdsl_min(pdsl_u_ctx - pdsl_u_j * 64, 64);   // paged_attention.pdsl:48
+                pto::TASSIGN(pdsl_t46, 0x0 + pdsl_pops_u_sij % 2 * 16384); // paged_attention.pdsl:49
+                pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_32x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij, pdsl_t46); // paged_attention.pdsl:49
+                ++pdsl_pops_u_sij;              // paged_attention.pdsl:49
+                pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij);                                                       // paged_attention.pdsl:49
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // paged_attention.pdsl:49
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                    // paged_attention.pdsl:49
+                if (pdsl_u_valid < 64) {                                                    // paged_attention.pdsl:49
+                    pdsl_dyn_f32_32x64_t pdsl_valid_1(static_cast<unsigned>(pdsl_u_valid)); // paged_attention.pdsl:49
+                    pto::TRESHAPE(pdsl_valid_1, pdsl_t46);                                  // paged_attention.pdsl:49
+                    pto::TRESHAPE(pdsl_pad_1, pdsl_t46);                                    // paged_attention.pdsl:49
+                    pto::TFILLPAD_INPLACE(pdsl_pad_1, pdsl_valid_1);                        // paged_attention.pdsl:49
                 }
-                pto::TRESHAPE(pdsl_t47, pdsl_t46);                                            // paged_attention.pdsl:49
-                pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:49
-                pto::TMULS(s, pdsl_t47, scale);                                               // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-                pto::TROWMAX(pdsl_t48, s, pdsl_tmp_pdsl_t48);                                 // paged_attention.pdsl:50
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-                pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t48);                  // paged_attention.pdsl:50
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-                pto::TSUB(pdsl_view_pdsl_t49, pdsl_view_m, pdsl_view_m_new);                  // paged_attention.pdsl:51
-                pto::TROWEXPANDSUB(pdsl_t50, s, m_new);                                       // paged_attention.pdsl:53
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-                pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;                            // paged_attention.pdsl:51
-                pto::TASSIGN(alpha, 0x1A000 + pdsl_version_alpha * 128);                      // paged_attention.pdsl:51
-                pto::TRESHAPE(pdsl_view_alpha, alpha);                                        // paged_attention.pdsl:51
-                pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t49);                               // paged_attention.pdsl:51
-                pto::TMOV(pdsl_view_m, pdsl_view_m_new);                                      // paged_attention.pdsl:52
-                pto::TEXP(pdsl_t51, pdsl_t50);                                                // paged_attention.pdsl:53
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:53
-                pdsl_version_p = (pdsl_version_p + 1) % 2;                                    // paged_attention.pdsl:53
-                pto::TASSIGN(p, 0x16000 + pdsl_version_p * 4096);                             // paged_attention.pdsl:53
-                pto::TCVT(p, pdsl_t51, pto::RoundMode::CAST_ROUND);                           // paged_attention.pdsl:53
-                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                       // paged_attention.pdsl:54
-                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // paged_attention.pdsl:54
-                pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_32x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_pij, p);                                                        // paged_attention.pdsl:54
-                pto::TMUL(pdsl_view_pdsl_t52, pdsl_view_l, pdsl_view_pdsl_prev_alpha);        // paged_attention.pdsl:57
-                pto::TCVT(pdsl_t53, pdsl_prev_p, pto::RoundMode::CAST_RINT);                  // paged_attention.pdsl:57
-                pto::TROWEXPANDMUL(pdsl_t55, o, pdsl_prev_alpha);                             // paged_attention.pdsl:58
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:57
-                pto::TROWSUM(pdsl_t54, pdsl_t53, pdsl_tmp_pdsl_t54);                          // paged_attention.pdsl:57
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:57
-                pto::TADD(pdsl_view_l, pdsl_view_pdsl_t52, pdsl_view_pdsl_t54);               // paged_attention.pdsl:57
-                pto::TASSIGN(pdsl_t56, 0x6000 + (pdsl_pipe_oi.cons.getTileId() % 2) * 32768); // paged_attention.pdsl:58
-                pto::TPOP<pdsl_pipe_oi_t, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_oi, pdsl_t56);                                                // paged_attention.pdsl:58
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // paged_attention.pdsl:58
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                    // paged_attention.pdsl:58
-                pto::TADD(o, pdsl_t55, pdsl_t56);                                           // paged_attention.pdsl:58
-                pto::TFREE<pdsl_pipe_oi_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_oi); // paged_attention.pdsl:58
+                pto::TRESHAPE(pdsl_t47, pdsl_t46);                                // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:49
+                pto::TMULS(pdsl_u_s, pdsl_t47, pdsl_u_scale);                     // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
+                pto::TROWMAX(pdsl_t48, pdsl_u_s, pdsl_tmp_pdsl_t48);              // paged_attention.pdsl:50
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
+                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t48);       // paged_attention.pdsl:50
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
+                pto::TSUB(pdsl_view_t49, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention.pdsl:51
+                pto::TROWEXPANDSUB(pdsl_t50, pdsl_u_s, pdsl_u_m_new);             // paged_attention.pdsl:53
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
+                pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention.pdsl:51
+                pto::TASSIGN(pdsl_u_alpha, 0x1A000 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
+                pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention.pdsl:51
+                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t49);                      // paged_attention.pdsl:51
+                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention.pdsl:52
+                pto::TEXP(pdsl_t51, pdsl_t50);                                    // paged_attention.pdsl:53
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:53
+                pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention.pdsl:53
+                pto::TASSIGN(pdsl_u_p, 0x16000 + pdsl_version_u_p * 4096);        // paged_attention.pdsl:53
+                pto::TCVT(pdsl_u_p, pdsl_t51, pto::RoundMode::CAST_ROUND);        // paged_attention.pdsl:53
+                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                           // paged_attention.pdsl:54
+                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                          // paged_attention.pdsl:54
+                pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_32x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_pij, pdsl_u_p);                                // paged_attention.pdsl:54
+                pto::TMUL(pdsl_view_t52, pdsl_view_u_l, pdsl_view_prev_alpha); // paged_attention.pdsl:57
+                pto::TCVT(pdsl_t53, pdsl_prev_p, pto::RoundMode::CAST_RINT);   // paged_attention.pdsl:57
+                pto::TROWEXPANDMUL(pdsl_t55, pdsl_u_o, pdsl_prev_alpha);       // paged_attention.pdsl:58
+                pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+                pto::TROWSUM(pdsl_t54, pdsl_t53, pdsl_tmp_pdsl_t54);           // paged_attention.pdsl:57
+                pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+                pto::TADD(pdsl_view_u_l, pdsl_view_t52, pdsl_view_t54);        // paged_attention.pdsl:57
+                pto::TASSIGN(pdsl_t56, 0x6000 + pdsl_pops_u_oi % 2 * 32768);   // paged_attention.pdsl:58
+                pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi, pdsl_t56); // paged_attention.pdsl:58
+                ++pdsl_pops_u_oi;              // paged_attention.pdsl:58
+                pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi);                     // paged_attention.pdsl:58
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);  // paged_attention.pdsl:58
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1); // paged_attention.pdsl:58
+                pto::TADD(pdsl_u_o, pdsl_t55, pdsl_t56); // paged_attention.pdsl:58
             }
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:57
-            pto::TMUL(pdsl_view_pdsl_t52, pdsl_view_l, pdsl_view_alpha);                  // paged_attention.pdsl:57
-            pto::TCVT(pdsl_t53, p, pto::RoundMode::CAST_RINT);                            // paged_attention.pdsl:57
-            pto::TROWEXPANDMUL(pdsl_t55, o, alpha);                                       // paged_attention.pdsl:58
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:57
-            pto::TROWSUM(pdsl_t54, pdsl_t53, pdsl_tmp_pdsl_t54);                          // paged_attention.pdsl:57
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:57
-            pto::TADD(pdsl_view_l, pdsl_view_pdsl_t52, pdsl_view_pdsl_t54);               // paged_attention.pdsl:57
-            pto::TASSIGN(pdsl_t56, 0x6000 + (pdsl_pipe_oi.cons.getTileId() % 2) * 32768); // paged_attention.pdsl:58
-            pto::TPOP<pdsl_pipe_oi_t, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_oi, pdsl_t56);                                                // paged_attention.pdsl:58
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // paged_attention.pdsl:58
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                    // paged_attention.pdsl:58
-            pto::TADD(o, pdsl_t55, pdsl_t56);                                           // paged_attention.pdsl:58
-            pto::TFREE<pdsl_pipe_oi_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_oi); // paged_attention.pdsl:58
+            pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);                  // paged_attention.pdsl:46
+            pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);          // paged_attention.pdsl:46
+            pto::TRESHAPE(pdsl_prev_p, pdsl_u_p);                          // paged_attention.pdsl:46
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TMUL(pdsl_view_t52, pdsl_view_u_l, pdsl_view_prev_alpha); // paged_attention.pdsl:57
+            pto::TCVT(pdsl_t53, pdsl_prev_p, pto::RoundMode::CAST_RINT);   // paged_attention.pdsl:57
+            pto::TROWEXPANDMUL(pdsl_t55, pdsl_u_o, pdsl_prev_alpha);       // paged_attention.pdsl:58
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TROWSUM(pdsl_t54, pdsl_t53, pdsl_tmp_pdsl_t54);           // paged_attention.pdsl:57
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TADD(pdsl_view_u_l, pdsl_view_t52, pdsl_view_t54);        // paged_attention.pdsl:57
+            pto::TASSIGN(pdsl_t56, 0x6000 + pdsl_pops_u_oi % 2 * 32768);   // paged_attention.pdsl:58
+            pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_oi, pdsl_t56);                                                 // paged_attention.pdsl:58
+            ++pdsl_pops_u_oi;                                                              // paged_attention.pdsl:58
+            pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_oi); // paged_attention.pdsl:58
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // paged_attention.pdsl:58
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                       // paged_attention.pdsl:58
+            pto::TADD(pdsl_u_o, pdsl_t55, pdsl_t56);                                       // paged_attention.pdsl:58
         }
-        rows = h0 + lane * lane_rows;                                           // paged_attention.pdsl:61
-        if (n == 0) {                                                           // paged_attention.pdsl:62
-            pipe_barrier(PIPE_V);                                               // paged_attention.pdsl:63
-            pto::TEXPANDS(pdsl_t57, 0.0f);                                      // paged_attention.pdsl:63
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                             // paged_attention.pdsl:63
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                            // paged_attention.pdsl:63
-            pdsl_gm_out_0_t pdsl_g_0(out + b * (num_heads * 128) + rows * 128); // paged_attention.pdsl:63
-            pto::TSTORE(pdsl_g_0, pdsl_t57);                                    // paged_attention.pdsl:63
+        pdsl_u_rows = pdsl_u_h0 + pdsl_u_lane * pdsl_u_lane_rows; // paged_attention.pdsl:61
+        if (pdsl_u_n == 0) {                                      // paged_attention.pdsl:62
+            pipe_barrier(PIPE_V);                                 // paged_attention.pdsl:63
+            pto::TEXPANDS(pdsl_t57, 0.0f);                        // paged_attention.pdsl:63
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);               // paged_attention.pdsl:63
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);              // paged_attention.pdsl:63
+            pdsl_gmt_0_u_out pdsl_g_0(pdsl_u_out + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                      pdsl_u_rows * 128); // paged_attention.pdsl:63
+            pto::TSTORE(pdsl_g_0, pdsl_t57);              // paged_attention.pdsl:63
         } else {
-            pipe_barrier(PIPE_V);                                               // paged_attention.pdsl:65
-            pto::TROWEXPANDDIV(pdsl_t58, o, l);                                 // paged_attention.pdsl:65
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                             // paged_attention.pdsl:65
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                            // paged_attention.pdsl:65
-            pdsl_gm_out_0_t pdsl_g_1(out + b * (num_heads * 128) + rows * 128); // paged_attention.pdsl:65
-            pto::TSTORE(pdsl_g_1, pdsl_t58);                                    // paged_attention.pdsl:65
+            pipe_barrier(PIPE_V);                             // paged_attention.pdsl:65
+            pto::TROWEXPANDDIV(pdsl_t58, pdsl_u_o, pdsl_u_l); // paged_attention.pdsl:65
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);           // paged_attention.pdsl:65
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);          // paged_attention.pdsl:65
+            pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                      pdsl_u_rows * 128); // paged_attention.pdsl:65
+            pto::TSTORE(pdsl_g_1, pdsl_t58);              // paged_attention.pdsl:65
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
@@ -789,248 +828,261 @@ static __aicore__ void pdsl_paged_attention_aiv_case_2(
 }
 
 // Dispatch case 3: q_tile=64, block_size=128.
-static __aicore__ void pdsl_paged_attention_aiv_case_3(
-    __gm__ bfloat16_t* query, __gm__ bfloat16_t* key_cache, __gm__ bfloat16_t* value_cache, __gm__ int32_t* block_table,
-    __gm__ int32_t* context_lens, __gm__ float* out, __gm__ uint8_t* pdsl_fifo_sij, __gm__ uint8_t* pdsl_fifo_pij,
-    __gm__ uint8_t* pdsl_fifo_oi, float scale, int64_t batch, int64_t num_heads, int64_t head_dim, int64_t total_blocks,
-    int64_t block_size, int64_t max_blocks, int64_t block_idx, int64_t block_num, int64_t lane)
+static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm__ float* pdsl_u_out,
+                                       __gm__ uint8_t* pdsl_fifo_u_sij, __gm__ uint8_t* pdsl_fifo_u_pij,
+                                       __gm__ uint8_t* pdsl_fifo_u_oi, float pdsl_u_scale, int64_t pdsl_u_batch,
+                                       int64_t pdsl_u_num_heads, int64_t pdsl_blockidx, int64_t pdsl_blocknum,
+                                       int64_t pdsl_u_lane)
 {
+    using pdsl_vec_f32_32x128_t = pto::Tile<pto::TileType::Vec, float, 32, 128, pto::BLayout::RowMajor, 32, 128>;
     using pdsl_col_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 32, 1, pto::BLayout::ColMajor, 32, 1>;
     using pdsl_colview_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 4, 8, pto::BLayout::RowMajor, 4, 8>;
-    using pdsl_vec_f32_32x128_t = pto::Tile<pto::TileType::Vec, float, 32, 128, pto::BLayout::RowMajor, 32, 128>;
     using pdsl_vec_bf16_32x128_t = pto::Tile<pto::TileType::Vec, bfloat16_t, 32, 128, pto::BLayout::RowMajor, 32, 128>;
     using pdsl_pad_min_f32_32x128_t = pto::Tile<pto::TileType::Vec, float, 32, 128, pto::BLayout::RowMajor, 32, 128,
                                                 pto::SLayout::NoneBox, 512, pto::PadValue::Min>;
     using pdsl_dyn_f32_32x128_t = pto::Tile<pto::TileType::Vec, float, 32, 128, pto::BLayout::RowMajor, 32, -1>;
-    using pdsl_gm_out_0_t =
+    using pdsl_gmt_0_u_out =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 32, 128>, pto::Stride<4096, 4096, 4096, 128, 1>, pto::Layout::ND>;
-    using pdsl_pipe_sij_t = pto::TPipe<0, pto::Direction::DIR_C2V, 32768, 2, 2>;
-    using pdsl_pipe_pij_t = pto::TPipe<2, pto::Direction::DIR_V2C, 16384, 2, 2>;
-    using pdsl_pipe_oi_t = pto::TPipe<4, pto::Direction::DIR_C2V, 32768, 2, 2>;
+    using pdsl_pipet_u_sij = pto::TPipe<0, pto::Direction::DIR_C2V, 32768, 2, 2>;
+    using pdsl_pipet_u_pij = pto::TPipe<2, pto::Direction::DIR_V2C, 16384, 2, 2>;
+    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 32768, 2, 2>;
 
-    pdsl_pipe_sij_t pdsl_pipe_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_sij + block_idx * 65536), 0x0, 0x0);
-    pdsl_pipe_pij_t pdsl_pipe_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_pij + block_idx * 32768), 0x0, 0x0);
-    pdsl_pipe_oi_t pdsl_pipe_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_oi + block_idx * 65536), 0xC000, 0x0);
+    pdsl_pipet_u_sij pdsl_pipe_u_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_sij + pdsl_blockidx * 65536), 0x0, 0x0);
+    pdsl_pipet_u_pij pdsl_pipe_u_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_pij + pdsl_blockidx * 32768), 0x0, 0x0);
+    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 65536), 0xC000, 0x0);
 #ifndef __CPU_SIM
     // Lane offset bridge: the library takes the lane from get_subblockid(), which reads 0 on both
     // AIVs under simpler's MIX dispatch (facts §5); the simulator already gets the lane right.
-    pdsl_pipe_sij.cons.setEntryOffset(static_cast<int>(lane * 16384));
-    pdsl_pipe_pij.prod.setEntryOffset(static_cast<int>(lane * 8192));
-    pdsl_pipe_oi.cons.setEntryOffset(static_cast<int>(lane * 16384));
+    pdsl_pipe_u_sij.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 16384));
+    pdsl_pipe_u_pij.prod.setEntryOffset(static_cast<int>(pdsl_u_lane * 8192));
+    pdsl_pipe_u_oi.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 16384));
 #endif
 
-    pdsl_col_f32_32x1_t m;
-    pdsl_colview_f32_32x1_t pdsl_view_m;
-    pdsl_col_f32_32x1_t l;
-    pdsl_colview_f32_32x1_t pdsl_view_l;
-    pdsl_vec_f32_32x128_t o;
+    pdsl_vec_f32_32x128_t pdsl_u_o;
+    pdsl_vec_f32_32x128_t pdsl_t70;
+    pdsl_vec_f32_32x128_t pdsl_t64;
+    pdsl_col_f32_32x1_t pdsl_t67;
+    pdsl_colview_f32_32x1_t pdsl_view_t67;
+    pdsl_vec_f32_32x128_t pdsl_t71;
+    pdsl_vec_f32_32x128_t pdsl_u_s;
+    pdsl_vec_f32_32x128_t pdsl_t63;
+    pdsl_vec_f32_32x128_t pdsl_t66;
+    pdsl_vec_bf16_32x128_t pdsl_u_p;
+    pdsl_col_f32_32x1_t pdsl_t61;
+    pdsl_colview_f32_32x1_t pdsl_view_t61;
+    pdsl_col_f32_32x1_t pdsl_t62;
+    pdsl_colview_f32_32x1_t pdsl_view_t62;
+    pdsl_vec_f32_32x128_t pdsl_t68;
+    pdsl_col_f32_32x1_t pdsl_u_m_new;
+    pdsl_colview_f32_32x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_32x1_t pdsl_u_alpha;
+    pdsl_colview_f32_32x1_t pdsl_view_u_alpha;
+    pdsl_col_f32_32x1_t pdsl_u_l;
+    pdsl_colview_f32_32x1_t pdsl_view_u_l;
+    pdsl_col_f32_32x1_t pdsl_u_m;
+    pdsl_colview_f32_32x1_t pdsl_view_u_m;
+    pdsl_col_f32_32x1_t pdsl_t65;
+    pdsl_colview_f32_32x1_t pdsl_view_t65;
     pdsl_vec_f32_32x128_t pdsl_t59;
     pdsl_vec_f32_32x128_t pdsl_t60;
-    pdsl_vec_f32_32x128_t s;
-    pdsl_col_f32_32x1_t pdsl_t61;
-    pdsl_colview_f32_32x1_t pdsl_view_pdsl_t61;
-    pdsl_col_f32_32x1_t m_new;
-    pdsl_colview_f32_32x1_t pdsl_view_m_new;
-    pdsl_col_f32_32x1_t pdsl_t62;
-    pdsl_colview_f32_32x1_t pdsl_view_pdsl_t62;
-    pdsl_vec_f32_32x128_t pdsl_t63;
-    pdsl_col_f32_32x1_t alpha;
-    pdsl_colview_f32_32x1_t pdsl_view_alpha;
-    pdsl_vec_f32_32x128_t pdsl_t64;
-    pdsl_vec_bf16_32x128_t p;
-    pdsl_col_f32_32x1_t pdsl_prev_alpha;
-    pdsl_colview_f32_32x1_t pdsl_view_pdsl_prev_alpha;
-    pdsl_vec_bf16_32x128_t pdsl_prev_p;
-    pdsl_col_f32_32x1_t pdsl_t65;
-    pdsl_colview_f32_32x1_t pdsl_view_pdsl_t65;
-    pdsl_vec_f32_32x128_t pdsl_t66;
-    pdsl_vec_f32_32x128_t pdsl_t68;
-    pdsl_col_f32_32x1_t pdsl_t67;
-    pdsl_colview_f32_32x1_t pdsl_view_pdsl_t67;
     pdsl_vec_f32_32x128_t pdsl_t69;
-    pdsl_vec_f32_32x128_t pdsl_t70;
-    pdsl_vec_f32_32x128_t pdsl_t71;
+    pdsl_vec_bf16_32x128_t pdsl_prev_p;
+    pdsl_col_f32_32x1_t pdsl_prev_alpha;
+    pdsl_colview_f32_32x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_32x128_t pdsl_pad_0;
     pdsl_vec_f32_32x128_t pdsl_tmp_pdsl_t61;
     pdsl_pad_min_f32_32x128_t pdsl_pad_1;
     pdsl_vec_f32_32x128_t pdsl_tmp_pdsl_t67;
-    pto::TASSIGN<0x24180>(m);
-    pto::TASSIGN<0x24100>(l);
-    pto::TASSIGN<0x4000>(o);
-    pto::TASSIGN<0x10000>(s);
-    pto::TASSIGN<0x20000>(pdsl_t61);
-    pto::TASSIGN<0x20080>(m_new);
-    pto::TASSIGN<0x20000>(pdsl_t62);
-    pto::TASSIGN<0x18000>(pdsl_t63);
-    pto::TASSIGN<0x10000>(pdsl_t64);
-    pto::TASSIGN<0x24200>(pdsl_t65);
-    pto::TASSIGN<0x18000>(pdsl_t66);
-    pto::TASSIGN<0x20000>(pdsl_t68);
-    pto::TASSIGN<0x10000>(pdsl_t67);
+    pto::TASSIGN<0x4000>(pdsl_u_o);
     pto::TASSIGN<0x4000>(pdsl_t70);
+    pto::TASSIGN<0x10000>(pdsl_t64);
+    pto::TASSIGN<0x10000>(pdsl_t67);
     pto::TASSIGN<0x10000>(pdsl_t71);
+    pto::TASSIGN<0x10000>(pdsl_u_s);
+    pto::TASSIGN<0x18000>(pdsl_t63);
+    pto::TASSIGN<0x18000>(pdsl_t66);
+    pto::TASSIGN<0x20000>(pdsl_t61);
+    pto::TASSIGN<0x20000>(pdsl_t62);
+    pto::TASSIGN<0x20000>(pdsl_t68);
+    pto::TASSIGN<0x20080>(pdsl_u_m_new);
+    pto::TASSIGN<0x24100>(pdsl_u_l);
+    pto::TASSIGN<0x24180>(pdsl_u_m);
+    pto::TASSIGN<0x24200>(pdsl_t65);
     pto::TASSIGN<0x18000>(pdsl_tmp_pdsl_t61);
     pto::TASSIGN<0x4000>(pdsl_tmp_pdsl_t67);
-    pto::TRESHAPE(pdsl_view_m, m);
-    pto::TRESHAPE(pdsl_view_l, l);
-    pto::TRESHAPE(pdsl_view_pdsl_t61, pdsl_t61);
-    pto::TRESHAPE(pdsl_view_m_new, m_new);
-    pto::TRESHAPE(pdsl_view_pdsl_t62, pdsl_t62);
-    pto::TRESHAPE(pdsl_view_pdsl_t65, pdsl_t65);
-    pto::TRESHAPE(pdsl_view_pdsl_t67, pdsl_t67);
-    uint32_t pdsl_version_alpha = 1;
-    uint32_t pdsl_version_p = 1;
-    int64_t b = 0;
-    int64_t t = 0;
-    int64_t h0 = 0;
-    int64_t ctx = 0;
-    int64_t n = 0;
-    int64_t lane_rows = 0;
-    int64_t valid = 0;
-    int64_t rows = 0;
+    pto::TRESHAPE(pdsl_view_t67, pdsl_t67);
+    pto::TRESHAPE(pdsl_view_t61, pdsl_t61);
+    pto::TRESHAPE(pdsl_view_t62, pdsl_t62);
+    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
+    pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
+    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
+    pto::TRESHAPE(pdsl_view_t65, pdsl_t65);
+    uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_alpha = 1;
+    uint32_t pdsl_pops_u_sij = 0;
+    uint32_t pdsl_pops_u_oi = 0;
+    int64_t pdsl_u_b = 0;
+    int64_t pdsl_u_t = 0;
+    int64_t pdsl_u_h0 = 0;
+    int64_t pdsl_u_ctx = 0;
+    int64_t pdsl_u_n = 0;
+    int64_t pdsl_u_lane_rows = 0;
+    int64_t pdsl_u_valid = 0;
+    int64_t pdsl_u_rows = 0;
 
-    const int64_t pdsl_extent_0 = batch;
-    const int64_t pdsl_extent_1 = num_heads / 64;
+    const int64_t pdsl_extent_0 = pdsl_u_batch;
+    const int64_t pdsl_extent_1 = pdsl_u_num_heads / 64;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = block_idx; pdsl_lb < pdsl_total; pdsl_lb += block_num) {     // paged_attention.pdsl:18
-        b = pdsl_lb / (num_heads / 64);                                                 // paged_attention.pdsl:18
-        t = pdsl_lb % (num_heads / 64);                                                 // paged_attention.pdsl:18
-        h0 = t * 64;                                                                    // paged_attention.pdsl:24
-        ctx = static_cast<int64_t>(context_lens[b]);                                    // paged_attention.pdsl:25
-        n = pdsl_ceil_div(ctx, 128);                                                    // paged_attention.pdsl:26
-        lane_rows = 32;                                                                 // paged_attention.pdsl:42
-        pto::TEXPANDS(pdsl_view_m, -__builtin_inff());                                  // paged_attention.pdsl:43
-        pto::TEXPANDS(pdsl_view_l, 0.0f);                                               // paged_attention.pdsl:44
-        pto::TEXPANDS(o, 0.0f);                                                         // paged_attention.pdsl:45
-        if (n > 0) {                                                                    // paged_attention.pdsl:46
-            valid = pdsl_min(ctx - 0, 128);                                             // paged_attention.pdsl:48
-            pto::TASSIGN(pdsl_t59, 0x0 + (pdsl_pipe_sij.cons.getTileId() % 2) * 32768); // paged_attention.pdsl:49
-            pto::TPOP<pdsl_pipe_sij_t, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_sij, pdsl_t59);                                         // paged_attention.pdsl:49
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                               // paged_attention.pdsl:49
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                              // paged_attention.pdsl:49
-            if (valid < 128) {                                                    // paged_attention.pdsl:49
-                pdsl_dyn_f32_32x128_t pdsl_valid_0(static_cast<unsigned>(valid)); // paged_attention.pdsl:49
-                pto::TRESHAPE(pdsl_valid_0, pdsl_t59);                            // paged_attention.pdsl:49
-                pto::TRESHAPE(pdsl_pad_0, pdsl_t59);                              // paged_attention.pdsl:49
-                pto::TFILLPAD_INPLACE(pdsl_pad_0, pdsl_valid_0);                  // paged_attention.pdsl:49
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // paged_attention.pdsl:18
+        pdsl_u_b = pdsl_lb / (pdsl_u_num_heads / 64);                                       // paged_attention.pdsl:18
+        pdsl_u_t = pdsl_lb % (pdsl_u_num_heads / 64);                                       // paged_attention.pdsl:18
+        pdsl_u_h0 = pdsl_u_t * 64;                                                          // paged_attention.pdsl:24
+        pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
+        pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // paged_attention.pdsl:26
+        pdsl_u_lane_rows = 32;                                                              // paged_attention.pdsl:42
+        pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                                    // paged_attention.pdsl:43
+        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // paged_attention.pdsl:44
+        pto::TEXPANDS(pdsl_u_o, 0.0f);                                                      // paged_attention.pdsl:45
+        if (pdsl_u_n > 0) {                                                                 // paged_attention.pdsl:46
+            pdsl_u_valid = pdsl_min(pdsl_u_ctx - 0, 128);                                   // paged_attention.pdsl:48
+            pto::TASSIGN(pdsl_t59, 0x0 + pdsl_pops_u_sij % 2 * 32768);                      // paged_attention.pdsl:49
+            pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_sij, pdsl_t59);                                                  // paged_attention.pdsl:49
+            ++pdsl_pops_u_sij;                                                               // paged_attention.pdsl:49
+            pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_sij); // paged_attention.pdsl:49
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                          // paged_attention.pdsl:49
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // paged_attention.pdsl:49
+            if (pdsl_u_valid < 128) {                                                        // paged_attention.pdsl:49
+                pdsl_dyn_f32_32x128_t pdsl_valid_0(static_cast<unsigned>(pdsl_u_valid));     // paged_attention.pdsl:49
+                pto::TRESHAPE(pdsl_valid_0, pdsl_t59);                                       // paged_attention.pdsl:49
+                pto::TRESHAPE(pdsl_pad_0, pdsl_t59);                                         // paged_attention.pdsl:49
+                pto::TFILLPAD_INPLACE(pdsl_pad_0, pdsl_valid_0);                             // paged_attention.pdsl:49
             }
-            pto::TRESHAPE(pdsl_t60, pdsl_t59);                                            // paged_attention.pdsl:49
-            pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-            if (valid < 128) {                                                            // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                     // paged_attention.pdsl:49
+            pto::TRESHAPE(pdsl_t60, pdsl_t59); // paged_attention.pdsl:49
+            if (pdsl_u_valid < 128) {          // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);          // paged_attention.pdsl:49
             }
-            pto::TMULS(s, pdsl_t60, scale);                              // paged_attention.pdsl:49
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
-            pto::TROWMAX(pdsl_t61, s, pdsl_tmp_pdsl_t61);                // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t61); // paged_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_pdsl_t62, pdsl_view_m, pdsl_view_m_new); // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t63, s, m_new);                      // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:51
-            pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;           // paged_attention.pdsl:51
-            pto::TASSIGN(alpha, 0x24000 + pdsl_version_alpha * 128);     // paged_attention.pdsl:51
-            pto::TRESHAPE(pdsl_view_alpha, alpha);                       // paged_attention.pdsl:51
-            pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t62);              // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_m, pdsl_view_m_new);                     // paged_attention.pdsl:52
-            pto::TEXP(pdsl_t64, pdsl_t63);                               // paged_attention.pdsl:53
-            pipe_barrier(PIPE_V);                                        // paged_attention.pdsl:53
-            pdsl_version_p = (pdsl_version_p + 1) % 2;                   // paged_attention.pdsl:53
-            pto::TASSIGN(p, 0x1C000 + pdsl_version_p * 8192);            // paged_attention.pdsl:53
-            pto::TCVT(p, pdsl_t64, pto::RoundMode::CAST_ROUND);          // paged_attention.pdsl:53
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                      // paged_attention.pdsl:54
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                     // paged_attention.pdsl:54
-            pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_pij, p);                                                          // paged_attention.pdsl:54
-            for (int64_t j = 1; j < n; ++j) {                                               // paged_attention.pdsl:46
-                pto::TRESHAPE(pdsl_prev_alpha, alpha);                                      // paged_attention.pdsl:47
-                pto::TRESHAPE(pdsl_view_pdsl_prev_alpha, pdsl_prev_alpha);                  // paged_attention.pdsl:47
-                pto::TRESHAPE(pdsl_prev_p, p);                                              // paged_attention.pdsl:47
-                valid = pdsl_min(ctx - j * 128, 128);                                       // paged_attention.pdsl:48
-                pto::TASSIGN(pdsl_t59, 0x0 + (pdsl_pipe_sij.cons.getTileId() % 2) * 32768); // paged_attention.pdsl:49
-                pto::TPOP<pdsl_pipe_sij_t, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_sij, pdsl_t59);                                         // paged_attention.pdsl:49
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                               // paged_attention.pdsl:49
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                              // paged_attention.pdsl:49
-                if (valid < 128) {                                                    // paged_attention.pdsl:49
-                    pdsl_dyn_f32_32x128_t pdsl_valid_1(static_cast<unsigned>(valid)); // paged_attention.pdsl:49
-                    pto::TRESHAPE(pdsl_valid_1, pdsl_t59);                            // paged_attention.pdsl:49
-                    pto::TRESHAPE(pdsl_pad_1, pdsl_t59);                              // paged_attention.pdsl:49
-                    pto::TFILLPAD_INPLACE(pdsl_pad_1, pdsl_valid_1);                  // paged_attention.pdsl:49
+            pto::TMULS(pdsl_u_s, pdsl_t60, pdsl_u_scale);                     // paged_attention.pdsl:49
+            pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
+            pto::TROWMAX(pdsl_t61, pdsl_u_s, pdsl_tmp_pdsl_t61);              // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t61);       // paged_attention.pdsl:50
+            pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
+            pto::TSUB(pdsl_view_t62, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t63, pdsl_u_s, pdsl_u_m_new);             // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
+            pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention.pdsl:51
+            pto::TASSIGN(pdsl_u_alpha, 0x24000 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
+            pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention.pdsl:51
+            pto::TEXP(pdsl_view_u_alpha, pdsl_view_t62);                      // paged_attention.pdsl:51
+            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention.pdsl:52
+            pto::TEXP(pdsl_t64, pdsl_t63);                                    // paged_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:53
+            pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention.pdsl:53
+            pto::TASSIGN(pdsl_u_p, 0x1C000 + pdsl_version_u_p * 8192);        // paged_attention.pdsl:53
+            pto::TCVT(pdsl_u_p, pdsl_t64, pto::RoundMode::CAST_ROUND);        // paged_attention.pdsl:53
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                           // paged_attention.pdsl:54
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                          // paged_attention.pdsl:54
+            pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_pij, pdsl_u_p);                                // paged_attention.pdsl:54
+            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) {  // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);              // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);      // paged_attention.pdsl:46
+                pto::TRESHAPE(pdsl_prev_p, pdsl_u_p);                      // paged_attention.pdsl:46
+                pdsl_u_valid = pdsl_min(pdsl_u_ctx - pdsl_u_j * 128, 128); // paged_attention.pdsl:48
+                pto::TASSIGN(pdsl_t59, 0x0 + pdsl_pops_u_sij % 2 * 32768); // paged_attention.pdsl:49
+                pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij, pdsl_t59); // paged_attention.pdsl:49
+                ++pdsl_pops_u_sij;              // paged_attention.pdsl:49
+                pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij);                                                        // paged_attention.pdsl:49
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                      // paged_attention.pdsl:49
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // paged_attention.pdsl:49
+                if (pdsl_u_valid < 128) {                                                    // paged_attention.pdsl:49
+                    pdsl_dyn_f32_32x128_t pdsl_valid_1(static_cast<unsigned>(pdsl_u_valid)); // paged_attention.pdsl:49
+                    pto::TRESHAPE(pdsl_valid_1, pdsl_t59);                                   // paged_attention.pdsl:49
+                    pto::TRESHAPE(pdsl_pad_1, pdsl_t59);                                     // paged_attention.pdsl:49
+                    pto::TFILLPAD_INPLACE(pdsl_pad_1, pdsl_valid_1);                         // paged_attention.pdsl:49
                 }
-                pto::TRESHAPE(pdsl_t60, pdsl_t59);                                            // paged_attention.pdsl:49
-                pto::TFREE<pdsl_pipe_sij_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_sij); // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:49
-                pto::TMULS(s, pdsl_t60, scale);                                               // paged_attention.pdsl:49
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-                pto::TROWMAX(pdsl_t61, s, pdsl_tmp_pdsl_t61);                                 // paged_attention.pdsl:50
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:50
-                pto::TMAX(pdsl_view_m_new, pdsl_view_m, pdsl_view_pdsl_t61);                  // paged_attention.pdsl:50
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-                pto::TSUB(pdsl_view_pdsl_t62, pdsl_view_m, pdsl_view_m_new);                  // paged_attention.pdsl:51
-                pto::TROWEXPANDSUB(pdsl_t63, s, m_new);                                       // paged_attention.pdsl:53
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:51
-                pdsl_version_alpha = (pdsl_version_alpha + 1) % 2;                            // paged_attention.pdsl:51
-                pto::TASSIGN(alpha, 0x24000 + pdsl_version_alpha * 128);                      // paged_attention.pdsl:51
-                pto::TRESHAPE(pdsl_view_alpha, alpha);                                        // paged_attention.pdsl:51
-                pto::TEXP(pdsl_view_alpha, pdsl_view_pdsl_t62);                               // paged_attention.pdsl:51
-                pto::TMOV(pdsl_view_m, pdsl_view_m_new);                                      // paged_attention.pdsl:52
-                pto::TEXP(pdsl_t64, pdsl_t63);                                                // paged_attention.pdsl:53
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:53
-                pdsl_version_p = (pdsl_version_p + 1) % 2;                                    // paged_attention.pdsl:53
-                pto::TASSIGN(p, 0x1C000 + pdsl_version_p * 8192);                             // paged_attention.pdsl:53
-                pto::TCVT(p, pdsl_t64, pto::RoundMode::CAST_ROUND);                           // paged_attention.pdsl:53
-                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                       // paged_attention.pdsl:54
-                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // paged_attention.pdsl:54
-                pto::TPUSH<pdsl_pipe_pij_t, pdsl_vec_bf16_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_pij, p);                                                        // paged_attention.pdsl:54
-                pto::TMUL(pdsl_view_pdsl_t65, pdsl_view_l, pdsl_view_pdsl_prev_alpha);        // paged_attention.pdsl:57
-                pto::TCVT(pdsl_t66, pdsl_prev_p, pto::RoundMode::CAST_RINT);                  // paged_attention.pdsl:57
-                pto::TROWEXPANDMUL(pdsl_t68, o, pdsl_prev_alpha);                             // paged_attention.pdsl:58
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:57
-                pto::TROWSUM(pdsl_t67, pdsl_t66, pdsl_tmp_pdsl_t67);                          // paged_attention.pdsl:57
-                pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:57
-                pto::TADD(pdsl_view_l, pdsl_view_pdsl_t65, pdsl_view_pdsl_t67);               // paged_attention.pdsl:57
-                pto::TASSIGN(pdsl_t69, 0xC000 + (pdsl_pipe_oi.cons.getTileId() % 2) * 32768); // paged_attention.pdsl:58
-                pto::TPOP<pdsl_pipe_oi_t, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_oi, pdsl_t69);                                                // paged_attention.pdsl:58
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // paged_attention.pdsl:58
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                    // paged_attention.pdsl:58
-                pto::TADD(o, pdsl_t68, pdsl_t69);                                           // paged_attention.pdsl:58
-                pto::TFREE<pdsl_pipe_oi_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_oi); // paged_attention.pdsl:58
+                pto::TRESHAPE(pdsl_t60, pdsl_t59);                                // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:49
+                pto::TMULS(pdsl_u_s, pdsl_t60, pdsl_u_scale);                     // paged_attention.pdsl:49
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
+                pto::TROWMAX(pdsl_t61, pdsl_u_s, pdsl_tmp_pdsl_t61);              // paged_attention.pdsl:50
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
+                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t61);       // paged_attention.pdsl:50
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
+                pto::TSUB(pdsl_view_t62, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention.pdsl:51
+                pto::TROWEXPANDSUB(pdsl_t63, pdsl_u_s, pdsl_u_m_new);             // paged_attention.pdsl:53
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
+                pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention.pdsl:51
+                pto::TASSIGN(pdsl_u_alpha, 0x24000 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
+                pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention.pdsl:51
+                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t62);                      // paged_attention.pdsl:51
+                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention.pdsl:52
+                pto::TEXP(pdsl_t64, pdsl_t63);                                    // paged_attention.pdsl:53
+                pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:53
+                pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention.pdsl:53
+                pto::TASSIGN(pdsl_u_p, 0x1C000 + pdsl_version_u_p * 8192);        // paged_attention.pdsl:53
+                pto::TCVT(pdsl_u_p, pdsl_t64, pto::RoundMode::CAST_ROUND);        // paged_attention.pdsl:53
+                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                           // paged_attention.pdsl:54
+                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                          // paged_attention.pdsl:54
+                pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_pij, pdsl_u_p);                                // paged_attention.pdsl:54
+                pto::TMUL(pdsl_view_t65, pdsl_view_u_l, pdsl_view_prev_alpha); // paged_attention.pdsl:57
+                pto::TCVT(pdsl_t66, pdsl_prev_p, pto::RoundMode::CAST_RINT);   // paged_attention.pdsl:57
+                pto::TROWEXPANDMUL(pdsl_t68, pdsl_u_o, pdsl_prev_alpha);       // paged_attention.pdsl:58
+                pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+                pto::TROWSUM(pdsl_t67, pdsl_t66, pdsl_tmp_pdsl_t67);           // paged_attention.pdsl:57
+                pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+                pto::TADD(pdsl_view_u_l, pdsl_view_t65, pdsl_view_t67);        // paged_attention.pdsl:57
+                pto::TASSIGN(pdsl_t69, 0xC000 + pdsl_pops_u_oi % 2 * 32768);   // paged_attention.pdsl:58
+                pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi, pdsl_t69); // paged_attention.pdsl:58
+                ++pdsl_pops_u_oi;              // paged_attention.pdsl:58
+                pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi);                     // paged_attention.pdsl:58
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);  // paged_attention.pdsl:58
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1); // paged_attention.pdsl:58
+                pto::TADD(pdsl_u_o, pdsl_t68, pdsl_t69); // paged_attention.pdsl:58
             }
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:57
-            pto::TMUL(pdsl_view_pdsl_t65, pdsl_view_l, pdsl_view_alpha);                  // paged_attention.pdsl:57
-            pto::TCVT(pdsl_t66, p, pto::RoundMode::CAST_RINT);                            // paged_attention.pdsl:57
-            pto::TROWEXPANDMUL(pdsl_t68, o, alpha);                                       // paged_attention.pdsl:58
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:57
-            pto::TROWSUM(pdsl_t67, pdsl_t66, pdsl_tmp_pdsl_t67);                          // paged_attention.pdsl:57
-            pipe_barrier(PIPE_V);                                                         // paged_attention.pdsl:57
-            pto::TADD(pdsl_view_l, pdsl_view_pdsl_t65, pdsl_view_pdsl_t67);               // paged_attention.pdsl:57
-            pto::TASSIGN(pdsl_t69, 0xC000 + (pdsl_pipe_oi.cons.getTileId() % 2) * 32768); // paged_attention.pdsl:58
-            pto::TPOP<pdsl_pipe_oi_t, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_oi, pdsl_t69);                                                // paged_attention.pdsl:58
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // paged_attention.pdsl:58
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                    // paged_attention.pdsl:58
-            pto::TADD(o, pdsl_t68, pdsl_t69);                                           // paged_attention.pdsl:58
-            pto::TFREE<pdsl_pipe_oi_t, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_oi); // paged_attention.pdsl:58
+            pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);                  // paged_attention.pdsl:46
+            pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);          // paged_attention.pdsl:46
+            pto::TRESHAPE(pdsl_prev_p, pdsl_u_p);                          // paged_attention.pdsl:46
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TMUL(pdsl_view_t65, pdsl_view_u_l, pdsl_view_prev_alpha); // paged_attention.pdsl:57
+            pto::TCVT(pdsl_t66, pdsl_prev_p, pto::RoundMode::CAST_RINT);   // paged_attention.pdsl:57
+            pto::TROWEXPANDMUL(pdsl_t68, pdsl_u_o, pdsl_prev_alpha);       // paged_attention.pdsl:58
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TROWSUM(pdsl_t67, pdsl_t66, pdsl_tmp_pdsl_t67);           // paged_attention.pdsl:57
+            pipe_barrier(PIPE_V);                                          // paged_attention.pdsl:57
+            pto::TADD(pdsl_view_u_l, pdsl_view_t65, pdsl_view_t67);        // paged_attention.pdsl:57
+            pto::TASSIGN(pdsl_t69, 0xC000 + pdsl_pops_u_oi % 2 * 32768);   // paged_attention.pdsl:58
+            pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_oi, pdsl_t69);                                                 // paged_attention.pdsl:58
+            ++pdsl_pops_u_oi;                                                              // paged_attention.pdsl:58
+            pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_oi); // paged_attention.pdsl:58
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // paged_attention.pdsl:58
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                       // paged_attention.pdsl:58
+            pto::TADD(pdsl_u_o, pdsl_t68, pdsl_t69);                                       // paged_attention.pdsl:58
         }
-        rows = h0 + lane * lane_rows;                                           // paged_attention.pdsl:61
-        if (n == 0) {                                                           // paged_attention.pdsl:62
-            pipe_barrier(PIPE_V);                                               // paged_attention.pdsl:63
-            pto::TEXPANDS(pdsl_t70, 0.0f);                                      // paged_attention.pdsl:63
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                             // paged_attention.pdsl:63
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                            // paged_attention.pdsl:63
-            pdsl_gm_out_0_t pdsl_g_0(out + b * (num_heads * 128) + rows * 128); // paged_attention.pdsl:63
-            pto::TSTORE(pdsl_g_0, pdsl_t70);                                    // paged_attention.pdsl:63
+        pdsl_u_rows = pdsl_u_h0 + pdsl_u_lane * pdsl_u_lane_rows; // paged_attention.pdsl:61
+        if (pdsl_u_n == 0) {                                      // paged_attention.pdsl:62
+            pipe_barrier(PIPE_V);                                 // paged_attention.pdsl:63
+            pto::TEXPANDS(pdsl_t70, 0.0f);                        // paged_attention.pdsl:63
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);               // paged_attention.pdsl:63
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);              // paged_attention.pdsl:63
+            pdsl_gmt_0_u_out pdsl_g_0(pdsl_u_out + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                      pdsl_u_rows * 128); // paged_attention.pdsl:63
+            pto::TSTORE(pdsl_g_0, pdsl_t70);              // paged_attention.pdsl:63
         } else {
-            pipe_barrier(PIPE_V);                                               // paged_attention.pdsl:65
-            pto::TROWEXPANDDIV(pdsl_t71, o, l);                                 // paged_attention.pdsl:65
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                             // paged_attention.pdsl:65
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                            // paged_attention.pdsl:65
-            pdsl_gm_out_0_t pdsl_g_1(out + b * (num_heads * 128) + rows * 128); // paged_attention.pdsl:65
-            pto::TSTORE(pdsl_g_1, pdsl_t71);                                    // paged_attention.pdsl:65
+            pipe_barrier(PIPE_V);                             // paged_attention.pdsl:65
+            pto::TROWEXPANDDIV(pdsl_t71, pdsl_u_o, pdsl_u_l); // paged_attention.pdsl:65
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);           // paged_attention.pdsl:65
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);          // paged_attention.pdsl:65
+            pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_b * (pdsl_u_num_heads * 128) +
+                                      pdsl_u_rows * 128); // paged_attention.pdsl:65
+            pto::TSTORE(pdsl_g_1, pdsl_t71);              // paged_attention.pdsl:65
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
@@ -1039,58 +1091,39 @@ static __aicore__ void pdsl_paged_attention_aiv_case_3(
 
 } // namespace
 
-extern "C" __aicore__ void kernel_entry(__gm__ int64_t* args)
+extern "C" __aicore__ void kernel_entry(__gm__ int64_t* pdsl_args)
 {
-    __gm__ ChipTensor* pdsl_tensor_query = reinterpret_cast<__gm__ ChipTensor*>(args[0]);
-    __gm__ bfloat16_t* query =
-        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_query->buffer.addr) + pdsl_tensor_query->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_key_cache = reinterpret_cast<__gm__ ChipTensor*>(args[1]);
-    __gm__ bfloat16_t* key_cache =
-        reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_key_cache->buffer.addr) + pdsl_tensor_key_cache->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_value_cache = reinterpret_cast<__gm__ ChipTensor*>(args[2]);
-    __gm__ bfloat16_t* value_cache = reinterpret_cast<__gm__ bfloat16_t*>(pdsl_tensor_value_cache->buffer.addr) +
-                                     pdsl_tensor_value_cache->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_block_table = reinterpret_cast<__gm__ ChipTensor*>(args[3]);
-    __gm__ int32_t* block_table =
-        reinterpret_cast<__gm__ int32_t*>(pdsl_tensor_block_table->buffer.addr) + pdsl_tensor_block_table->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_context_lens = reinterpret_cast<__gm__ ChipTensor*>(args[4]);
-    __gm__ int32_t* context_lens = reinterpret_cast<__gm__ int32_t*>(pdsl_tensor_context_lens->buffer.addr) +
-                                   pdsl_tensor_context_lens->start_offset;
-    __gm__ ChipTensor* pdsl_tensor_out = reinterpret_cast<__gm__ ChipTensor*>(args[5]);
-    __gm__ float* out = reinterpret_cast<__gm__ float*>(pdsl_tensor_out->buffer.addr) + pdsl_tensor_out->start_offset;
-    __gm__ uint8_t* pdsl_fifo_sij =
-        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(args[6])->buffer.addr);
-    __gm__ uint8_t* pdsl_fifo_pij =
-        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(args[7])->buffer.addr);
-    __gm__ uint8_t* pdsl_fifo_oi =
-        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(args[8])->buffer.addr);
-    const float scale = from_u64<float>(static_cast<uint64_t>(args[9]));
-    const int64_t pdsl_case = static_cast<int64_t>(args[10]);
-    const int64_t batch = static_cast<int64_t>(args[11]);
-    const int64_t num_heads = static_cast<int64_t>(args[12]);
-    const int64_t head_dim = static_cast<int64_t>(args[13]);
-    const int64_t total_blocks = static_cast<int64_t>(args[14]);
-    const int64_t block_size = static_cast<int64_t>(args[15]);
-    const int64_t max_blocks = static_cast<int64_t>(args[16]);
-    const int64_t block_idx = get_block_idx(args);
-    const int64_t block_num = get_block_num(args);
-    const int64_t lane = get_sub_block_id(args);
+    __gm__ ChipTensor* pdsl_tensor_u_context_lens = reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[4]);
+    __gm__ int32_t* pdsl_u_context_lens = reinterpret_cast<__gm__ int32_t*>(pdsl_tensor_u_context_lens->buffer.addr) +
+                                          pdsl_tensor_u_context_lens->start_offset;
+    __gm__ ChipTensor* pdsl_tensor_u_out = reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[5]);
+    __gm__ float* pdsl_u_out =
+        reinterpret_cast<__gm__ float*>(pdsl_tensor_u_out->buffer.addr) + pdsl_tensor_u_out->start_offset;
+    __gm__ uint8_t* pdsl_fifo_u_sij =
+        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[6])->buffer.addr);
+    __gm__ uint8_t* pdsl_fifo_u_pij =
+        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[7])->buffer.addr);
+    __gm__ uint8_t* pdsl_fifo_u_oi =
+        reinterpret_cast<__gm__ uint8_t*>(reinterpret_cast<__gm__ ChipTensor*>(pdsl_args[8])->buffer.addr);
+    const float pdsl_u_scale = from_u64<float>(static_cast<uint64_t>(pdsl_args[9]));
+    const int64_t pdsl_case = static_cast<int64_t>(pdsl_args[10]);
+    const int64_t pdsl_u_batch = static_cast<int64_t>(pdsl_args[11]);
+    const int64_t pdsl_u_num_heads = static_cast<int64_t>(pdsl_args[12]);
+    const int64_t pdsl_blockidx = get_block_idx(pdsl_args);
+    const int64_t pdsl_blocknum = get_block_num(pdsl_args);
+    const int64_t pdsl_u_lane = get_sub_block_id(pdsl_args);
 
     if (pdsl_case == 0) {
-        pdsl_paged_attention_aiv_case_0(query, key_cache, value_cache, block_table, context_lens, out, pdsl_fifo_sij,
-                                        pdsl_fifo_pij, pdsl_fifo_oi, scale, batch, num_heads, head_dim, total_blocks,
-                                        block_size, max_blocks, block_idx, block_num, lane);
+        pdsl_case_aiv_0(pdsl_u_context_lens, pdsl_u_out, pdsl_fifo_u_sij, pdsl_fifo_u_pij, pdsl_fifo_u_oi, pdsl_u_scale,
+                        pdsl_u_batch, pdsl_u_num_heads, pdsl_blockidx, pdsl_blocknum, pdsl_u_lane);
     } else if (pdsl_case == 1) {
-        pdsl_paged_attention_aiv_case_1(query, key_cache, value_cache, block_table, context_lens, out, pdsl_fifo_sij,
-                                        pdsl_fifo_pij, pdsl_fifo_oi, scale, batch, num_heads, head_dim, total_blocks,
-                                        block_size, max_blocks, block_idx, block_num, lane);
+        pdsl_case_aiv_1(pdsl_u_context_lens, pdsl_u_out, pdsl_fifo_u_sij, pdsl_fifo_u_pij, pdsl_fifo_u_oi, pdsl_u_scale,
+                        pdsl_u_batch, pdsl_u_num_heads, pdsl_blockidx, pdsl_blocknum, pdsl_u_lane);
     } else if (pdsl_case == 2) {
-        pdsl_paged_attention_aiv_case_2(query, key_cache, value_cache, block_table, context_lens, out, pdsl_fifo_sij,
-                                        pdsl_fifo_pij, pdsl_fifo_oi, scale, batch, num_heads, head_dim, total_blocks,
-                                        block_size, max_blocks, block_idx, block_num, lane);
+        pdsl_case_aiv_2(pdsl_u_context_lens, pdsl_u_out, pdsl_fifo_u_sij, pdsl_fifo_u_pij, pdsl_fifo_u_oi, pdsl_u_scale,
+                        pdsl_u_batch, pdsl_u_num_heads, pdsl_blockidx, pdsl_blocknum, pdsl_u_lane);
     } else if (pdsl_case == 3) {
-        pdsl_paged_attention_aiv_case_3(query, key_cache, value_cache, block_table, context_lens, out, pdsl_fifo_sij,
-                                        pdsl_fifo_pij, pdsl_fifo_oi, scale, batch, num_heads, head_dim, total_blocks,
-                                        block_size, max_blocks, block_idx, block_num, lane);
+        pdsl_case_aiv_3(pdsl_u_context_lens, pdsl_u_out, pdsl_fifo_u_sij, pdsl_fifo_u_pij, pdsl_fifo_u_oi, pdsl_u_scale,
+                        pdsl_u_batch, pdsl_u_num_heads, pdsl_blockidx, pdsl_blocknum, pdsl_u_lane);
     }
 }

@@ -12,11 +12,11 @@ constexpr int32_t pdsl_aic_kernel = 0; // func_id of kernels/aic/paged_attention
 constexpr int32_t pdsl_aiv_kernel = 1; // func_id of kernels/aiv/paged_attention_aiv.cpp
 constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (paged_attention.pdsl:18)
 // GM FIFO bytes per hardware block of pipe `sij` (SlotSize * depth), per dispatch case.
-constexpr uint32_t pdsl_fifo_sij_block_bytes[4] = {8192, 16384, 32768, 65536};
+constexpr uint32_t pdsl_fifobytes_u_sij[4] = {8192, 16384, 32768, 65536};
 // GM FIFO bytes per hardware block of pipe `pij` (SlotSize * depth), per dispatch case.
-constexpr uint32_t pdsl_fifo_pij_block_bytes[4] = {4096, 8192, 16384, 32768};
+constexpr uint32_t pdsl_fifobytes_u_pij[4] = {4096, 8192, 16384, 32768};
 // GM FIFO bytes per hardware block of pipe `oi` (SlotSize * depth), per dispatch case.
-constexpr uint32_t pdsl_fifo_oi_block_bytes[4] = {16384, 16384, 65536, 65536};
+constexpr uint32_t pdsl_fifobytes_u_oi[4] = {16384, 16384, 65536, 65536};
 } // namespace
 
 extern "C" {
@@ -63,30 +63,30 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     }
 
     // Shape symbols.
-    const int64_t batch = static_cast<int64_t>(pdsl_args.tensor(0).ref().shapes[0]);
-    const int64_t num_heads = static_cast<int64_t>(pdsl_args.tensor(0).ref().shapes[1]);
-    const int64_t head_dim = static_cast<int64_t>(pdsl_args.tensor(0).ref().shapes[2]);
-    const int64_t total_blocks = static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[0]);
-    const int64_t block_size = static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[1]);
-    const int64_t max_blocks = static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[1]);
+    const int64_t pdsl_u_batch = static_cast<int64_t>(pdsl_args.tensor(0).ref().shapes[0]);
+    const int64_t pdsl_u_num_heads = static_cast<int64_t>(pdsl_args.tensor(0).ref().shapes[1]);
+    const int64_t pdsl_u_head_dim = static_cast<int64_t>(pdsl_args.tensor(0).ref().shapes[2]);
+    const int64_t pdsl_u_total_blocks = static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[0]);
+    const int64_t pdsl_u_block_size = static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[1]);
+    const int64_t pdsl_u_max_blocks = static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[1]);
     if (static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[2]) != 1) {
         LOG_ERROR("paged_attention: key_cache.shape[2] = %" PRId64 ", expected 1",
                   static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[2]));
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[3]) != head_dim) {
+    if (static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[3]) != pdsl_u_head_dim) {
         LOG_ERROR("paged_attention: key_cache.shape[3] = %" PRId64 ", expected head_dim = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[3]), head_dim);
+                  static_cast<int64_t>(pdsl_args.tensor(1).ref().shapes[3]), pdsl_u_head_dim);
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[0]) != total_blocks) {
+    if (static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[0]) != pdsl_u_total_blocks) {
         LOG_ERROR("paged_attention: value_cache.shape[0] = %" PRId64 ", expected total_blocks = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[0]), total_blocks);
+                  static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[0]), pdsl_u_total_blocks);
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[1]) != block_size) {
+    if (static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[1]) != pdsl_u_block_size) {
         LOG_ERROR("paged_attention: value_cache.shape[1] = %" PRId64 ", expected block_size = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[1]), block_size);
+                  static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[1]), pdsl_u_block_size);
         return;
     }
     if (static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[2]) != 1) {
@@ -94,78 +94,78 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
                   static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[2]));
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[3]) != head_dim) {
+    if (static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[3]) != pdsl_u_head_dim) {
         LOG_ERROR("paged_attention: value_cache.shape[3] = %" PRId64 ", expected head_dim = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[3]), head_dim);
+                  static_cast<int64_t>(pdsl_args.tensor(2).ref().shapes[3]), pdsl_u_head_dim);
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[0]) != batch) {
+    if (static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[0]) != pdsl_u_batch) {
         LOG_ERROR("paged_attention: block_table.shape[0] = %" PRId64 ", expected batch = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[0]), batch);
+                  static_cast<int64_t>(pdsl_args.tensor(3).ref().shapes[0]), pdsl_u_batch);
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(4).ref().shapes[0]) != batch) {
+    if (static_cast<int64_t>(pdsl_args.tensor(4).ref().shapes[0]) != pdsl_u_batch) {
         LOG_ERROR("paged_attention: context_lens.shape[0] = %" PRId64 ", expected batch = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(4).ref().shapes[0]), batch);
+                  static_cast<int64_t>(pdsl_args.tensor(4).ref().shapes[0]), pdsl_u_batch);
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[0]) != batch) {
+    if (static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[0]) != pdsl_u_batch) {
         LOG_ERROR("paged_attention: out.shape[0] = %" PRId64 ", expected batch = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[0]), batch);
+                  static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[0]), pdsl_u_batch);
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[1]) != num_heads) {
+    if (static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[1]) != pdsl_u_num_heads) {
         LOG_ERROR("paged_attention: out.shape[1] = %" PRId64 ", expected num_heads = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[1]), num_heads);
+                  static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[1]), pdsl_u_num_heads);
         return;
     }
-    if (static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[2]) != head_dim) {
+    if (static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[2]) != pdsl_u_head_dim) {
         LOG_ERROR("paged_attention: out.shape[2] = %" PRId64 ", expected head_dim = %" PRId64,
-                  static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[2]), head_dim);
+                  static_cast<int64_t>(pdsl_args.tensor(5).ref().shapes[2]), pdsl_u_head_dim);
         return;
     }
 
     // Scalars.
-    const float scale = from_u64<float>(static_cast<uint64_t>(pdsl_args.scalar(0)));
-    (void)scale;
+    const float pdsl_u_scale = from_u64<float>(static_cast<uint64_t>(pdsl_args.scalar(0)));
+    (void)pdsl_u_scale;
 
     // Specialisation.
-    const int64_t q_tile = num_heads >= 64 ? 64 : 16; // paged_attention.pdsl:13
-    if (!(q_tile == 16 || q_tile == 64)) {
+    const int64_t pdsl_u_q_tile = pdsl_u_num_heads >= 64 ? 64 : 16; // paged_attention.pdsl:13
+    if (!(pdsl_u_q_tile == 16 || pdsl_u_q_tile == 64)) {
         LOG_ERROR("paged_attention: no specialisation for q_tile = %" PRId64
                   " (compiled: 16, 64; paged_attention.pdsl:13)",
-                  q_tile);
+                  pdsl_u_q_tile);
         return;
     }
-    if (!(block_size == 64 || block_size == 128)) {
+    if (!(pdsl_u_block_size == 64 || pdsl_u_block_size == 128)) {
         LOG_ERROR("paged_attention: no specialisation for block_size = %" PRId64
                   " (compiled: 64, 128; paged_attention.pdsl:14)",
-                  block_size);
+                  pdsl_u_block_size);
         return;
     }
 
     // Requirements.
-    if (!(head_dim == 128)) {
-        LOG_ERROR(
-            "paged_attention: requirement `head_dim == 128` failed (paged_attention.pdsl:15), head_dim = %" PRId64,
-            head_dim);
+    if (!(pdsl_u_head_dim == 128)) {
+        LOG_ERROR("paged_attention: requirement `pdsl_u_head_dim == 128` failed (paged_attention.pdsl:15), head_dim = "
+                  "%" PRId64,
+                  pdsl_u_head_dim);
         return;
     }
-    if (!(num_heads % q_tile == 0)) {
-        LOG_ERROR("paged_attention: requirement `num_heads %% q_tile == 0` failed (paged_attention.pdsl:16), num_heads "
-                  "= %" PRId64 ", q_tile = %" PRId64,
-                  num_heads, q_tile);
+    if (!(pdsl_u_num_heads % pdsl_u_q_tile == 0)) {
+        LOG_ERROR("paged_attention: requirement `pdsl_u_num_heads %% pdsl_u_q_tile == 0` failed "
+                  "(paged_attention.pdsl:16), num_heads = %" PRId64 ", q_tile = %" PRId64,
+                  pdsl_u_num_heads, pdsl_u_q_tile);
         return;
     }
 
     int64_t pdsl_case = -1;
-    if (q_tile == 16 && block_size == 64) {
+    if (pdsl_u_q_tile == 16 && pdsl_u_block_size == 64) {
         pdsl_case = 0; // q_tile=16, block_size=64
-    } else if (q_tile == 16 && block_size == 128) {
+    } else if (pdsl_u_q_tile == 16 && pdsl_u_block_size == 128) {
         pdsl_case = 1; // q_tile=16, block_size=128
-    } else if (q_tile == 64 && block_size == 64) {
+    } else if (pdsl_u_q_tile == 64 && pdsl_u_block_size == 64) {
         pdsl_case = 2; // q_tile=64, block_size=64
-    } else if (q_tile == 64 && block_size == 128) {
+    } else if (pdsl_u_q_tile == 64 && pdsl_u_block_size == 128) {
         pdsl_case = 3; // q_tile=64, block_size=128
     }
     if (pdsl_case < 0) {
@@ -174,7 +174,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     }
 
     // Logical blocks (the grid) and hardware blocks: min(HW_BLOCKS, logical blocks).
-    const int64_t pdsl_total = (batch) * (num_heads / q_tile);
+    const int64_t pdsl_total = (pdsl_u_batch) * (pdsl_u_num_heads / pdsl_u_q_tile);
     if (pdsl_total <= 0) {
         LOG_INFO("paged_attention: empty grid, nothing to submit");
         return;
@@ -183,54 +183,54 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     LOG_INFO("paged_attention: case %" PRId64 ", %" PRId64 " logical blocks on %" PRId64 " hardware blocks", pdsl_case,
              pdsl_total, pdsl_blocks);
 
-    ChipTensor query =
+    ChipTensor pdsl_u_query =
         make_tensor_external(pdsl_args.tensor(0).ref().data_as<uint8_t>() + pdsl_args.tensor(0).ref().start_offset * 2,
                              pdsl_args.tensor(0).ref().shapes, 3, DataType::BFLOAT16);
-    ChipTensor key_cache =
+    ChipTensor pdsl_u_key_cache =
         make_tensor_external(pdsl_args.tensor(1).ref().data_as<uint8_t>() + pdsl_args.tensor(1).ref().start_offset * 2,
                              pdsl_args.tensor(1).ref().shapes, 4, DataType::BFLOAT16);
-    ChipTensor value_cache =
+    ChipTensor pdsl_u_value_cache =
         make_tensor_external(pdsl_args.tensor(2).ref().data_as<uint8_t>() + pdsl_args.tensor(2).ref().start_offset * 2,
                              pdsl_args.tensor(2).ref().shapes, 4, DataType::BFLOAT16);
-    ChipTensor block_table =
+    ChipTensor pdsl_u_block_table =
         make_tensor_external(pdsl_args.tensor(3).ref().data_as<uint8_t>() + pdsl_args.tensor(3).ref().start_offset * 4,
                              pdsl_args.tensor(3).ref().shapes, 2, DataType::INT32);
-    ChipTensor context_lens =
+    ChipTensor pdsl_u_context_lens =
         make_tensor_external(pdsl_args.tensor(4).ref().data_as<uint8_t>() + pdsl_args.tensor(4).ref().start_offset * 4,
                              pdsl_args.tensor(4).ref().shapes, 1, DataType::INT32);
-    ChipTensor out =
+    ChipTensor pdsl_u_out =
         make_tensor_external(pdsl_args.tensor(5).ref().data_as<uint8_t>() + pdsl_args.tensor(5).ref().start_offset * 4,
                              pdsl_args.tensor(5).ref().shapes, 3, DataType::FLOAT32);
-    uint32_t pdsl_fifo_sij_shape[1] = {
-        static_cast<uint32_t>(pdsl_blocks * pdsl_fifo_sij_block_bytes[pdsl_case] / sizeof(int32_t))};
-    TensorCreateInfo pdsl_fifo_sij(pdsl_fifo_sij_shape, 1, DataType::INT32);
-    uint32_t pdsl_fifo_pij_shape[1] = {
-        static_cast<uint32_t>(pdsl_blocks * pdsl_fifo_pij_block_bytes[pdsl_case] / sizeof(int32_t))};
-    TensorCreateInfo pdsl_fifo_pij(pdsl_fifo_pij_shape, 1, DataType::INT32);
-    uint32_t pdsl_fifo_oi_shape[1] = {
-        static_cast<uint32_t>(pdsl_blocks * pdsl_fifo_oi_block_bytes[pdsl_case] / sizeof(int32_t))};
-    TensorCreateInfo pdsl_fifo_oi(pdsl_fifo_oi_shape, 1, DataType::INT32);
+    uint32_t pdsl_fifoshape_u_sij[1] = {
+        static_cast<uint32_t>(pdsl_blocks * pdsl_fifobytes_u_sij[pdsl_case] / sizeof(int32_t))};
+    TensorCreateInfo pdsl_fifo_u_sij(pdsl_fifoshape_u_sij, 1, DataType::INT32);
+    uint32_t pdsl_fifoshape_u_pij[1] = {
+        static_cast<uint32_t>(pdsl_blocks * pdsl_fifobytes_u_pij[pdsl_case] / sizeof(int32_t))};
+    TensorCreateInfo pdsl_fifo_u_pij(pdsl_fifoshape_u_pij, 1, DataType::INT32);
+    uint32_t pdsl_fifoshape_u_oi[1] = {
+        static_cast<uint32_t>(pdsl_blocks * pdsl_fifobytes_u_oi[pdsl_case] / sizeof(int32_t))};
+    TensorCreateInfo pdsl_fifo_u_oi(pdsl_fifoshape_u_oi, 1, DataType::INT32);
 
     PTO2_SCOPE()
     {
         CoreTaskArgs pdsl_task;
-        pdsl_task.add_input(query);
-        pdsl_task.add_input(key_cache);
-        pdsl_task.add_input(value_cache);
-        pdsl_task.add_input(block_table);
-        pdsl_task.add_input(context_lens);
-        pdsl_task.add_output(out);
-        pdsl_task.add_output(pdsl_fifo_sij);
-        pdsl_task.add_output(pdsl_fifo_pij);
-        pdsl_task.add_output(pdsl_fifo_oi);
+        pdsl_task.add_input(pdsl_u_query);
+        pdsl_task.add_input(pdsl_u_key_cache);
+        pdsl_task.add_input(pdsl_u_value_cache);
+        pdsl_task.add_input(pdsl_u_block_table);
+        pdsl_task.add_input(pdsl_u_context_lens);
+        pdsl_task.add_output(pdsl_u_out);
+        pdsl_task.add_output(pdsl_fifo_u_sij);
+        pdsl_task.add_output(pdsl_fifo_u_pij);
+        pdsl_task.add_output(pdsl_fifo_u_oi);
         pdsl_task.add_scalar(pdsl_args.scalar(0));
         pdsl_task.add_scalar(pdsl_case);
-        pdsl_task.add_scalar(batch);
-        pdsl_task.add_scalar(num_heads);
-        pdsl_task.add_scalar(head_dim);
-        pdsl_task.add_scalar(total_blocks);
-        pdsl_task.add_scalar(block_size);
-        pdsl_task.add_scalar(max_blocks);
+        pdsl_task.add_scalar(pdsl_u_batch);
+        pdsl_task.add_scalar(pdsl_u_num_heads);
+        pdsl_task.add_scalar(pdsl_u_head_dim);
+        pdsl_task.add_scalar(pdsl_u_total_blocks);
+        pdsl_task.add_scalar(pdsl_u_block_size);
+        pdsl_task.add_scalar(pdsl_u_max_blocks);
         pdsl_task.launch_spec.set_block_num(static_cast<int16_t>(pdsl_blocks));
         MixedKernels pdsl_kernels;
         pdsl_kernels.aic_kernel_id = pdsl_aic_kernel;

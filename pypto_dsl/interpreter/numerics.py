@@ -1,17 +1,18 @@
-"""Numpy semantics of every tile operation in the op table (`pypto_dsl.ops.OPS`).
+"""The numpy the op table's semantics are written in (`ops.OpSpec.semantics(xp, ...)`).
 
 Contract:
 
-* `TILE_OPS[name]` exists for every `OPS` entry (a test checks it) and is called with the
-  evaluated operands in table order, then the TileOp's attrs as keywords; `fill` also gets
-  `shape=` (batch axes and tile dims), the one result shape its operands do not give.
+* Every op-table entry's `semantics` is called with this module as `xp`, then the evaluated
+  operands in table order, then the TileOp's attrs as keywords; `fill` also gets `shape=`
+  (batch axes and tile dims), the one result shape its operands do not give.
 * Tiles are numpy arrays with any number of leading batch axes (the interpreter runs a batch
   of logical blocks at once); the tile's own two dimensions are the last two. A scalar operand
   arrives either as a 0-d value or with the batch axes followed by two axes of length 1, so it
   broadcasts over its member's tile.
 * Element types: `DTYPES` below. bf16 tiles are `ml_dtypes.bfloat16` arrays, f16 tiles
   `float16`, and every value is stored rounded to its type. f32 math stays in float32, never
-  float64; matmul widens its operands to f32 and accumulates in f32, as the cube's L0C does.
+  float64; matmul widens its operands to f32 and accumulates in f32 (i8 operands in i32), as
+  the cube's L0C does.
 * Operations never modify their operands: values are immutable, so a `let` may alias.
 """
 
@@ -37,28 +38,35 @@ def _f32(tile):
     return np.ascontiguousarray(tile).astype(F32, copy=False)
 
 
-def _matmul(a, b):
-    """a @ b, f32 operands, f32 accumulation. A transposed load arrives as a column-major view;
-    computing (b^T a^T)^T multiplies it in its stored layout instead of copying it first
-    (the same products; the result is returned row-major like every other tile)."""
+# numpy functions the semantics use as they are
+exp, maximum, minimum = np.exp, np.maximum, np.minimum
+
+
+def matmul(a, b):
+    """a @ b with f32 operands and f32 accumulation, or i8 operands and i32 accumulation. A
+    transposed load arrives as a column-major view; computing (b^T a^T)^T multiplies it in its
+    stored layout instead of copying it first (the same products; the result is returned
+    row-major like every other tile)."""
+    if a.dtype == np.int8:
+        return np.matmul(a.astype(np.int32), b.astype(np.int32))
     if b.strides[-2] < b.strides[-1] and min(b.shape[-2:]) > 1:
         product = np.matmul(_f32(b.swapaxes(-1, -2)), _f32(a.swapaxes(-1, -2)))
         return np.ascontiguousarray(product.swapaxes(-1, -2))
     return np.matmul(_f32(a), _f32(b))
 
 
-def _like(scalar, tile):
+def like(scalar, tile):
     """A scalar operand in the tile's element type, so that f32 math stays f32."""
     return np.asarray(scalar, dtype=tile.dtype)
 
 
-def _fill(value, type, shape):
-    return np.full(shape, value, dtype=DTYPES[type.dtype])
+def full(shape, value, dtype: str):
+    return np.full(shape, value, dtype=DTYPES[dtype])
 
 
-def _pad_cols(tile, valid, value):
+def pad_cols(tile, valid, value):
     """Columns at and past `valid` (per member) become `value`; valid >= cols pads nothing."""
-    return np.where(np.arange(tile.shape[-1]) >= valid, _like(value, tile), tile)
+    return np.where(np.arange(tile.shape[-1]) >= valid, like(value, tile), tile)
 
 
 def cast(tile, dtype: str, round: str = "rint"):
@@ -125,37 +133,3 @@ def _round_half_away(value):
 
 _ROUND_TO_INT = {"rint": np.rint, "round": _round_half_away, "floor": np.floor,
                  "ceil": np.ceil, "trunc": np.trunc}
-
-
-TILE_OPS = {
-    # cube
-    "move_left": lambda a: a,
-    "move_right": lambda a: a,
-    "matmul": _matmul,
-    "matmul_acc": lambda c, a, b: c + _matmul(a, b),
-    # element-wise, both operands of one shape
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "max": np.maximum,
-    "min": np.minimum,
-    # row broadcast: [rows, cols] op [rows, 1]
-    "row_add": lambda a, row: a + row,
-    "row_sub": lambda a, row: a - row,
-    "row_mul": lambda a, row: a * row,
-    "row_div": lambda a, row: a / row,
-    # tile op scalar
-    "adds": lambda a, s: a + _like(s, a),
-    "muls": lambda a, s: a * _like(s, a),
-    "divs": lambda a, s: a / _like(s, a),
-    "maxs": lambda a, s: np.maximum(a, _like(s, a)),
-    "mins": lambda a, s: np.minimum(a, _like(s, a)),
-    # unary and reductions
-    "exp": np.exp,
-    "cast": cast,
-    "rowmax": lambda a: a.max(axis=-1, keepdims=True),
-    "rowsum": lambda a: a.sum(axis=-1, keepdims=True, dtype=a.dtype),
-    "fill": _fill,
-    "pad_cols": _pad_cols,
-}

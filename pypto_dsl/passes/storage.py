@@ -1,0 +1,270 @@
+"""The storage model of one core's case body (the analysis memory planning runs; its results
+are written into the plan, see plan.py, and nothing else recomputes them).
+
+Every tile name resolves to a storage root:
+
+- its own bytes (`plan.OWN`): AIC: a load lives in L1, a tile op's result in the buffer the op
+  table says (`OpSpec.writes`: L0A, L0B, L0C); AIV: everything in UB. `var x = y` and `x = y`
+  (a name) copy into x's own bytes.
+- a popped tile (`POPPED`): its root is the pipe; TPOP puts the k-th popped tile in local slot
+  k % local_slots of the pipe's consumer region.
+- an alias (`ALIAS`), `let x = y` of a tile: x is y's bytes as they are when the let runs; y
+  may be redefined later (the pipelining pass's histories), which is what gives the root more
+  versions. An alias whose value is held over an unbounded number of redefinitions (a loop that
+  keeps redefining its source) is a copy into bytes of its own instead.
+- an in-place result (`INPLACE`): `let r = pad_cols(x, ...)` where nothing reads x (or another
+  name of x's storage) afterwards is TFILLPAD_INPLACE on x's bytes; `matmul_acc(c, a, b)`
+  always accumulates in c's bytes (a2a3's TMATMUL_ACC ignores a separate input accumulator),
+  so c must not be read after it.
+- a row-reduction scratch (`SCRATCH`): `let r = rowmax(x)` / `rowsum(x)` needs TROWMAX's tmp
+  tile of x's type; it is the name `pdsl_tmp_r`, in use only at those statements.
+
+Versions (ping/pong) and local slots follow from one forward analysis of generation ages: each
+new value written into a root makes every name still referring to an older value of it one
+generation older; a root needs one version more than the oldest generation still read after a
+redefinition, and a root a load redefines inside a loop gets two (so the next load can overlap
+the reads of the current one). A pipe's local slots are its popped tiles' versions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import ir, plan
+from ..diagnostics import ErrorSink
+from ..ops import OPS
+from .liveness import Liveness, is_tile
+
+ROW_REDUCTIONS = ("rowmax", "rowsum")
+UNBOUNDED = 64  # generation ages are counted up to this; reaching it means "no bound"
+
+
+@dataclass(frozen=True)
+class Storage:
+    name: str
+    type: ir.TileType
+    kind: str  # plan.OWN | POPPED | ALIAS | INPLACE | SCRATCH
+    root: str  # the name owning the bytes, or the pipe's name for a popped tile
+    buffer: str
+    layout: str
+    span: object = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    tiles: dict  # name -> Storage
+    versions: dict  # own root -> versions it needs
+    slots: dict  # pipe -> popped tiles of it live at once (1 when it is never popped twice live)
+    positions: dict  # own root -> frozenset of program positions its bytes are in use
+    pops: dict  # pipe -> spans of its pops (for messages)
+
+
+def analyze_storage(live: Liveness, core: str, sink: ErrorSink) -> Analysis:
+    copies: set = set()  # aliases that must be copies (found unbounded in a first round)
+    while True:
+        tiles, scratch = _classify(live, core, copies, sink)
+        versions, slots, unbounded = _generations(live, tiles)
+        more = {n for n in unbounded if tiles[n].kind == plan.ALIAS} - copies
+        if not more or core == "aic":
+            break
+        copies |= more
+    for name in sorted(unbounded):
+        tile = tiles[name]
+        if core == "aic" and tile.kind == plan.ALIAS:
+            sink.error(tile.span, f"'{name}' holds an older value of '{tile.root}' while a loop "
+                       "keeps redefining it, and the cube core cannot copy tiles: load it again "
+                       "where it is needed")
+    positions: dict = {}
+    for name, tile in tiles.items():
+        spots = frozenset(scratch[name]) if tile.kind == plan.SCRATCH else live.occupied[name]
+        if tile.kind in (plan.OWN, plan.SCRATCH, plan.ALIAS, plan.INPLACE):
+            positions[tile.root] = positions.get(tile.root, frozenset()) | spots
+    pops: dict = {}
+    for stmt in live.order:
+        if isinstance(stmt, ir.Let) and isinstance(stmt.value, ir.TPop):
+            pops.setdefault(stmt.value.pipe, []).append(stmt.value.span)
+    own = {root: v for root, v in versions.items() if root in positions}
+    return Analysis(tiles, own, slots, positions, pops)
+
+
+# ------------------------------------------------------------------------------ classification
+
+
+def _classify(live: Liveness, core: str, copies: set, sink: ErrorSink) -> tuple:
+    tiles: dict = {}
+    scratch: dict = {}  # scratch name -> positions of its reduction statements
+    for index, stmt in enumerate(live.order):
+        if not (isinstance(stmt, (ir.Let, ir.Assign)) and is_tile(stmt.value)):
+            continue
+        _merge(tiles, _classify_one(stmt, index, live, core, tiles, copies, sink), sink)
+        value = stmt.value
+        if isinstance(value, ir.TileOp) and value.op in ROW_REDUCTIONS:
+            name = plan.SCRATCH_PREFIX + stmt.name
+            operand = value.args[0].type
+            _merge(tiles, Storage(name, operand, plan.SCRATCH, name, "UB", "vec", stmt.span), sink)
+            scratch.setdefault(name, set()).add(index)
+    return tiles, scratch
+
+
+def _classify_one(stmt, index: int, live: Liveness, core: str, tiles: dict, copies: set,
+                  sink: ErrorSink) -> Storage:
+    value, name = stmt.value, stmt.name
+    vector = "vec" if core == "aiv" else None
+    if isinstance(value, ir.TPop):
+        buffer, layout = ("UB", vector) if core == "aiv" else ("L1", "nz")
+        return Storage(name, value.type, plan.POPPED, value.pipe, buffer, _layout(layout, value),
+                       stmt.span)
+    if isinstance(value, ir.Name):
+        source = tiles[value.name]
+        alias = isinstance(stmt, ir.Let) and not stmt.mutable and name not in copies
+        if alias:
+            return Storage(name, value.type, plan.ALIAS, source.root, source.buffer,
+                           source.layout, stmt.span)
+        if core == "aic":
+            sink.error(stmt.span, f"'{name}' copies the tile '{value.name}', and the cube core "
+                       "cannot copy tiles: compute or load it into its own name")
+        return Storage(name, value.type, plan.OWN, name, "UB", _layout(vector, value),
+                       stmt.span)
+    if isinstance(value, ir.Load):
+        if core == "aiv":
+            return Storage(name, value.type, plan.OWN, name, "UB", _layout(vector, value),
+                           stmt.span)
+        return Storage(name, value.type, plan.OWN, name, "L1", "zn" if value.transpose else "nz",
+                       stmt.span)
+    spec = OPS[value.op]
+    if value.op == "pad_cols":
+        operand = tiles[value.args[0].name]
+        if _dies_here(operand.root, name, index, live, tiles):
+            return Storage(name, value.type, plan.INPLACE, operand.root, operand.buffer,
+                           operand.layout, stmt.span)
+    if value.op == "matmul_acc":
+        acc = tiles[value.args[0].name]
+        if not _dies_here(acc.root, name, index, live, tiles):
+            sink.error(stmt.span, f"matmul_acc accumulates into '{value.args[0].name}' in "
+                       "place (the cube core has no separate output accumulator), but it is "
+                       "read again afterwards: update it as `c = matmul_acc(c, a, b)`")
+        return Storage(name, value.type, plan.INPLACE, acc.root, acc.buffer, acc.layout,
+                       stmt.span)
+    buffer = spec.writes if core == "aic" else "UB"
+    layout = spec.layout if core == "aic" else _layout(vector, value)
+    return Storage(name, value.type, plan.OWN, name, buffer, layout, stmt.span)
+
+
+def _layout(layout: str, value: ir.Expr) -> str:
+    """A vector tile of one column is a per-row value: a DN column tile."""
+    if layout == "vec" and _is_column(value.type):
+        return "col"
+    return layout
+
+
+def _is_column(tile: ir.TileType) -> bool:
+    return isinstance(tile.shape[1], ir.Const) and tile.shape[1].value == 1
+
+
+def _dies_here(root: str, result: str, index: int, live: Liveness, tiles: dict) -> bool:
+    """No name of `root`'s storage but `result` is read after the statement at `index`."""
+    after = live.live_out[index] - {result}
+    return not any(tiles[n].root == root for n in after if n in tiles)
+
+
+def _merge(tiles: dict, tile: Storage, sink: ErrorSink) -> None:
+    """One storage decision per name: every binding of a name must agree. The checker gives
+    every binding site of a core its own name, so what meets here is the pipelining pass's
+    copies of one site (they agree) and the updates of a `var`."""
+    old = tiles.get(tile.name)
+    if old is None:
+        tiles[tile.name] = tile
+        return
+    if {old.kind, tile.kind} == {plan.INPLACE, plan.OWN} and old.buffer == "UB":
+        tiles[tile.name] = tile if tile.kind == plan.OWN else old  # pad into its own bytes
+        return
+    if {old.kind, tile.kind} == {plan.INPLACE, plan.OWN} and old.root == tile.root:
+        return  # `c = matmul_acc(c, a, b)`: the var's own bytes
+    if (old.type, old.kind, old.root, old.buffer) != (tile.type, tile.kind, tile.root,
+                                                      tile.buffer):
+        sink.error(tile.span, f"'{tile.name}' cannot live in one place: it is {_where(old)} "
+                   f"and {_where(tile)}; give the two values different names")
+
+
+def _where(tile: Storage) -> str:
+    if tile.kind == plan.POPPED:
+        return f"a tile popped from '{tile.root}'"
+    if tile.kind in (plan.ALIAS, plan.INPLACE):
+        return f"the bytes of '{tile.root}' ({tile.type})"
+    return f"a tile of its own in {tile.buffer} ({tile.type})"
+
+
+# ------------------------------------------------------------------------ generation ages
+
+
+def _generations(live: Liveness, tiles: dict) -> tuple:
+    """(versions per own root, local slots per pipe, names whose age grew without bound)."""
+    need: dict = {}
+    unbounded: set = set()
+    loads_in_loops = {tiles[s.name].root for i, s in enumerate(live.order)
+                      if i in live.in_loop and isinstance(s, (ir.Let, ir.Assign))
+                      and isinstance(s.value, ir.Load) and s.name in tiles}
+
+    def define(ages: dict, index: int, stmt) -> dict:
+        tile = tiles[stmt.name]
+        ages = dict(ages)
+        if tile.kind in (plan.OWN, plan.POPPED):
+            root = tile.root
+            for n in ages:
+                if tiles[n].root == root and n != stmt.name:
+                    ages[n] = min(ages[n] + 1, UNBOUNDED)
+            held = [ages[n] for n in live.live_out[index] if n in ages and n != stmt.name
+                    and tiles[n].root == root]
+            need[root] = max(need.get(root, 1), 1 + max(held, default=0))
+            for n in live.live_out[index]:
+                if n in ages and tiles[n].root == root and ages[n] >= UNBOUNDED:
+                    unbounded.add(n)
+            ages[stmt.name] = 0
+        elif tile.kind in (plan.ALIAS, plan.INPLACE):
+            source = stmt.value.name if isinstance(stmt.value, ir.Name) else stmt.value.args[0].name
+            ages[stmt.name] = ages.get(source, 0)
+        return ages
+
+    def run(nodes: list, ages: dict) -> dict:
+        for node in nodes:
+            stmt = node.stmt
+            if isinstance(stmt, ir.For):
+                head = ages
+                for _ in range(UNBOUNDED + 2):
+                    end = run(node.bodies[0], head)
+                    joined = _join(head, end)
+                    if joined == head:
+                        break
+                    head = joined
+                ages = head
+            elif isinstance(stmt, ir.If):
+                ages = _join(run(node.bodies[0], ages), run(node.bodies[1], ages))
+            elif isinstance(stmt, (ir.Let, ir.Assign)) and stmt.name in tiles:
+                ages = define(ages, node.index, stmt)
+        return ages
+
+    # The case body runs once per logical block, again and again: iterate it like a loop.
+    head: dict = {}
+    for _ in range(UNBOUNDED + 2):
+        joined = _join(head, run(list(live.nodes), head))
+        if joined == head:
+            break
+        head = joined
+    versions, slots = {}, {}
+    for root, count in need.items():
+        if any(t.kind == plan.POPPED and t.root == root for t in tiles.values()):
+            slots[root] = count
+        else:
+            versions[root] = max(count, 2 if root in loads_in_loops else 1)
+    for name, tile in tiles.items():
+        if tile.kind in (plan.OWN, plan.SCRATCH) and tile.root not in versions:
+            versions[tile.root] = 1
+    return versions, slots, unbounded
+
+
+def _join(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for name, age in b.items():
+        out[name] = max(out.get(name, 0), age)
+    return out
+
