@@ -44,12 +44,12 @@ def peak_bytes(function) -> int:
     return peak - before
 
 
-def bench(kernel, module, case_name: str, repeat: int) -> None:
-    case = module.CASES[case_name]
-    inputs = module.make_inputs(case, seed=0)
-    golden_time, expected = best_time(lambda: module.golden(inputs), repeat)
+def bench(kernel, golden, case_name: str, repeat: int) -> None:
+    case = golden.cases[case_name]
+    inputs = golden.make_inputs(case, seed=0)
+    golden_time, expected = best_time(lambda: golden.expected(inputs), repeat)
     interp_time, outputs = best_time(lambda: run_kernel(kernel, inputs), repeat)
-    golden_peak = peak_bytes(lambda: module.golden(inputs))
+    golden_peak = peak_bytes(lambda: golden.expected(inputs))
     interp_peak = peak_bytes(lambda: run_kernel(kernel, inputs))
     result = compare(kernel.name, case_name, 0, outputs, expected)
     print(f"{case_name}: {case.description}")
@@ -67,11 +67,11 @@ def main() -> None:
     parser.add_argument("cases", nargs="*", default=CASES, metavar="CASE")
     args = parser.parse_args()
     kernel = load_kernel(str(ROOT / "kernels" / "paged_attention.pdsl"))
-    module = goldens.get("paged_attention")
+    golden = goldens.for_kernel(ROOT / "kernels" / "paged_attention.pdsl")
     print("paged attention, interpreter (lock-step batches) vs vectorised numpy golden; "
           "peak memory = tracemalloc peak above the inputs")
     for name in args.cases:
-        bench(kernel, module, name, args.repeat)
+        bench(kernel, golden, name, args.repeat)
 
 
 if __name__ == "__main__":

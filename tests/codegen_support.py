@@ -9,11 +9,15 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from pypto_dsl import goldens
 from pypto_dsl.codegen import generate
 from pypto_dsl.frontend import load_kernel
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNELS = sorted(p.stem for p in (ROOT / "kernels").glob("*.pdsl"))
+# The goldens of kernels/, by kernel name (kernels/<name>.golden.py).
+GOLDENS = {p.name[:-len(goldens.SUFFIX)]: goldens.load(p)
+           for p in sorted((ROOT / "kernels").glob("*" + goldens.SUFFIX))}
 GOLDEN = ROOT / "tests" / "golden"
 STUB = ROOT / "tests" / "cpp" / "stub"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pypto_dsl import goldens
+from codegen_support import GOLDENS
 
 ROOT = Path(__file__).resolve().parent.parent
 ATTENTION = str(ROOT / "kernels" / "paged_attention.pdsl")
@@ -21,8 +21,8 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 
 def _save(path: Path, **changes) -> str:
-    module = goldens.get("paged_attention")
-    inputs = module.make_inputs(module.CASES["small_q16_bs128"], seed=0) | changes
+    golden = GOLDENS["paged_attention"]
+    inputs = golden.make_inputs(golden.cases["small_q16_bs128"], seed=0) | changes
     np.savez(path, **inputs)
     return str(path)
 

@@ -9,7 +9,7 @@ from codegen_support import KERNELS, generated, kernel_path
 from pypto_dsl.cli import main
 from pypto_dsl.codegen.output import write_directory
 
-EXPECTED = ("README.md", "kernels/aic/{k}_aic.cpp", "kernels/aiv/{k}_aiv.cpp",
+EXPECTED = ("README.md", "golden.py", "kernels/aic/{k}_aic.cpp", "kernels/aiv/{k}_aiv.cpp",
             "kernels/orchestration/{k}_orch.cpp", "test_{k}.py")
 
 BROKEN = """\

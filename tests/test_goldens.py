@@ -1,4 +1,5 @@
-"""Tests for pypto_dsl.goldens: naive float64 references and exact properties."""
+"""The goldens of kernels/ (their loader, their shared contract, and the two seed kernels'
+goldens against naive float64 references and exact properties)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,29 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from pypto_dsl import goldens
-from pypto_dsl.goldens import gemm_epilogue as gemm
-from pypto_dsl.goldens import paged_attention as pa
-from pypto_dsl.goldens.dtypes import BF16, F32, Case, dtype_name, round_bf16, to_f32
+from codegen_support import GOLDENS, ROOT
+from pypto_dsl import goldens, ir
+from pypto_dsl.errors import UserError
+from pypto_dsl.frontend import load_kernel
+from pypto_dsl.goldens import BF16, F32, Case, dtype_name, round_bf16, to_f32
+
+pa = GOLDENS["paged_attention"].module
+gemm = GOLDENS["gemm_epilogue"].module
 
 SUITE_CASES = [
-    pytest.param(module, case, id=f"{kernel}:{case.name}")
-    for kernel, module in goldens.GOLDENS.items()
-    for case in module.CASES.values()
+    pytest.param(kernel, golden, case, id=f"{kernel}:{case.name}")
+    for kernel, golden in GOLDENS.items()
+    for case in golden.cases.values()
     if case.suite
 ]
+
+
+def _params(kernel: str) -> tuple:
+    """(parameter names in order, out/inout tensor names) of kernels/<kernel>.pdsl."""
+    checked = load_kernel(str(ROOT / "kernels" / f"{kernel}.pdsl"))
+    outputs = tuple(p.name for p in checked.params
+                    if isinstance(p, ir.TensorParam) and p.direction != "in")
+    return tuple(p.name for p in checked.params), outputs
 
 
 def _pa_case(**params) -> Case:
@@ -52,19 +65,32 @@ def _naive_attention(inputs: dict) -> np.ndarray:
 # ----------------------------------------------------------------------- registry and dtypes
 
 
-def test_registry_maps_kernel_names_to_modules():
-    assert goldens.get("paged_attention") is pa
-    assert goldens.get("gemm_epilogue") is gemm
-    with pytest.raises(KeyError, match="known"):
-        goldens.get("no_such_kernel")
+def test_a_kernels_golden_is_the_file_beside_it():
+    golden = goldens.for_kernel(ROOT / "kernels" / "gemm_epilogue.pdsl")
+
+    assert golden.path == ROOT / "kernels" / "gemm_epilogue.golden.py"
+    assert golden.default_case == "small_m64_k256_n128"
 
 
-@pytest.mark.parametrize("module", goldens.GOLDENS.values(), ids=list(goldens.GOLDENS))
-def test_default_case_is_a_suite_case(module):
-    case = module.CASES[module.DEFAULT_CASE]
+def test_a_kernel_without_a_golden_is_a_user_error_saying_where_to_put_one(tmp_path):
+    with pytest.raises(UserError, match="write mine.golden.py beside it"):
+        goldens.for_kernel(tmp_path / "mine.pdsl")
+
+
+def test_a_golden_missing_a_definition_is_a_user_error(tmp_path):
+    path = tmp_path / "bad.golden.py"
+    path.write_text("CASES = []\ndef golden(inputs):\n    return {}\n")
+
+    with pytest.raises(UserError, match="make_inputs is missing"):
+        goldens.load(path)
+
+
+@pytest.mark.parametrize("golden", GOLDENS.values(), ids=list(GOLDENS))
+def test_default_case_is_a_suite_case(golden):
+    case = golden.cases[golden.default_case]
 
     assert case.suite
-    assert all(name == c.name and c.description for name, c in module.CASES.items())
+    assert all(name == c.name and c.description for name, c in golden.cases.items())
 
 
 def test_round_bf16_rounds_ties_to_even():
@@ -91,37 +117,40 @@ def test_to_f32_widens_bf16_exactly():
 # ----------------------------------------------------------------------- shared contract
 
 
-@pytest.mark.parametrize("module, case", SUITE_CASES)
-def test_make_inputs_follows_kernel_order_with_zeroed_outputs(module, case):
-    inputs = module.make_inputs(case)
+@pytest.mark.parametrize("kernel, golden, case", SUITE_CASES)
+def test_make_inputs_follows_kernel_order_with_zeroed_outputs(kernel, golden, case):
+    names, outputs = _params(kernel)
 
-    assert tuple(inputs) == module.ARG_NAMES
+    inputs = golden.make_inputs(case)
+
+    assert tuple(inputs) == names
     assert all(isinstance(v, np.ndarray) for v in inputs.values())
-    for name in module.OUTPUTS:
+    for name in outputs:
         assert not inputs[name].any()
 
 
-@pytest.mark.parametrize("module, case", SUITE_CASES)
-def test_golden_returns_outputs_without_mutating_inputs(module, case):
-    inputs = module.make_inputs(case)
+@pytest.mark.parametrize("kernel, golden, case", SUITE_CASES)
+def test_golden_returns_outputs_without_mutating_inputs(kernel, golden, case):
+    _, outputs = _params(kernel)
+    inputs = golden.make_inputs(case)
     before = {k: v.copy() for k, v in inputs.items()}
 
-    result = module.golden(inputs)
+    result = golden.expected(inputs)
 
-    assert tuple(result) == module.OUTPUTS
-    for name in module.OUTPUTS:
+    assert tuple(result) == outputs
+    for name in outputs:
         assert result[name].shape == inputs[name].shape
-        assert result[name].dtype == F32
-        assert np.isfinite(result[name]).all()
+        assert result[name].dtype == inputs[name].dtype
+        assert np.isfinite(result[name].astype(np.float64)).all()
     for k, v in before.items():
         np.testing.assert_array_equal(inputs[k], v)
 
 
-@pytest.mark.parametrize("module", goldens.GOLDENS.values(), ids=list(goldens.GOLDENS))
-def test_make_inputs_is_deterministic_per_seed(module):
-    case = module.CASES[module.DEFAULT_CASE]
+@pytest.mark.parametrize("golden", GOLDENS.values(), ids=list(GOLDENS))
+def test_make_inputs_is_deterministic_per_seed(golden):
+    case = golden.cases[golden.default_case]
 
-    a, b, c = module.make_inputs(case, 1), module.make_inputs(case, 1), module.make_inputs(case, 2)
+    a, b, c = golden.make_inputs(case, 1), golden.make_inputs(case, 1), golden.make_inputs(case, 2)
 
     for name in a:
         np.testing.assert_array_equal(a[name], b[name])

@@ -9,7 +9,8 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from pypto_dsl import goldens, ir, ops, symbolic
+from codegen_support import GOLDENS
+from pypto_dsl import ir, ops, symbolic
 from pypto_dsl.errors import LaunchError
 from pypto_dsl.frontend import compile_text, load_kernel
 from pypto_dsl.interpreter import run_kernel, scalars
@@ -43,8 +44,8 @@ def attention():
 
 @pytest.fixture
 def small_inputs():
-    module = goldens.get("paged_attention")
-    return module.make_inputs(module.CASES["small_q64_bs64"], seed=0)
+    golden = GOLDENS["paged_attention"]
+    return golden.make_inputs(golden.cases["small_q64_bs64"], seed=0)
 
 
 def _cast(values, dtype: str, mode: str):

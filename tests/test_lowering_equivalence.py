@@ -10,22 +10,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pypto_dsl import goldens
+from codegen_support import GOLDENS
 from pypto_dsl.frontend import load_kernel
 from pypto_dsl.interpreter import run_kernel
 from pypto_dsl.passes import lower_steps
 from pypto_dsl.verify import verify
 
 KERNELS = Path(__file__).resolve().parent.parent / "kernels"
-SUITE = [(name, case) for name, module in sorted(goldens.GOLDENS.items())
-         for case in sorted(module.CASES) if module.CASES[case].suite]
+SUITE = [(name, case) for name, golden in sorted(GOLDENS.items())
+         for case in sorted(golden.cases) if golden.cases[case].suite]
 
 
 @pytest.fixture(scope="module")
 def stages():
     """kernel name -> [(pass name, kernel after it)], the checked IR first."""
     out = {}
-    for name in goldens.GOLDENS:
+    for name in GOLDENS:
         kernel = load_kernel(str(KERNELS / f"{name}.pdsl"))
         out[name] = [("check", kernel)] + list(lower_steps(kernel))
     return out
@@ -40,8 +40,8 @@ def test_ir_is_well_formed_after_every_pass(stages):
 
 @pytest.mark.parametrize("kernel_name,case_name", SUITE)
 def test_every_pass_keeps_the_results(stages, kernel_name, case_name):
-    module = goldens.get(kernel_name)
-    inputs = module.make_inputs(module.CASES[case_name], seed=1)
+    golden = GOLDENS[kernel_name]
+    inputs = golden.make_inputs(golden.cases[case_name], seed=1)
     reference = run_kernel(stages[kernel_name][0][1], inputs)
 
     differing = [step for step, kernel in stages[kernel_name][1:]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from .. import ir
+from .. import goldens, ir
 from ..frontend import load_kernel
 from ..passes import lower
 from . import layout as layouts
@@ -50,14 +50,17 @@ def environment() -> jinja2.Environment:
     )
 
 
-def generate(kernel: ir.Kernel, source: str) -> dict:
-    """Relative path -> file text of the scene-test directory of a checked `kernel`."""
-    return render(lower(kernel), source)
+def generate(kernel: ir.Kernel, source: str, golden: str | None = None) -> dict:
+    """Relative path -> file text of the scene-test directory of a checked `kernel`; `golden`
+    is the golden file's text (default: the `<kernel>.golden.py` beside its source, if any)."""
+    return render(lower(kernel), source, golden)
 
 
-def render(lowered: ir.Kernel, source: str) -> dict:
+def render(lowered: ir.Kernel, source: str, golden: str | None = None) -> dict:
     """The scene-test directory of a kernel that went through every lowering pass."""
     kernel = lowered
+    if golden is None:
+        golden = _golden_beside(kernel.source_name)
     layout = layouts.build(lowered)
     env = environment()
     paths = scene_files(kernel.name)
@@ -69,19 +72,28 @@ def render(lowered: ir.Kernel, source: str) -> dict:
     text = env.get_template("orchestration.cpp.j2").render(
         orchestration_context(layout, source) | common)
     out[paths["orchestration"]] = format_cpp(text, paths["orchestration"])
-    scene = scene_context(layout) | common
+    scene = scene_context(layout, goldens.load_text(golden, paths["golden"])
+                          if golden is not None else None) | common
     out[paths["test"]] = env.get_template("scene_test.py.j2").render(scene)
+    if golden is not None:
+        out[paths["golden"]] = golden
     readme = scene | dict(scalar_names=[s.name for s in layout.scalars],
                           hw_blocks=lowered.grid.blocks if lowered.grid else 1)
     out[paths["readme"]] = env.get_template("README.md.j2").render(readme)
     return out
 
 
-def compile_kernel(path: str, out_dir: str) -> tuple:
+def _golden_beside(source_name: str):
+    path = goldens.path_for(source_name)
+    return path.read_text(encoding="utf-8") if source_name and path.is_file() else None
+
+
+def compile_kernel(path: str, out_dir: str, golden: str | None = None) -> tuple:
     """Compile the kernel in `path` into `out_dir/<kernel>/`; returns (lowered kernel,
-    directory)."""
+    directory). The golden (`golden`, or the one beside the kernel) goes with it."""
     lowered = lower(load_kernel(path))
-    files = render(lowered, Path(path).name)
+    text = Path(golden).read_text(encoding="utf-8") if golden is not None else None
+    files = render(lowered, Path(path).name, text)
     target = Path(out_dir) / lowered.name
     write_directory(files, target)
     return lowered, target

@@ -1,15 +1,16 @@
 """The template contexts of `test_<kernel>.py` (simpler scene test) and the directory README.
 
-The scene test's cases are the golden cases of `pypto_dsl.goldens.<kernel>`: suite-sized ones
-run on the simulator (`a2a3sim`) and on hardware (`a2a3`); benchmark-sized ones are manual
-hardware cases. Inputs come from the golden's `make_inputs` and the expected outputs from its
-`golden`, so the simulator, the hardware and the reference interpreter check one definition. A
-kernel without a golden module gets a scene test with no cases that says so.
+The scene test's cases are the cases of the kernel's golden (goldens/__init__.py), copied into
+the directory as `golden.py`: suite-sized ones run on the simulator (`a2a3sim`) and on hardware
+(`a2a3`); benchmark-sized ones are manual hardware cases. Inputs come from the golden's
+`make_inputs` and the expected outputs from its `golden`, so the simulator, the hardware and
+the reference interpreter check one definition. A kernel without a golden gets a scene test
+with no cases that says so.
 """
 
 from __future__ import annotations
 
-from .. import goldens, ir
+from .. import ir
 from . import cxx
 from .layout import Layout
 
@@ -27,17 +28,18 @@ def files(kernel: str) -> dict:
         "orchestration": f"kernels/orchestration/{kernel}_orch.cpp",
         "test": f"test_{kernel}.py",
         "readme": "README.md",
+        "golden": "golden.py",
     }
 
 
-def scene_context(layout: Layout) -> dict:
+def scene_context(layout: Layout, golden) -> dict:
+    """`golden`: the kernel's goldens.Golden, or None."""
     kernel = layout.kernel
     paths = files(kernel.name)
-    golden = goldens.GOLDENS.get(kernel.name)
     tensor_dirs = [DIRECTION[t.direction] for t in layout.tensors]
     core_dirs = tensor_dirs + ["D.OUT"] * len(kernel.pipes)
     cases = []
-    for name, case in (golden.CASES.items() if golden is not None else ()):
+    for name, case in (golden.cases.items() if golden is not None else ()):
         cases.append(dict(name=name, suite=case.suite, description=case.description,
                           platforms='["a2a3sim", "a2a3"]' if case.suite else '["a2a3"]'))
     scalars = [dict(name=p.name, ctype=CTYPES[p.dtype], numpy=NUMPY[p.dtype]) for p in kernel.params
@@ -55,8 +57,8 @@ def scene_context(layout: Layout) -> dict:
         scalars=scalars,
         cases=cases,
         has_golden=golden is not None,
-        default_case=golden.DEFAULT_CASE if golden is not None else "<case>",
-        tolerance=repr(TOLERANCE),
+        default_case=golden.default_case if golden is not None else "<case>",
+        tolerance=repr(max(TOLERANCE, golden.rtol, golden.atol) if golden else TOLERANCE),
         fifo_names=[cxx.name("fifo", p.name) for p in kernel.pipes],
         case_labels=[p.case.label or "single case" for p in layout.plans],
     )

@@ -1,39 +1,134 @@
-"""Independent numpy goldens for the kernels in ``kernels/``.
+"""Goldens: a kernel's independent reference, kept by its author beside the kernel.
 
-Each kernel module exposes the same interface:
+A golden is a Python file, `<kernel>.golden.py` next to `<kernel>.pdsl` (or any file given
+with `--golden FILE`), defining:
 
-* ``CASES: dict[str, Case]`` holds the named input configurations. ``Case.suite`` is
-  True for test-suite-sized cases and False for benchmark-sized ones.
-* ``DEFAULT_CASE: str`` names a small, fast case (the one ``make`` uses).
-* ``make_inputs(case, seed=0) -> dict[str, np.ndarray]`` returns seeded arguments keyed
-  by the kernel's parameter names, in kernel argument order. Outputs are zero-filled,
-  scalars are 0-d arrays and bf16 tensors are ``ml_dtypes.bfloat16`` arrays.
-* ``golden(inputs) -> dict[str, np.ndarray]`` returns the expected value of every
-  out/inout tensor. It is vectorised numpy and never mutates ``inputs``.
+* ``CASES``: the named input configurations, a list (or dict by name) of ``Case(name, params,
+  suite=True, description="", rtol=None, atol=None)``. ``suite`` cases are small enough for a
+  test suite and the simulator; the others are benchmark-sized (hardware, ``make bench``).
+* ``DEFAULT_CASE`` (optional): the case ``run --check`` uses; the first suite case otherwise.
+* ``RTOL``, ``ATOL`` (optional, default 2e-3): |x - y| <= ATOL + RTOL |y| passes.
+* ``make_inputs(case, seed=0) -> dict``: seeded arguments keyed by parameter name (outputs may
+  be given zero-filled, scalars as 0-d arrays, bf16 as ``BF16`` arrays).
+* ``golden(inputs) -> dict``: the expected value of every out/inout tensor, computed from the
+  math (float64 or the rounding the kernel specifies), never by running the kernel.
 
-The goldens share only ``dtypes`` (rounding helpers and dtype names) with the reference
-interpreter, so that they stay an independent check of it.
+`pypto-dsl run --check` / `--case`, the Python API's `run_case` and the generated scene test
+(its CASES, generate_args and compute_golden) all read the golden through `load`. The helpers
+below (dtypes, seeded uniform draws, bf16 rounding) are what a golden may import from here.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 
-from . import gemm_epilogue, paged_attention
-from .dtypes import Case
+from ..errors import UserError
+from .dtypes import (BF16, DTYPES, F16, F32, I8, I32, Case, dtype_name, random_uniform,
+                     round_bf16, scalar_f32, to_bf16, to_f32)
 
-GOLDENS: dict[str, ModuleType] = {
-    "paged_attention": paged_attention,
-    "gemm_epilogue": gemm_epilogue,
-}
+SUFFIX = ".golden.py"
+RTOL = ATOL = 2e-3
 
 
-def get(kernel_name: str) -> ModuleType:
-    """Return the golden module of ``kernel_name``. Raises KeyError listing the known kernels."""
+@dataclass(frozen=True)
+class Golden:
+    path: Path
+    module: ModuleType
+    cases: dict  # name -> Case, in declaration order
+    default_case: str
+    rtol: float
+    atol: float
+
+    def case(self, name: str | None) -> Case:
+        """A case by name; None or "default" is the default case."""
+        name = self.default_case if name in (None, "default") else name
+        if name not in self.cases:
+            raise UserError(f"{self.path.name} has no case '{name}'; the cases are "
+                            f"{', '.join(self.cases)}")
+        return self.cases[name]
+
+    def tolerance(self, case: Case) -> tuple:
+        return (case.rtol if case.rtol is not None else self.rtol,
+                case.atol if case.atol is not None else self.atol)
+
+    def make_inputs(self, case: Case, seed: int = 0) -> dict:
+        return self._call("make_inputs", case, seed=seed)
+
+    def expected(self, inputs: dict) -> dict:
+        return self._call("golden", inputs)
+
+    def _call(self, function: str, *args, **kwargs):
+        try:
+            return getattr(self.module, function)(*args, **kwargs)
+        except Exception as error:  # the author's code: their error, reported as such
+            raise UserError(f"{self.path}: {function}() failed: {type(error).__name__}: "
+                            f"{error}") from error
+
+
+def path_for(kernel_path: str | Path) -> Path:
+    """Where the golden of the kernel in `kernel_path` is kept: `<stem>.golden.py` beside it."""
+    path = Path(kernel_path)
+    return path.with_name(path.name[:-len(".pdsl")] + SUFFIX if path.name.endswith(".pdsl")
+                          else path.name + SUFFIX)
+
+
+def for_kernel(kernel_path: str | Path, golden: str | Path | None = None) -> Golden:
+    """The golden of a kernel: `golden` when given, else the file beside the kernel."""
+    path = Path(golden) if golden is not None else path_for(kernel_path)
+    if not path.is_file():
+        if golden is not None:
+            raise UserError(f"{path}: no such golden file")
+        raise UserError(f"no golden for {Path(kernel_path).name}: write {path.name} beside it "
+                        "(see docs/goldens.md) or give one with --golden FILE")
+    return load(path)
+
+
+def load_text(text: str, name: str) -> Golden:
+    """A golden from its source text (as the code generator copies it into a scene test)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / Path(name).name
+        path.write_text(text, encoding="utf-8")
+        loaded = load(path)
+    return Golden(Path(name), loaded.module, loaded.cases, loaded.default_case, loaded.rtol,
+                  loaded.atol)
+
+
+def load(path: str | Path) -> Golden:
+    path = Path(path)
+    name = "pypto_dsl_golden_" + "".join(c if c.isalnum() else "_" for c in str(path.resolve()))
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise UserError(f"{path}: cannot load as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
     try:
-        return GOLDENS[kernel_name]
-    except KeyError:
-        raise KeyError(f"no golden for kernel {kernel_name!r}; known: {sorted(GOLDENS)}") from None
+        spec.loader.exec_module(module)
+    except Exception as error:
+        del sys.modules[name]
+        raise UserError(f"{path}: the golden does not load: {type(error).__name__}: "
+                        f"{error}") from error
+    for needed in ("CASES", "make_inputs", "golden"):
+        if not hasattr(module, needed):
+            raise UserError(f"{path}: a golden defines CASES, make_inputs and golden; "
+                            f"{needed} is missing")
+    cases = module.CASES
+    cases = dict(cases) if isinstance(cases, dict) else {c.name: c for c in cases}
+    if not cases or not all(isinstance(c, Case) for c in cases.values()):
+        raise UserError(f"{path}: CASES must be a non-empty list of pypto_dsl.goldens.Case")
+    suite = [n for n, c in cases.items() if c.suite]
+    default = getattr(module, "DEFAULT_CASE", suite[0] if suite else next(iter(cases)))
+    if default not in cases:
+        raise UserError(f"{path}: DEFAULT_CASE '{default}' is not one of its CASES")
+    return Golden(path, module, cases, default, float(getattr(module, "RTOL", RTOL)),
+                  float(getattr(module, "ATOL", ATOL)))
 
 
-__all__ = ["Case", "GOLDENS", "get", "gemm_epilogue", "paged_attention"]
+__all__ = ["ATOL", "BF16", "Case", "DTYPES", "F16", "F32", "Golden", "I8", "I32", "RTOL",
+           "dtype_name", "for_kernel", "load", "path_for", "random_uniform", "round_bf16",
+           "scalar_f32", "to_bf16", "to_f32"]

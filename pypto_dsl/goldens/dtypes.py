@@ -12,8 +12,8 @@ Contract:
 * ``round_bf16``, ``to_f32``, ``to_bf16`` and the dtype names are the only helpers that
   the reference interpreter may share with the goldens. Everything else in this package
   stays independent of the interpreter, so that the goldens remain an independent check.
-* ``Case`` lives here rather than in ``__init__`` so that kernel modules can import it
-  without creating an import cycle with the registry.
+* ``Case`` lives here rather than in ``__init__`` so that the loader and the helpers stay
+  apart.
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ import ml_dtypes
 import numpy as np
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
+F16 = np.dtype(np.float16)
 F32 = np.dtype(np.float32)
+I8 = np.dtype(np.int8)
 I32 = np.dtype(np.int32)
 
 # DSL element-type names -> numpy dtypes.
-DTYPES: dict[str, np.dtype] = {"bf16": BF16, "f32": F32, "i32": I32}
+DTYPES: dict[str, np.dtype] = {"bf16": BF16, "f16": F16, "f32": F32, "i8": I8, "i32": I32}
 
 
 def dtype_name(dtype: Any) -> str:
@@ -103,3 +105,5 @@ class Case:
     params: dict = field(hash=False)
     suite: bool = True
     description: str = ""
+    rtol: float | None = None  # this case's tolerances, when not the golden's RTOL / ATOL
+    atol: float | None = None

@@ -10,7 +10,6 @@ it infinite.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import ModuleType
 
 import numpy as np
 
@@ -37,32 +36,36 @@ class CaseResult:
                 f"{self.max_abs:.3g}, max rel error {self.max_rel:.3g}: {verdict}")
 
 
-def golden_module(kernel: ir.Kernel) -> ModuleType:
-    try:
-        return goldens.get(kernel.name)
-    except KeyError as error:
-        raise UserError(str(error.args[0])) from None
+def golden_of(kernel: ir.Kernel, golden=None) -> goldens.Golden:
+    """The kernel's golden: `golden` (a Golden or a path) when given, else the file beside
+    the kernel's source."""
+    if isinstance(golden, goldens.Golden):
+        return golden
+    return goldens.for_kernel(kernel.source_name, golden)
 
 
-def case_inputs(kernel: ir.Kernel, case: str | None = None, seed: int = 0) -> tuple:
+def case_inputs(kernel: ir.Kernel, case: str | None = None, seed: int = 0,
+                golden=None) -> tuple:
     """(case name, seeded inputs) of a named case; None or "default" is the DEFAULT_CASE."""
-    module = golden_module(kernel)
-    name = module.DEFAULT_CASE if case in (None, "default") else case
-    if name not in module.CASES:
-        raise UserError(f"{kernel.name} has no case '{name}'; the cases are "
-                        f"{', '.join(module.CASES)}")
-    return name, module.make_inputs(module.CASES[name], seed=seed)
+    ref = golden_of(kernel, golden)
+    spec = ref.case(case)
+    return spec.name, ref.make_inputs(spec, seed=seed)
 
 
 def run_case(kernel: ir.Kernel, case: str | None = None, seed: int = 0,
-             blocks: int | None = None, rtol: float = RTOL, atol: float = ATOL,
-             batched: bool = True) -> CaseResult:
+             blocks: int | None = None, rtol: float | None = None, atol: float | None = None,
+             batched: bool = True, golden=None) -> CaseResult:
+    """Run a golden case through the interpreter and compare; the tolerances default to the
+    golden's (its RTOL/ATOL, or the case's own)."""
     from . import run_kernel
 
-    name, inputs = case_inputs(kernel, case, seed)
+    ref = golden_of(kernel, golden)
+    name, inputs = case_inputs(kernel, case, seed, ref)
     outputs = run_kernel(kernel, inputs, blocks=blocks, batched=batched)
-    expected = golden_module(kernel).golden(inputs)
-    return compare(kernel.name, name, seed, outputs, expected, rtol, atol)
+    expected = ref.expected(inputs)
+    case_rtol, case_atol = ref.tolerance(ref.case(name))
+    return compare(kernel.name, name, seed, outputs, expected,
+                   case_rtol if rtol is None else rtol, case_atol if atol is None else atol)
 
 
 def compare(kernel: str, case: str, seed: int, outputs: dict, expected: dict,

@@ -3,9 +3,11 @@
     pypto-dsl run KERNEL.pdsl --inputs in.npz [--out out.npz] [--set NAME=VALUE ...] [--blocks H]
     pypto-dsl run KERNEL.pdsl --case NAME [--check] [--seed N] [--out out.npz]
     pypto-dsl run KERNEL.pdsl --check          (the golden's DEFAULT_CASE)
+    ... [--golden FILE]                        (default: KERNEL.golden.py beside the kernel)
 
 Inputs are keyed by parameter name (scalars as 0-d arrays); `--set` gives or overrides a scalar
-parameter. `--case` draws seeded inputs from the kernel's golden module; `--check` compares
+parameter. `--case` draws seeded inputs from the kernel's golden (goldens/__init__.py: a
+`<kernel>.golden.py` file beside the kernel, or `--golden FILE`); `--check` compares
 every output with the golden on the same inputs, prints the max abs and rel error and PASS or
 FAIL, and exits 1 on FAIL. Every user mistake is a UserError (one message, exit 1).
 """
@@ -17,7 +19,7 @@ import numpy as np
 from .. import ir
 from ..errors import UserError
 from . import run_kernel
-from .case import case_inputs, compare, golden_module
+from .case import case_inputs, compare, golden_of
 from .launch import prepare
 
 
@@ -35,6 +37,8 @@ def add_parser(commands) -> None:
                      "kernel's `on N blocks`)")
     run.add_argument("--out", metavar="OUT.npz", help="write every out/inout tensor here")
     run.add_argument("--check", action="store_true", help="compare with the golden: PASS/FAIL")
+    run.add_argument("--golden", metavar="FILE", help="the golden (default: KERNEL.golden.py "
+                     "beside the kernel)")
     run.set_defaults(handler=main)
 
 
@@ -54,8 +58,11 @@ def main(args) -> int:
         shapes = ", ".join(f"{n} {v.dtype}{list(v.shape)}" for n, v in outputs.items())
         print(f"{kernel.name} {label}: ran; outputs {shapes}{written}")
         return 0
-    expected = golden_module(kernel).golden(_as_given_to_kernel(kernel, inputs))
-    result = compare(kernel.name, label, args.seed, outputs, expected)
+    golden = golden_of(kernel, args.golden)
+    expected = golden.expected(_as_given_to_kernel(kernel, inputs))
+    rtol, atol = golden.tolerance(golden.cases[label]) if label in golden.cases else (
+        golden.rtol, golden.atol)
+    result = compare(kernel.name, label, args.seed, outputs, expected, rtol, atol)
     print(result.summary())
     return 0 if result.passed else 1
 
@@ -66,7 +73,7 @@ def _inputs(kernel: ir.Kernel, args) -> tuple:
     if args.inputs:
         label, inputs = args.inputs, _load_npz(args.inputs)
     elif args.case or args.check:
-        label, inputs = case_inputs(kernel, args.case, args.seed)
+        label, inputs = case_inputs(kernel, args.case, args.seed, args.golden)
     else:
         raise UserError("give the inputs: --inputs IN.npz, or --case NAME for a golden case")
     for setting in args.set:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dtypes import BF16, F32, Case, random_uniform, scalar_f32, to_f32
+from pypto_dsl.goldens import BF16, F32, Case, random_uniform, scalar_f32, to_f32
 
 ARG_NAMES = ("a", "b", "row_scale", "out", "alpha")
 OUTPUTS = ("out",)

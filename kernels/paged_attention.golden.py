@@ -56,7 +56,7 @@ import math
 
 import numpy as np
 
-from .dtypes import BF16, F32, I32, Case, random_uniform, round_bf16, scalar_f32
+from pypto_dsl.goldens import BF16, F32, I32, Case, random_uniform, round_bf16, scalar_f32
 
 ARG_NAMES = ("query", "key_cache", "value_cache", "block_table", "context_lens", "out", "scale")
 OUTPUTS = ("out",)
