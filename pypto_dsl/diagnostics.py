@@ -61,9 +61,26 @@ class CompileError(Exception):
         return "\n".join(render(d, self.source) for d in self.diagnostics)
 
 
-@lru_cache(maxsize=16)
+# Kernels compiled from text (not a file) by name, so that errors found after the front end
+# (lowering, launch) can show their lines too; the most recent text of a name wins.
+_TEXTS: dict = {}
+
+
+def remember_source(name: str, text: str) -> None:
+    _TEXTS.pop(name, None)
+    _TEXTS[name] = SourceFile(name, text)
+    while len(_TEXTS) > 16:
+        _TEXTS.pop(next(iter(_TEXTS)))
+    _read_file.cache_clear()
+
+
 def read_source(path: str) -> SourceFile | None:
-    """The kernel file a span names, for showing its lines; None when it cannot be read."""
+    """The kernel source a span names, for showing its lines; None when it cannot be read."""
+    return _TEXTS.get(path) or _read_file(path)
+
+
+@lru_cache(maxsize=16)
+def _read_file(path: str) -> SourceFile | None:
     try:
         with open(path, encoding="utf-8") as handle:
             return SourceFile(path, handle.read())

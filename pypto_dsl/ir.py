@@ -419,6 +419,7 @@ class Kernel:
     span: Optional[Span] = field(default=None, compare=False)
     target: str = "a2a3"  # the platform (platform.py) every decision is made for
     cases: tuple = ()  # CaseEnv, one per code path, once specialised
+    schedules: tuple = ()  # passes.schedule.Schedule, one per case, once pipelined
     plans: tuple = ()  # plan.CasePlan, one per case, once memory is planned
 
     def param(self, name: str):

@@ -23,6 +23,7 @@ import pytest
 from pypto_dsl import ir
 from pypto_dsl.frontend import compile_text, load_kernel
 from pypto_dsl.passes import PASSES, insert_syncs, lower
+from pypto_dsl.passes.schedule import samples
 from pypto_dsl.passes.syncs import plan_syncs
 from pypto_dsl.report import sync_counts, sync_profile
 from pypto_dsl.verify import verify
@@ -242,3 +243,24 @@ def test_a_dependency_around_the_back_edge_gets_its_sync():
     assert ("MTE3", "V") in pairs
     for blocks in ([{"m": 16}], [{"m": 64}, {"m": 48}]):
         assert unordered_pairs(kernel, case, "aiv", blocks) == []
+
+
+def _all_kernels():
+    from test_codegen_ops import OP_ZOO
+
+    kernels = [(path, load_kernel(path)) for path in KERNELS]
+    kernels += [("op_zoo", compile_text(OP_ZOO, "op_zoo.pdsl")), ("loop", compile_text(LOOP, "loop.pdsl"))]
+    return kernels
+
+
+@pytest.mark.parametrize("name, checked", _all_kernels(), ids=lambda x: x if isinstance(x, str) else "")
+def test_every_kernel_case_and_sampled_input_leaves_no_pair_unordered(name, checked):
+    """The hazard checker, with the other core's program order (not the sync pass's
+    handoffs), over every case and four sampled inputs of two logical blocks each."""
+    kernel = lower(checked)
+
+    for core in ("aic", "aiv"):
+        for case in kernel.body(core)[0].cases:
+            for sample in list(samples(kernel, kernel.cases[case.index]))[:4]:
+                assert unordered_pairs(kernel, case, core, [{}, {}], sample) == [], (
+                    name, core, case.values, sample.describe())

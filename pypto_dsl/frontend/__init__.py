@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import ir
-from ..diagnostics import CompileError, SourceFile
+from ..diagnostics import CompileError, SourceFile, remember_source
 from .checker import check
 from .parser import parse, parse_recovering
 
@@ -21,6 +21,7 @@ def compile_text(text: str, filename: str = "<input>") -> ir.Kernel:
     A file whose only syntax errors are missing ';'s is still checked, so its other errors are
     reported with them."""
     source = SourceFile(filename, text)
+    remember_source(filename, text)
     kernel, errors = parse_recovering(text, filename)
     if kernel is not None:
         try:

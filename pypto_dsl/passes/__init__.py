@@ -18,6 +18,7 @@ from .frees import insert_frees
 from .grid import lower_grid
 from .memory import plan_memory
 from .pipeline import pipeline
+from .schedule import check_schedule
 from .specialize import specialize
 from .syncs import insert_syncs
 from .vector_schedule import schedule_vector_ops
@@ -28,6 +29,7 @@ PASSES = (
     flatten,  # one tile op per statement, temporaries named in order
     insert_frees,  # TFREE after the last use of every popped tile
     pipeline,  # prologue / steady state / epilogue; crossing values versioned
+    check_schedule,  # the cores' push/pop order: no deadlock; cross-core handoffs for syncs
     expand_cube_moves,  # explicit L1 -> L0A / L0B moves before every matmul
     schedule_vector_ops,  # vector ops in dependency levels: one barrier per level
     plan_memory,  # a buffer and a 32-byte-aligned offset for every tile; pipe regions reserved

@@ -2,8 +2,8 @@
 
 Each access of an instruction that may not have completed is an `Access` (which bytes, read or
 write, which version, which pipe); its `Facts` say which pipes' later instructions are known to
-start after it completes (`ordered`), and whether it was ordered before a tpush and how many
-pops of each pipe followed (the round trip, see syncs.py). `join` is what holds on both of two
+start after it completes (`ordered`), and, when it was ordered before a tpush, that push's
+pipe and how many pops of each pipe followed (the handoff, see syncs.py and schedule.py). `join` is what holds on both of two
 paths; the other functions are the effect of one event. Facts only grow along a path and
 shrink at joins, so the fixed points of the sync pass exist and are reached.
 """
@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from .. import ir
 
 PIPES = ("MTE2", "MTE1", "M", "FIX", "V", "MTE3")  # upstream to downstream
-ROUND_TRIP = 2
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,8 @@ class Access:
 @dataclass(frozen=True)
 class Facts:
     ordered: frozenset = frozenset()  # pipes whose later instructions start after it is done
-    pushed: bool = False
-    pops: tuple = ()  # (pipe, pops since pushed), sorted
+    pushed: str = ""  # the pipe of the first tpush it was ordered before ("" for none)
+    pops: tuple = ()  # (pipe, pops since that push), sorted
 
 
 @dataclass(frozen=True)
@@ -90,23 +89,29 @@ def best_sync(blockers: list, pipe: str, span) -> ir.Sync:
     return ir.Sync("flag", src, pipe, 0, span)
 
 
-def popped(state: State, pipe: str) -> State:
-    """A tpop: count it for the round trip of every pushed access, retire those done."""
+def popped(state: State, pipe: str, handoff: dict) -> State:
+    """A tpop of `pipe`: count it for every pushed access, and retire those whose push the
+    other side has consumed by now (`handoff[(pushed pipe, pipe)]` pops after the push)."""
     facts = {}
     for access, f in state.pending:
         if f.pushed:
+            needed = handoff.get((f.pushed, pipe))
             pops = dict(f.pops)
-            pops[pipe] = min(ROUND_TRIP, pops.get(pipe, 0) + 1)
-            if pops[pipe] >= ROUND_TRIP:
+            pops[pipe] = pops.get(pipe, 0) + 1
+            if needed is not None and pops[pipe] >= needed:
                 continue
+            pops[pipe] = min(pops[pipe], needed if needed is not None else 1)
             f = replace(f, pops=tuple(sorted(pops.items())))
         facts[access] = f
     return replace(state, pending=in_order(facts))
 
 
-def pushed(state: State, pipe: str) -> State:
-    facts = {a: (replace(f, pushed=True) if not f.pushed and (a.pipe == pipe or pipe in f.ordered)
-                 else f) for a, f in state.pending}
+def pushed(state: State, hardware: str, fifo: str) -> State:
+    """A tpush of FIFO pipe `fifo`, issued on the `hardware` pipe: what is ordered before it is
+    complete once the other side has consumed this push."""
+    facts = {a: (replace(f, pushed=fifo)
+                 if not f.pushed and (a.pipe == hardware or hardware in f.ordered) else f)
+             for a, f in state.pending}
     return replace(state, pending=in_order(facts))
 
 
@@ -118,7 +123,7 @@ def join(a: State, b: State) -> State:
         if g is None:
             facts[access] = f
             continue
-        pushed = f.pushed and g.pushed
+        pushed = f.pushed if f.pushed == g.pushed else ""
         pops = ()
         if pushed:
             mine, theirs = dict(f.pops), dict(g.pops)

@@ -27,13 +27,15 @@ most pending producers is taken first). `for` loops, and the case body itself (i
 logical block inside the stride loop), are iterated to a fixed point, so a dependency around a
 back edge gets its sync too.
 
-Round trip (the one ordering taken from the other core, as the hand-written kernel does): work
-this core ordered before one of its tpushes is complete once it has since popped some pipe
-twice; the other core consumes that push before producing the second-next tile of each pipe in
-the two-stage QK-first / softmax-first schedule at depth 2 (TPOP blocks the scalar unit on
-wait_flag_dev until the producer's record, which fires after the producer's pipe finished).
-This retires the reads of a popped slot before its reuse two pops later, and a pushed tile's
-MTE3 read before the vector write of the same ping/pong version, with no flag of their own.
+Handoffs (the ordering taken from the other core): work this core ordered before one of its
+tpushes is complete once the other side has consumed that push, which the schedule pass
+(schedule.py) derived from the cores' actual push/pop order with the FIFO depths: after
+`handoff[(P, Q)]` pops of Q following a push of P (TPOP blocks the scalar unit until the
+producer's record, which fires after the producer's pipe finished). In paged attention's
+QK-first / softmax-first schedule at depth 2 that is two pops: it retires the reads of a
+popped slot before its reuse two pops later, and a pushed tile's MTE3 read before the vector
+write of the same ping/pong version, with no flag of their own. Where the schedule gives no
+such handoff, flags order the accesses instead.
 
 Event ids: the flags of one (src, dst) pair get ids 0, 1, ... by their consumer's source
 position, in order of first appearance (so the prologue and the steady state of a stage share
@@ -88,7 +90,7 @@ class Instr:
     writes: tuple  # (key, gen)
     new: str = ""  # the key a new value is written into (its versions rotate)
     pop: str = ""  # the pipe a tpop pops
-    push: bool = False
+    push: str = ""  # the FIFO pipe a tpush pushes
 
 
 def insert_syncs(kernel: ir.Kernel) -> ir.Kernel:
@@ -105,7 +107,8 @@ def plan_syncs(kernel: ir.Kernel):
         cases, counts[core] = [], {}
         for case in dispatch.cases:
             case_plan = kernel.plans[case.index]
-            body, tally = _Case(case, core, case_plan).run()
+            handoff = kernel.schedules[case.index].handoff(core)
+            body, tally = _Case(case, core, case_plan, handoff).run()
             cases.append(replace(case, body=body))
             counts[core][case_plan.case.label] = tally
         bodies[core] = (replace(dispatch, cases=tuple(cases)),)
@@ -115,8 +118,10 @@ def plan_syncs(kernel: ir.Kernel):
 class _Case:
     """The analysis of one case body of one core."""
 
-    def __init__(self, case: ir.DispatchCase, core: str, case_plan: plan.CasePlan):
+    def __init__(self, case: ir.DispatchCase, core: str, case_plan: plan.CasePlan,
+                 handoff: dict):
         self.core = core
+        self.handoff = handoff
         storage = case_plan.core(core)
         self.tiles = storage.by_name
         self.body = case.body
@@ -197,7 +202,7 @@ class _Case:
     def _instruction(self, stmt: ir.Stmt, state: State, pos: int, pad=None):
         instr, gens = self._decode(stmt, dict(state.gens))
         if instr is not None and instr.pop:
-            state = popped(state, instr.pop)
+            state = popped(state, instr.pop, self.handoff)
         if instr is not None and instr.new:
             state = self._rotate(state, instr.new)
             versions = self.versions.get(instr.new, 1)
@@ -228,7 +233,7 @@ class _Case:
             facts[Access(pos, key, True, gen, instr.pipe)] = fresh
         state = replace(state, pending=in_order(facts))
         if instr.push:
-            state = pushed(state, instr.pipe)
+            state = pushed(state, instr.pipe, instr.push)
             if self.core == "aic":
                 drain = ir.Sync("drain", "FIX", "S", DRAIN_EVENT, stmt.span)
                 syncs.append(drain)
@@ -242,7 +247,7 @@ class _Case:
             pipe = STORE_PIPE[self.tiles[stmt.value.name].buffer]
             writes = ((f"gm:{stmt.tensor}", 0),) if isinstance(stmt, ir.Store) else ()
             return Instr(pipe, (self._read(stmt.value.name, gens),), writes,
-                         push=isinstance(stmt, ir.TPush)), {}
+                         push=stmt.pipe if isinstance(stmt, ir.TPush) else ""), {}
         if not (isinstance(stmt, (ir.Let, ir.Assign)) and is_tile(stmt.value)):
             return None, {}
         value, info = stmt.value, self.tiles[stmt.name]
