@@ -48,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="parse and type-check kernels")
     check.add_argument("kernels", nargs="+", metavar="KERNEL.pdsl")
     check.add_argument("--dump-ir", action="store_true", help="print the typed IR")
-    check.add_argument("--after", metavar="PASS", choices=[p.__name__ for p in PASSES],
-                       help="with --dump-ir: print the IR after this lowering pass")
+    check.add_argument("--after", metavar="PASS", choices=[p.__name__ for p in PASSES] + ["plan"],
+                       help="with --dump-ir: print the IR after this lowering pass ('plan': "
+                       "after memory planning, with the storage plan)")
     check.set_defaults(handler=_check)
 
     from . import commands as extra
@@ -71,7 +72,7 @@ def _check(args) -> int:
             kernel = load_kernel(path)
             dumped = kernel
             for name, kernel in lower_steps(kernel):
-                if name == args.after:
+                if name == args.after or (args.after == "plan" and name == "plan_memory"):
                     dumped = kernel
         except CompileError as error:
             print(str(error), file=sys.stderr)

@@ -1,8 +1,11 @@
-"""The IR as text (`pypto-dsl check --dump-ir`): one statement a line, types after a colon."""
+"""The IR as text (`pypto-dsl check --dump-ir [--after PASS]`): one statement a line, types
+after a colon; once planned, each case's storage plan (every pipe's geometry and every tile's
+storage) and, once scheduled, its cross-core handoffs."""
 
 from __future__ import annotations
 
 from . import ir
+from .platform import kib
 
 
 def print_kernel(kernel: ir.Kernel) -> str:
@@ -28,7 +31,40 @@ def print_kernel(kernel: ir.Kernel) -> str:
         out.append(f"  {core} {{")
         out.extend(print_stmts(kernel.body(core), 2))
         out.append("  }")
+    for schedule in kernel.schedules:
+        label = kernel.cases[schedule.index].label or "single case"
+        out.append(f"  schedule of case {schedule.index} ({label}): {schedule.runs} sampled runs")
+        for core, pairs in schedule.handoffs:
+            for (p, q), count in pairs:
+                seen = f"{count} pops of {q}" if count is not None else f"no pop of {q}"
+                out.append(f"    {core}: a push of {p} is consumed after {seen}")
+    for case_plan in kernel.plans:
+        out.extend(print_plan(case_plan))
     return "\n".join(out) + "\n"
+
+
+def print_plan(case_plan) -> list:
+    """The storage plan of one case (plan.CasePlan) as text lines."""
+    label = case_plan.case.label or "single case"
+    out = [f"  plan of case {case_plan.case.index} ({label}) on {case_plan.target}"]
+    for p in case_plan.pipes:
+        split = f", {p.lane_rows} rows per lane" if p.split else ""
+        out.append(f"    pipe {p.name}: {p.src} -> {p.dst} {p.dtype}[{p.rows}, {p.cols}]{split}, "
+                   f"depth {p.depth}, flag {p.flag}, slot {kib(p.slot_size)}, "
+                   f"{p.local_slots} local slots at {p.buffer} 0x{p.offset:X} "
+                   f"({kib(p.region)}, {kib(p.local_bytes)} each)")
+    for core in ("aic", "aiv"):
+        storage = case_plan.core(core)
+        peak = ", ".join(f"{b} {kib(n)}" for b, n in storage.peak)
+        out.append(f"    {core}: peak {peak or 'nothing'}")
+        for t in storage.tiles:
+            where = f"{t.buffer} 0x{t.offset:X} {kib(t.size)}" if t.owns_bytes else t.buffer
+            versions = f" x{t.versions}" if t.versions > 1 and t.owns_bytes else ""
+            live = ("live " + ", ".join(f"{a}..{b}" for a, b in t.live)) if t.live else ""
+            root = f" of {t.root}" if t.root != t.name else ""
+            out.append(f"      {t.name}: {t.type} {t.kind}{root} {t.layout} "
+                       f"[{t.rows}, {t.cols}] {where}{versions} {live}".rstrip())
+    return out
 
 
 def print_stmts(stmts, depth: int) -> list:

@@ -28,7 +28,7 @@ from ..diagnostics import ErrorSink
 from ..fifo import AIC, FifoState
 from .trace import Sample, Skip, evaluate, pipe_events
 
-SAMPLES = 256  # candidate samples per case
+SAMPLES = 4096  # candidate samples per case (most fail a require: cheap)
 USED = 8  # samples kept (those that evaluate and agree with the case)
 BLOCKS = 2  # consecutive logical blocks per run
 
