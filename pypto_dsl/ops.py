@@ -148,72 +148,72 @@ def _vector(name, written, form, operands, rule, semantics, emit, doc, cost, **m
 _ENTRIES = [
     # cube data movement, made explicit by lowering: L1 -> L0A (left) / L0B (right)
     OpSpec("move_left", AIC, "MTE1", (TILE,), same, lambda xp, a: a, "unary",
-           "copy an L1 tile to L0A, the A operand of matmul (inserted by the compiler)",
+           "inserted before every matmul: its A operand copied from L1 to L0A",
            writes="L0A", layout="left", cost="L1->L0A"),
     OpSpec("move_right", AIC, "MTE1", (TILE,), same, lambda xp, a: a, "unary",
-           "copy an L1 tile to L0B, the B operand of matmul (inserted by the compiler)",
+           "inserted before every matmul: its B operand copied from L1 to L0B",
            writes="L0B", layout="right", cost="L1->L0B"),
     OpSpec("matmul", AIC, "M", (TILE, TILE), _matmul, lambda xp, a, b: xp.matmul(a, b),
-           "matmul", "A @ B into L0C: bf16/f16/f32 operands accumulate in f32, i8 in i32",
+           "matmul", "`matmul(a, b)`: a @ b into L0C; bf16, f16 and f32 operands accumulate in f32, i8 in i32",
            written="matmul", writes="L0C", layout="acc", cost="mad"),
     OpSpec("matmul_acc", AIC, "M", (TILE, TILE, TILE), _matmul_acc,
            lambda xp, c, a, b: c + xp.matmul(a, b), "matmul_acc",
-           "C + A @ B, accumulated in L0C", written="matmul_acc", writes="L0C", layout="acc",
+           "`c = matmul_acc(c, a, b)`: c + a @ b, accumulated in c's own L0C bytes", written="matmul_acc", writes="L0C", layout="acc",
            cost="mad"),
     # element-wise, both operands of one shape
     _vector("add", "+", "tile", (TILE, TILE), _elementwise, lambda xp, a, b: a + b, "binary",
-            "a + b", "vadd", commutative=True),
+            "`a + b`, tiles of one shape", "vadd", commutative=True),
     _vector("sub", "-", "tile", (TILE, TILE), _elementwise, lambda xp, a, b: a - b, "binary",
-            "a - b", "vsub"),
+            "`a - b`", "vsub"),
     _vector("mul", "*", "tile", (TILE, TILE), _elementwise, lambda xp, a, b: a * b, "binary",
-            "a * b", "vmul", commutative=True),
+            "`a * b`", "vmul", commutative=True),
     _vector("div", "/", "tile", (TILE, TILE), _elementwise, lambda xp, a, b: a / b, "binary",
-            "a / b", "vdiv"),
+            "`a / b`", "vdiv"),
     _vector("max", "max", "tile", (TILE, TILE), _elementwise,
-            lambda xp, a, b: xp.maximum(a, b), "binary", "max(a, b)", "vmax",
+            lambda xp, a, b: xp.maximum(a, b), "binary", "`max(a, b)`", "vmax",
             commutative=True),
     _vector("min", "min", "tile", (TILE, TILE), _elementwise,
-            lambda xp, a, b: xp.minimum(a, b), "binary", "min(a, b)", "vmin",
+            lambda xp, a, b: xp.minimum(a, b), "binary", "`min(a, b)`", "vmin",
             commutative=True),
     # row broadcast: [rows, cols] op [rows, 1]
     _vector("row_add", "+", "row", (TILE, ROW), _row_broadcast, lambda xp, a, r: a + r, "row",
-            "a + r, r a [rows, 1] tile added to every column", "vadd", commutative=True),
+            "`a + r`: r, a [rows, 1] tile, added to every column of a (either side)", "vadd", commutative=True),
     _vector("row_sub", "-", "row", (TILE, ROW), _row_broadcast, lambda xp, a, r: a - r, "row",
-            "a - r per row", "vsub"),
+            "`a - r`: per row", "vsub"),
     _vector("row_mul", "*", "row", (TILE, ROW), _row_broadcast, lambda xp, a, r: a * r, "row",
-            "a * r per row", "vmul", commutative=True),
+            "`a * r`: per row (either side)", "vmul", commutative=True),
     _vector("row_div", "/", "row", (TILE, ROW), _row_broadcast, lambda xp, a, r: a / r, "row",
-            "a / r per row", "vdiv"),
+            "`a / r`: per row", "vdiv"),
     # tile op scalar
     _vector("adds", "+", "scalar", (TILE, SCALAR), same, lambda xp, a, s: a + xp.like(s, a),
-            "scalar", "a + s", "vadds", commutative=True),
+            "scalar", "`a + s`, `s + a`, `a - s`: a tile and a scalar", "vadds", commutative=True),
     _vector("muls", "*", "scalar", (TILE, SCALAR), same, lambda xp, a, s: a * xp.like(s, a),
-            "scalar", "a * s", "vmuls", commutative=True),
+            "scalar", "`a * s`, `s * a`, `-a`", "vmuls", commutative=True),
     _vector("divs", "/", "scalar", (TILE, SCALAR), same, lambda xp, a, s: a / xp.like(s, a),
-            "scalar", "a / s", "vdiv"),
+            "scalar", "`a / s`", "vdiv"),
     _vector("maxs", "max", "scalar", (TILE, SCALAR), same,
-            lambda xp, a, s: xp.maximum(a, xp.like(s, a)), "scalar", "max(a, s)", "vmaxs",
+            lambda xp, a, s: xp.maximum(a, xp.like(s, a)), "scalar", "`max(a, s)`", "vmaxs",
             commutative=True),
     _vector("mins", "min", "scalar", (TILE, SCALAR), same,
-            lambda xp, a, s: xp.minimum(a, xp.like(s, a)), "scalar", "min(a, s)", "vmins",
+            lambda xp, a, s: xp.minimum(a, xp.like(s, a)), "scalar", "`min(a, s)`", "vmins",
             commutative=True),
     # unary, reductions, conversions
     _vector("exp", "exp", "call", (TILE,), same, lambda xp, a: xp.exp(a), "unary",
-            "e to the power a", "vexp", dtypes=VECTOR_FLOATS),
+            "`exp(a)`: e to the power a", "vexp", dtypes=VECTOR_FLOATS),
     _vector("cast", "", "call", (TILE,), _cast, lambda xp, a, dtype, round: xp.cast(
-        a, dtype, round), "cast", "cast<T>(a[, mode]): convert, rounding by mode", "vconv"),
+        a, dtype, round), "cast", "`cast<T>(a)`, `cast<T>(a, mode)`: converted to T, rounding by mode (rint, round, floor, ceil, trunc)", "vconv"),
     _vector("rowmax", "rowmax", "call", (TILE,), _row_reduce,
-            lambda xp, a: a.max(axis=-1, keepdims=True), "reduce", "max over each row",
+            lambda xp, a: a.max(axis=-1, keepdims=True), "reduce", "`rowmax(a)`: [rows, cols] to [rows, 1], the maximum of each row",
             "vcgmax", dtypes=VECTOR_FLOATS),
     _vector("rowsum", "rowsum", "call", (TILE,), _row_reduce,
             lambda xp, a: a.sum(axis=-1, keepdims=True, dtype=a.dtype), "reduce",
-            "sum over each row", "vcadd", dtypes=VECTOR_FLOATS),
+            "`rowsum(a)`: [rows, cols] to [rows, 1], the sum of each row", "vcadd", dtypes=VECTOR_FLOATS),
     _vector("fill", "fill", "call", (TYPE, SCALAR), _fill,
             lambda xp, value, type, shape: xp.full(shape, value, type.dtype), "fill",
-            "fill(T[rows, cols], v): a tile of one value", "vdup"),
+            "`fill(T[rows, cols], v)`: a tile of one value", "vdup"),
     _vector("pad_cols", "pad_cols", "call", (TILE, INT, SCALAR), same,
             lambda xp, a, valid, value: xp.pad_cols(a, valid, value), "pad",
-            "pad_cols(a, valid, v): columns at and past `valid` set to v", "vdup",
+            "`pad_cols(a, valid, v)`: a with its columns from `valid` (a runtime integer) on set to v", "vdup",
             dtypes=VECTOR_FLOATS),
 ]
 
@@ -228,6 +228,15 @@ OPERATORS = {"+": "+", "-": "-", "*": "*", "/": "/"}
 def resolve(written: str, form: str):
     """The entry written `written` (an operator or a function name) in form `form`, or None."""
     return _RESOLVE.get((written, form))
+
+
+def markdown_table() -> str:
+    """The op table as docs/language.md shows it (a test keeps the two equal)."""
+    rows = ["| op | core | pipe | written as, and what it computes |", "|---|---|---|---|"]
+    for spec in OPS.values():
+        types = f" ({', '.join(spec.dtypes)} tiles)" if spec.dtypes else ""
+        rows.append(f"| `{spec.name}` | {spec.core} | {spec.pipe} | {spec.doc}{types} |")
+    return "\n".join(rows) + "\n"
 
 
 def functions() -> set:

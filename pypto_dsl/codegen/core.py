@@ -12,6 +12,8 @@ case function does not read are left unnamed, so the C++ compiles without warnin
 
 from __future__ import annotations
 
+import re
+
 from .. import ir
 from ..symbolic import substitute
 from . import cxx
@@ -76,6 +78,10 @@ def _case(layout: Layout, core: str, source: str, case_plan, case: ir.DispatchCa
     emitter = BodyEmitter(core, source, case_plan, shapes, printer, params)
     body = emitter.emit(case.body)
     out = emitter.out
+    unread = _unread_scalars(body, set(out.scalars))
+    body = _without_scalars(body, unread)
+    for name in unread:
+        del out.scalars[name]
     pipes = []
     for pipe in case_plan.pipes:
         type_name = cxx.name("pipet", cxx.part(pipe.name))
@@ -114,6 +120,46 @@ def _case(layout: Layout, core: str, source: str, case_plan, case: ir.DispatchCa
         loc=f"{source}:{grid.span.line}" if grid is not None and grid.span is not None else "",
         used=used,
     )
+
+
+def _unread_scalars(body: list, scalars: set) -> set:
+    """Scalars assigned but never read by the C++ (a let only tile shapes and slice sizes use,
+    which are compile-time constants there), found to a fixed point since dropping one may
+    leave the scalars its value read unread too."""
+    unread: set = set()
+    while True:
+        text = _text(_without_scalars(body, unread))
+        found = {name for name in scalars - unread if not _reads(text, name)}
+        if not found:
+            return unread
+        unread |= found
+
+
+def _without_scalars(records: list, names: set) -> list:
+    out = []
+    for record in records:
+        if record["macro"] == "scalar" and record["name"] in names:
+            continue
+        nested = {key: _without_scalars(value, names) for key, value in record.items()
+                  if isinstance(value, list)}
+        out.append(record | nested)
+    return out
+
+
+def _text(records: list) -> str:
+    """The C++ fragments of `records`, with each scalar's own name left out of its record."""
+    parts = []
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, list):
+                parts.append(_text(value))
+            elif isinstance(value, str) and not (key == "name" and record["macro"] == "scalar"):
+                parts.append(value)
+    return "\n".join(parts)
+
+
+def _reads(text: str, name: str) -> bool:
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text) is not None
 
 
 def _grid(extents: list) -> dict:

@@ -76,7 +76,6 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_row_scale, __gm__ fl
     uint32_t pdsl_pops_u_acc_tile = 0;
     int64_t pdsl_u_mi = 0;
     int64_t pdsl_u_ni = 0;
-    int64_t pdsl_u_tk = 0;
     int64_t pdsl_u_tn = 0;
     int64_t pdsl_u_r0 = 0;
     int64_t pdsl_u_c0 = 0;
@@ -89,7 +88,6 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_row_scale, __gm__ fl
     for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // gemm_epilogue.pdsl:15
         pdsl_u_mi = pdsl_lb / (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
         pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
-        pdsl_u_tk = 64;                                                                     // gemm_epilogue.pdsl:19
         pdsl_u_tn = 128;                                                                    // gemm_epilogue.pdsl:20
         pdsl_u_r0 = pdsl_u_mi * 32;                                                         // gemm_epilogue.pdsl:21
         pdsl_u_c0 = pdsl_u_ni * pdsl_u_tn;                                                  // gemm_epilogue.pdsl:22
@@ -157,7 +155,6 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_row_scale, __gm__ fl
     uint32_t pdsl_pops_u_acc_tile = 0;
     int64_t pdsl_u_mi = 0;
     int64_t pdsl_u_ni = 0;
-    int64_t pdsl_u_tk = 0;
     int64_t pdsl_u_tn = 0;
     int64_t pdsl_u_r0 = 0;
     int64_t pdsl_u_c0 = 0;
@@ -170,7 +167,6 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_row_scale, __gm__ fl
     for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // gemm_epilogue.pdsl:15
         pdsl_u_mi = pdsl_lb / (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
         pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
-        pdsl_u_tk = 64;                                                                     // gemm_epilogue.pdsl:19
         pdsl_u_tn = 128;                                                                    // gemm_epilogue.pdsl:20
         pdsl_u_r0 = pdsl_u_mi * 64;                                                         // gemm_epilogue.pdsl:21
         pdsl_u_c0 = pdsl_u_ni * pdsl_u_tn;                                                  // gemm_epilogue.pdsl:22
