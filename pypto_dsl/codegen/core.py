@@ -79,7 +79,7 @@ def _case(layout: Layout, core: str, source: str, case_plan, case: ir.DispatchCa
     body = emitter.emit(case.body)
     out = emitter.out
     unread = _unread_scalars(body, set(out.scalars))
-    body = _without_scalars(body, unread)
+    body = _without_scalars(body, unread, keep_note=True)
     for name in unread:
         del out.scalars[name]
     pipes = []
@@ -135,12 +135,15 @@ def _unread_scalars(body: list, scalars: set) -> set:
         unread |= found
 
 
-def _without_scalars(records: list, names: set) -> list:
+def _without_scalars(records: list, names: set, keep_note: bool = False) -> list:
+    """`records` without the assignments of `names` (kept as a comment, with `keep_note`)."""
     out = []
     for record in records:
         if record["macro"] == "scalar" and record["name"] in names:
+            if keep_note:
+                out.append(record | {"macro": "unread_scalar"})
             continue
-        nested = {key: _without_scalars(value, names) for key, value in record.items()
+        nested = {key: _without_scalars(value, names, keep_note) for key, value in record.items()
                   if isinstance(value, list)}
         out.append(record | nested)
     return out

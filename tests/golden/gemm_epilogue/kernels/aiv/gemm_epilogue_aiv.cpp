@@ -88,12 +88,13 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_row_scale, __gm__ fl
     for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // gemm_epilogue.pdsl:15
         pdsl_u_mi = pdsl_lb / (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
         pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
-        pdsl_u_tn = 128;                                                                    // gemm_epilogue.pdsl:20
-        pdsl_u_r0 = pdsl_u_mi * 32;                                                         // gemm_epilogue.pdsl:21
-        pdsl_u_c0 = pdsl_u_ni * pdsl_u_tn;                                                  // gemm_epilogue.pdsl:22
-        pdsl_u_lane_rows = 16;                                                              // gemm_epilogue.pdsl:33
-        pdsl_u_r = pdsl_u_r0 + pdsl_u_lane * pdsl_u_lane_rows;                              // gemm_epilogue.pdsl:34
-        pto::TASSIGN(pdsl_t8, 0x0 + pdsl_pops_u_acc_tile % 2 * 16384);                      // gemm_epilogue.pdsl:35
+        // pdsl_u_tk = 64: read only where a constant stands in the C++ // gemm_epilogue.pdsl:19
+        pdsl_u_tn = 128;                                               // gemm_epilogue.pdsl:20
+        pdsl_u_r0 = pdsl_u_mi * 32;                                    // gemm_epilogue.pdsl:21
+        pdsl_u_c0 = pdsl_u_ni * pdsl_u_tn;                             // gemm_epilogue.pdsl:22
+        pdsl_u_lane_rows = 16;                                         // gemm_epilogue.pdsl:33
+        pdsl_u_r = pdsl_u_r0 + pdsl_u_lane * pdsl_u_lane_rows;         // gemm_epilogue.pdsl:34
+        pto::TASSIGN(pdsl_t8, 0x0 + pdsl_pops_u_acc_tile % 2 * 16384); // gemm_epilogue.pdsl:35
         pto::TPOP<pdsl_pipet_u_acc_tile, pdsl_vec_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
             pdsl_pipe_u_acc_tile, pdsl_t8); // gemm_epilogue.pdsl:35
         ++pdsl_pops_u_acc_tile;             // gemm_epilogue.pdsl:35
@@ -167,12 +168,13 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_row_scale, __gm__ fl
     for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // gemm_epilogue.pdsl:15
         pdsl_u_mi = pdsl_lb / (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
         pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128);                                             // gemm_epilogue.pdsl:15
-        pdsl_u_tn = 128;                                                                    // gemm_epilogue.pdsl:20
-        pdsl_u_r0 = pdsl_u_mi * 64;                                                         // gemm_epilogue.pdsl:21
-        pdsl_u_c0 = pdsl_u_ni * pdsl_u_tn;                                                  // gemm_epilogue.pdsl:22
-        pdsl_u_lane_rows = 32;                                                              // gemm_epilogue.pdsl:33
-        pdsl_u_r = pdsl_u_r0 + pdsl_u_lane * pdsl_u_lane_rows;                              // gemm_epilogue.pdsl:34
-        pto::TASSIGN(pdsl_t12, 0x0 + pdsl_pops_u_acc_tile % 2 * 32768);                     // gemm_epilogue.pdsl:35
+        // pdsl_u_tk = 64: read only where a constant stands in the C++ // gemm_epilogue.pdsl:19
+        pdsl_u_tn = 128;                                                // gemm_epilogue.pdsl:20
+        pdsl_u_r0 = pdsl_u_mi * 64;                                     // gemm_epilogue.pdsl:21
+        pdsl_u_c0 = pdsl_u_ni * pdsl_u_tn;                              // gemm_epilogue.pdsl:22
+        pdsl_u_lane_rows = 32;                                          // gemm_epilogue.pdsl:33
+        pdsl_u_r = pdsl_u_r0 + pdsl_u_lane * pdsl_u_lane_rows;          // gemm_epilogue.pdsl:34
+        pto::TASSIGN(pdsl_t12, 0x0 + pdsl_pops_u_acc_tile % 2 * 32768); // gemm_epilogue.pdsl:35
         pto::TPOP<pdsl_pipet_u_acc_tile, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
             pdsl_pipe_u_acc_tile, pdsl_t12); // gemm_epilogue.pdsl:35
         ++pdsl_pops_u_acc_tile;              // gemm_epilogue.pdsl:35
