@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="parse and type-check kernels")
     check.add_argument("kernels", nargs="+", metavar="KERNEL.pdsl")
     check.add_argument("--dump-ir", action="store_true", help="print the typed IR")
+    add_target(check)
     check.add_argument("--after", metavar="PASS", choices=[p.__name__ for p in PASSES] + ["plan"],
                        help="with --dump-ir: print the IR after this lowering pass ('plan': "
                        "after memory planning, with the storage plan)")
@@ -57,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
 
     extra.register(commands)
     return parser
+
+
+def add_target(parser) -> None:
+    from .platform import DEFAULT, PLATFORMS
+
+    parser.add_argument("--target", default=DEFAULT, choices=sorted(PLATFORMS),
+                        help=f"the platform (default {DEFAULT}): buffer capacities, slot rules, "
+                        "layouts")
 
 
 def _check(args) -> int:
@@ -69,7 +78,7 @@ def _check(args) -> int:
     failed = False
     for path in args.kernels:
         try:
-            kernel = load_kernel(path)
+            kernel = load_kernel(path, args.target)
             dumped = kernel
             for name, kernel in lower_steps(kernel):
                 if name == args.after or (args.after == "plan" and name == "plan_memory"):

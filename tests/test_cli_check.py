@@ -4,6 +4,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+from pypto_dsl.cli import main
+
 STAGES_OUT_OF_ORDER = textwrap.dedent("""\
     kernel bad(x: in f32[n, 64], weights: in bf16[64, 64], y: out f32[n, 64])
     {
@@ -58,3 +62,22 @@ def test_dump_ir_after_a_pass_prints_the_lowered_ir():
     result = _check("kernels/gemm_epilogue.pdsl", "--dump-ir", "--after", "insert_syncs")
 
     assert "sync drain FIX -> S event 7" in result.stdout
+
+
+def test_a5_is_a_target_with_its_own_capacities(capsys, tmp_path):
+    assert main(["compile", "--target", "a5", "kernels/paged_attention.pdsl", "-o",
+                 str(tmp_path), "--report"]) == 0
+
+    out = capsys.readouterr().out
+    assert "paged_attention on a5: capacity per core L1 512 KB, L0A 64 KB, L0B 64 KB, " \
+           "L0C 256 KB, UB 256 KB" in out
+    readme = (tmp_path / "paged_attention" / "README.md").read_text()
+    assert "**Draft for a5.**" in readme
+
+
+def test_an_unknown_target_is_a_command_line_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "--target", "a9", "kernels/gemm_epilogue.pdsl"])
+
+    assert exit_.value.code == 1
+    assert "argument --target: invalid choice: 'a9'" in capsys.readouterr().err

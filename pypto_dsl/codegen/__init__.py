@@ -88,10 +88,11 @@ def _golden_beside(source_name: str):
     return path.read_text(encoding="utf-8") if source_name and path.is_file() else None
 
 
-def compile_kernel(path: str, out_dir: str, golden: str | None = None) -> tuple:
-    """Compile the kernel in `path` into `out_dir/<kernel>/`; returns (lowered kernel,
-    directory). The golden (`golden`, or the one beside the kernel) goes with it."""
-    lowered = lower(load_kernel(path))
+def compile_kernel(path: str, out_dir: str, golden: str | None = None,
+                   target: str = "a2a3") -> tuple:
+    """Compile the kernel in `path` for `target` into `out_dir/<kernel>/`; returns (lowered
+    kernel, directory). The golden (`golden`, or the one beside the kernel) goes with it."""
+    lowered = lower(load_kernel(path, target))
     text = Path(golden).read_text(encoding="utf-8") if golden is not None else None
     files = render(lowered, Path(path).name, text)
     target = Path(out_dir) / lowered.name

@@ -11,6 +11,9 @@ def add_parser(commands) -> None:
                         help="directory that receives <kernel>/ (default: build)")
     parser.add_argument("--report", action="store_true",
                         help="print the memory map and sync counts per core")
+    from ..cli import add_target
+
+    add_target(parser)
     parser.set_defaults(handler=run)
 
 
@@ -18,7 +21,7 @@ def run(args) -> int:
     from . import compile_kernel
 
     for path in args.kernels:
-        lowered, target = compile_kernel(path, args.output)
+        lowered, target = compile_kernel(path, args.output, target=args.target)
         print(f"{path}: wrote {target}/")
         if args.report:
             from ..report import report

@@ -11,6 +11,7 @@ with no cases that says so.
 from __future__ import annotations
 
 from .. import ir
+from ..platform import platform
 from . import cxx
 from .layout import Layout
 
@@ -41,7 +42,8 @@ def scene_context(layout: Layout, golden) -> dict:
     cases = []
     for name, case in (golden.cases.items() if golden is not None else ()):
         cases.append(dict(name=name, suite=case.suite, description=case.description,
-                          platforms='["a2a3sim", "a2a3"]' if case.suite else '["a2a3"]'))
+                          platforms=(f'["{kernel.target}sim", "{kernel.target}"]' if case.suite
+                                     else f'["{kernel.target}"]')))
     scalars = [dict(name=p.name, ctype=CTYPES[p.dtype], numpy=NUMPY[p.dtype]) for p in kernel.params
                if isinstance(p, ir.ScalarParam)]
     return dict(
@@ -61,6 +63,8 @@ def scene_context(layout: Layout, golden) -> dict:
         tolerance=repr(max(TOLERANCE, golden.rtol, golden.atol) if golden else TOLERANCE),
         fifo_names=[cxx.name("fifo", p.name) for p in kernel.pipes],
         case_labels=[p.case.label or "single case" for p in layout.plans],
+        target=kernel.target,
+        trusted=platform(kernel.target).trusted,
     )
 
 

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from .. import ir
 from ..diagnostics import CompileError, SourceFile, remember_source
+from ..platform import DEFAULT
 from .checker import check
 from .parser import parse, parse_recovering
 
 
-def load_kernel(path: str) -> ir.Kernel:
-    """The typed IR of the kernel in `path`; raises CompileError with every error."""
+def load_kernel(path: str, target: str = DEFAULT) -> ir.Kernel:
+    """The typed IR of the kernel in `path` for `target`; raises CompileError with every
+    error."""
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
-    return compile_text(text, path)
+    return compile_text(text, path, target)
 
 
-def compile_text(text: str, filename: str = "<input>") -> ir.Kernel:
-    """The typed IR of `text`; raises CompileError with every syntax and semantic error.
+def compile_text(text: str, filename: str = "<input>", target: str = DEFAULT) -> ir.Kernel:
+    """The typed IR of `text` for `target` (platform.py); raises CompileError with every
+    syntax and semantic error.
 
     A file whose only syntax errors are missing ';'s is still checked, so its other errors are
     reported with them."""
@@ -25,7 +28,7 @@ def compile_text(text: str, filename: str = "<input>") -> ir.Kernel:
     kernel, errors = parse_recovering(text, filename)
     if kernel is not None:
         try:
-            typed = check(kernel, source)
+            typed = check(kernel, source, target)
         except CompileError as error:
             errors = errors + error.diagnostics
         else:

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from .. import ir
 from ..diagnostics import ErrorSink, SourceFile
+from ..platform import DEFAULT, platform
 from ..symbolic import same_dim
 from .balance import check_pipe_balance
 from .expressions import ExpressionChecker
@@ -22,9 +23,10 @@ from .scope import KIND_WORDS, Scope, Symbol, plural
 from .tile_ops import TileOpChecker
 
 
-def check(kernel: ir.Kernel, source: SourceFile | None = None) -> ir.Kernel:
+def check(kernel: ir.Kernel, source: SourceFile | None = None, target: str = DEFAULT) -> ir.Kernel:
     """Type `kernel`; raise CompileError listing every error."""
-    return _Checker(kernel, ErrorSink(source)).run()
+    platform(target)  # an unknown target is the caller's error, before any other
+    return _Checker(replace(kernel, target=target), ErrorSink(source)).run()
 
 
 

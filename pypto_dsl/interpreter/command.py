@@ -39,6 +39,9 @@ def add_parser(commands) -> None:
     run.add_argument("--check", action="store_true", help="compare with the golden: PASS/FAIL")
     run.add_argument("--golden", metavar="FILE", help="the golden (default: KERNEL.golden.py "
                      "beside the kernel)")
+    from ..cli import add_target
+
+    add_target(run)
     run.set_defaults(handler=main)
 
 
@@ -46,7 +49,7 @@ def main(args) -> int:
     from ..frontend import load_kernel
 
     try:
-        kernel = load_kernel(args.kernel)
+        kernel = load_kernel(args.kernel, args.target)
     except OSError as error:
         raise UserError(f"{args.kernel}: error: cannot read: {error.strerror}") from None
     label, inputs = _inputs(kernel, args)
