@@ -15,9 +15,8 @@ from pypto_dsl.frontend import load_kernel
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNELS = sorted(p.stem for p in (ROOT / "kernels").glob("*.pdsl"))
-# The goldens of kernels/, by kernel name (kernels/<name>.golden.py).
-GOLDENS = {p.name[:-len(goldens.SUFFIX)]: goldens.load(p)
-           for p in sorted((ROOT / "kernels").glob("*" + goldens.SUFFIX))}
+# The goldens of the kernels of kernels/, by kernel name (kernels/<name>.golden.py).
+GOLDENS = {name: goldens.load(ROOT / "kernels" / f"{name}{goldens.SUFFIX}") for name in KERNELS}
 GOLDEN = ROOT / "tests" / "golden"
 STUB = ROOT / "tests" / "cpp" / "stub"
 
