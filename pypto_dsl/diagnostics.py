@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .errors import Error
+
 
 @dataclass(frozen=True)
 class Span:
@@ -45,7 +47,7 @@ class SourceFile:
         return ""
 
 
-class CompileError(Exception):
+class CompileError(Error):
     """One or more user errors; `render()` formats them all."""
 
     def __init__(self, diagnostics, source: SourceFile | None = None):

@@ -1,8 +1,8 @@
 """Formatting and writing a generated directory.
 
-C++ goes through clang-format (the binary of the `clang-format` wheel next to the running
-Python, falling back to PATH) with the repository's `.clang-format` passed explicitly, so the
-result does not depend on the working directory. A directory is written into a temporary
+C++ goes through clang-format (the binary of the `clang-format` wheel, falling back to PATH)
+with the package's style file (`pypto_dsl/style.clang-format`) passed explicitly, so the result
+does not depend on the working directory or on where the package is installed. A directory is written into a temporary
 sibling and then swapped in by renames, so a failed compile never leaves a partial directory
 and an earlier good build stays in place until the new one is complete.
 """
@@ -12,23 +12,28 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-STYLE = REPO / ".clang-format"
-TEMPLATES = REPO / "templates"
+try:
+    import clang_format
+except ImportError:  # a checkout without the wheel may use a clang-format on PATH
+    clang_format = None
+
+PACKAGE = Path(__file__).resolve().parents[1]
+STYLE = PACKAGE / "style.clang-format"
+TEMPLATES = PACKAGE / "templates"  # package data; in a checkout, a link to templates/
 
 
 def clang_format_binary() -> str:
-    beside = Path(sys.executable).with_name("clang-format")
-    if beside.exists():
-        return str(beside)
+    """The binary the `clang-format` wheel ships (its console script would start a Python
+    process first), else one on PATH."""
+    if clang_format is not None and Path(clang_format.get_executable("clang-format")).exists():
+        return clang_format.get_executable("clang-format")
     found = shutil.which("clang-format")
     if found is None:
         raise RuntimeError("clang-format not found: install the `clang-format` wheel "
-                           "(pip install -e '.[test]' does)")
+                           "(pip install pypto-dsl installs it)")
     return found
 
 
