@@ -2,14 +2,16 @@
 headers).
 
 Skipped unless SIMPLER_ROOT names a built simpler checkout (built for a2a3sim, with pto-isa at
-$SIMPLER_ROOT/build/pto-isa; /work/notes/sim-setup.md describes one). Two checks:
+$SIMPLER_ROOT/build/pto-isa). Two checks:
 
 - every op (the kernel of test_codegen_ops) compiles against the real CPU-simulator headers,
   with the compiler in SIMPLER_CXX (default `g++-15`) and simpler's simulator flags;
-- the generated scene tests pass on a2a3sim. They run with the Python in SIMPLER_PYTHON
-  (default `python3`), which must import simpler_setup, torch, numpy and ml_dtypes; this
-  checkout is put first on its PYTHONPATH so `pypto_dsl.goldens` is importable. Each case runs
-  under a timeout, because a deadlocked simulator never exits on its own.
+- the generated scene test of every kernel in kernels/ and tests/kernels/ passes on a2a3sim,
+  for every suite case of its golden. They run with the Python in SIMPLER_PYTHON (default
+  `python3`), which must import simpler_setup, torch, numpy and ml_dtypes; this checkout is put
+  first on its PYTHONPATH so `pypto_dsl` is importable. Each case runs under a timeout, because
+  a deadlocked simulator never exits on its own. PYPTO_SIM_KERNELS (comma-separated names)
+  restricts the kernels.
 """
 
 import os
@@ -18,7 +20,8 @@ import subprocess
 
 import pytest
 
-from codegen_support import ROOT, kernel_path
+from codegen_support import ROOT
+from pypto_dsl import goldens
 from pypto_dsl.cli import main
 from pypto_dsl.codegen import generate
 from pypto_dsl.frontend import compile_text
@@ -33,26 +36,42 @@ pytestmark = pytest.mark.skipif(
     not SIMPLER_ROOT or not os.path.isdir(os.path.join(SIMPLER_ROOT or "", "simpler_setup")),
     reason="SIMPLER_ROOT does not name a built simpler checkout")
 
-CASES = [
-    ("gemm_epilogue", "small_m64_k256_n128"),
-    ("gemm_epilogue", "wrap_m256_k128_n1024"),
-    ("paged_attention", "small_q16_bs128"),
-    ("paged_attention", "ctx_edges_bs128"),
-    ("paged_attention", "wrap_batch30_q64"),
-]
+def _kernels() -> list:
+    paths = sorted((ROOT / "kernels").glob("*.pdsl")) + sorted((ROOT / "tests" / "kernels")
+                                                               .glob("*.pdsl"))
+    chosen = os.environ.get("PYPTO_SIM_KERNELS")
+    return [p for p in paths if not chosen or p.stem in chosen.split(",")]
 
 
-@pytest.mark.parametrize("kernel, case", CASES, ids=[f"{k}/{c}" for k, c in CASES])
-def test_generated_scene_test_passes_on_a2a3sim(kernel, case, tmp_path):
-    assert main(["compile", str(kernel_path(kernel)), "-o", str(tmp_path)]) == 0
+CASES = [(path, name) for path in _kernels() for name, case in goldens.for_kernel(path).cases.items()
+         if case.suite]
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory):
+    """Kernel path -> its scene-test directory, compiled once per session."""
+    out = tmp_path_factory.mktemp("sim")
+    cache = {}
+
+    def get(path):
+        if path not in cache:
+            assert main(["compile", str(path), "-o", str(out)]) == 0
+            cache[path] = out / path.stem
+        return cache[path]
+
+    return get
+
+
+@pytest.mark.parametrize("path, case", CASES, ids=[f"{p.stem}/{c}" for p, c in CASES])
+def test_generated_scene_test_passes_on_a2a3sim(path, case, compiled):
+    directory = compiled(path)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.setdefault("SIMPLER_SCHEDULER_TIMEOUT_MS", "60000")
-    command = [PYTHON, f"test_{kernel}.py", "-p", "a2a3sim", "--case", case]
+    command = [PYTHON, f"test_{path.stem}.py", "-p", "a2a3sim", "--case", case]
     if shutil.which("timeout"):
         command = ["timeout", str(TIMEOUT_S)] + command
-    result = subprocess.run(command, cwd=tmp_path / kernel, env=env, capture_output=True,
-                            text=True)
+    result = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True)
     output = result.stdout + result.stderr
     assert result.returncode == 0 and "PASSED" in output, output[-4000:]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import ir, walk
+from ..walk import Rewriter
 from ..symbolic import substitute
 
 
@@ -26,12 +27,26 @@ def substitute_names(stmts: tuple, values: dict) -> tuple:
 
 
 def fold(expr: ir.Expr) -> ir.Expr:
-    """An integer BinOp or scalar builtin call of constants, as one constant."""
-    if isinstance(expr, (ir.BinOp, ir.Call)) and expr.type == ir.I64:
+    """An integer or boolean BinOp, scalar builtin call or negation of constants, as one
+    constant (so a specialisation's `if q_tile == 64` becomes a constant condition)."""
+    if isinstance(expr, (ir.BinOp, ir.Call, ir.UnaryOp)) and expr.type in (ir.I64, ir.BOOL):
         folded = substitute(expr, {})
         if isinstance(folded, ir.Const):
-            return folded
+            return replace(folded, type=expr.type)
+        if (isinstance(expr, ir.UnaryOp) and expr.op == "!"
+                and isinstance(expr.operand, ir.Const)):
+            return ir.Const(not expr.operand.value, expr.span, ir.BOOL)
     return expr
+
+
+class ConstantBranches(Rewriter):
+    """An `if` whose condition is a constant is the branch it takes."""
+
+    def rewrite_If(self, stmt: ir.If):
+        body = self.generic_stmt(stmt)
+        if isinstance(body.cond, ir.Const):
+            return body.then if body.cond.value else body.orelse
+        return body
 
 
 def retype(expr: ir.Expr, values: dict) -> ir.Expr:

@@ -4,8 +4,9 @@ After this pass `Kernel.cases` holds one `ir.CaseEnv` per combination (its index
 scalar environment: the specialisation symbols and every dimension a `require d == c` fixes),
 the kernel prelude is empty, and each core body is a single `Dispatch` over the
 specialisation symbols whose k-th `DispatchCase` holds the prelude followed by the core's
-statements with case k's environment substituted, so that every tile shape is a constant. A
-kernel with no specialisation gets one case. Later passes read a case's values from
+statements with case k's environment substituted, so that every tile shape is a constant, and
+every `if` whose condition became a constant replaced by the branch it takes. A kernel with no
+specialisation gets one case. Later passes read a case's values from
 `Kernel.cases`; none recomputes them.
 """
 
@@ -15,7 +16,7 @@ import itertools
 from dataclasses import replace
 
 from .. import ir
-from .rewrite import substitute_names
+from .rewrite import ConstantBranches, substitute_names
 
 
 def specialize(kernel: ir.Kernel) -> ir.Kernel:
@@ -28,8 +29,8 @@ def specialize(kernel: ir.Kernel) -> ir.Kernel:
     bodies = {}
     for core in ("aic", "aiv"):
         body = kernel.prelude + kernel.body(core)
-        dispatch = tuple(ir.DispatchCase(c.index, c.values, substitute_names(body, c.mapping))
-                         for c in cases)
+        dispatch = tuple(ir.DispatchCase(c.index, c.values, ConstantBranches().stmts(
+            substitute_names(body, c.mapping))) for c in cases)
         bodies[core] = (ir.Dispatch(symbols, dispatch, kernel.span),)
     return replace(kernel, prelude=(), aic=bodies["aic"], aiv=bodies["aiv"], cases=cases)
 
