@@ -22,7 +22,8 @@ from .diagnostics import Span
 # once the grid is lowered (passes/grid.py); the interpreter binds it, the C++ loops over it.
 LOGICAL_BLOCK = "pdsl_lb"
 
-DTYPE_BYTES = {"bf16": 2, "f16": 2, "f32": 4, "i32": 4, "i64": 8, "i8": 1, "bool": 1}
+# bool: a mask, bit-packed 8 columns a byte; u32: only the compiler's scratch tiles.
+DTYPE_BYTES = {"bf16": 2, "f16": 2, "f32": 4, "i32": 4, "i64": 8, "i8": 1, "bool": 1, "u32": 4}
 FLOAT_DTYPES = ("bf16", "f16", "f32")
 
 

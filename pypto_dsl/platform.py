@@ -32,6 +32,8 @@ class Platform:
     buffers: tuple  # of Buffer
     alignment: int  # every tile address, in bytes
     clusters: int  # 1 AIC + 2 AIV each
+    vector_casts: frozenset = frozenset()  # (from, to) dtype pairs TCVT converts in one step
+    fixpipe_casts: frozenset = frozenset()  # (from, to) the cube's store converts L0C to
     trusted: bool = True  # whether its generated C++ has been checked (simulator or hardware)
 
     def buffer(self, name: str) -> Buffer:
@@ -41,6 +43,20 @@ class Platform:
     def buffer_names(self) -> tuple:
         return tuple(b.name for b in self.buffers)
 
+
+# a2a3's TCVT in one step (pto-isa npu/a2a3/TCvt.hpp, GenCastCall; TCVT has no check of the
+# pair, an unsupported one compiles and does nothing), among the language's dtypes.
+A2A3_CASTS = frozenset({
+    ("f32", "f16"), ("f32", "bf16"), ("f32", "i32"), ("f32", "i64"),
+    ("f16", "f32"), ("f16", "i32"), ("f16", "i8"),
+    ("bf16", "f32"), ("bf16", "i32"),
+    ("i32", "f32"), ("i32", "f16"), ("i32", "i64"),
+    ("i64", "f32"), ("i64", "i32"),
+    ("i8", "f16"),
+})
+# What a2a3's fixpipe converts an accumulator to on its way to GM without a scale
+# (npu/a2a3/TStore.hpp CheckAcc2gm: F322F16, F322BF16; i32 -> f32 needs a scale it lacks).
+A2A3_FIXPIPE = frozenset({("f32", "bf16"), ("f32", "f16")})
 
 PLATFORMS = {
     "a2a3": Platform(
@@ -54,6 +70,8 @@ PLATFORMS = {
         ),
         alignment=32,
         clusters=24,
+        vector_casts=A2A3_CASTS,
+        fixpipe_casts=A2A3_FIXPIPE,
     ),
     # A5: no hidden UB scratch is documented (unverified), so all 256 KB are usable.
     "a5": Platform(
@@ -67,6 +85,9 @@ PLATFORMS = {
         ),
         alignment=32,
         clusters=36,
+        # a5's tables are not read here (no a5 simulator): the a2a3 ones, a subset (unverified)
+        vector_casts=A2A3_CASTS,
+        fixpipe_casts=A2A3_FIXPIPE,
         trusted=False,  # no a5 simulator or hardware here: check and compile --report only
     ),
 }

@@ -26,7 +26,6 @@ from __future__ import annotations
 from pypto_dsl import ir, plan
 from pypto_dsl.ops import OPS
 from pypto_dsl.passes.liveness import is_tile
-from pypto_dsl.passes.storage import ROW_REDUCTIONS
 from pypto_dsl.passes.trace import Sample, Skip, evaluate
 
 OUT = {"aic": "FIX", "aiv": "MTE3"}
@@ -135,7 +134,8 @@ class _Trace:
             return  # free
         value, info = stmt.value, self.tiles[stmt.name]
         if info.kind == plan.ALIAS:
-            self.bound[stmt.name] = self.bound[value.name]
+            source = value.name if isinstance(value, ir.Name) else value.args[0].name
+            self.bound[stmt.name] = self.bound[source]
             return
         if isinstance(value, ir.TPop):
             self._popped(value.pipe)
@@ -157,7 +157,7 @@ class _Trace:
                 and not self._pad_runs(value, env)):
             return
         writes = [self.bound[stmt.name]]
-        if isinstance(value, ir.TileOp) and value.op in ROW_REDUCTIONS:
+        if isinstance(value, ir.TileOp) and OPS[value.op].scratch:
             writes.append(self._new(plan.SCRATCH_PREFIX + stmt.name))
         self._event(pipe, "op", reads, writes)
 

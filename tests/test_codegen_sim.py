@@ -4,10 +4,11 @@ headers).
 Skipped unless SIMPLER_ROOT names a built simpler checkout (built for a2a3sim, with pto-isa at
 $SIMPLER_ROOT/build/pto-isa). Two checks:
 
-- every op (the kernel of test_codegen_ops) compiles against the real CPU-simulator headers,
-  with the compiler in SIMPLER_CXX (default `g++-15`) and simpler's simulator flags;
+- every op (the kernels of tests/op_examples.py) compiles against the real CPU-simulator
+  headers, with the compiler in SIMPLER_CXX (default `g++-15`) and simpler's simulator flags;
 - the generated scene test of every kernel in kernels/ and tests/kernels/ passes on a2a3sim,
-  for every suite case of its golden. They run with the Python in SIMPLER_PYTHON (default
+  for every suite case of its golden, and so do the op-example kernels against their numpy
+  expressions. They run with the Python in SIMPLER_PYTHON (default
   `python3`), which must import simpler_setup, torch, numpy and ml_dtypes; this checkout is put
   first on its PYTHONPATH so `pypto_dsl` is importable. Each case runs under a timeout, because
   a deadlocked simulator never exits on its own. PYPTO_SIM_KERNELS (comma-separated names)
@@ -25,7 +26,7 @@ from pypto_dsl import goldens
 from pypto_dsl.cli import main
 from pypto_dsl.codegen import generate
 from pypto_dsl.frontend import compile_text
-from test_codegen_ops import OP_ZOO
+from op_examples import WRITTEN, golden_text, kernel_texts
 
 SIMPLER_ROOT = os.environ.get("SIMPLER_ROOT")
 PYTHON = os.environ.get("SIMPLER_PYTHON", "python3")
@@ -62,13 +63,29 @@ def compiled(tmp_path_factory):
     return get
 
 
+OP_KERNELS = kernel_texts(WRITTEN)
+
+
 @pytest.mark.parametrize("path, case", CASES, ids=[f"{p.stem}/{c}" for p, c in CASES])
 def test_generated_scene_test_passes_on_a2a3sim(path, case, compiled):
-    directory = compiled(path)
+    _passes_on_a2a3sim(compiled(path), path.stem, case)
+
+
+@pytest.mark.parametrize("name, text", OP_KERNELS, ids=[name for name, _ in OP_KERNELS])
+def test_every_op_runs_on_a2a3sim_as_its_numpy_expression(name, text, tmp_path):
+    source = tmp_path / f"{name}.pdsl"
+    source.write_text(text)
+    (tmp_path / f"{name}.golden.py").write_text(
+        golden_text([e for e in WRITTEN if f"out_{e.name}:" in text], str(ROOT / "tests")))
+    assert main(["compile", str(source), "-o", str(tmp_path / "out")]) == 0
+    _passes_on_a2a3sim(tmp_path / "out" / name, name, "all")
+
+
+def _passes_on_a2a3sim(directory, stem: str, case: str) -> None:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.setdefault("SIMPLER_SCHEDULER_TIMEOUT_MS", "60000")
-    command = [PYTHON, f"test_{path.stem}.py", "-p", "a2a3sim", "--case", case]
+    command = [PYTHON, f"test_{stem}.py", "-p", "a2a3sim", "--case", case]
     if shutil.which("timeout"):
         command = ["timeout", str(TIMEOUT_S)] + command
     result = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True)
@@ -95,8 +112,13 @@ def _sim_flags(core: str) -> list:
 @pytest.mark.skipif(shutil.which(CXX) is None, reason=f"no {CXX} (GCC 13 or newer)")
 @pytest.mark.parametrize("core", ["aic", "aiv"])
 def test_every_op_compiles_against_the_simulator_headers(core, tmp_path):
-    files = generate(compile_text(OP_ZOO, "op_zoo.pdsl"), "op_zoo.pdsl")
-    source = tmp_path / f"op_zoo_{core}.cpp"
-    source.write_text(files[f"kernels/{core}/op_zoo_{core}.cpp"])
-    result = subprocess.run([CXX, *_sim_flags(core), str(source)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-4000:]
+    sources = []
+    for name, text in OP_KERNELS:
+        files = generate(compile_text(text, f"{name}.pdsl"), f"{name}.pdsl")
+        if f"kernels/{core}/{name}_{core}.cpp" in files:
+            sources.append(tmp_path / f"{name}_{core}.cpp")
+            sources[-1].write_text(files[f"kernels/{core}/{name}_{core}.cpp"])
+    for source in sources:
+        result = subprocess.run([CXX, *_sim_flags(core), str(source)], capture_output=True,
+                                text=True)
+        assert result.returncode == 0, result.stderr[-4000:]

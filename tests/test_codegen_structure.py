@@ -51,8 +51,3 @@ def test_comments_name_only_statement_lines(kernel):
         for line in _commented_lines(text, f"{kernel}.pdsl"):
             assert source[line - 1].strip() and not source[line - 1].strip().startswith("//")
 
-
-def test_every_op_has_a_template_macro():
-    template = (ROOT / "templates" / "ops.cpp.j2").read_text()
-    macros = set(re.findall(r"\{% macro (\w+)\(", template))
-    assert set(ops.OPS) <= macros, sorted(set(ops.OPS) - macros)

@@ -509,7 +509,7 @@ kernel k(x: in f32[n, 64], z: in f32[n, 32], y: out f32[n, 64]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:6:35: error: shapes do not broadcast: f32[16, 64] * f32[16, 32] (tiles "
-         "combine with a tile of the same shape, a [rows, 1] tile on the right, or a scalar)"),
+         "combine with a tile of the same shape, a [rows, 1] or [1, cols] tile on the right, or a scalar)"),
     ]
 
 
@@ -525,7 +525,7 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 """
     assert _errors(text) == [
         ("bad.pdsl:5:35: error: shapes do not broadcast: f32[16, 64] - f32[8, 1] (tiles combine "
-         "with a tile of the same shape, a [rows, 1] tile on the right, or a scalar)"),
+         "with a tile of the same shape, a [rows, 1] or [1, cols] tile on the right, or a scalar)"),
     ]
 
 
@@ -604,8 +604,8 @@ kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
 }
 """
     assert _errors(text) == [
-        ("bad.pdsl:4:17: error: a tile type such as f32[16, 64] is an argument of fill only, "
-         "not of ceil_div"),
+        ("bad.pdsl:4:17: error: a tile type such as f32[16, 64] is an argument of fill, "
+         "col_index and row_index, not of ceil_div"),
     ]
 
 
@@ -633,12 +633,12 @@ def test_unknown_function():
 kernel k(x: in f32[n, 64], y: out f32[n, 64]) {
     grid (i) = (n / 16) on 4 blocks;
     aiv {
-        store y[i * 16 : +16, :], tanh(load x[i * 16 : +16, :]);
+        store y[i * 16 : +16, :], erf(load x[i * 16 : +16, :]);
     }
 }
 """
     assert _errors(text) == [
-        "bad.pdsl:4:35: error: unknown function 'tanh'",
+        "bad.pdsl:4:35: error: unknown function 'erf'",
     ]
 
 

@@ -50,6 +50,7 @@ class BodyEmitter(Visitor):
         self.expr = printer
         self.out = Emitted()
         self.records: list = []
+        self.pending: list = []  # records an op's scratch needs before the op (rotation)
         self.extra_count = 0
         self._declare_tiles()
         self.gm = GlobalViews(shapes, printer, params, self.out.types)
@@ -134,7 +135,9 @@ class BodyEmitter(Visitor):
     def visit_Store(self, stmt: ir.Store) -> None:
         tile = self.storage.tile(stmt.value.name)
         view = self.gm.view(stmt.tensor, stmt.slices, tile, False)
-        self.records.append(dict(macro="store", tile=cxx.ident(tile.name), loc=self._loc(stmt),
+        # A cube cast is the accumulator itself, converted by the fixpipe as TSTORE writes GM.
+        source = tile.root if tile.kind == plan.ALIAS and tile.layout == "acc" else tile.name
+        self.records.append(dict(macro="store", tile=cxx.ident(source), loc=self._loc(stmt),
                                  **view))
 
     def visit_Free(self, stmt: ir.Free) -> None:
@@ -243,38 +246,89 @@ class BodyEmitter(Visitor):
     # --------------------------------------------------- argument rules of the op table (emit)
 
     def _record(self, name: str, value: ir.TileOp, loc: str, as_view: bool = False) -> dict:
-        """The record of an op whose destination is `name`, with its tile operands a, b, ..."""
+        """The record of an op whose destination is `name`: its tile operands a, b, c, its
+        scalar operand (in the tile's type), its tmp tile when its entry has a scratch."""
         record = dict(macro=value.op, dst=self.operand(name, as_view), loc=loc)
-        operands = [a for a in value.args if _is_tile(a)]
-        for key, arg in zip("abc", operands):
+        tiles = [a for a in value.args if _is_tile(a)]
+        for key, arg in zip("abc", tiles):
             record[key] = self.operand(arg.name, as_view)
+        scalars = [a for a in value.args if not _is_tile(a)]
+        if scalars:
+            # in the type of the tile it meets (select's source, not its mask)
+            record["scalar"] = self._scalar(scalars[-1], tiles[-1].name if tiles else name)
+        if OPS[value.op].scratch:
+            record["tmp"] = self._scratch(name, value, loc)
         return record
 
+    def _scratch(self, name: str, value: ir.TileOp, loc: str) -> str:
+        """The op's tmp tile, at the plan's `pdsl_tmp_<result>` (rotated when versioned)."""
+        scratch = self.storage.tile(plan.SCRATCH_PREFIX + name)
+        var = cxx.ident(scratch.name)
+        if var not in self.out.tiles:
+            self.out.types.setdefault(tiles.type_name(scratch), tiles.type_text(scratch))
+            self.out.tiles[var] = tiles.type_name(scratch)
+            if scratch.versions == 1:
+                self.out.static_assigns.append((var, cxx.hex_addr(scratch.offset)))
+            else:
+                self.out.counters[self.counter(scratch.name)] = scratch.versions - 1
+        if scratch.versions > 1:
+            self.pending += self._rotate(scratch, loc)
+        return var
+
+    def _emit(self, name, value, loc, as_view: bool = False) -> list:
+        """Bind the destination, then the op's record (and what its scratch needed first)."""
+        self.pending = []
+        record = self._record(name, value, loc, as_view)
+        return self._bind(name, loc) + self.pending + [record]
+
     def _emit_unary(self, name, value, loc) -> list:
-        return self._bind(name, loc) + [self._record(name, value, loc, as_view=True)]
+        return self._emit(name, value, loc, as_view=True)
 
-    _emit_binary = _emit_unary
+    _emit_binary = _emit_scalar = _emit_fill = _emit_select = _emit_unary
 
-    def _emit_scalar(self, name, value, loc) -> list:
-        record = self._record(name, value, loc, as_view=True)
-        record["scalar"] = self._scalar(value.args[-1], name)
-        return self._bind(name, loc) + [record]
+    def _emit_compare(self, name, value, loc) -> list:
+        records = self._emit(name, value, loc)
+        records[-1]["mode"] = f"pto::CmpMode::{value.attr('mode')}"
+        return records
 
     def _emit_row(self, name, value, loc) -> list:
-        return self._bind(name, loc) + [self._record(name, value, loc)]
+        """A row broadcast or reduction reads and writes per-row values as column tiles."""
+        return self._emit(name, value, loc)
+
+    _emit_reduce = _emit_matmul = _emit_broadcast = _emit_row
 
     def _emit_cast(self, name, value, loc) -> list:
-        record = self._record(name, value, loc, as_view=True)
-        record["mode"] = cxx.ROUND_MODE[value.attr("round", "rint")]
-        return self._bind(name, loc) + [record]
+        records = self._emit(name, value, loc, as_view=True)
+        records[-1]["mode"] = cxx.ROUND_MODE[value.attr("round", "rint")]
+        return records
 
-    def _emit_fill(self, name, value, loc) -> list:
-        record = self._record(name, value, loc, as_view=True)
-        record["scalar"] = self._scalar(value.args[-1], name)
-        return self._bind(name, loc) + [record]
+    def _emit_iota(self, name, value, loc) -> list:
+        records = self._emit(name, value, loc)
+        tile = self.storage.tile(name)
+        records[-1].update(type=tiles.type_name(tile), element=tiles.element(tile))
+        return records
 
-    def _emit_matmul(self, name, value, loc) -> list:
-        return self._bind(name, loc) + [self._record(name, value, loc)]
+    def _emit_extract(self, name, value, loc) -> list:
+        records = self._emit(name, value, loc)
+        records[-1].update(row=self.expr(value.args[1]), col=self.expr(value.args[2]))
+        return records
+
+    def _emit_insert(self, name, value, loc) -> list:
+        """`t[r : +n, c : +m] = v`: TINSERT into t's own bytes (the result is t, in place)."""
+        whole, part, row, col = value.args
+        alias = [] if whole.name == name else [dict(macro="reshape", dst=cxx.ident(name),
+                                                    src=cxx.ident(whole.name), loc=loc)]
+        return alias + [dict(macro="insert", dst=cxx.ident(name), a=cxx.ident(part.name),
+                             row=self.expr(row), col=self.expr(col), loc=loc)]
+
+    def _emit_alias(self, name, value, loc) -> list:
+        """The operand's bytes seen as another tile type."""
+        source = value.args[0].name
+        return ([dict(macro="reshape", dst=cxx.ident(name), src=cxx.ident(source), loc=loc)]
+                + self._refresh_view(name, loc))
+
+    def _emit_acc_cast(self, name, value, loc) -> list:
+        return []  # the store of it converts (visit_Store)
 
     def _emit_matmul_acc(self, name, value, loc) -> list:
         # The (cOut, cIn, a, b) form, with cOut and cIn the same bytes (storage.py): a2a3
@@ -283,25 +337,6 @@ class BodyEmitter(Visitor):
         alias = [] if acc == name else [dict(macro="reshape", dst=cxx.ident(name),
                                              src=cxx.ident(acc), loc=loc)]
         return alias + [self._record(name, value, loc)]
-
-    def _emit_reduce(self, name, value, loc) -> list:
-        """TROWMAX/TROWSUM and their mandatory tmp tile: the source's type, at the plan's
-        `pdsl_tmp_<result>` scratch."""
-        source = self.storage.tile(value.args[0].name)
-        scratch = self.storage.tile(plan.SCRATCH_PREFIX + name)
-        var = cxx.ident(scratch.name)
-        pre = []
-        if var not in self.out.tiles:
-            self.out.tiles[var] = tiles.type_name(source)
-            if scratch.versions == 1:
-                self.out.static_assigns.append((var, cxx.hex_addr(scratch.offset)))
-            else:
-                self.out.counters[self.counter(scratch.name)] = scratch.versions - 1
-        if scratch.versions > 1:
-            pre = self._rotate(scratch, loc)
-        record = self._record(name, value, loc)
-        record["tmp"] = var
-        return self._bind(name, loc) + pre + [record]
 
     def _emit_pad(self, name: str, value: ir.TileOp, loc: str) -> list:
         """pad_cols as TFILLPAD_INPLACE (facts §3): from a view whose valid width is the runtime

@@ -20,7 +20,7 @@ import struct
 from .. import ir
 
 ELEMENT = {"bf16": "bfloat16_t", "f16": "half", "f32": "float", "i8": "int8_t",
-           "i32": "int32_t", "i64": "int64_t", "bool": "bool"}
+           "i32": "int32_t", "i64": "int64_t", "bool": "uint8_t", "u32": "uint32_t"}
 DATA_TYPE = {"bf16": "DataType::BFLOAT16", "f16": "DataType::FLOAT16", "f32": "DataType::FLOAT32",
              "i8": "DataType::INT8", "i32": "DataType::INT32", "i64": "DataType::INT64",
              "bool": "DataType::BOOL"}

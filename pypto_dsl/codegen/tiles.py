@@ -58,6 +58,9 @@ def type_text(tile: plan.TilePlan) -> str:
         return f"pto::{alias}<{t}, {r}, {c}, {vr}, {vc}>"
     if tile.layout == "col":
         return f"pto::Tile<pto::TileType::Vec, {t}, {r}, 1, pto::BLayout::ColMajor, {vr}, 1>"
+    if tile.layout == "mask":  # 8 columns a byte (facts: TCMP / TSEL masks on a2a3)
+        return (f"pto::Tile<pto::TileType::Vec, uint8_t, {r}, {c}, pto::BLayout::RowMajor, "
+                f"{vr}, {-(-vc // 8)}>")
     return f"pto::Tile<pto::TileType::Vec, {t}, {r}, {c}, pto::BLayout::RowMajor, {vr}, {vc}>"
 
 

@@ -19,6 +19,7 @@ from ..symbolic import same_dim
 from .balance import check_pipe_balance
 from .expressions import ExpressionChecker
 from .names import unsafe_reason
+from .parser import PART
 from .scope import KIND_WORDS, Scope, Symbol, plural
 from .tile_ops import TileOpChecker
 
@@ -203,6 +204,8 @@ class _Checker(ExpressionChecker, TileOpChecker):
         return replace(stmt, name=name, value=value)
 
     def _stmt_Assign(self, stmt: ir.Assign, scope: Scope) -> ir.Stmt:
+        if isinstance(stmt.value, ir.Call) and stmt.value.func == PART:
+            return self._assign_part(stmt, scope)
         value = self._expr(stmt.value, scope)
         symbol = scope.lookup(stmt.name)
         if symbol is None:
@@ -218,6 +221,32 @@ class _Checker(ExpressionChecker, TileOpChecker):
         if symbol is not None and symbol.ir_name:
             return replace(stmt, name=symbol.ir_name, value=value)
         return replace(stmt, value=value)
+
+    def _assign_part(self, stmt: ir.Assign, scope: Scope) -> ir.Stmt:
+        """`t[r : +n, c : +m] = v`: t = insert(t, v, r, c), into a `var` tile's own bytes."""
+        part, value = stmt.value.args
+        value = self._expr(value, scope)
+        symbol = scope.lookup(stmt.name)
+        if symbol is None or symbol.kind != "var" or not isinstance(symbol.type, ir.TileType):
+            what = "not defined" if symbol is None else f"{KIND_WORDS.get(symbol.kind, 'a name')}"
+            self.error(stmt.span, f"cannot assign to part of '{stmt.name}': it is {what}; parts "
+                       "of a tile `var` can be assigned")
+            return stmt
+        tile = ir.Name(symbol.ir_name or stmt.name, stmt.span, symbol.type)
+        window = self._window(part.indices, symbol.type, scope, part.span)
+        if window is None or value.type is None:
+            return stmt
+        if not isinstance(value.type, ir.TileType):
+            self.error(stmt.span, f"a part of '{stmt.name}' takes a tile, got a scalar {value.type}")
+            return stmt
+        (row, rows), (col, cols) = window
+        part_type = ir.TileType(symbol.type.dtype, (rows, cols))
+        if not self._same_type(part_type, value.type):
+            self.error(stmt.span, f"the part of '{stmt.name}' is {part_type}, the value is "
+                       f"{value.type}")
+            return stmt
+        insert = self._tile_op("insert", (tile, value, row, col), (), stmt.span)
+        return replace(stmt, name=tile.name, value=insert)
 
     def _stmt_TPush(self, stmt: ir.TPush, scope: Scope) -> ir.Stmt:
         value = self._expr(stmt.value, scope)

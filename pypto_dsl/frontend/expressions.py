@@ -9,8 +9,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import ir, ops
+from ..platform import platform
 from ..symbolic import canonical, names_in, same_dim, substitute
 from .scope import Scope, defined_names, plural
+
+
+def other_core(core):
+    return {"aic": "aiv", "aiv": "aic"}.get(core)
 from .. import walk
 
 
@@ -75,8 +80,7 @@ class ExpressionChecker:
         operand = self._expr(expr.operand, scope)
         if isinstance(operand.type, ir.TileType):
             if expr.op == "-":
-                return self._tile_op("muls", (operand, ir.Const(-1.0, expr.span, ir.F32)), (),
-                                     expr.span)
+                return self._tile_op("neg", (operand,), (), expr.span)
             self.error(expr.span, "'!' is not defined on tiles")
             return replace(expr, operand=operand)
         if operand.type is None:
@@ -105,6 +109,13 @@ class ExpressionChecker:
         return replace(expr, cond=cond, if_true=a, if_false=b, type=result)
 
     def _expr_Index(self, expr: ir.Index, scope: Scope) -> ir.Expr:
+        if any(isinstance(i, ir.SliceDim) for i in expr.indices):
+            return self._part(expr, scope)
+        symbol = scope.lookup(expr.tensor)
+        if symbol is not None and isinstance(symbol.type, ir.TileType):
+            self.error(expr.span, f"'{expr.tensor}' is a tile: take a part of it with "
+                       f"`{expr.tensor}[r : +rows, c : +cols]`")
+            return expr
         indices = tuple(self._expr(i, scope) for i in expr.indices)
         param = self._tensor(expr.tensor, expr.span, scope)
         if param is None:
@@ -157,19 +168,29 @@ class ExpressionChecker:
         if not isinstance(value.type, ir.TileType):
             self.error(expr.span, "cast converts tiles")
             return expr
-        attrs = (("dtype", expr.attr("dtype")), ("round", mode))
-        return self._tile_op("cast", (value,), attrs, expr.span)
+        target = expr.attr("dtype")
+        name = "acc_cast" if self.core == "aic" else "cast"
+        supported = self._casts(name)
+        if value.type.dtype != target and (value.type.dtype, target) not in supported:
+            pairs = ", ".join(f"{a} -> {b}" for a, b in sorted(supported))
+            where = "the cube's fixpipe" if name == "acc_cast" else "TCVT"
+            self.error(expr.span, f"{self.kernel.target} cannot convert {value.type.dtype} to "
+                       f"{target} in one step ({where}); it converts {pairs}")
+            return expr
+        return self._tile_op(name, (value,), (("dtype", target), ("round", mode)), expr.span)
 
     def _expr_Call(self, expr: ir.Call, scope: Scope) -> ir.Expr:
         func = expr.func
         if func == "transpose":
             return self._transpose(expr, scope)
         args = tuple(a if isinstance(a, ir.TileType) else self._expr(a, scope) for a in expr.args)
-        if func != "fill" and any(isinstance(a, ir.TileType) for a in args):
-            self.error(expr.span, f"a tile type such as f32[16, 64] is an argument of fill only, "
-                       f"not of {func}")
+        spec = ops.resolve(func, "call", self.core)
+        typed = spec is not None and ops.TYPE in spec.operands
+        if not typed and any(isinstance(a, ir.TileType) for a in args):
+            self.error(expr.span, f"a tile type such as f32[16, 64] is an argument of fill, "
+                       f"col_index and row_index, not of {func}")
             return replace(expr, args=args)
-        if any(getattr(a, "type", 0) is None for a in args):
+        if any(getattr(a, "type", 0) is None for a in args if not isinstance(a, ir.TileType)):
             return replace(expr, args=args)
         if func in ("min", "max") and len(args) == 2 and any(
                 isinstance(a.type, ir.TileType) for a in args):
@@ -188,19 +209,83 @@ class ExpressionChecker:
                 self.error(args[1].span or expr.span, "division by zero")
                 return replace(expr, args=args)
             return replace(expr, args=args, type=numeric)
-        if func == "fill":
-            if len(args) != 2 or not isinstance(args[0], ir.TileType):
-                self.error(expr.span, "fill takes a tile type and a value: fill(f32[rows, cols], 0.0)")
-                return replace(expr, args=args)
-            shape = self._tile_shape(args[0].shape, scope, expr.span)
-            if shape is None:
-                return replace(expr, args=args)
-            tile_type = ir.TileType(args[0].dtype, shape)
-            return self._tile_op("fill", (args[1],), (("type", tile_type),), expr.span)
-        if func in ops.functions():
-            return self._tile_op(ops.resolve(func, "call").name, args, (), expr.span)
-        self.error(expr.span, f"unknown function '{func}'")
-        return replace(expr, args=args)
+        if func == "select" and len(args) == 3 and isinstance(args[2].type, ir.ScalarType):
+            spec = ops.resolve(func, "scalar")
+        if spec is None and func in ops.functions(other_core(self.core)):
+            spec = ops.resolve(func, "call", other_core(self.core))  # reported by _tile_op
+        if spec is None:
+            self.error(expr.span, f"unknown function '{func}'")
+            return replace(expr, args=args)
+        if typed:
+            return self._typed_call(spec, args, scope, expr.span)
+        return self._tile_op(spec.name, args, (), expr.span)
+
+    def _part(self, expr: ir.Index, scope: Scope):
+        """`t[r : +n, c : +m]` of a tile t: an `extract` (offsets operands, sizes attrs)."""
+        symbol = scope.lookup(expr.tensor)
+        if symbol is not None and symbol.kind == "tensor":
+            self.error(expr.span, f"'{expr.tensor}' is a tensor: read a slice of it with "
+                       f"`load {expr.tensor}[...]`")
+            return expr
+        tile = self._expr(ir.Name(expr.tensor, expr.span), scope)
+        if tile.type is None:
+            return expr
+        if not isinstance(tile.type, ir.TileType):
+            self.error(expr.span, f"'{expr.tensor}' is not a tile")
+            return expr
+        window = self._window(expr.indices, tile.type, scope, expr.span)
+        if window is None:
+            return expr
+        (row, rows), (col, cols) = window
+        return self._tile_op("extract", (tile, row, col), (("rows", rows), ("cols", cols)),
+                             expr.span)
+
+    def _window(self, slices: tuple, tile: ir.TileType, scope: Scope, span):
+        """((row, rows), (col, cols)) of a part `[r : +n, c : +m]` of `tile`, checked: two
+        ranges, sizes known at compile time, inside the tile when both are."""
+        if len(slices) != 2 or any(not isinstance(s, ir.SliceDim) or s.point for s in slices):
+            self.error(span, "a part of a tile is [r : +rows, c : +cols]: two ranges")
+            return None
+        out = []
+        for s, dim, what in zip(slices, tile.shape, ("row", "column")):
+            start = self._expr(s.start, scope)
+            self._expect_scalar(start, ir.I64, f"a {what} offset")
+            size = self._expr(s.size, scope) if s.size is not None else ir.BinOp(
+                "-", dim, start, s.span, ir.I64)
+            static = self._tile_shape((size, ir.Const(1, None, ir.I64)), scope, s.span,
+                                      typed=True) if size.type == ir.I64 else None
+            first = self._static_value(start, scope)
+            if static is None or first is None or names_in(first) - self.spec_names:
+                if static is not None:
+                    self.error(s.span, f"a tile part's {what} offset must be known at compile "
+                               "time")
+                return None
+            end = substitute(ir.BinOp("+", first, static[0], None, ir.I64), {})
+            if (isinstance(end, ir.Const) and isinstance(dim, ir.Const)
+                    and (end.value > dim.value or first.value < 0)):
+                self.error(s.span, f"the part's {what}s {first} .. {end.value} are outside "
+                           f"{tile} ({dim.value} {what}s)")
+                return None
+            out.append((first, static[0]))
+        return tuple(out)
+
+    def _casts(self, op: str) -> frozenset:
+        chip = platform(self.kernel.target)
+        return chip.fixpipe_casts if op == "acc_cast" else chip.vector_casts
+
+    def _typed_call(self, spec, args: tuple, scope: Scope, span) -> ir.Expr:
+        """A call whose first argument is a tile type (fill, col_index, row_index)."""
+        rest = len(spec.operand_kinds)
+        if len(args) != rest + 1 or not isinstance(args[0], ir.TileType):
+            usage = f"{spec.written[0]}(f32[rows, cols]" + ", value" * rest + ")"
+            self.error(span, f"{spec.written[0]} takes a tile type" + (" and a value" if rest
+                       else "") + f": {usage}")
+            return ir.Const(0, span)
+        shape = self._tile_shape(args[0].shape, scope, span)
+        if shape is None:
+            return ir.Const(0, span)
+        tile_type = ir.TileType(args[0].dtype, shape)
+        return self._tile_op(spec.name, args[1:], (("type", tile_type),), span)
 
     def _transpose(self, expr: ir.Call, scope: Scope) -> ir.Expr:
         if len(expr.args) != 1 or not isinstance(expr.args[0], ir.Load):

@@ -13,6 +13,10 @@ from .. import ir
 from ..diagnostics import CompileError, ErrorSink, SourceFile, Span
 from .recovery import lex_all, parse_tokens, token_span
 
+# The call an assignment to part of a tile (`t[r : +n, c : +m] = v`) is parsed into; no author
+# can write it (it is not a name).
+PART = "<part>"
+
 def parse(text: str, filename: str = "<input>") -> ir.Kernel:
     """Parse one .pdsl file; raise CompileError listing every syntax error."""
     kernel, errors = parse_recovering(text, filename)
@@ -168,6 +172,12 @@ class _ToIR(Transformer):
     def assign(self, meta, name, value):
         return ir.Assign(str(name), value, token_span(self.filename, name))
 
+    def assign_part(self, meta, name, slices, value):
+        """`t[r : +n, c : +m] = v`: the checker makes it an `insert` into the var t."""
+        span = token_span(self.filename, name)
+        part = ir.Index(str(name), tuple(slices), span)
+        return ir.Assign(str(name), ir.Call(PART, (part, value), self._s(meta)), span)
+
     def tpush(self, meta, pipe, value):
         return ir.TPush(str(pipe), value, self._s(meta))
 
@@ -244,8 +254,12 @@ class _ToIR(Transformer):
     def name(self, meta, token):
         return ir.Name(str(token), self._s(meta))
 
-    def index(self, meta, tensor, indices):
-        return ir.Index(str(tensor), tuple(indices), self._s(meta))
+    def index(self, meta, tensor, slices):
+        """`t[i, j]` (every index a point: a scalar read from GM) or `t[r : +n, c : +m]` (a
+        sub-tile: the slices stay, the checker tells the two apart)."""
+        if all(s.point for s in slices):
+            return ir.Index(str(tensor), tuple(s.start for s in slices), self._s(meta))
+        return ir.Index(str(tensor), tuple(slices), self._s(meta))
 
     def call(self, meta, func, args):
         return ir.Call(str(func), tuple(args or ()), self._s(meta))

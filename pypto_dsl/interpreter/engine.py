@@ -260,10 +260,10 @@ class CoreTask:
     def tile_op(self, e: ir.TileOp, scope, popped):
         spec = OPS[e.op]
         args = [self.eval(a, scope, popped) for a in e.args]
-        args = [a if kind in ("tile", "row") else _per_member(a)
+        args = [a if kind in ("tile", "row", "col") else _per_member(a)
                 for kind, a in zip(spec.operand_kinds, args)]
-        attrs = dict(e.attrs)
-        if e.op == "fill":  # the one op whose result shape is not its operands'
+        attrs = {k: self.static(v, scope) if isinstance(v, ir.Expr) else v for k, v in e.attrs}
+        if "type" in attrs:  # an op whose result shape its operands do not give (fill)
             dims = tuple(self.static(d, scope) for d in attrs["type"].shape)
             attrs["shape"] = (self.batch,) + dims
         return spec.semantics(numerics, *args, **attrs)

@@ -39,7 +39,89 @@ def _f32(tile):
 
 
 # numpy functions the semantics use as they are
-exp, maximum, minimum = np.exp, np.maximum, np.minimum
+exp, log, sqrt, abs, maximum, minimum = np.exp, np.log, np.sqrt, np.abs, np.maximum, np.minimum
+where, concatenate = np.where, np.concatenate
+COMPARE = {"LT": np.less, "LE": np.less_equal, "GT": np.greater, "GE": np.greater_equal,
+           "EQ": np.equal, "NE": np.not_equal}
+
+
+def rsqrt(tile):
+    """1 / sqrt(x) as a square root and a division in the tile's type (two roundings, as
+    TRSQRT's precise form computes it)."""
+    return recip(np.sqrt(tile))
+
+
+def recip(tile):
+    return like(1, tile) / tile
+
+
+def relu(tile):
+    return np.maximum(tile, like(0, tile))
+
+
+def rowmax(tile):
+    return tile.max(axis=-1, keepdims=True)
+
+
+def rowmin(tile):
+    return tile.min(axis=-1, keepdims=True)
+
+
+def rowsum(tile):
+    return tile.sum(axis=-1, keepdims=True, dtype=tile.dtype)
+
+
+def rowargmax(tile):
+    """The first column of each row's maximum, as i32 [rows, 1]."""
+    return np.argmax(tile, axis=-1)[..., None].astype(np.int32)
+
+
+def rowargmin(tile):
+    return np.argmin(tile, axis=-1)[..., None].astype(np.int32)
+
+
+def colsum(tile):
+    return tile.sum(axis=-2, keepdims=True, dtype=tile.dtype)
+
+
+def colmax(tile):
+    return tile.max(axis=-2, keepdims=True)
+
+
+def colmin(tile):
+    return tile.min(axis=-2, keepdims=True)
+
+
+def compare(a, b, mode: str):
+    return COMPARE[mode](a, b)
+
+
+def iota(shape, dtype: str):
+    """0, 1, 2, ... along the one row of `shape`."""
+    return np.broadcast_to(np.arange(shape[-1]).astype(DTYPES[dtype]), shape)
+
+
+def as_column(tile):
+    """A [1, n] tile's values as [n, 1]."""
+    return np.swapaxes(tile, -1, -2)
+
+
+def broadcast_to(tile, shape):
+    return np.broadcast_to(tile, shape)
+
+
+def window(tile, row, col, rows: int, cols: int):
+    """tile[row : row + rows, col : col + cols] (offsets are compile-time constants)."""
+    row, col = int(row), int(col)
+    return tile[..., row:row + rows, col:col + cols]
+
+
+def insert(tile, part, row, col):
+    """A copy of `tile` with `part` written at (row, col)."""
+    row, col = int(row), int(col)
+    out = np.array(tile)
+    out[..., row:row + part.shape[-2], col:col + part.shape[-1]] = part
+    return out
 
 
 def matmul(a, b):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from .. import ir
 from .cube_moves import expand_cube_moves
+from .expand import expand_ops
 from .flatten import flatten
 from .frees import insert_frees
 from .grid import lower_grid
@@ -27,6 +28,7 @@ PASSES = (
     specialize,  # one Dispatch case per specialisation: constant tile shapes
     lower_grid,  # grid variables computed from the logical block index of the stride loop
     flatten,  # one tile op per statement, temporaries named in order
+    expand_ops,  # ops pto-isa lacks (sigmoid, index tiles, a zero accumulator) as the ops they are made of
     insert_frees,  # TFREE after the last use of every popped tile
     pipeline,  # prologue / steady state / epilogue; crossing values versioned
     check_schedule,  # the cores' push/pop order: no deadlock; cross-core handoffs for syncs

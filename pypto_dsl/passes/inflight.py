@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from .. import ir
 
-PIPES = ("MTE2", "MTE1", "M", "FIX", "V", "MTE3")  # upstream to downstream
+PIPES = ("MTE2", "MTE1", "M", "FIX", "S", "V", "MTE3")  # upstream to downstream
 
 
 @dataclass(frozen=True)

@@ -110,10 +110,15 @@ def storage_shape(tile: ir.TileType, layout: str) -> tuple:
         return rows, _align(cols, unit)
     if layout == "col":
         return _align(rows, unit), 1
-    if layout in ("nz", "left"):
+    if layout == "mask":  # 8 columns a byte, rows of at least 32 bytes
+        return rows, _align(-(-cols // 8), 32)
+    # i8 fractals are 32 wide both ways where TMOV transposes them (facts: K and N % 32; an
+    # i8 B's K is checked to be a multiple of 32, so its nz rows need no more than 16)
+    wide = 32 if tile.dtype == "i8" else 16
+    if layout in ("left", "nz"):
         return _align(rows, 16), _align(cols, unit)
     if layout in ("zn", "right"):
-        return _align(rows, unit), _align(cols, 16)
+        return _align(rows, unit), _align(cols, wide)
     return _align(rows, 16), _align(cols, 16)  # acc
 
 
@@ -157,6 +162,12 @@ def _core(core: str, live, analysis, pipes: tuple, case, chip, sink) -> plan.Cor
     return storage
 
 
+def _storage_bytes(tile: ir.TileType, layout: str) -> int:
+    rows, cols = storage_shape(tile, layout)
+    element = 1 if layout == "mask" else ir.DTYPE_BYTES[tile.dtype]
+    return rows * cols * element
+
+
 def _orders(roots: list, analysis) -> tuple:
     """Two first-fit orders, the better one is kept: by first use, and largest first (which
     lets the big tiles take the holes between pipe slots before small ones split them)."""
@@ -168,15 +179,14 @@ def _orders(roots: list, analysis) -> tuple:
 def _bytes(root: str, analysis) -> int:
     tile = analysis.tiles[root]
     rows, cols = storage_shape(tile.type, tile.layout)
-    return rows * cols * ir.DTYPE_BYTES[tile.type.dtype] * analysis.versions[root]
+    return _storage_bytes(tile.type, tile.layout) * analysis.versions[root]
 
 
 def _place(roots: list, analysis, fixed: list, chip) -> dict:
     placed: dict = {}
     for root in roots:
         tile = analysis.tiles[root]
-        rows, cols = storage_shape(tile.type, tile.layout)
-        size = _align(rows * cols * ir.DTYPE_BYTES[tile.type.dtype], chip.alignment)
+        size = _align(_storage_bytes(tile.type, tile.layout), chip.alignment)
         versions = analysis.versions[root]
         spots = analysis.positions[root]
         busy = fixed + [(o, o + s * v) for other, (o, s, v) in placed.items()

@@ -30,12 +30,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import ir, plan
+from .. import ir, plan, walk
 from ..diagnostics import ErrorSink
 from ..ops import OPS
+from ..symbolic import as_int
 from .liveness import Liveness, is_tile
 
-ROW_REDUCTIONS = ("rowmax", "rowsum")
 UNBOUNDED = 64  # generation ages are counted up to this; reaching it means "no bound"
 
 
@@ -83,8 +83,64 @@ def analyze_storage(live: Liveness, core: str, sink: ErrorSink) -> Analysis:
     for stmt in live.order:
         if isinstance(stmt, ir.Let) and isinstance(stmt.value, ir.TPop):
             pops.setdefault(stmt.value.pipe, []).append(stmt.value.span)
+    _check_uses(live, tiles, sink)
     own = {root: v for root, v in versions.items() if root in positions}
     return Analysis(tiles, own, slots, positions, pops)
+
+
+def scratch_type(spec, value: ir.TileOp) -> ir.TileType:
+    """The tmp tile the instruction of `value` needs (its entry's `scratch`)."""
+    if spec.scratch == "select":  # TSEL: a few u32 (facts: >= 2 elements)
+        return ir.TileType("u32", (ir.Const(1, None, ir.I64), ir.Const(16, None, ir.I64)))
+    if spec.scratch == "selects":  # TSELS: the scalar, in the tile's type (one 32-byte row)
+        unit = 32 // ir.DTYPE_BYTES[value.type.dtype]
+        return ir.TileType(value.type.dtype, (ir.Const(1, None, ir.I64),
+                                              ir.Const(unit, None, ir.I64)))
+    return value.args[0].type
+
+
+def _check_uses(live: Liveness, tiles: dict, sink: ErrorSink) -> None:
+    """What the target's instructions require of the operands the planner sees: a cube cast
+    is only stored; a tile part's column offset, and the width before a concatenation, are
+    whole 32-byte blocks; a matmul's inner dimension fills whole fractals."""
+    casts = {n for n, t in tiles.items() if t.kind == plan.ALIAS and t.layout == "acc"}
+    for stmt in live.order:
+        if isinstance(stmt, (ir.Let, ir.Assign, ir.TPush)) and casts:
+            read = {e.name for e in walk.walk_expr(stmt.value) if isinstance(e, ir.Name)}
+            if read & casts and not (isinstance(stmt.value, ir.TileOp)
+                                     and stmt.value.op == "acc_cast"):
+                name = sorted(read & casts)[0]
+                sink.error(stmt.span, f"'{name}' is an accumulator converted on its way out of "
+                           "the cube: it can only be stored (`store ..., cast<bf16>(acc)`)")
+        if not (isinstance(stmt, (ir.Let, ir.Assign)) and isinstance(stmt.value, ir.TileOp)):
+            continue
+        value = stmt.value
+        if value.op in ("extract", "insert"):
+            source = value.args[0].type
+            col = value.args[-1]
+            if not isinstance(col, ir.Const) or (col.value * ir.DTYPE_BYTES[source.dtype]) % 32:
+                sink.error(stmt.span, f"a tile part's column offset {col} is not a whole "
+                           f"number of 32-byte blocks of {source.dtype} (a multiple of "
+                           f"{32 // ir.DTYPE_BYTES[source.dtype]})")
+        if value.op == "concat":
+            first = value.args[0].type
+            width = as_int(first.shape[1]) * ir.DTYPE_BYTES[first.dtype]
+            if width % 32:
+                sink.error(stmt.span, f"concat: the first tile's width, {first}, is not a whole "
+                           "number of 32-byte blocks")
+        if value.op in ("matmul", "matmul_acc"):
+            a = value.args[-2].type
+            k = as_int(a.shape[1])
+            box = 32 if a.dtype == "i8" else 32 // ir.DTYPE_BYTES[a.dtype]
+            if k % box:
+                sink.error(stmt.span, f"{value.op}: the inner dimension {k} of {a} is not a "
+                           f"multiple of {box}, the cube's fractal for {a.dtype}: pad it with "
+                           "zeros in GM")
+        if value.op in ("cmp", "cmps", "select", "selects"):
+            tile = value.args[0].type
+            if as_int(tile.shape[1]) % 8:
+                sink.error(stmt.span, f"{value.op}: a mask packs 8 columns a byte, so the "
+                           f"tile's columns ({tile}) are a multiple of 8")
 
 
 # ------------------------------------------------------------------------------ classification
@@ -92,16 +148,16 @@ def analyze_storage(live: Liveness, core: str, sink: ErrorSink) -> Analysis:
 
 def _classify(live: Liveness, core: str, copies: set, sink: ErrorSink) -> tuple:
     tiles: dict = {}
-    scratch: dict = {}  # scratch name -> positions of its reduction statements
+    scratch: dict = {}  # scratch name -> positions of the statements that use it
     for index, stmt in enumerate(live.order):
         if not (isinstance(stmt, (ir.Let, ir.Assign)) and is_tile(stmt.value)):
             continue
         _merge(tiles, _classify_one(stmt, index, live, core, tiles, copies, sink), sink)
         value = stmt.value
-        if isinstance(value, ir.TileOp) and value.op in ROW_REDUCTIONS:
+        if isinstance(value, ir.TileOp) and OPS[value.op].scratch:
             name = plan.SCRATCH_PREFIX + stmt.name
-            operand = value.args[0].type
-            _merge(tiles, Storage(name, operand, plan.SCRATCH, name, "UB", "vec", stmt.span), sink)
+            kind = scratch_type(OPS[value.op], value)
+            _merge(tiles, Storage(name, kind, plan.SCRATCH, name, "UB", "vec", stmt.span), sink)
             scratch.setdefault(name, set()).add(index)
     return tiles, scratch
 
@@ -132,6 +188,15 @@ def _classify_one(stmt, index: int, live: Liveness, core: str, tiles: dict, copi
         return Storage(name, value.type, plan.OWN, name, "L1", "zn" if value.transpose else "nz",
                        stmt.span)
     spec = OPS[value.op]
+    if spec.alias:
+        operand = tiles[value.args[0].name]
+        layout = spec.layout if core == "aic" else _layout(vector, value)
+        return Storage(name, value.type, plan.ALIAS, operand.root, operand.buffer, layout,
+                       stmt.span)
+    if value.op == "insert":  # `t[...] = v`: into the var's own bytes
+        operand = tiles[value.args[0].name]
+        return Storage(name, value.type, plan.INPLACE, operand.root, operand.buffer,
+                       operand.layout, stmt.span)
     if value.op == "pad_cols":
         operand = tiles[value.args[0].name]
         if _dies_here(operand.root, name, index, live, tiles):
@@ -151,7 +216,10 @@ def _classify_one(stmt, index: int, live: Liveness, core: str, tiles: dict, copi
 
 
 def _layout(layout: str, value: ir.Expr) -> str:
-    """A vector tile of one column is a per-row value: a DN column tile."""
+    """A vector tile of one column is a per-row value: a DN column tile; a bool tile is a
+    bit-packed mask."""
+    if layout == "vec" and value.type.dtype == "bool":
+        return "mask"
     if layout == "vec" and _is_column(value.type):
         return "col"
     return layout

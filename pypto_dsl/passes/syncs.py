@@ -53,7 +53,6 @@ from ..ops import LOAD_PIPE, OPS, STORE_PIPE
 from .inflight import (Access, Facts, State, applied, best_sync, in_order, join, older, ordered,
                        popped, pushed)
 from .liveness import is_tile
-from .storage import ROW_REDUCTIONS
 from .. import walk
 
 OUTPUT_PIPE = {"aic": "FIX", "aiv": "MTE3"}
@@ -252,7 +251,8 @@ class _Case:
             return None, {}
         value, info = stmt.value, self.tiles[stmt.name]
         if info.kind == plan.ALIAS:
-            return None, {stmt.name: self._read(value.name, gens)[1]}
+            source = value.name if isinstance(value, ir.Name) else value.args[0].name
+            return None, {stmt.name: self._read(source, gens)[1]}
         if isinstance(value, ir.TPop):
             return Instr(LOAD_PIPE, (), ((info.root, 0),), info.root, pop=value.pipe), {stmt.name: 0}
         if isinstance(value, ir.Load):
@@ -264,7 +264,7 @@ class _Case:
         if info.kind == plan.INPLACE:
             return Instr(pipe, reads, ((info.root, reads[0][1]),)), {stmt.name: reads[0][1]}
         writes = ((info.root, 0),)
-        if isinstance(value, ir.TileOp) and value.op in ROW_REDUCTIONS:
+        if isinstance(value, ir.TileOp) and OPS[value.op].scratch:
             writes += ((plan.SCRATCH_PREFIX + stmt.name, 0),)
         return Instr(pipe, reads, writes, info.root), {}
 

@@ -1213,6 +1213,238 @@ inline RecordEvent TFILLPAD_EXPAND(DstTileData& dst, SrcTileData& src, WaitEvent
     return TFILLPAD<TFillPadMode::Expand>(dst, src);
 }
 
+// ---- the instructions the op table added: unary math, reductions, compare/select, index,
+// column broadcasts, tile parts. Each checks what its a2a3 implementation requires
+// (pto-isa npu/a2a3) where the CPU simulator is stricter too (identical types for TABS).
+enum class CmpMode : uint8_t { EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5 };
+
+namespace stub_detail {
+template <typename D, typename S>
+constexpr void check_unary_float(const char*)
+{
+    static_assert(all_tiles_v<D, S> && all_vec_v<D, S>, "unary op: dst/src must be Vec tiles");
+    static_assert(all_row_major_v<D, S>, "unary op: dst/src must be RowMajor");
+    static_assert(same_dtype_v<D, S>, "unary op: element types must match");
+    static_assert(is_one_of_v<typename D::DType, float, half>, "unary op: float or half only (no bf16)");
+}
+template <typename D, typename S>
+constexpr void check_unary_arith()
+{
+    static_assert(all_tiles_v<D, S> && all_vec_v<D, S>, "unary op: dst/src must be Vec tiles");
+    static_assert(same_dtype_v<D, S>, "unary op: element types must match");
+    static_assert(vec_arith_type_v<typename D::DType>, "unary op: element type must be int32/int16/half/float");
+}
+template <typename D, typename S0, typename S1>
+constexpr void check_col_expand_binary()
+{
+    static_assert(all_tiles_v<D, S0, S1> && all_vec_v<D, S0, S1>, "TCOLEXPAND*: Vec tiles");
+    static_assert(same_dtype_v<D, S0, S1>, "TCOLEXPAND*: element types must match");
+    static_assert(all_row_major_v<D, S0, S1>, "TCOLEXPAND*: RowMajor tiles");
+    static_assert(S0::Rows == D::Rows, "TCOLEXPAND*: src0 is the full tile (the CPU simulator reads it so)");
+    static_assert(S1::Rows == 1, "TCOLEXPAND*: src1 is the [1, cols] row");
+}
+}  // namespace stub_detail
+
+#define PTO_STUB_UNARY_FLOAT(NAME)                                                                    \
+    template <typename TileDataDst, typename TileDataSrc, typename... WaitEvents>                     \
+    inline RecordEvent NAME(TileDataDst& dst, TileDataSrc& src, WaitEvents&... events)                \
+    {                                                                                                 \
+        PTO_STUB_CHECK_EVENTS(WaitEvents);                                                            \
+        stub_detail::check_unary_float<TileDataDst, TileDataSrc>(#NAME);                              \
+        (void)dst, (void)src;                                                                         \
+        return {};                                                                                    \
+    }
+PTO_STUB_UNARY_FLOAT(TLOG)
+PTO_STUB_UNARY_FLOAT(TSQRT)
+PTO_STUB_UNARY_FLOAT(TRECIP)
+#undef PTO_STUB_UNARY_FLOAT
+
+template <typename TileDataDst, typename TileDataSrc, typename TileDataTmp, typename... WaitEvents>
+inline RecordEvent TRSQRT(TileDataDst& dst, TileDataSrc& src, TileDataTmp& tmp, WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    stub_detail::check_unary_float<TileDataDst, TileDataSrc>("TRSQRT");
+    static_assert(TileDataTmp::Loc == TileType::Vec, "TRSQRT: tmp must be a Vec tile");
+    (void)dst, (void)src, (void)tmp;
+    return {};
+}
+template <typename TileDataDst, typename TileDataSrc, typename... WaitEvents>
+inline RecordEvent TABS(TileDataDst& dst, TileDataSrc& src, WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    stub_detail::check_unary_float<TileDataDst, TileDataSrc>("TABS");
+    static_assert(std::is_same_v<TileDataDst, TileDataSrc>, "TABS: the CPU simulator needs dst and src of one type");
+    (void)dst, (void)src;
+    return {};
+}
+template <typename TileDataDst, typename TileDataSrc, typename... WaitEvents>
+inline RecordEvent TNEG(TileDataDst& dst, TileDataSrc& src, WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    stub_detail::check_unary_arith<TileDataDst, TileDataSrc>();
+    (void)dst, (void)src;
+    return {};
+}
+template <typename TileDataDst, typename TileDataSrc, typename... WaitEvents>
+inline RecordEvent TRELU(TileDataDst& dst, TileDataSrc& src, WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    stub_detail::check_unary_arith<TileDataDst, TileDataSrc>();
+    (void)dst, (void)src;
+    return {};
+}
+
+#define PTO_STUB_ROW_REDUCE(NAME)                                                                     \
+    template <typename TileDataOut, typename TileDataIn, typename TileDataTmp, typename... WaitEvents> \
+    inline RecordEvent NAME(TileDataOut& dst, TileDataIn& src, TileDataTmp& tmp, WaitEvents&... events) \
+    {                                                                                                 \
+        PTO_STUB_CHECK_EVENTS(WaitEvents);                                                            \
+        static_assert(TileDataIn::isRowMajor, #NAME ": src must be an ND tile");                      \
+        static_assert(TileDataOut::isRowMajor || TileDataOut::Cols == 1, #NAME ": dst ND or DN [R, 1]"); \
+        (void)dst, (void)src, (void)tmp;                                                              \
+        return {};                                                                                    \
+    }
+PTO_STUB_ROW_REDUCE(TROWMIN)
+PTO_STUB_ROW_REDUCE(TROWARGMAX)
+PTO_STUB_ROW_REDUCE(TROWARGMIN)
+#undef PTO_STUB_ROW_REDUCE
+
+#define PTO_STUB_COL_REDUCE(NAME)                                                                     \
+    template <typename TileDataOut, typename TileDataIn, typename... WaitEvents>                      \
+    inline RecordEvent NAME(TileDataOut& dst, TileDataIn& src, WaitEvents&... events)                 \
+    {                                                                                                 \
+        PTO_STUB_CHECK_EVENTS(WaitEvents);                                                            \
+        static_assert(stub_detail::same_dtype_v<TileDataOut, TileDataIn>, #NAME ": element types must match"); \
+        static_assert(TileDataOut::Rows == 1 && TileDataOut::Cols == TileDataIn::Cols,                \
+                      #NAME ": dst is [1, src cols] (the CPU simulator needs equal Cols)");           \
+        (void)dst, (void)src;                                                                         \
+        return {};                                                                                    \
+    }
+PTO_STUB_COL_REDUCE(TCOLSUM)
+PTO_STUB_COL_REDUCE(TCOLMAX)
+PTO_STUB_COL_REDUCE(TCOLMIN)
+#undef PTO_STUB_COL_REDUCE
+
+#define PTO_STUB_COL_EXPAND(NAME)                                                                     \
+    template <typename TileDataDst, typename TileDataSrc0, typename TileDataSrc1, typename... WaitEvents> \
+    inline RecordEvent NAME(TileDataDst& dst, TileDataSrc0& src0, TileDataSrc1& src1, WaitEvents&... events) \
+    {                                                                                                 \
+        PTO_STUB_CHECK_EVENTS(WaitEvents);                                                            \
+        stub_detail::check_col_expand_binary<TileDataDst, TileDataSrc0, TileDataSrc1>();              \
+        (void)dst, (void)src0, (void)src1;                                                            \
+        return {};                                                                                    \
+    }
+PTO_STUB_COL_EXPAND(TCOLEXPANDADD)
+PTO_STUB_COL_EXPAND(TCOLEXPANDSUB)
+PTO_STUB_COL_EXPAND(TCOLEXPANDMUL)
+PTO_STUB_COL_EXPAND(TCOLEXPANDDIV)
+PTO_STUB_COL_EXPAND(TCOLEXPANDMAX)
+PTO_STUB_COL_EXPAND(TCOLEXPANDMIN)
+#undef PTO_STUB_COL_EXPAND
+
+template <typename TileDataDst, typename TileDataSrc0, typename TileDataSrc1, typename... WaitEvents>
+inline RecordEvent TROWEXPANDMAX(TileDataDst& dst, TileDataSrc0& src0, TileDataSrc1& src1, WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    stub_detail::check_row_expand_binary<TileDataDst, TileDataSrc0, TileDataSrc1>();
+    (void)dst, (void)src0, (void)src1;
+    return {};
+}
+template <typename TileDataDst, typename TileDataSrc0, typename TileDataSrc1, typename... WaitEvents>
+inline RecordEvent TROWEXPANDMIN(TileDataDst& dst, TileDataSrc0& src0, TileDataSrc1& src1, WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    stub_detail::check_row_expand_binary<TileDataDst, TileDataSrc0, TileDataSrc1>();
+    (void)dst, (void)src0, (void)src1;
+    return {};
+}
+template <typename TileDataDst, typename TileDataSrc, typename... WaitEvents>
+inline RecordEvent TCOLEXPAND(TileDataDst& dst, TileDataSrc& src, WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    static_assert(stub_detail::same_dtype_v<TileDataDst, TileDataSrc>, "TCOLEXPAND: element types must match");
+    static_assert(TileDataSrc::Rows == 1, "TCOLEXPAND: src is one row");
+    (void)dst, (void)src;
+    return {};
+}
+
+template <typename TileDataDst, typename TileDataSrc0, typename TileDataSrc1, typename... WaitEvents>
+inline RecordEvent TCMP(TileDataDst& dst, TileDataSrc0& src0, TileDataSrc1& src1, CmpMode mode, WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    static_assert(std::is_same_v<typename TileDataDst::DType, uint8_t>, "TCMP: the mask is uint8 (bit-packed)");
+    static_assert(stub_detail::same_dtype_v<TileDataSrc0, TileDataSrc1>, "TCMP: operands of one type");
+    (void)dst, (void)src0, (void)src1, (void)mode;
+    return {};
+}
+template <typename TileDataDst, typename TileDataSrc, typename... WaitEvents>
+inline RecordEvent TCMPS(TileDataDst& dst, TileDataSrc& src0, typename TileDataSrc::DType src1, CmpMode mode,
+                         WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    static_assert(std::is_same_v<typename TileDataDst::DType, uint8_t>, "TCMPS: the mask is uint8 (bit-packed)");
+    static_assert(TileDataDst::isRowMajor, "TCMPS: dst must be RowMajor");
+    (void)dst, (void)src0, (void)src1, (void)mode;
+    return {};
+}
+template <typename TileData, typename MaskTile, typename TmpTile, typename... WaitEvents>
+inline RecordEvent TSEL(TileData& dst, MaskTile& selMask, TileData& src0, TileData& src1, TmpTile& tmp,
+                        WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    static_assert(std::is_same_v<typename MaskTile::DType, uint8_t>, "TSEL: the mask is uint8 (bit-packed)");
+    static_assert(std::is_same_v<typename TmpTile::DType, uint32_t>, "TSEL: tmp is uint32");
+    (void)dst, (void)selMask, (void)src0, (void)src1, (void)tmp;
+    return {};
+}
+template <typename TileDataDst, typename TileDataMask, typename TileDataSrc, typename TileDataTmp,
+          typename... WaitEvents>
+inline RecordEvent TSELS(TileDataDst& dst, TileDataMask& mask, TileDataSrc& src, TileDataTmp& tmp,
+                         typename TileDataSrc::DType scalar, WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    static_assert(std::is_same_v<typename TileDataMask::DType, uint8_t>, "TSELS: the mask is uint8 (bit-packed)");
+    static_assert(stub_detail::same_dtype_v<TileDataTmp, TileDataSrc>, "TSELS: tmp has the source's type");
+    (void)dst, (void)mask, (void)src, (void)tmp, (void)scalar;
+    return {};
+}
+template <typename TileData, typename T, int descending, typename... WaitEvents>
+inline RecordEvent TCI(TileData& dst, T start, WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    static_assert(std::is_same_v<typename TileData::DType, T>, "TCI: start has the tile's type");
+    static_assert(TileData::Rows == 1, "TCI: one row");
+    static_assert(sizeof(T) == 4 || sizeof(T) == 2, "TCI: b16 or b32");
+    (void)dst, (void)start;
+    return {};
+}
+template <typename TileDataDst, typename TileDataSrc, typename... WaitEvents>
+inline RecordEvent TEXTRACT(TileDataDst& dst, TileDataSrc& src, uint16_t indexRow, uint16_t indexCol,
+                            WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    static_assert(stub_detail::same_dtype_v<TileDataDst, TileDataSrc>, "TEXTRACT: element types must match");
+    (void)dst, (void)src, (void)indexRow, (void)indexCol;
+    return {};
+}
+template <typename TileDataDst, typename TileDataSrc, typename... WaitEvents>
+inline RecordEvent TINSERT(TileDataDst& dst, TileDataSrc& src, uint16_t indexRow, uint16_t indexCol,
+                           WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    static_assert(stub_detail::same_dtype_v<TileDataDst, TileDataSrc>, "TINSERT: element types must match");
+    (void)dst, (void)src, (void)indexRow, (void)indexCol;
+    return {};
+}
+template <typename TileDataDst, typename TileDataSrc0, typename TileDataSrc1, typename... WaitEvents>
+inline RecordEvent TCONCAT(TileDataDst& dst, TileDataSrc0& src0, TileDataSrc1& src1, WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    static_assert(stub_detail::same_dtype_v<TileDataDst, TileDataSrc0, TileDataSrc1>, "TCONCAT: one element type");
+    (void)dst, (void)src0, (void)src1;
+    return {};
+}
+
 // ============================================================================
 // 9. TPipe / TPUSH / TPOP / TFREE (a2a3 GM-FIFO tile pipes)
 // ============================================================================
