@@ -4,6 +4,8 @@ import subprocess
 import sys
 import textwrap
 
+from pypto_dsl.cli import main
+
 STAGES_OUT_OF_ORDER = textwrap.dedent("""\
     kernel bad(x: in f32[n, 64], weights: in bf16[64, 64], y: out f32[n, 64])
     {
@@ -58,3 +60,14 @@ def test_dump_ir_after_a_pass_prints_the_lowered_ir():
     result = _check("kernels/gemm_epilogue.pdsl", "--dump-ir", "--after", "insert_syncs")
 
     assert "sync drain FIX -> S event 7" in result.stdout
+
+
+def test_a_kernel_file_over_the_size_limit_is_refused_without_reading_it_all(tmp_path, capsys):
+    huge = tmp_path / "huge.pdsl"
+    huge.write_text("// " + "x" * (1 << 21) + "\n")
+
+    code = main(["check", str(huge), "/dev/zero"])
+
+    assert (code, capsys.readouterr().err) == (1, (
+        f"{huge}: error: cannot read: larger than 1 MiB, the limit for a kernel file\n"
+        "/dev/zero: error: cannot read: larger than 1 MiB, the limit for a kernel file\n"))

@@ -22,6 +22,7 @@ from pathlib import Path
 import jinja2
 
 from .. import goldens, ir
+from ..errors import UserError
 from ..frontend import load_kernel
 from ..passes import lower
 from . import layout as layouts
@@ -90,12 +91,21 @@ def _golden_beside(source_name: str):
 
 def compile_kernel(path: str, out_dir: str, golden: str | None = None) -> tuple:
     """Compile the kernel in `path` into `out_dir/<kernel>/`; returns (lowered kernel,
-    directory). The golden (`golden`, or the one beside the kernel) goes with it."""
+    directory). The golden (`golden`, or the one beside the kernel) goes with it. Raises
+    CompileError for a bad kernel and UserError when a file cannot be read or written."""
     lowered = lower(load_kernel(path))
     text = Path(golden).read_text(encoding="utf-8") if golden is not None else None
-    files = render(lowered, Path(path).name, text)
+    try:
+        files = render(lowered, Path(path).name, text)
+    except OSError as error:  # the golden is loaded through a temporary file: a full disk
+        raise UserError(f"{error.filename or path}: error: cannot write: "
+                        f"{error.strerror or error}") from None
     target = Path(out_dir) / lowered.name
-    write_directory(files, target)
+    try:
+        write_directory(files, target)
+    except OSError as error:
+        # The failing path is usually a staging file the user never sees: name the target.
+        raise UserError(f"{target}: error: cannot write: {error.strerror or error}") from None
     return lowered, target
 
 

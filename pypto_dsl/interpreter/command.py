@@ -45,10 +45,7 @@ def add_parser(commands) -> None:
 def main(args) -> int:
     from ..frontend import load_kernel
 
-    try:
-        kernel = load_kernel(args.kernel)
-    except OSError as error:
-        raise UserError(f"{args.kernel}: error: cannot read: {error.strerror}") from None
+    kernel = load_kernel(args.kernel)
     label, inputs = _inputs(kernel, args)
     outputs = run_kernel(kernel, inputs, blocks=args.blocks, progress=True)
     if args.out:
