@@ -1,5 +1,7 @@
-"""Inputs too large for the compiler are refused with a located error, quickly, before any
-stage could run out of stack, memory or time: expressions and blocks nested too deeply."""
+"""Inputs too large for the compiler or its target are refused with a located error, quickly,
+before any stage runs out of stack, memory or time and before a number the generated C++
+receives could overflow its type: nesting, code paths, names, block counts, pipes, tensor
+dimensions, literals, matmul sizes, FIFO sizes and GM strides."""
 
 from __future__ import annotations
 
@@ -31,9 +33,10 @@ kernel deep(x: in f32[n, 64], z: out f32[n, 64], s0: f32)
 """
 
 
-def _errors(text: str) -> list:
+def _errors(text: str, lowered: bool = False) -> list:
+    """The error lines of `text` as deep.pdsl: of the checker, or with `lowered` of the passes."""
     with pytest.raises(CompileError) as raised:
-        compile_text(text, "deep.pdsl")
+        lower(compile_text(text, "deep.pdsl")) if lowered else compile_text(text, "deep.pdsl")
     return [line for line in str(raised.value).splitlines() if line.startswith("deep.pdsl:")]
 
 
@@ -84,3 +87,180 @@ def test_the_deepest_expressions_accepted_go_through_every_stage():
 
     assert np.array_equal(outputs[0], np.full((32, 64), 250 * 125, np.float32))
     assert np.array_equal(outputs[1], outputs[0])
+
+
+# ---- code paths and names
+
+
+def test_specialisations_giving_too_many_code_paths_are_refused_by_their_product():
+    start = time.monotonic()
+
+    errors = _errors("""\
+kernel k(x: in f32[n, 64], y: out f32[n, 64])
+specialize a in {1, 2, 3, 4, 5, 6, 7, 8, 9, 10} = 1;
+specialize b in {1, 2, 3, 4, 5, 6, 7, 8, 9, 10} = 1;
+specialize c in {1, 2, 3, 4, 5, 6, 7, 8, 9, 10} = 1;
+specialize d in {1, 2, 3, 4, 5, 6, 7, 8, 9, 10} = 1;
+specialize e in {1, 2, 3, 4, 5, 6, 7, 8, 9, 10} = 1;
+specialize f in {1, 2, 3, 4, 5, 6, 7, 8, 9, 10} = 1;
+{
+    grid (i) = (n / 16) on 4 blocks;
+    aiv { store y[i * 16 : +16, :], load x[i * 16 : +16, :]; }
+}
+""", lowered=True)
+
+    assert (errors, time.monotonic() - start < 10) == ([
+        "deep.pdsl:2:12: error: 6 specialisations give 1000000 code paths "
+        "(10 x 10 x 10 x 10 x 10 x 10); at most 64 are compiled"], True)
+
+
+def test_a_kernel_name_too_long_for_a_directory_is_refused():
+    name = "k" * 65
+    errors = _errors(f"""\
+kernel {name}(x: in f32[n, 64], y: out f32[n, 64])
+{{
+    grid (i) = (n / 16) on 4 blocks;
+    aiv {{ store y[i * 16 : +16, :], load x[i * 16 : +16, :]; }}
+}}
+""")
+
+    assert errors == ["deep.pdsl:1:8: error: the kernel's name is 65 characters long; at most 64 "
+                      "(it names the output directory and its files)"]
+
+
+# ---- numbers that reach a C++ type
+
+
+def test_a_block_count_beyond_int16_is_refused():
+    errors = _errors("""\
+kernel k(x: in f32[n, 64], y: out f32[n, 64])
+{
+    grid (i) = (n / 16) on 40000 blocks;
+    aiv { store y[i * 16 : +16, :], load x[i * 16 : +16, :]; }
+}
+""")
+
+    assert errors == ["deep.pdsl:3:5: error: the hardware block count must be between 1 and "
+                      "32767 (the launch takes it as an int16_t), got 40000; a2a3 has 24 "
+                      "clusters"]
+
+
+@pytest.mark.parametrize("depth", [0, 65, 1000000])
+def test_a_pipe_depth_outside_1_to_64_is_refused(depth):
+    errors = _errors(f"""\
+kernel k(x: in bf16[n, 64], y: out bf16[n, 64])
+{{
+    grid (i) = (n / 16) on 4 blocks;
+    pipe p: aiv -> aic bf16[16, 64] depth {depth} split rows;
+    aiv {{ tpush p, load x[i * 16 + lane * 8 : +8, :]; }}
+    aic {{ store y[i * 16 : +16, :], tpop p; }}
+}}
+""")
+
+    assert errors == [f"deep.pdsl:4:10: error: pipe 'p' has depth {depth}; the depth must be "
+                      "between 1 and 64"]
+
+
+def test_a_ninth_pipe_is_refused_for_want_of_flag_ids():
+    errors = _errors("""\
+kernel k(x: in bf16[n, 64], y: out bf16[n, 64])
+{
+    grid (i) = (n / 16) on 4 blocks;
+    pipe p1: aiv -> aic bf16[16, 64] depth 2 split rows;
+    pipe p2: aiv -> aic bf16[16, 64] depth 2 split rows;
+    pipe p3: aiv -> aic bf16[16, 64] depth 2 split rows;
+    pipe p4: aiv -> aic bf16[16, 64] depth 2 split rows;
+    pipe p5: aiv -> aic bf16[16, 64] depth 2 split rows;
+    pipe p6: aiv -> aic bf16[16, 64] depth 2 split rows;
+    pipe p7: aiv -> aic bf16[16, 64] depth 2 split rows;
+    pipe p8: aiv -> aic bf16[16, 64] depth 2 split rows;
+    pipe p9: aiv -> aic bf16[16, 64] depth 2 split rows;
+    aiv {
+        let t = load x[i * 16 + lane * 8 : +8, :];
+        tpush p1, t; tpush p2, t; tpush p3, t; tpush p4, t; tpush p5, t;
+        tpush p6, t; tpush p7, t; tpush p8, t; tpush p9, t;
+    }
+    aic {
+        let a = tpop p1; let b = tpop p2; let c = tpop p3; let d = tpop p4; let e = tpop p5;
+        let f = tpop p6; let g = tpop p7; let h = tpop p8;
+        store y[i * 16 : +16, :], tpop p9;
+    }
+}
+""")
+
+    assert errors == ["deep.pdsl:12:10: error: a kernel has at most 8 pipes (each takes 2 of "
+                      "the 16 cross-core flag ids); 'p9' is pipe 9"]
+
+
+def test_a_tensor_dimension_beyond_uint32_and_a_specialisation_beyond_64_bits_are_refused():
+    errors = _errors("""\
+kernel k(x: in f32[n, 4294967296], y: out f32[n, 64])
+specialize s in {1, 18446744073709551616} = 1;
+{
+    grid (i) = (n / 16) on 4 blocks;
+    aiv { store y[i * 16 : +16, :], load x[i * 16 : +16, 0 : +64]; }
+}
+""")
+
+    assert errors == [
+        "deep.pdsl:1:23: error: tensor dimension 4294967296 is too large: simpler passes shapes "
+        "as uint32_t, at most 4294967295",
+        "deep.pdsl:2:12: error: specialisation 's': 18446744073709551616 does not fit in 64 bits"]
+
+
+@pytest.mark.parametrize("literal", ["1e39", "1e400"])
+def test_a_float_literal_beyond_f32_is_refused(literal):
+    errors = _errors(f"""\
+kernel k(x: in f32[n, 64], y: out f32[n, 64])
+{{
+    grid (i) = (n / 16) on 4 blocks;
+    aiv {{ store y[i * 16 : +16, :], load x[i * 16 : +16, :] * {literal}; }}
+}}
+""")
+
+    assert errors == [f"deep.pdsl:4:63: error: {literal} is out of range for f32 (at most "
+                      "3.4028235e+38); write `inf` for infinity"]
+
+
+def test_a_matmul_beyond_4095_is_refused():
+    errors = _errors("""\
+kernel k(a: in i8[16, 4096], b: in i8[4096, 16], c: out i32[16, 16])
+{
+    grid (i) = (1) on 1 blocks;
+    aic { store c[:, :], matmul(load a[:, :], load b[:, :]); }
+}
+""", lowered=True)
+
+    assert errors == ["deep.pdsl:4:26: error: matmul: k = 4096; pto-isa's TMATMUL takes m, k and "
+                      "n between 1 and 4095"]
+
+
+def test_a_gm_fifo_beyond_uint32_words_is_refused():
+    errors = _errors("""\
+kernel k(x: in bf16[n, 512], y: out bf16[n, 512])
+{
+    grid (i) = (n / 32) on 32767 blocks;
+    pipe p: aiv -> aic bf16[32, 512] depth 64 split rows;
+    aiv { tpush p, load x[i * 32 + lane * 16 : +16, :]; }
+    aic { store y[i * 32 : +32, :], tpop p; }
+}
+""", lowered=True)
+
+    assert errors == ["deep.pdsl:4:10: error: pipe 'p': its GM FIFO takes 2 MB per hardware "
+                      "block (32 KB slots x depth 64), 64 GB for 32767 blocks; the runtime counts "
+                      "it in 4-byte words as a uint32_t, at most 16 GB: lower the depth, the tile "
+                      "or the block count"]
+
+
+def test_a_gm_row_pitch_beyond_int_is_refused_at_the_load():
+    errors = _errors("""\
+kernel k(x: in f32[n, 3000000000], y: out f32[n, 64])
+{
+    grid (i) = (n / 16) on 4 blocks;
+    aiv { store y[i * 16 : +16, :], load x[i * 16 : +16, 0 : +64]; }
+}
+""", lowered=True)
+
+    assert errors == ["deep.pdsl:4:37: error: load: the rows of this slice of 'x' are 3000000000 "
+                      "elements apart; pto-isa's TLOAD and TSTORE take strides as int, at most "
+                      "2147483647"]

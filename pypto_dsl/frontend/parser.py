@@ -7,6 +7,9 @@ were missing ';'s, so that the checker can report the file's other errors with t
 
 from __future__ import annotations
 
+import math
+import struct
+
 from lark import Transformer, Tree, v_args
 
 from .. import ir
@@ -286,7 +289,15 @@ class _ToIR(Transformer):
         return ir.Const(int(token), self._s(meta))
 
     def float_lit(self, meta, token):
-        return ir.Const(float(token), self._s(meta))
+        value = float(token)
+        try:
+            struct.pack("<f", value)  # every float of the language is an f32
+        except OverflowError:
+            value = float("inf")
+        if math.isinf(value):  # `1e39`, `1e400`: a C++ f32 literal cannot hold it
+            self.sink.error(token_span(self.filename, token), f"{token} is out of range for f32 "
+                            "(at most 3.4028235e+38); write `inf` for infinity")
+        return ir.Const(value, self._s(meta))
 
     def inf_lit(self, meta):
         return ir.Const(float("inf"), self._s(meta))

@@ -16,6 +16,7 @@ from .cube_moves import expand_cube_moves
 from .flatten import flatten
 from .frees import insert_frees
 from .grid import lower_grid
+from .limits import check_limits
 from .memory import plan_memory
 from .pipeline import pipeline
 from .specialize import specialize
@@ -32,6 +33,7 @@ PASSES = (
     schedule_vector_ops,  # vector ops in dependency levels: one barrier per level
     plan_memory,  # a buffer and a 32-byte-aligned offset for every tile; pipe regions reserved
     insert_syncs,  # set/wait flags, vector barriers and drains for every cross-pipe dependency
+    check_limits,  # every number the C++ takes (matmul sizes, FIFO bytes, GM pitches) fits
 )
 
 
