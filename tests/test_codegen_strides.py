@@ -63,7 +63,8 @@ def test_the_launch_check_compiles(tmp_path):
 def test_the_stub_refuses_a_static_stride_beyond_int(pitch, refused, tmp_path):
     text = f"""\
 #include <pto/pto-inst.hpp>
-using Gm = pto::GlobalTensor<float, pto::Shape<1, 1, 1, 16, 64>, pto::Stride<1024, 1024, 1024, {pitch}, 1>>;
+using Gm = pto::GlobalTensor<float, pto::Shape<1, 1, 1, 16, 64>,
+                             pto::Stride<1024, 1024, 1024, {pitch}, 1>>;
 using Vec = pto::Tile<pto::TileType::Vec, float, 16, 64, pto::BLayout::RowMajor, 16, 64>;
 void load(__gm__ float* data) {{ Gm g(data); Vec t; pto::TLOAD(t, g); pto::TSTORE(g, t); }}
 """

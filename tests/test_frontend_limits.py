@@ -264,3 +264,22 @@ kernel k(x: in f32[n, 3000000000], y: out f32[n, 64])
     assert errors == ["deep.pdsl:4:37: error: load: the rows of this slice of 'x' are 3000000000 "
                       "elements apart; pto-isa's TLOAD and TSTORE take strides as int, at most "
                       "2147483647"]
+
+
+def test_more_scalar_arguments_than_a_simpler_task_takes_are_refused():
+    errors = _errors("""\
+kernel many(
+    x0: in f32[n0, 64], x1: in f32[n1, 64], x2: in f32[n2, 64], x3: in f32[n3, 64],
+    x4: in f32[n4, 64], x5: in f32[n5, 64], x6: in f32[n6, 64], x7: in f32[n7, 64],
+    x8: in f32[n8, 64], x9: in f32[n9, 64], x10: in f32[n10, 64], x11: in f32[n11, 64],
+    x12: in f32[n12, 64], x13: in f32[n13, 64], x14: in f32[n14, 64], y: out f32[n0, 64],
+    scale: f32,
+)
+{
+    grid (i) = (n0 / 16) on 4 blocks;
+    aiv { store y[i * 16 : +16, :], load x0[i * 16 : +16, :] * scale; }
+}
+""")
+
+    assert errors == ["deep.pdsl:1:8: error: 1 scalar parameter, the dispatch case and 15 shape "
+                      "symbols make 17 scalar arguments of the task; simpler takes at most 16"]

@@ -12,6 +12,7 @@ import math
 
 from .. import ir
 from ..platform import platform
+from .scope import plural
 
 # The kernel's name names the output directory and its files (`test_<kernel>.py`,
 # `kernels/orchestration/<kernel>_orch.cpp`): it must stay well inside a file name's 255 bytes.
@@ -27,6 +28,11 @@ MAX_DEPTH = 64
 MAX_PIPES = 8
 # simpler passes tensor shapes as uint32_t; the orchestration compares them with int64 literals.
 MAX_DIM = 2**32 - 1
+# The arguments of one simpler task (CORE_MAX_TENSOR_ARGS, CORE_MAX_SCALAR_ARGS at simpler
+# HEAD): the tensors and one GM FIFO per pipe; the scalar parameters, the dispatch case index
+# and the shape symbols (codegen/layout.py lays them out).
+MAX_TENSORS = 32
+MAX_SCALARS = 16
 INT64 = (-2**63, 2**63 - 1)
 
 
@@ -36,6 +42,7 @@ def check_declarations(kernel: ir.Kernel, error) -> None:
         error(kernel.span, f"the kernel's name is {len(kernel.name)} characters long; at most "
               f"{MAX_NAME} (it names the output directory and its files)")
     _specialisations(kernel.specializations, error)
+    _arguments(kernel, error)
     grid = kernel.grid
     if grid is not None and not 1 <= grid.blocks <= MAX_BLOCKS:
         clusters = platform(kernel.target).clusters
@@ -54,6 +61,21 @@ def check_declarations(kernel: ir.Kernel, error) -> None:
             if isinstance(dim, ir.Const) and isinstance(dim.value, int) and dim.value > MAX_DIM:
                 error(dim.span or param.span, f"tensor dimension {dim.value} is too large: "
                       f"simpler passes shapes as uint32_t, at most {MAX_DIM}")
+
+
+def _arguments(kernel: ir.Kernel, error) -> None:
+    tensors = [p for p in kernel.params if isinstance(p, ir.TensorParam)]
+    pipes = len(kernel.pipes)
+    if len(tensors) + pipes > MAX_TENSORS:
+        error(kernel.span, f"{plural(len(tensors), 'tensor')} and {plural(pipes, 'pipe')} (a GM "
+              f"FIFO each) make {len(tensors) + pipes} tensor arguments of the task; simpler "
+              f"takes at most {MAX_TENSORS}")
+    scalars = len(kernel.params) - len(tensors)
+    symbols = len({d.name for p in tensors for d in p.shape if isinstance(d, ir.Name)})
+    if scalars + 1 + symbols > MAX_SCALARS:
+        error(kernel.span, f"{plural(scalars, 'scalar parameter')}, the dispatch case and "
+              f"{plural(symbols, 'shape symbol')} make {scalars + 1 + symbols} scalar "
+              f"arguments of the task; simpler takes at most {MAX_SCALARS}")
 
 
 def _specialisations(specs: tuple, error) -> None:
