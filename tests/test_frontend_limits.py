@@ -283,3 +283,33 @@ kernel many(
 
     assert errors == ["deep.pdsl:1:8: error: 1 scalar parameter, the dispatch case and 15 shape "
                       "symbols make 17 scalar arguments of the task; simpler takes at most 16"]
+
+
+# ---- GM slices a GlobalTensor view cannot describe (they crashed the code generator)
+
+
+def test_a_slice_whose_columns_are_not_adjacent_is_refused_at_the_load():
+    errors = _errors("""\
+kernel k(x: in f32[n, 64, 4], y: out f32[n, 64])
+{
+    grid (i) = (n / 16) on 4 blocks;
+    aiv { store y[i * 16 : +16, :], load x[i * 16 : +16, :, 0]; }
+}
+""", lowered=True)
+
+    assert errors == ["deep.pdsl:4:37: error: load: the columns of this slice of 'x' are 4 "
+                      "elements apart; a tile's columns must be adjacent in GM (slice a range of "
+                      "the last dimension)"]
+
+
+def test_a_per_row_slice_whose_rows_are_not_adjacent_is_refused_at_the_load():
+    errors = _errors("""\
+kernel k(x: in f32[n, 64], y: out f32[n, 1])
+{
+    grid (i) = (n / 16) on 4 blocks;
+    aiv { store y[i * 16 + lane * 8 : +8, :], load x[i * 16 + lane * 8 : +8, 3 : +1]; }
+}
+""", lowered=True)
+
+    assert errors == ["deep.pdsl:4:47: error: load: the rows of this per-row slice of 'x' are 64 "
+                      "elements apart; a [rows, 1] tile's rows must be adjacent in GM"]

@@ -8,7 +8,9 @@ After this pass every number the generated C++ takes from a code path fits where
 - the row pitch of every GM slice (the element stride of its first kept dimension, the one
   stride a GlobalTensor view takes from the tensor's shape), where it is a number, fits `int`:
   pto-isa's a2a3 TLOAD and TSTORE take shapes and strides as int. A pitch that depends on a
-  shape symbol is checked at launch by the orchestration.
+  shape symbol is checked at launch by the orchestration;
+- a GM slice's columns are adjacent (element step 1), and a per-row [R, 1] slice's rows are,
+  as the GlobalTensor views of the code generator (codegen/gm.py) require.
 
 The declarations' own limits (pipe depth and count, block count, code paths, ...) are the
 checker's (frontend/limits.py); a tile that is too large for its buffer is memory planning's
@@ -24,7 +26,7 @@ from .. import ir
 from ..diagnostics import ErrorSink
 from ..platform import kib
 from ..symbolic import as_int
-from ..walk import walk_expr, walk_stmts, stmt_exprs
+from ..walk import stmt_exprs, walk_expr, walk_stmts
 
 MATMUL_DIM = 4095  # pto-isa TMATMUL: valid m, k and n in [1, 4095]
 UINT32_MAX = 2**32 - 1
@@ -41,13 +43,16 @@ def check_limits(kernel: ir.Kernel) -> ir.Kernel:
         dims = {p.name: tuple(_fixed(d, case.mapping) for d in p.shape)
                 for p in kernel.params if isinstance(p, ir.TensorParam)}
         for core in ("aic", "aiv"):
+            storage = kernel.plans[case.index].core(core)
             for stmt in walk_stmts(kernel.body(core)[0].cases[case.index].body):
                 if isinstance(stmt, ir.Store):
-                    _pitch(stmt.tensor, stmt.slices, dims, stmt.span, "store", error)
+                    _slice(stmt.tensor, stmt.slices, dims, storage.get(stmt.value.name),
+                           stmt.span, "store", error)
+                elif isinstance(stmt, ir.Let) and isinstance(stmt.value, ir.Load):
+                    _slice(stmt.value.tensor, stmt.value.slices, dims, storage.get(stmt.name),
+                           stmt.value.span, "load", error)
                 for expr in (e for top in stmt_exprs(stmt) for e in walk_expr(top)):
-                    if isinstance(expr, ir.Load):
-                        _pitch(expr.tensor, expr.slices, dims, expr.span, "load", error)
-                    elif isinstance(expr, ir.TileOp) and expr.op in ("matmul", "matmul_acc"):
+                    if isinstance(expr, ir.TileOp) and expr.op in ("matmul", "matmul_acc"):
                         _matmul(expr, error)
     for name in (p.name for p in kernel.pipes):  # the largest FIFO of the code paths
         _fifo(max((c.pipe(name) for c in kernel.plans), key=lambda p: p.block_bytes), kernel,
@@ -66,15 +71,35 @@ def _fixed(dim: ir.Expr, mapping: dict):
     return mapping.get(dim.name, dim.name)
 
 
-def _pitch(tensor: str, slices: tuple, dims: dict, span, what: str, error) -> None:
+def _slice(tensor: str, slices: tuple, dims: dict, tile, span, what: str, error) -> None:
+    """A GM slice as a GlobalTensor view takes it: its row pitch (the element stride of its
+    first kept dimension) within int, and its columns adjacent (a per-row [R, 1] tile, a DN
+    column, needs its rows adjacent instead)."""
     kept = [k for k, s in enumerate(slices) if not s.point]
-    if not kept:
+    if len(kept) != 2:
         return
-    factors = dims[tensor][kept[0] + 1:]
-    if all(isinstance(f, int) for f in factors) and math.prod(factors) > INT_MAX:
-        error(span, f"{what}: the rows of this slice of '{tensor}' are {math.prod(factors)} "
+    pitch, step = dims[tensor][kept[0] + 1:], dims[tensor][kept[1] + 1:]
+    if tile is not None and tile.layout == "col":
+        if _product(pitch) != 1:
+            error(span, f"{what}: the rows of this per-row slice of '{tensor}' are "
+                  f"{_product(pitch)} elements apart; a [rows, 1] tile's rows must be adjacent "
+                  "in GM")
+        return
+    if _product(step) != 1:
+        error(span, f"{what}: the columns of this slice of '{tensor}' are {_product(step)} "
+              "elements apart; a tile's columns must be adjacent in GM (slice a range of the "
+              "last dimension)")
+    elif isinstance(_product(pitch), int) and _product(pitch) > INT_MAX:
+        error(span, f"{what}: the rows of this slice of '{tensor}' are {_product(pitch)} "
               f"elements apart; pto-isa's TLOAD and TSTORE take strides as int, at most "
               f"{INT_MAX}")
+
+
+def _product(factors: tuple):
+    """The product of tensor dimensions: a number, or its text when a factor is a symbol."""
+    if all(isinstance(f, int) for f in factors):
+        return math.prod(factors)
+    return " * ".join(str(f) for f in factors if f != 1)
 
 
 def _matmul(op: ir.TileOp, error) -> None:
