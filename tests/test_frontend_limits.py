@@ -313,3 +313,29 @@ kernel k(x: in f32[n, 64], y: out f32[n, 1])
 
     assert errors == ["deep.pdsl:4:47: error: load: the rows of this per-row slice of 'x' are 64 "
                       "elements apart; a [rows, 1] tile's rows must be adjacent in GM"]
+
+
+# ---- lets written out into each other
+
+
+def test_lets_that_double_at_each_step_are_checked_quickly():
+    # a30 written out would be 2**30 terms: the checker leaves such a value unexpanded, both in
+    # the pipe balance (loop bounds compared as text) and as a compile-time value (a divisor).
+    doubling = " ".join(f"let a{k + 1} = a{k} + a{k};" for k in range(30))
+    text = f"""\
+kernel k(x: in bf16[n, 64], y: out bf16[n, 64])
+specialize t in {{16, 32}} = 16;
+{{
+    grid (i) = (1) on 1 blocks;
+    pipe p: aiv -> aic bf16[16, 64] depth 2 split rows;
+    let a0 = t;
+    {doubling}
+    aiv {{ for j in 0 .. n / a30 {{ tpush p, load x[j * 16 + lane * 8 : +8, :]; }} }}
+    aic {{ for j in 0 .. n / a30 {{ store y[j * 16 : +16, :], tpop p; }} }}
+}}
+"""
+    start = time.monotonic()
+
+    lower(compile_text(text, "deep.pdsl"))
+
+    assert time.monotonic() - start < 10

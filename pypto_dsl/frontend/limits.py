@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from .. import ir
+from ..walk import expr_children
 from ..platform import platform
 from .scope import plural
 
@@ -34,6 +35,11 @@ MAX_DIM = 2**32 - 1
 MAX_TENSORS = 32
 MAX_SCALARS = 16
 INT64 = (-2**63, 2**63 - 1)
+# The checker writes `let`s out into the expressions that use them where it needs their value
+# at compile time (tile shapes, divisors) or as text (pipe balance). Lets built from lets
+# can grow exponentially (`let a1 = a0 + a0; let a2 = a1 + a1; ...`), so a value that would
+# have more operations than this once written out is left as it is (a name, a runtime value).
+MAX_EXPANSION = 256
 
 
 def check_declarations(kernel: ir.Kernel, error) -> None:
@@ -89,3 +95,15 @@ def _specialisations(specs: tuple, error) -> None:
         counts = " x ".join(str(len(set(s.values))) for s in specs)
         error(specs[0].span, f"{len(specs)} specialisations give {paths} code paths ({counts}); "
               f"at most {MAX_CODE_PATHS} are compiled")
+
+
+def too_large_to_write_out(expr: ir.Expr) -> bool:
+    """Whether `expr`, with its shared subexpressions written out at every use, has more than
+    MAX_EXPANSION nodes. At most that many nodes are visited, without recursion."""
+    count, stack = 0, [expr]
+    while stack:
+        count += 1
+        if count > MAX_EXPANSION:
+            return True
+        stack.extend(expr_children(stack.pop()))
+    return False
