@@ -44,6 +44,7 @@ def check_limits(kernel: ir.Kernel) -> ir.Kernel:
                 for p in kernel.params if isinstance(p, ir.TensorParam)}
         for core in ("aic", "aiv"):
             storage = kernel.plans[case.index].core(core)
+            # After flatten a load is the value of a let of its own, a store stores a name.
             for stmt in walk_stmts(kernel.body(core)[0].cases[case.index].body):
                 if isinstance(stmt, ir.Store):
                     _slice(stmt.tensor, stmt.slices, dims, storage.get(stmt.value.name),
