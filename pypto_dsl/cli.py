@@ -83,17 +83,8 @@ def _check(args) -> int:
             for name, kernel in lower_steps(kernel):
                 if name == args.after or (args.after == "plan" and name == "plan_memory"):
                     dumped = kernel
-        except CompileError as error:
+        except (CompileError, UserError) as error:  # reported, and the next kernel checked
             print(str(error), file=sys.stderr)
-            failed = True
-            continue
-        except OSError as error:
-            print(f"{path}: error: cannot read: {error.strerror}", file=sys.stderr)
-            failed = True
-            continue
-        except UnicodeDecodeError as error:
-            print(f"{path}: error: cannot read: not UTF-8 text (byte {error.start})",
-                  file=sys.stderr)
             failed = True
             continue
         if args.dump_ir:

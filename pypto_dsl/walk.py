@@ -185,8 +185,11 @@ class Rewriter:
                 return value
             return replace(value, start=start, size=size)
         if isinstance(value, tuple):
-            new = tuple(self._value(v) for v in value)
-            return value if all(a is b for a, b in zip(new, value)) else new
+            # A loop, not a generator: each level of a deep expression costs no extra frames.
+            items = []
+            for item in value:
+                items.append(self.expr(item) if isinstance(item, ir.Expr) else self._value(item))
+            return value if all(a is b for a, b in zip(items, value)) else tuple(items)
         return value  # None, attrs that are not expressions
 
 

@@ -81,3 +81,14 @@ def test_an_unknown_target_is_a_command_line_error(capsys):
 
     assert exit_.value.code == 1
     assert "argument --target: invalid choice: 'a9'" in capsys.readouterr().err
+
+
+def test_a_kernel_file_over_the_size_limit_is_refused_without_reading_it_all(tmp_path, capsys):
+    huge = tmp_path / "huge.pdsl"
+    huge.write_text("// " + "x" * (1 << 21) + "\n")
+
+    code = main(["check", str(huge), "/dev/zero"])
+
+    assert (code, capsys.readouterr().err) == (1, (
+        f"{huge}: error: cannot read: larger than 1 MiB, the limit for a kernel file\n"
+        "/dev/zero: error: cannot read: larger than 1 MiB, the limit for a kernel file\n"))

@@ -1,6 +1,11 @@
-"""`pypto-dsl compile`: the directory it writes, byte-identical runs, and all-or-nothing writes."""
+"""`pypto-dsl compile`: the directory it writes, byte-identical runs, and all-or-nothing writes
+(also when two compiles write one directory at once, or a compile is terminated)."""
 
 import filecmp
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,5 +71,70 @@ def test_a_write_that_fails_midway_leaves_the_old_directory_and_no_partial_one(t
     # "x" is both a file and a directory: the second write fails after the first file.
     with pytest.raises(OSError):
         write_directory({"b.txt": "new\n", "x": "file\n", "x/y.txt": "nested\n"}, target)
+    assert _files(target) == {"a.txt": b"old\n"}
+    assert [p.name for p in tmp_path.iterdir()] == ["k"]
+
+
+# A writer of `write_directory` in a process of its own: waits for the file `go`, then writes
+# the directories `targets` one after the other, each with 10 files that all say `tag`. Every
+# rename sleeps first, which widens the moment between moving the earlier build aside and
+# renaming the new one in, so that two such writers started together race on every target.
+RACING_WRITER = """
+import os, sys, time
+from pathlib import Path
+from pypto_dsl.codegen.output import write_directory
+
+rename = os.rename
+def slow_rename(source, destination):
+    time.sleep(0.01)
+    rename(source, destination)
+os.rename = slow_rename
+
+go, tag, *targets = sys.argv[1:]
+while not Path(go).exists():
+    time.sleep(0.001)
+for target in targets:
+    write_directory({f"f{i}.txt": tag for i in range(10)}, Path(target))
+"""
+
+
+def test_two_writers_of_one_directory_at_once_both_succeed_and_one_build_is_left(tmp_path):
+    targets = [tmp_path / f"k{r}" for r in range(8)]
+    for target in targets:
+        write_directory({"earlier.txt": "earlier"}, target)
+    writers = [subprocess.Popen([sys.executable, "-c", RACING_WRITER, str(tmp_path / "go"), tag,
+                                 *map(str, targets)], stderr=subprocess.PIPE, text=True)
+               for tag in ("one", "two")]
+    (tmp_path / "go").touch()
+
+    results = [(w.wait(timeout=120), w.stderr.read()) for w in writers]
+
+    builds = {target.name: {text for text in _files(target).values()} for target in targets}
+    assert results == [(0, ""), (0, "")]
+    assert all(len(_files(target)) == 10 and len(builds[target.name]) == 1 for target in targets)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["go"] + [t.name for t in targets]
+
+
+# Writes 20000 files into `target`, slowly enough to be interrupted while they are written.
+SLOW_WRITER = """
+import sys
+from pathlib import Path
+from pypto_dsl.codegen.output import write_directory
+
+write_directory({f"d{i % 100}/f{i}.txt": "new" for i in range(20000)}, Path(sys.argv[1]))
+"""
+
+
+def test_sigterm_during_a_write_leaves_the_earlier_build_and_no_hidden_directories(tmp_path):
+    target = tmp_path / "k"
+    write_directory({"a.txt": "old\n"}, target)
+    writer = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(target)])
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".k.new-*/d*")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    writer.send_signal(signal.SIGTERM)
+
+    assert writer.wait(timeout=60) == -signal.SIGTERM
     assert _files(target) == {"a.txt": b"old\n"}
     assert [p.name for p in tmp_path.iterdir()] == ["k"]

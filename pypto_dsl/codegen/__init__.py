@@ -10,7 +10,9 @@ modules here computed):
     test_<kernel>.py, README.md            scene.py + templates/scene_test.py.j2, README.md.j2
 
 C++ is formatted with clang-format. The result depends only on the kernel text, its file name
-and the pypto-dsl version: no dict or set order, no time stamps, no absolute paths.
+and the pypto-dsl version: no dict or set order, no time stamps, no absolute paths. The file
+name appears in C++ comments and strings, in the scene test's docstring and in the README as
+`shown_name(source)`, one spelling that is inert in all of them.
 `compile_kernel(path, out_dir)` writes the directory with output.write_directory.
 """
 
@@ -22,6 +24,7 @@ from pathlib import Path
 import jinja2
 
 from .. import goldens, ir
+from ..errors import UserError
 from ..frontend import load_kernel
 from ..passes import lower
 from . import layout as layouts
@@ -56,9 +59,25 @@ def generate(kernel: ir.Kernel, source: str, golden: str | None = None) -> dict:
     return render(lower(kernel), source, golden)
 
 
+# Characters that end or change a C++ comment or string literal, a printf format, a Python
+# string or a Markdown code span: `\` (an escape, or a line splice at the end of a comment),
+# quotes, `%`, `?` (trigraphs) and the backtick. Line breaks and other characters that are not
+# printable (control and bidirectional-override characters too) go as well.
+UNSAFE_IN_NAMES = set("\\\"'%?`")
+
+
+def shown_name(source: str) -> str:
+    """The kernel's file name as the generated files show it: every character that could end
+    or alter a comment or string of C++, Python or Markdown replaced by `_`. Other non-ASCII
+    text (a name in another script) is kept."""
+    return "".join("_" if c in UNSAFE_IN_NAMES or not c.isprintable() else c for c in source)
+
+
 def render(lowered: ir.Kernel, source: str, golden: str | None = None) -> dict:
-    """The scene-test directory of a kernel that went through every lowering pass."""
+    """The scene-test directory of a kernel that went through every lowering pass; `source`
+    is the kernel's file name as shown in comments and messages (shown_name)."""
     kernel = lowered
+    source = shown_name(source)
     if golden is None:
         golden = _golden_beside(kernel.source_name)
     layout = layouts.build(lowered)
@@ -91,13 +110,22 @@ def _golden_beside(source_name: str):
 def compile_kernel(path: str, out_dir: str, golden: str | None = None,
                    target: str = "a2a3") -> tuple:
     """Compile the kernel in `path` for `target` into `out_dir/<kernel>/`; returns (lowered
-    kernel, directory). The golden (`golden`, or the one beside the kernel) goes with it."""
+    kernel, directory). The golden (`golden`, or the one beside the kernel) goes with it. Raises
+    CompileError for a bad kernel and UserError when a file cannot be read or written."""
     lowered = lower(load_kernel(path, target))
     text = Path(golden).read_text(encoding="utf-8") if golden is not None else None
-    files = render(lowered, Path(path).name, text)
-    target = Path(out_dir) / lowered.name
-    write_directory(files, target)
-    return lowered, target
+    try:
+        files = render(lowered, Path(path).name, text)
+    except OSError as error:  # the golden is loaded through a temporary file: a full disk
+        raise UserError(f"{error.filename or path}: error: cannot write: "
+                        f"{error.strerror or error}") from None
+    directory = Path(out_dir) / lowered.name
+    try:
+        write_directory(files, directory)
+    except OSError as error:
+        # The failing path is usually a staging file the user never sees: name the target.
+        raise UserError(f"{directory}: error: cannot write: {error.strerror or error}") from None
+    return lowered, directory
 
 
-__all__ = ["generate", "render", "compile_kernel", "version"]
+__all__ = ["generate", "render", "compile_kernel", "shown_name", "version"]

@@ -1,6 +1,17 @@
-"""`pypto-dsl compile KERNEL.pdsl -o DIR [--report]`: write DIR/<kernel>/ (a scene test)."""
+"""`pypto-dsl compile KERNEL.pdsl... -o DIR [--report]`: write DIR/<kernel>/ (a scene test).
+
+Every kernel is compiled and every failure reported, as `check` does; the exit code is 1 when
+any kernel failed. An output directory that cannot be one (a file is in the way) is reported
+once, before anything is compiled.
+"""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..diagnostics import CompileError
+from ..errors import UserError
 
 
 def add_parser(commands) -> None:
@@ -20,11 +31,29 @@ def add_parser(commands) -> None:
 def run(args) -> int:
     from . import compile_kernel
 
+    check_output_directory(args.output)
+    failed = False
     for path in args.kernels:
-        lowered, target = compile_kernel(path, args.output, target=args.target)
-        print(f"{path}: wrote {target}/")
+        try:
+            lowered, directory = compile_kernel(path, args.output, target=args.target)
+        except (CompileError, UserError) as error:  # reported, and the next kernel compiled
+            print(str(error), file=sys.stderr)
+            failed = True
+            continue
+        print(f"{path}: wrote {directory}/")
         if args.report:
             from ..report import report
 
             print(report(lowered), end="")
-    return 0
+    return 1 if failed else 0
+
+
+def check_output_directory(out_dir: str) -> None:
+    """A UserError when `out_dir`, or the nearest part of it that exists, is not a directory."""
+    path = Path(out_dir)
+    for existing in (path, *path.parents):
+        if existing.exists():
+            if not existing.is_dir():
+                raise UserError(f"{out_dir}: error: cannot write the output: {existing} is "
+                                "not a directory")
+            return

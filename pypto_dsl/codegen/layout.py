@@ -19,11 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import ir
+from ..frontend.limits import MAX_SCALARS, MAX_TENSORS  # the checker refuses more
 from . import cxx
 from .exprs import Shapes
 
-MAX_TENSORS = 32  # CORE_MAX_TENSOR_ARGS at simpler HEAD
-MAX_SCALARS = 16  # CORE_MAX_SCALAR_ARGS
 CASE = cxx.name("case")
 
 

@@ -4,14 +4,16 @@
 it and checks every other use of it, checks ranks, dtypes and constant dims, decodes the
 scalars, evaluates the specialisation rules and the kernel's `require`s (a failure is a
 LOG_ERROR naming the requirement and its source line, then return without submitting), picks
-the dispatch case, computes the number of logical blocks, allocates one GM FIFO per pipe for
-the hardware blocks, and submits one MIX task (AIC kernel 0, both AIVs kernel 1).
+the dispatch case, checks that every GM row pitch that depends on a shape symbol fits the int
+that pto-isa takes strides as, computes the number of logical blocks, allocates one GM FIFO per
+pipe for the hardware blocks, and submits one MIX task (AIC kernel 0, both AIVs kernel 1).
 """
 
 from __future__ import annotations
 
 from .. import ir
 from ..symbolic import names_in
+from ..walk import stmt_exprs, walk_expr, walk_stmts
 from . import cxx
 from .exprs import Printer, Shapes
 from .layout import CASE, Layout
@@ -44,6 +46,7 @@ def orchestration_context(layout: Layout, source: str) -> dict:
         message = f"{kernel.name}: requirement `{printer(r.cond)}` failed ({_loc(source, r)})"
         message += "".join(f", {n} = {{}}" for n in shown)
         requires.append(dict(cond=printer(r.cond), log=_log(message, [cxx.ident(n) for n in shown])))
+    pitches = _pitch_checks(layout, source)
     cases = [dict(index=c.case.index, cond=" && ".join(
         f"{cxx.ident(n)} == {v}" for n, v in zip(c.case.symbols, c.case.values)) or "true",
                   label=c.case.label or "single case") for c in layout.plans]
@@ -83,6 +86,7 @@ def orchestration_context(layout: Layout, source: str) -> dict:
         scalars=scalars,
         specs=specs,
         requires=requires,
+        pitches=pitches,
         cases=cases,
         case_var=CASE,
         case_count=len(layout.plans),
@@ -136,3 +140,56 @@ def _shape_bindings(layout: Layout) -> tuple:
                     message += " = {}"
                 checks.append(dict(read=read, expected=expected, log=_log(message, values)))
     return bindings, checks
+
+
+INT_MAX = 2**31 - 1
+
+
+def _pitch_checks(layout: Layout, source: str) -> list:
+    """A launch check for every GM row pitch (the element stride of a slice's first kept
+    dimension, the stride its GlobalTensor view takes from the tensor) that depends on a shape
+    symbol: pto-isa's a2a3 TLOAD and TSTORE take strides as int, and a larger pitch would be
+    truncated. Pitches that are numbers in every code path were checked by the compiler
+    (passes/limits.py). Products are tested prefix by prefix, so none overflows int64."""
+    kernel = layout.kernel
+    found: dict = {}  # pitch factors (text) -> (factors, tensors, span of the first slice)
+    for case_plan in layout.plans:
+        fixed = case_plan.case.mapping
+        for core in ("aic", "aiv"):
+            body = kernel.body(core)[0].cases[case_plan.case.index].body
+            for tensor, slices, span in _gm_slices(body):
+                kept = next(k for k, s in enumerate(slices) if not s.point)
+                factors = [d for d in kernel.param(tensor).shape[kept + 1:]
+                           if not (isinstance(d, ir.Const) and d.value == 1)]
+                if any(isinstance(d, ir.Name) and d.name not in fixed for d in factors):
+                    key = tuple(str(d) for d in factors)
+                    tensors = found.setdefault(key, (factors, [], span))[1]
+                    if tensor not in tensors:
+                        tensors.append(tensor)
+    checks = []
+    for factors, tensors, span in found.values():
+        terms = [cxx.ident(d.name) if isinstance(d, ir.Name) else str(d.value) for d in factors]
+        cond = " || ".join(f"{' * '.join(terms[:n])} > {INT_MAX}"
+                           for n in range(1, len(terms) + 1))
+        symbols = [d.name for d in factors if isinstance(d, ir.Name)]
+        names = " and ".join(f"'{t}'" for t in tensors)
+        message = (f"{kernel.name}: the rows of {names} are {' * '.join(_written(factors))} "
+                   f"elements apart, more than pto-isa's TLOAD and TSTORE take (int, at most "
+                   f"{INT_MAX}; {source}:{span.line})")
+        message += "".join(f", {n} = {{}}" for n in symbols)
+        checks.append(dict(cond=cond, log=_log(message, [cxx.ident(n) for n in symbols])))
+    return checks
+
+
+def _written(factors: list) -> list:
+    return [d.name if isinstance(d, ir.Name) else str(d.value) for d in factors]
+
+
+def _gm_slices(body: tuple):
+    """(tensor, slices, span) of every load and store in `body`."""
+    for stmt in walk_stmts(body):
+        if isinstance(stmt, ir.Store):
+            yield stmt.tensor, stmt.slices, stmt.span
+        for expr in (e for top in stmt_exprs(stmt) for e in walk_expr(top)):
+            if isinstance(expr, ir.Load):
+                yield expr.tensor, expr.slices, expr.span

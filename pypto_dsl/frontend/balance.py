@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..symbolic import substitute
+from .limits import too_large_to_write_out
 from .scope import plural
 from .. import walk
 
@@ -16,7 +17,9 @@ def check_pipe_balance(kernel: ir.Kernel, error) -> None:
     shared: dict = {}
     for stmt in kernel.prelude:
         if isinstance(stmt, ir.Let) and not stmt.mutable:
-            shared[stmt.name] = substitute(stmt.value, shared)
+            value = substitute(stmt.value, shared)
+            if not too_large_to_write_out(value):  # else it stays a name
+                shared[stmt.name] = value
     for pipe in kernel.pipes:
         pushes = _count(kernel.body(pipe.src), pipe.name, "push", shared)
         pops = _count(kernel.body(pipe.dst), pipe.name, "pop", shared)
@@ -43,7 +46,7 @@ def _count(stmts: tuple, pipe: str, what: str, shared: dict, where: tuple = ()) 
         if what == "push" and isinstance(stmt, ir.TPush) and stmt.pipe == pipe:
             add(where, 1)
         if isinstance(stmt, (ir.For, ir.PipelinedFor)):
-            start, stop = substitute(stmt.start, shared), substitute(stmt.stop, shared)
+            start, stop = _written_out(stmt.start, shared), _written_out(stmt.stop, shared)
             trips = _constant_trips(start, stop)
             key = where if trips is not None else where + (f"per iteration of {start} .. {stop}",)
             for body in walk.bodies(stmt):
@@ -52,12 +55,19 @@ def _count(stmts: tuple, pipe: str, what: str, shared: dict, where: tuple = ()) 
         elif isinstance(stmt, ir.If):
             then = _count(stmt.then, pipe, what, shared, where)
             if then != _count(stmt.orelse, pipe, what, shared, where):
-                cond = substitute(stmt.cond, shared)
+                cond = _written_out(stmt.cond, shared)
                 then = _count(stmt.then, pipe, what, shared, where + (f"if {cond}",))
                 then.update(_count(stmt.orelse, pipe, what, shared, where + (f"unless {cond}",)))
             for k, n in then.items():
                 add(k, n)
     return {k: n for k, n in counts.items() if n}
+
+
+def _written_out(expr: ir.Expr, shared: dict) -> ir.Expr:
+    """`expr` with the kernel-level lets written out, or as it is when that would be too
+    large (limits.MAX_EXPANSION): then only the same text on both sides agrees."""
+    value = substitute(expr, shared)
+    return expr if too_large_to_write_out(value) else value
 
 
 def _constant_trips(start: ir.Expr, stop: ir.Expr):

@@ -18,6 +18,7 @@ from ..platform import DEFAULT, platform
 from ..symbolic import same_dim
 from .balance import check_pipe_balance
 from .expressions import ExpressionChecker
+from .limits import check_declarations
 from .names import unsafe_reason
 from .parser import PART
 from .scope import KIND_WORDS, Scope, Symbol, plural
@@ -47,6 +48,7 @@ class _Checker(ExpressionChecker, TileOpChecker):
 
     def run(self) -> ir.Kernel:
         k = self.kernel
+        check_declarations(k, self.error)
         top = Scope()
         self._name(k.name, k.span, top, None)
         params = tuple(self._param(p, top) for p in k.params)
@@ -152,8 +154,6 @@ class _Checker(ExpressionChecker, TileOpChecker):
         if len(grid.vars) != len(grid.extents):
             self.error(grid.span, f"the grid names {plural(len(grid.vars), 'dimension')} but "
                        f"gives {plural(len(grid.extents), 'extent')}")
-        if not 1 <= grid.blocks <= 65535:
-            self.error(grid.span, "the hardware block count must be between 1 and 65535")
         extents = tuple(self._expr(e, scope) for e in grid.extents)
         for extent in extents:
             self._expect_scalar(extent, ir.I64, "a grid extent")
@@ -169,8 +169,6 @@ class _Checker(ExpressionChecker, TileOpChecker):
         elif pipe.src == "aiv" and pipe.split != "rows":
             self.error(pipe.span, f"pipe '{pipe.name}': an aiv -> aic pipe must be `split rows` "
                        "(each lane pushes its half of the cube's tile)")
-        if pipe.depth < 1:
-            self.error(pipe.span, f"pipe '{pipe.name}' needs a depth of at least 1")
         shape = self._tile_shape(pipe.shape, scope, pipe.span)
         if pipe.split == "rows" and shape and isinstance(shape[0], ir.Const) and shape[0].value % 2:
             self.error(pipe.span, f"pipe '{pipe.name}' is split by rows but has "

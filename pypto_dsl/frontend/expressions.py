@@ -11,6 +11,7 @@ from dataclasses import replace
 from .. import ir, ops
 from ..platform import platform
 from ..symbolic import canonical, names_in, same_dim, substitute
+from .limits import too_large_to_write_out
 from .scope import Scope, defined_names, plural
 
 
@@ -392,7 +393,8 @@ class ExpressionChecker:
         return value is not None and expr.type == ir.I64 and not canonical(value)
 
     def _static_value(self, expr: ir.Expr, scope: Scope):
-        """The expression in compile-time terms (constants, shape and spec symbols) or None."""
+        """The expression in compile-time terms (constants, shape and spec symbols) or None;
+        None too when that would be too large to write out (limits.MAX_EXPANSION)."""
         values = {}
         for name in names_in(expr):
             symbol = scope.lookup(name)
@@ -401,7 +403,8 @@ class ExpressionChecker:
             values[name] = symbol.static
         if any(isinstance(e, (ir.Index, ir.Load, ir.TPop, ir.TileOp)) for e in walk.walk_expr(expr)):
             return None
-        return substitute(expr, values)
+        value = substitute(expr, values)
+        return None if too_large_to_write_out(value) else value
 
     def _tensor(self, name: str, span, scope: Scope):
         symbol = scope.lookup(name)

@@ -7,7 +7,10 @@ were missing ';'s, so that the checker can report the file's other errors with t
 
 from __future__ import annotations
 
-from lark import Transformer, v_args
+import math
+import struct
+
+from lark import Transformer, Tree, v_args
 
 from .. import ir
 from ..diagnostics import CompileError, ErrorSink, SourceFile, Span
@@ -16,6 +19,18 @@ from .recovery import lex_all, parse_tokens, token_span
 # The call an assignment to part of a tile (`t[r : +n, c : +m] = v`) is parsed into; no author
 # can write it (it is not a name).
 PART = "<part>"
+# The transformer here, the checker, every pass, the printers, the code generator and the
+# interpreter recurse over expressions and blocks, at most three Python frames per level; 256
+# levels keep all of them well inside Python's default recursion limit of 1000, with room for
+# the caller's own stack. A deeper tree is refused before any of them sees it.
+MAX_NESTING = 256
+# The rules that are not part of an expression: a tree nested too deeply below one of them
+# is a nest of blocks.
+STRUCTURE = {"start", "kernel", "params", "tensor_param", "scalar_param", "direction_in",
+             "direction_named", "dtype", "specialize", "require", "int_list", "grid", "pipe",
+             "core", "names", "let", "var", "assign", "assign_part", "tpush", "store", "for_loop",
+             "pipelined_for", "stage", "if_stmt", "if_block", "block"}
+
 
 def parse(text: str, filename: str = "<input>") -> ir.Kernel:
     """Parse one .pdsl file; raise CompileError listing every syntax error."""
@@ -34,8 +49,45 @@ def parse_recovering(text: str, filename: str = "<input>") -> tuple:
     if tree is None:
         return None, sink.diagnostics
     syntax = len(sink.diagnostics)
+    if not _check_nesting(tree, filename, sink):
+        return None, sink.diagnostics
     kernel = _ToIR(filename, sink).transform(tree)
     return (kernel if len(sink.diagnostics) == syntax else None), sink.diagnostics
+
+
+def _check_nesting(tree: Tree, filename: str, sink: ErrorSink) -> bool:
+    """Report every place where the tree is deeper than MAX_NESTING levels; False if there is
+    one. Blamed is the expression when it has most of the levels, else the nest of blocks
+    around it (reported at the innermost statement). An explicit stack, not recursion: the
+    tree may be thousands of levels deep."""
+    reported = set()
+    # (node, its depth, the innermost statement or declaration above it and that one's depth,
+    # the outermost expression above it or None)
+    stack = [(tree, 1, tree, 1, None)]
+    while stack:
+        node, depth, holder, held_at, outer = stack.pop()
+        if not isinstance(node, Tree):
+            continue
+        if depth <= MAX_NESTING:
+            if node.data in STRUCTURE:
+                holder, held_at = node, depth
+            elif outer is None:
+                outer = node
+            stack.extend((child, depth + 1, holder, held_at, outer)
+                         for child in reversed(node.children))
+            continue
+        expression = outer is not None and depth - held_at >= held_at
+        culprit = outer if expression else holder
+        if id(culprit) in reported:
+            continue
+        reported.add(id(culprit))
+        if expression:
+            message = (f"expression nested too deeply: it is deeper than {MAX_NESTING} levels; "
+                       "split it into smaller expressions with `let`")
+        else:
+            message = f"blocks nested too deeply: they are deeper than {MAX_NESTING} levels"
+        sink.error(_span(filename, culprit.meta), message)
+    return not reported
 
 
 def _span(filename: str, meta) -> Span | None:
@@ -246,7 +298,15 @@ class _ToIR(Transformer):
         return ir.Const(int(token), self._s(meta))
 
     def float_lit(self, meta, token):
-        return ir.Const(float(token), self._s(meta))
+        value = float(token)
+        try:
+            struct.pack("<f", value)  # every float of the language is an f32
+        except OverflowError:
+            value = float("inf")
+        if math.isinf(value):  # `1e39`, `1e400`: a C++ f32 literal cannot hold it
+            self.sink.error(token_span(self.filename, token), f"{token} is out of range for f32 "
+                            "(at most 3.4028235e+38); write `inf` for infinity")
+        return ir.Const(value, self._s(meta))
 
     def inf_lit(self, meta):
         return ir.Const(float("inf"), self._s(meta))

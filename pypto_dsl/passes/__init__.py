@@ -17,6 +17,7 @@ from .expand import expand_ops
 from .flatten import flatten
 from .frees import insert_frees
 from .grid import lower_grid
+from .limits import check_limits
 from .memory import plan_memory
 from .pipeline import pipeline
 from .schedule import check_schedule
@@ -36,6 +37,7 @@ PASSES = (
     schedule_vector_ops,  # vector ops in dependency levels: one barrier per level
     plan_memory,  # a buffer and a 32-byte-aligned offset for every tile; pipe regions reserved
     insert_syncs,  # set/wait flags, vector barriers and drains for every cross-pipe dependency
+    check_limits,  # every number the C++ takes (matmul sizes, FIFO bytes, GM pitches) fits
 )
 
 

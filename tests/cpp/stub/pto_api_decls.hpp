@@ -351,6 +351,42 @@ private:
     Stride stride_;
 };
 
+namespace stub_detail {
+// pto-isa (pin cd4a3d3f) keeps a GlobalTensor's shape and strides as int64_t, but its a2a3
+// TLOAD and TSTORE implementations take them as `int gShape0..4, int gStride0..4`
+// (common/arch/memory/tload_common.hpp, npu/a2a3/TStore.hpp): a value beyond int is
+// truncated there. `gm_transfer` has those parameter types, and TLOAD/TSTORE below hand the
+// GlobalTensor's values to it as the library does; a static value that would not survive the
+// conversion is refused. (Dynamic values are checked by the generated orchestration at launch.)
+inline void gm_transfer(int gShape0, int gShape1, int gShape2, int gShape3, int gShape4, int gStride0,
+                        int gStride1, int gStride2, int gStride3, int gStride4)
+{
+    (void)gShape0, (void)gShape1, (void)gShape2, (void)gShape3, (void)gShape4;
+    (void)gStride0, (void)gStride1, (void)gStride2, (void)gStride3, (void)gStride4;
+}
+template <typename GlobalData>
+constexpr bool static_shape_and_strides_fit_int()
+{
+    for (int d = 0; d < GlobalTensorDim::TOTAL_DIM; ++d) {
+        const int64_t shape = GlobalData::staticShape[d], stride = GlobalData::staticStride[d];
+        if ((shape != DYNAMIC && (shape < 0 || shape > 2147483647)) ||
+            (stride != DYNAMIC && (stride < 0 || stride > 2147483647))) {
+            return false;
+        }
+    }
+    return true;
+}
+template <typename GlobalData>
+inline void gm_transfer_of(GlobalData& g)
+{
+    static_assert(static_shape_and_strides_fit_int<GlobalData>(),
+                  "TLOAD/TSTORE: pto-isa hands a GlobalTensor's shape and strides on as int; a static one does "
+                  "not fit in int");
+    gm_transfer(g.GetShape(0), g.GetShape(1), g.GetShape(2), g.GetShape(3), g.GetShape(4), g.GetStride(0),
+                g.GetStride(1), g.GetStride(2), g.GetStride(3), g.GetStride(4));
+}
+}  // namespace stub_detail
+
 // ============================================================================
 // 7. Tile
 // ============================================================================
@@ -719,7 +755,8 @@ inline RecordEvent TLOAD(TileData& dst, GlobalData& src, WaitEvents&... events)
                           "TLOAD ND->NZ / DN->ZN: GlobalTensor dims 0..2 must be static 1");
         }
     }
-    (void)dst, (void)src;
+    stub_detail::gm_transfer_of(src);
+    (void)dst;
     return {};
 }
 
@@ -751,7 +788,8 @@ inline RecordEvent TSTORE(GlobalData& dst, TileData& src, WaitEvents&... events)
 {
     PTO_STUB_CHECK_EVENTS(WaitEvents);
     pto_stub_check_tstore<TileData, GlobalData>();
-    (void)dst, (void)src;
+    stub_detail::gm_transfer_of(dst);
+    (void)src;
     return {};
 }
 template <STPhase Phase, typename TileData, typename GlobalData, typename... WaitEvents>
@@ -760,7 +798,8 @@ inline RecordEvent TSTORE(GlobalData& dst, TileData& src, WaitEvents&... events)
     PTO_STUB_CHECK_EVENTS(WaitEvents);
     pto_stub_check_tstore<TileData, GlobalData>();
     static_assert(TileData::Loc == TileType::Acc, "TSTORE<STPhase>: unit-flag phase applies to Acc stores");
-    (void)dst, (void)src;
+    stub_detail::gm_transfer_of(dst);
+    (void)src;
     return {};
 }
 template <typename TileData, typename GlobalData, AtomicType atomicType, typename... WaitEvents>
@@ -768,7 +807,8 @@ inline RecordEvent TSTORE(GlobalData& dst, TileData& src, WaitEvents&... events)
 {
     PTO_STUB_CHECK_EVENTS(WaitEvents);
     pto_stub_check_tstore<TileData, GlobalData>();
-    (void)dst, (void)src;
+    stub_detail::gm_transfer_of(dst);
+    (void)src;
     return {};
 }
 

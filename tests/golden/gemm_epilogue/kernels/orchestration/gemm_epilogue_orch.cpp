@@ -108,6 +108,20 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
         return;
     }
 
+    // GM row pitches: pto-isa's TLOAD and TSTORE take strides as int.
+    if (pdsl_u_k > 2147483647) {
+        LOG_ERROR("gemm_epilogue: the rows of 'a' are k elements apart, more than pto-isa's TLOAD and TSTORE take "
+                  "(int, at most 2147483647; gemm_epilogue.pdsl:25), k = %" PRId64,
+                  pdsl_u_k);
+        return;
+    }
+    if (pdsl_u_n > 2147483647) {
+        LOG_ERROR("gemm_epilogue: the rows of 'b' and 'out' are n elements apart, more than pto-isa's TLOAD and TSTORE "
+                  "take (int, at most 2147483647; gemm_epilogue.pdsl:25), n = %" PRId64,
+                  pdsl_u_n);
+        return;
+    }
+
     int64_t pdsl_case = -1;
     if (pdsl_u_tm == 32) {
         pdsl_case = 0; // tm=32
