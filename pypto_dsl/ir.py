@@ -422,6 +422,9 @@ class Kernel:
     cases: tuple = ()  # CaseEnv, one per code path, once specialised
     schedules: tuple = ()  # passes.schedule.Schedule, one per case, once pipelined
     plans: tuple = ()  # plan.CasePlan, one per case, once memory is planned
+    # The cores it runs on: both (a MIX task), or the one whose block the author wrote (a
+    # vector-only or cube-only task).
+    cores: tuple = ("aic", "aiv")
 
     def param(self, name: str):
         return next((p for p in self.params if p.name == name), None)
@@ -431,3 +434,8 @@ class Kernel:
 
     def body(self, core: str) -> tuple:
         return self.aic if core == "aic" else self.aiv
+
+    @property
+    def launch(self) -> str:
+        """How the orchestration submits it: "mix", "aiv" or "aic"."""
+        return "mix" if len(self.cores) == 2 else self.cores[0]

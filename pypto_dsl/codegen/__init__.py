@@ -85,7 +85,7 @@ def render(lowered: ir.Kernel, source: str, golden: str | None = None) -> dict:
     paths = scene_files(kernel.name)
     common = dict(version=version(), source=source)
     out = {}
-    for core in ("aic", "aiv"):
+    for core in kernel.cores:
         text = env.get_template("core.cpp.j2").render(core_context(layout, core, source) | common)
         out[paths[core]] = format_cpp(text, paths[core])
     text = env.get_template("orchestration.cpp.j2").render(

@@ -48,6 +48,7 @@ def core_context(layout: Layout, core: str, source: str) -> dict:
         block_idx=BLOCK_IDX,
         block_num=BLOCK_NUM,
         lane=LANE if core == "aiv" and LANE in used else "",
+        vector_only=kernel.launch == "aiv",
         cases=cases,
         call_args=", ".join(name for _, name in _params(layout, core) if name in used),
         case_var=CASE,

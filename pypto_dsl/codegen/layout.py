@@ -62,6 +62,12 @@ class Layout:
     plans: tuple  # plan.CasePlan, one per dispatch case
 
     @property
+    def func_ids(self) -> dict:
+        """Core -> the func_id of its kernel in the scene test (the orchestration submits by
+        it): the cores the kernel runs on, numbered in order."""
+        return {core: index for index, core in enumerate(self.kernel.cores)}
+
+    @property
     def fifo_base(self) -> int:
         return len(self.tensors)
 

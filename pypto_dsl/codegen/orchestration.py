@@ -6,7 +6,9 @@ scalars, evaluates the specialisation rules and the kernel's `require`s (a failu
 LOG_ERROR naming the requirement and its source line, then return without submitting), picks
 the dispatch case, checks that every GM row pitch that depends on a shape symbol fits the int
 that pto-isa takes strides as, computes the number of logical blocks, allocates one GM FIFO per
-pipe for the hardware blocks, and submits one MIX task (AIC kernel 0, both AIVs kernel 1).
+pipe for the hardware blocks, and submits one task: MIX (AIC kernel 0, both AIVs kernel 1)
+when the kernel has both blocks, else vector-only (two AIV blocks a block, one per lane) or
+cube-only, so that no core is held idle.
 """
 
 from __future__ import annotations
@@ -67,8 +69,11 @@ def orchestration_context(layout: Layout, source: str) -> dict:
             task_scalars.append(s.name if s.kind == "case" else cxx.ident(s.name))
     return dict(
         kernel=kernel.name,
+        func_ids=[dict(core=core, var=cxx.name(core, "kernel"), id=index)
+                  for core, index in layout.func_ids.items()],
         aic_id=cxx.name("aic", "kernel"),
         aiv_id=cxx.name("aiv", "kernel"),
+        launch=kernel.launch,
         hw_blocks_const=cxx.name("hw", "blocks"),
         args=ARGS,
         task=TASK,

@@ -18,6 +18,8 @@ from .layout import Layout
 DIRECTION = {"in": "D.IN", "out": "D.OUT", "inout": "D.INOUT"}
 CTYPES = {"f32": "ctypes.c_float", "i32": "ctypes.c_int32", "i64": "ctypes.c_int64"}
 NUMPY = {"f32": "np.float32", "i32": "np.int32", "i64": "np.int64"}
+LAUNCH_TEXT = {"mix": "1 AIC + 2 AIV MIX task", "aiv": "vector-only task, two AIV blocks a block",
+               "aic": "cube-only task"}
 TOLERANCE = 1e-2  # simpler's paged-attention scene test (facts §8)
 
 
@@ -52,8 +54,9 @@ def scene_context(layout: Layout, golden) -> dict:
         paths=paths,
         orchestration_signature=", ".join(tensor_dirs),
         core_signature=", ".join(core_dirs),
-        aic_name=f"{kernel.name.upper()}_AIC",
-        aiv_name=f"{kernel.name.upper()}_AIV",
+        incores=[dict(core=core, func_id=index, name=f"{kernel.name.upper()}_{core.upper()}",
+                      source=paths[core]) for core, index in layout.func_ids.items()],
+        launch_text=LAUNCH_TEXT[kernel.launch],
         tensors=[t.name for t in layout.tensors],
         outputs_tuple=_tuple([t.name for t in layout.tensors if t.direction != "in"]),
         scalars=scalars,

@@ -153,6 +153,7 @@ class _ToIR(Transformer):
             prelude=prelude,
             aic=cores.get("aic", ()),
             aiv=cores.get("aiv", ()),
+            cores=tuple(c for c in ("aic", "aiv") if cores.get(c)) or ("aic", "aiv"),
             source_name=self.filename,
             span=token_span(self.filename, name),
         )

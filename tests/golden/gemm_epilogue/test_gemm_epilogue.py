@@ -51,12 +51,12 @@ class TestGemmEpilogue(SceneTestCase):
             "signature": [D.IN, D.IN, D.IN, D.OUT],
         },
         "incores": [
+            # The kernel's tensors, then one GM FIFO per pipe (pdsl_fifo_acc_tile).
             {
                 "func_id": 0,
                 "name": "GEMM_EPILOGUE_AIC",
                 "source": "kernels/aic/gemm_epilogue_aic.cpp",
                 "core_type": "aic",
-                # The kernel's tensors, then one GM FIFO per pipe (pdsl_fifo_acc_tile).
                 "signature": [D.IN, D.IN, D.IN, D.OUT, D.OUT],
             },
             {

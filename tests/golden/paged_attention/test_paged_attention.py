@@ -51,12 +51,12 @@ class TestPagedAttention(SceneTestCase):
             "signature": [D.IN, D.IN, D.IN, D.IN, D.IN, D.OUT],
         },
         "incores": [
+            # The kernel's tensors, then one GM FIFO per pipe (pdsl_fifo_sij, pdsl_fifo_pij, pdsl_fifo_oi).
             {
                 "func_id": 0,
                 "name": "PAGED_ATTENTION_AIC",
                 "source": "kernels/aic/paged_attention_aic.cpp",
                 "core_type": "aic",
-                # The kernel's tensors, then one GM FIFO per pipe (pdsl_fifo_sij, pdsl_fifo_pij, pdsl_fifo_oi).
                 "signature": [D.IN, D.IN, D.IN, D.IN, D.IN, D.OUT, D.OUT, D.OUT, D.OUT],
             },
             {
