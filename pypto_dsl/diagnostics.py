@@ -119,7 +119,11 @@ class ErrorSink:
         self.diagnostics: list[Diagnostic] = []
 
     def error(self, span: Span | None, message: str, *notes: str) -> None:
-        self.diagnostics.append(Diagnostic(span, message, tuple(notes)))
+        """Record an error; the same error at the same place once (the lowering copies a
+        statement, e.g. into a pipelined loop's prologue, steady state and epilogue)."""
+        diagnostic = Diagnostic(span, message, tuple(notes))
+        if diagnostic not in self.diagnostics:
+            self.diagnostics.append(diagnostic)
 
     def raise_if_any(self) -> None:
         if self.diagnostics:

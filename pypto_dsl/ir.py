@@ -259,6 +259,23 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class StageRecord:
+    """What the pipelining pass leaves of a stage: its name and the pipes it pushes and pops
+    (for the schedule check's messages)."""
+    name: str
+    pushes: tuple
+    pops: tuple
+
+
+@dataclass(frozen=True)
+class PipelinedLoop:
+    """A `pipelined for` as the pipelining pass found it: where, on which core, its stages."""
+    core: str
+    stages: tuple  # of StageRecord
+    span: Optional[Span] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class PipelinedFor(Stmt):
     var: str
     start: Expr
@@ -425,6 +442,7 @@ class Kernel:
     # The cores it runs on: both (a MIX task), or the one whose block the author wrote (a
     # vector-only or cube-only task).
     cores: tuple = ("aic", "aiv")
+    pipelined: tuple = ()  # PipelinedLoop, once pipelined (the loops it lowered)
 
     def param(self, name: str):
         return next((p for p in self.params if p.name == name), None)

@@ -70,7 +70,7 @@ def _cases(kernel: ir.Kernel, core: str):
 def _memory_lines(case_plan, core: str, chip) -> list:
     storage = case_plan.core(core)
     rows = [(p.buffer, p.offset, kib(p.region), f"pipe {p.name}", "",
-             f"{p.local_slots} slots of {kib(p.slot_size)}: "
+             f"{p.local_slots} slot{'s' if p.local_slots > 1 else ''} of {kib(p.slot_size)}: "
              + ", ".join(f"0x{start:05X}+{kib(size)}" for start, size in p.slots()))
             for p in case_plan.pipes if p.dst == core]
     for t in storage.tiles:

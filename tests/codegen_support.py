@@ -17,6 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 KERNELS = sorted(p.stem for p in (ROOT / "kernels").glob("*.pdsl"))
 # The goldens of the kernels of kernels/, by kernel name (kernels/<name>.golden.py).
 GOLDENS = {name: goldens.load(ROOT / "kernels" / f"{name}{goldens.SUFFIX}") for name in KERNELS}
+# Every kernel with a golden the interpreter suite checks: kernels/ and tests/kernels/ (kernels
+# that exercise the compiler, not part of the zoo). Name -> (path, golden).
+CHECKED = {path.stem: (path, goldens.for_kernel(path))
+           for path in sorted((ROOT / "kernels").glob("*.pdsl"))
+           + sorted((ROOT / "tests" / "kernels").glob("*.pdsl"))}
 GOLDEN = ROOT / "tests" / "golden"
 STUB = ROOT / "tests" / "cpp" / "stub"
 

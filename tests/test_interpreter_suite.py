@@ -4,16 +4,14 @@ blocks than logical blocks (the stride loop wraps); the two schedules agree bit 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from codegen_support import GOLDENS
+from codegen_support import CHECKED
 from pypto_dsl.frontend import load_kernel
 from pypto_dsl.interpreter import run_case, run_kernel
 
-KERNELS = Path(__file__).resolve().parent.parent / "kernels"
+GOLDENS = {name: golden for name, (_, golden) in CHECKED.items()}
 SUITE = [pytest.param(kernel, case, id=f"{kernel}:{case}")
          for kernel, golden in sorted(GOLDENS.items())
          for case, spec in golden.cases.items() if spec.suite]
@@ -23,7 +21,7 @@ WRAPPING = [("paged_attention", "wrap_batch26", 1), ("paged_attention", "wrap_he
 
 @pytest.fixture(scope="module")
 def kernels():
-    return {name: load_kernel(str(KERNELS / f"{name}.pdsl")) for name in GOLDENS}
+    return {name: load_kernel(str(CHECKED[name][0])) for name in GOLDENS}
 
 
 @pytest.mark.parametrize("kernel_name,case", SUITE)

@@ -5,18 +5,16 @@ Every suite case of every kernel runs on the checked IR and on the IR after each
 pipelined IR must finish without deadlock at the declared FIFO depths.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from codegen_support import GOLDENS
+from codegen_support import CHECKED
 from pypto_dsl.frontend import load_kernel
 from pypto_dsl.interpreter import run_kernel
 from pypto_dsl.passes import lower_steps
 from pypto_dsl.verify import verify
 
-KERNELS = Path(__file__).resolve().parent.parent / "kernels"
+GOLDENS = {name: golden for name, (_, golden) in CHECKED.items()}
 SUITE = [(name, case) for name, golden in sorted(GOLDENS.items())
          for case in sorted(golden.cases) if golden.cases[case].suite]
 
@@ -26,7 +24,7 @@ def stages():
     """kernel name -> [(pass name, kernel after it)], the checked IR first."""
     out = {}
     for name in GOLDENS:
-        kernel = load_kernel(str(KERNELS / f"{name}.pdsl"))
+        kernel = load_kernel(str(CHECKED[name][0]))
         out[name] = [("check", kernel)] + list(lower_steps(kernel))
     return out
 

@@ -167,3 +167,36 @@ def test_the_error_names_the_specialisation_it_happens_in():
 
     (diagnostic,) = error.value.diagnostics
     assert diagnostic.message.startswith("UB overflows by 72 KB at w=512 (need 256 KB of 184 KB)")
+
+
+BIG_POP = """\
+kernel big(a: in bf16[256, 16], b: in bf16[16, 128], y: out f32[256, 128])
+{
+    grid (i) = (1) on 1 blocks;
+    pipe p: aic -> aiv f32[256, 128] depth 2 split rows;
+    aic { tpush p, matmul(load a[:, :], load b[:, :]); }
+    aiv { BODY }
+}
+"""
+
+
+def test_a_pipe_double_buffered_only_for_speed_gets_one_slot_when_two_do_not_fit():
+    """Two local slots of p need 128 KB + 64 KB of UB (more than it has); one popped tile is
+    live at a time, so one slot is enough and the plan uses it."""
+    text = BIG_POP.replace("BODY", "store y[lane * 128 : +128, :], tpop p;")
+
+    (case,) = lower(compile_text(text, "big.pdsl")).plans
+
+    assert case.pipe("p").local_slots == 1
+
+
+def test_an_overflow_names_the_tiles_and_suggests_the_split():
+    text = BIG_POP.replace("BODY", "let t = tpop p; "
+                           "store y[lane * 128 : +128, :], t * 2.0 + exp(t);")
+
+    with pytest.raises(CompileError) as error:
+        lower(compile_text(text, "big.pdsl"))
+
+    (diagnostic,) = error.value.diagnostics
+    assert diagnostic.message.startswith("UB overflows by 72 KB (need 256 KB of 184 KB)")
+    assert diagnostic.notes[-1].startswith("to fit, split the rows of the largest tile")

@@ -117,3 +117,47 @@ def test_a_handoff_that_grows_with_the_trip_count_is_not_trusted():
     kernel = lower(compile_text(GROWING, "growing.pdsl"))
 
     assert kernel.schedules[0].handoff("aic") == {("p", "q"): None}
+
+
+FOUR_STAGES_APART = """\
+kernel dist(x: in f32[n, 64], w: in bf16[64, 64], y: out f32[16, 64])
+require n % 16 == 0;
+{
+    grid (g) = (1) on 1 blocks;
+    pipe fwd:  aiv -> aic bf16[16, 64] depth DEPTH split rows;
+    pipe back: aic -> aiv f32[16, 64]  depth DEPTH split rows;
+    aic {
+        for j in 0 .. n / 16 {
+            tpush back, matmul(tpop fwd, load w[:, :]);
+        }
+    }
+    aiv {
+        var acc = fill(f32[8, 64], 0.0);
+        pipelined for j in 0 .. n / 16 {
+            stage a { tpush fwd, cast<bf16>(load x[j * 16 + lane * 8 : +8, :]); }
+            stage b { let k = 1; }
+            stage c { let k2 = 2; }
+            stage d { acc = acc + tpop back; }
+        }
+        store y[lane * 8 : +8, :], acc;
+    }
+}
+"""
+
+
+def test_pipes_too_shallow_for_a_pipelined_loops_stage_distance_are_a_located_error():
+    """Stage a pushes three time steps before stage d pops: four tiles of a lane go out
+    before the first comes back, more than two pipes of depth 1 and the cube hold."""
+    with pytest.raises(CompileError) as error:
+        lower(compile_text(FOUR_STAGES_APART.replace("DEPTH", "1"), "dist.pdsl"))
+
+    (diagnostic,) = error.value.diagnostics
+    assert diagnostic.message.startswith("deadlock")
+    assert diagnostic.notes[-1] == (
+        "the pipelined loop at dist.pdsl:14:9 pushes 'fwd' in stage 'a' 3 time steps before it "
+        "pops 'back' in stage 'd': 4 tiles go out before the first comes back; deepen the "
+        "pipes between or bring the stages closer")
+
+
+def test_the_same_stages_with_deep_enough_pipes_lower():
+    assert lower(compile_text(FOUR_STAGES_APART.replace("DEPTH", "2"), "dist.pdsl")).plans

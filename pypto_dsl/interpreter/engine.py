@@ -37,11 +37,15 @@ class Scope:
 
     A core's names are one namespace (the checker forbids shadowing, and the generated C++
     declares each name once per core function): `let` of a name already visible rebinds it
-    where it lives, so the epilogue of a pipelined loop reads what the loop body bound last.
+    where it lives, so the epilogue of a pipelined loop reads what the loop body bound last,
+    and `let` of a new name binds it in the core's function scope, so a name first bound under
+    a guard (a pipelined loop's prologue, when the trip count allows) is seen after it.
     """
 
-    def __init__(self, parent: "Scope | None" = None, values: dict | None = None):
+    def __init__(self, parent: "Scope | None" = None, values: dict | None = None,
+                 function: bool = False):
         self.parent, self.values = parent, values if values is not None else {}
+        self.function = function
 
     def lookup(self, name: str):
         scope = self
@@ -53,7 +57,11 @@ class Scope:
         scope = self
         while scope is not None and name not in scope.values:
             scope = scope.parent
-        (scope or self).values[name] = value
+        if scope is None:
+            scope = self
+            while not scope.function and scope.parent is not None:
+                scope = scope.parent
+        scope.values[name] = value
 
     def assign(self, name: str, value) -> None:
         scope = self
@@ -139,7 +147,7 @@ class CoreTask:
         kernel = self.launch.kernel
         for logical in self.batches:
             self.logical = logical
-            scope = Scope(Scope(None, dict(self.launch.statics)))
+            scope = Scope(Scope(None, dict(self.launch.statics)), function=True)
             scope.define(ir.LOGICAL_BLOCK, scalars.as_scalar(logical, np.int64))
             for var, coord in zip(kernel.grid.vars, self.launch.coords(logical)):
                 scope.define(var, scalars.as_scalar(coord, np.int64))

@@ -55,16 +55,24 @@ def _plan_case(kernel: ir.Kernel, case: ir.CaseEnv, bodies: dict, chip, sink) ->
     analyses = {core: analyze_storage(lives[core], core, sink) for core in bodies}
     if len(sink.diagnostics) > before:
         return None
-    pipes = _pipes(kernel, case, analyses, chip, sink)
-    cores = {core: _core(core, lives[core], analyses[core], pipes, case, chip, sink)
+    # Pipes with one popped tile live get a second local slot for double buffering; when that
+    # makes a buffer overflow, the plan is made again with one slot for them, and only then
+    # an overflow is an error.
+    trial = ErrorSink()
+    pipes = _pipes(kernel, case, analyses, chip, trial, double=True)
+    cores = {core: _core(core, lives[core], analyses[core], pipes, case, chip, trial)
              for core in bodies}
+    if trial.diagnostics:
+        pipes = _pipes(kernel, case, analyses, chip, sink, double=False)
+        cores = {core: _core(core, lives[core], analyses[core], pipes, case, chip, sink)
+                 for core in bodies}
     return plan.CasePlan(case, chip.name, pipes, cores["aic"], cores["aiv"])
 
 
 # ------------------------------------------------------------------------------------ pipes
 
 
-def _pipes(kernel, case: ir.CaseEnv, analyses: dict, chip, sink) -> tuple:
+def _pipes(kernel, case: ir.CaseEnv, analyses: dict, chip, sink, double: bool) -> tuple:
     out, end = [], {}
     for k, decl in enumerate(kernel.pipes):
         rows, cols = (as_int(d) for d in substitute_type(decl.tile_type, case.mapping).shape)
@@ -81,13 +89,20 @@ def _pipes(kernel, case: ir.CaseEnv, analyses: dict, chip, sink) -> tuple:
         slot_size = _align(max(rows * cols * element, local_bytes), chip.alignment)
         live = analyses[decl.dst].slots.get(decl.name, 1)
         if live > decl.depth:
-            where = ", ".join(str(span) for span in analyses[decl.dst].pops.get(decl.name, ()))
+            spans = analyses[decl.dst].pops.get(decl.name, ())
+            where = ", ".join(dict.fromkeys(str(span) for span in spans))
             count = f"{live}" if live < 64 else "an unbounded number of"
+            keep = ("" if decl.dst == "aic" else
+                    ", or copy a tile to keep it (`var kept = t;`)")
+            staged = any(loop.core == decl.dst and any(decl.name in s.pops for s in loop.stages)
+                         for loop in kernel.pipelined)
+            why = ("; a pipelined loop holds a tile it reads in a later stage until then"
+                   if staged else "")
             sink.error(decl.span, f"pipe '{decl.name}' has depth {decl.depth}, but {decl.dst} "
-                       f"holds {count} of its popped tiles at once (popped at {where}): hold "
-                       f"at most {decl.depth}, raise the depth, or copy a tile to keep it "
-                       "(`var kept = t;`)")
-        slots = min(max(live, 2), decl.depth) if live <= decl.depth else decl.depth
+                       f"holds {count} of its popped tiles at once (popped at {where}{why}): "
+                       f"hold at most {decl.depth}, or raise the depth{keep}")
+        wanted = max(live, 2) if double else live
+        slots = min(wanted, decl.depth)
         buffer = CONSUMER_BUFFER[decl.dst]
         region = (slots - 1) * slot_size + (local_bytes if buffer == "UB" else slot_size)
         offset = _align(end.get(buffer, 0), chip.alignment)
@@ -239,7 +254,23 @@ def _check_fit(storage: plan.CoreStorage, pipes, live, analysis, case, chip, sin
                      f"{'AIV lane' if buffer == 'UB' else 'AIC'}")
         sink.error(span, f"{buffer} overflows by {kib(need - capacity)}{where} (need "
                    f"{kib(need)} of {kib(capacity)}): live at the peak: {', '.join(items)}",
-                   note)
+                   note, _split_hint(buffer, held[0] if held else None, regions))
+
+
+def _split_hint(buffer: str, largest, regions: list) -> str:
+    """How a kernel author would make it fit: the split to try, by buffer."""
+    tile = f" ({largest.name}, {largest.type})" if largest is not None else ""
+    if buffer == "UB":
+        lanes = ("" if any(p.split for p in regions) else
+                 " (a pipe `split rows` gives each lane half of a tile),")
+        return (f"to fit, split the rows of the largest tile{tile} across the two lanes{lanes} "
+                "or over more blocks of the grid, or loop over chunks of its columns")
+    if buffer in ("L0A", "L0B"):
+        return (f"to fit, split the matmul{tile}: loop over K with `c = matmul_acc(c, a, b)`, "
+                "or over N")
+    if buffer == "L0C":
+        return f"to fit, split the accumulator{tile} into column blocks (loop over N)"
+    return f"to fit, load smaller blocks{tile} inside a loop"
 
 
 def _align(value: int, alignment: int) -> int:

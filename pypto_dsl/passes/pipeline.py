@@ -41,9 +41,13 @@ PREV = "pdsl_prev_"
 
 def pipeline(kernel: ir.Kernel) -> ir.Kernel:
     rewriter = _Pipeline()
-    lowered = replace(kernel, aic=rewriter.stmts(kernel.aic), aiv=rewriter.stmts(kernel.aiv))
+    bodies = {}
+    for core in ("aic", "aiv"):
+        rewriter.core = core
+        bodies[core] = rewriter.stmts(kernel.body(core))
     rewriter.sink.raise_if_any()
-    return lowered
+    return replace(kernel, aic=bodies["aic"], aiv=bodies["aiv"],
+                   pipelined=tuple(rewriter.loops))
 
 
 def history(name: str, steps: int) -> str:
@@ -56,14 +60,27 @@ def history(name: str, steps: int) -> str:
 class _Pipeline(Rewriter):
     def __init__(self):
         self.sink = ErrorSink()
+        self.core = "aic"
+        self.loops: list = []  # ir.PipelinedLoop, one per loop lowered (its copies once)
 
     def rewrite_PipelinedFor(self, loop: ir.PipelinedFor):
         stages = [replace(s, body=self.stmts(s.body)) for s in loop.stages]
+        record = ir.PipelinedLoop(self.core, tuple(_stage_record(s) for s in stages), loop.span)
+        if record not in self.loops:
+            self.loops.append(record)
         if len(stages) == 1:
             return ir.For(loop.var, loop.start, loop.stop, stages[0].body, loop.span)
         if not _legal(stages, self.sink):
             return ()
         return (_Schedule(loop, stages).lower(),)
+
+
+def _stage_record(stage: ir.Stage) -> ir.StageRecord:
+    stmts = list(walk.walk_stmts(stage.body))
+    pushes = tuple(sorted({s.pipe for s in stmts if isinstance(s, ir.TPush)}))
+    pops = tuple(sorted({e.pipe for s in stmts for x in walk.stmt_exprs(s)
+                         for e in walk.walk_expr(x) if isinstance(e, ir.TPop)}))
+    return ir.StageRecord(stage.name, pushes, pops)
 
 
 class _Schedule:

@@ -157,10 +157,32 @@ def _report(kernel, case: ir.CaseEnv, blocked: list, sample: Sample, sink: Error
              f"at {event.span}" for side, event in blocked]
     where = f" at {case.label}" if case.label else ""
     inputs = sample.describe()
+    pipes = {event.pipe for _, event in blocked}
     sink.error(blocked[0][1].span,
                f"deadlock{where}: no core can make progress; {len(blocked)} blocked "
                f"(the cores' pushes and pops run against the pipes' depths"
-               f"{', with ' + inputs if inputs else ''})", *lines)
+               f"{', with ' + inputs if inputs else ''})", *lines,
+               *_stage_distances(kernel, pipes))
+
+
+def _stage_distances(kernel, pipes: set) -> list:
+    """Notes on the pipelined loops that push one of `pipes` some stages before they pop
+    another: those stages' distance is how many tiles go out before the first comes back."""
+    notes = []
+    for loop in kernel.pipelined:
+        for i, first in enumerate(loop.stages):
+            for k in range(i + 1, len(loop.stages)):
+                later = loop.stages[k]
+                for pushed in first.pushes:
+                    for popped in later.pops:
+                        if {pushed, popped} & pipes and pushed != popped:
+                            notes.append(
+                                f"the pipelined loop at {loop.span} pushes '{pushed}' in stage "
+                                f"'{first.name}' {k - i} time steps before it pops '{popped}' "
+                                f"in stage '{later.name}': {k - i + 1} tiles go out before the "
+                                "first comes back; deepen the pipes between or bring the "
+                                "stages closer")
+    return notes
 
 
 # ---------------------------------------------------------------------------------- handoffs

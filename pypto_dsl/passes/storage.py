@@ -103,8 +103,11 @@ def _check_uses(live: Liveness, tiles: dict, sink: ErrorSink) -> None:
     """What the target's instructions require of the operands the planner sees: a cube cast
     is only stored; a tile part's column offset, and the width before a concatenation, are
     whole 32-byte blocks; a matmul's inner dimension fills whole fractals."""
-    casts = {n for n, t in tiles.items() if t.kind == plan.ALIAS and t.layout == "acc"}
+    casts = _accumulator_casts(live.order)
     for stmt in live.order:
+        if isinstance(stmt.value if hasattr(stmt, "value") else None, ir.Name) \
+                and isinstance(stmt, (ir.Let, ir.Assign)):
+            continue  # another name of it (a pipelined loop's history): not a use
         if isinstance(stmt, (ir.Let, ir.Assign, ir.TPush)) and casts:
             read = {e.name for e in walk.walk_expr(stmt.value) if isinstance(e, ir.Name)}
             if read & casts and not (isinstance(stmt.value, ir.TileOp)
@@ -141,6 +144,18 @@ def _check_uses(live: Liveness, tiles: dict, sink: ErrorSink) -> None:
             if as_int(tile.shape[1]) % 8:
                 sink.error(stmt.span, f"{value.op}: a mask packs 8 columns a byte, so the "
                            f"tile's columns ({tile}) are a multiple of 8")
+
+
+def _accumulator_casts(order: tuple) -> set:
+    """The names of a cube cast (acc_cast), and the other names of one."""
+    casts: set = set()
+    while True:
+        more = {s.name for s in order if isinstance(s, (ir.Let, ir.Assign))
+                and ((isinstance(s.value, ir.TileOp) and s.value.op == "acc_cast")
+                     or (isinstance(s.value, ir.Name) and s.value.name in casts))} - casts
+        if not more:
+            return casts
+        casts |= more
 
 
 # ------------------------------------------------------------------------------ classification
