@@ -57,6 +57,12 @@ def _gelu(x):
     return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
 
 
+def _inserted(tile, part, row, col):
+    out = np.array(tile)
+    out[row:row + part.shape[0], col:col + part.shape[1]] = part
+    return out
+
+
 _CMP = [("<", np.less), ("<=", np.less_equal), (">", np.greater), (">=", np.greater_equal),
         ("==", np.equal), ("!=", np.not_equal)]
 
@@ -101,6 +107,10 @@ EXAMPLES = [
     Example("rowmax", "rowmax(x)", _rows(np.max), out=("f32", LANE_ROWS, 1)),
     Example("rowmin", "rowmin(x)", _rows(np.min), out=("f32", LANE_ROWS, 1)),
     Example("rowsum", "rowsum(x)", _rows(np.sum), out=("f32", LANE_ROWS, 1)),
+    Example("rowsum", "rowsum(x[0 : +4, :])", lambda v: v.x[:4].sum(-1, keepdims=True),
+            out=("f32", 4, 1), variant="few_rows"),
+    Example("rowmax", "rowmax(x[4 : +4, :])", lambda v: v.x[4:].max(-1, keepdims=True),
+            out=("f32", 4, 1), variant="few_rows"),
     Example("rowargmax", "rowargmax(x)", _rows(np.argmax), out=("i32", LANE_ROWS, 1)),
     Example("rowargmin", "rowargmin(x)", _rows(np.argmin), out=("i32", LANE_ROWS, 1)),
     Example("colsum", "colsum(x)", _cols(np.sum), out=("f32", 1, COLS)),
@@ -120,6 +130,12 @@ EXAMPLES = [
     Example("row_index", "x + row_index(f32[8, 64])",
             lambda v: v.x + np.arange(LANE_ROWS)[:, None]),
     Example("extract", "x[2 : +4, 8 : +16]", lambda v: v.x[2:6, 8:24], out=("f32", 4, 16)),
+    Example("extract", "x[lane * 4 : +4, 8 : +16]",
+            lambda v: v.x[v.lane * 4:v.lane * 4 + 4, 8:24], out=("f32", 4, 16),
+            variant="runtime_row"),
+    Example("insert", "t2", lambda v: _inserted(v.x, v.y[:4, :16], v.lane * 4, 8),
+            prelude="var t2 = x; t2[lane * 4 : +4, 8 : +16] = y[0 : +4, 0 : +16];",
+            variant="runtime_row"),
     Example("insert", "t", lambda v: np.concatenate([v.x[:, :8], v.y[:, :16], v.x[:, 24:]], 1),
             prelude="var t = x; t[0 : +8, 8 : +16] = y[0 : +8, 0 : +16];"),
     Example("concat", "concat(x[0 : +8, 0 : +32], y[0 : +8, 8 : +32])",
@@ -136,6 +152,9 @@ EXAMPLES = [
             core="aic", tolerance=1e-5),
     Example("matmul", "matmul(load qa[:, :], load qb[:, :])", lambda v: v.qa @ v.qb,
             out=("i32", ROWS, COLS), core="aic", variant="i8", tolerance=0),
+    Example("matmul", "matmul(load qa[:, 0 : +32], load qb[0 : +32, 0 : +16])",
+            lambda v: v.qa[:, :32] @ v.qb[:32, :16], out=("i32", ROWS, 16), core="aic",
+            variant="i8_n16", tolerance=0),
     Example("matmul_acc", "acc", lambda v: v.a @ v.b + v.a @ v.b2, out=("f32", ROWS, COLS),
             prelude=f"var acc = matmul({A}, {B}); acc = matmul_acc(acc, {A}, load b2[:, :]);",
             core="aic", tolerance=1e-5),

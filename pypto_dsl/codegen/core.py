@@ -50,7 +50,6 @@ def core_context(layout: Layout, core: str, source: str) -> dict:
         lane=LANE if core == "aiv" and LANE in used else "",
         vector_only=kernel.launch == "aiv",
         cases=cases,
-        call_args=", ".join(name for _, name in _params(layout, core) if name in used),
         case_var=CASE,
     )
 
@@ -102,13 +101,13 @@ def _case(layout: Layout, core: str, source: str, case_plan, case: ir.DispatchCa
     used = printer.used | {p["fifo"] for p in pipes} | {BLOCK_IDX, BLOCK_NUM}
     if any(p["bridge"] for p in pipes):
         used.add(LANE)
-    signature = ", ".join(f"{ctype} {name}" for ctype, name in _params(layout, core)
-                          if name in used)
+    taken = [(ctype, name) for ctype, name in _params(layout, core) if name in used]
     return dict(
         function=cxx.name("case", core, str(env.index)),
         index=env.index,
         label=env.label or "single case",
-        params=signature,
+        params=", ".join(f"{ctype} {name}" for ctype, name in taken),
+        args=", ".join(name for _, name in taken),  # what the dispatcher passes this case
         pipes=pipes,
         types=list(out.types.items()),
         tiles=list(out.tiles.items()),

@@ -39,7 +39,7 @@ def is_col(tile: plan.TilePlan) -> bool:
 def type_name(tile: plan.TilePlan) -> str:
     rows, cols = valid(tile)
     shape = f"{tile.rows}x{tile.cols}"
-    if (rows, cols) != (tile.rows, tile.cols) and tile.layout != "col":
+    if (rows, cols) != (tile.rows, tile.cols):
         shape += f"_v{rows}x{cols}"
     return cxx.name(tile.layout, tile.type.dtype, shape, "t")
 
@@ -61,7 +61,7 @@ def type_text(tile: plan.TilePlan) -> str:
     if tile.layout == "mask":  # 8 columns a byte (facts: TCMP / TSEL masks on a2a3)
         return (f"pto::Tile<pto::TileType::Vec, uint8_t, {r}, {c}, pto::BLayout::RowMajor, "
                 f"{vr}, {-(-vc // 8)}>")
-    return f"pto::Tile<pto::TileType::Vec, {t}, {r}, {c}, pto::BLayout::RowMajor, {vr}, {vc}>"
+    return f"pto::Tile<pto::TileType::Vec, {t}, {r}, {c}, pto::BLayout::RowMajor, {vr}, {vc}>"  # vec, vecpad
 
 
 def view_type(tile: plan.TilePlan) -> tuple:

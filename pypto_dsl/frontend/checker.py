@@ -55,9 +55,11 @@ class _Checker(ExpressionChecker, TileOpChecker):
         specs = tuple(self._specialize(s, top) for s in k.specializations)
         requires = tuple(self._require(r, top) for r in k.requires)
         grid = self._grid(k.grid, top)
+        # The kernel-level lets first: a pipe's shape may use them (they cannot use pipes).
+        self.pipes = {}
+        prelude = self._stmts(k.prelude, top, core=None)
         pipes = tuple(self._pipe(p, top) for p in k.pipes)
         self.pipes = {p.name: p for p in pipes}
-        prelude = self._stmts(k.prelude, top, core=None)
         aic = self._core_body("aic", k.aic, top)
         aiv = self._core_body("aiv", k.aiv, top)
         checked = replace(k, params=params, requires=requires, specializations=specs, grid=grid,

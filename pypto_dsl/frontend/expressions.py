@@ -256,10 +256,15 @@ class ExpressionChecker:
             static = self._tile_shape((size, ir.Const(1, None, ir.I64)), scope, s.span,
                                       typed=True) if size.type == ir.I64 else None
             first = self._static_value(start, scope)
-            if static is None or first is None or names_in(first) - self.spec_names:
-                if static is not None:
-                    self.error(s.span, f"a tile part's {what} offset must be known at compile "
-                               "time")
+            if static is None:
+                return None
+            if first is None or names_in(first) - self.spec_names:
+                if what == "row" and start.type == ir.I64:  # TEXTRACT takes a runtime row
+                    out.append((start, static[0]))
+                    continue
+                self.error(s.span, f"a tile part's {what} offset must be known at compile "
+                           "time (the row offset may be a runtime value, the column offset "
+                           "not: pto-isa needs it whole 32-byte blocks)")
                 return None
             end = substitute(ir.BinOp("+", first, static[0], None, ir.I64), {})
             if (isinstance(end, ir.Const) and isinstance(dim, ir.Const)

@@ -110,17 +110,37 @@ def broadcast_to(tile, shape):
     return np.broadcast_to(tile, shape)
 
 
+def _row_offsets(tile, row, rows: int):
+    """The row offset of a tile part: one for all members, or (a runtime offset that differs,
+    e.g. by lane) one per member; each checked to keep the part inside the tile."""
+    offsets = np.asarray(row).reshape(-1)
+    if np.any(offsets < 0) or np.any(offsets + rows > tile.shape[-2]):
+        bad = int(offsets[(offsets < 0) | (offsets + rows > tile.shape[-2])][0])
+        raise IndexError(f"a tile part's rows {bad} .. {bad + rows} are outside the tile's "
+                         f"{tile.shape[-2]} rows")
+    return int(offsets[0]) if np.all(offsets == offsets[0]) else offsets
+
+
 def window(tile, row, col, rows: int, cols: int):
-    """tile[row : row + rows, col : col + cols] (offsets are compile-time constants)."""
-    row, col = int(row), int(col)
-    return tile[..., row:row + rows, col:col + cols]
+    """tile[row : row + rows, col : col + cols] (the column offset a compile-time constant)."""
+    col, row = int(np.asarray(col).reshape(-1)[0]), _row_offsets(tile, row, rows)
+    if isinstance(row, int):
+        return tile[..., row:row + rows, col:col + cols]
+    whole = np.broadcast_to(tile, (len(row),) + tile.shape[-2:])
+    return np.stack([whole[k, r:r + rows, col:col + cols] for k, r in enumerate(row)])
 
 
 def insert(tile, part, row, col):
     """A copy of `tile` with `part` written at (row, col)."""
-    row, col = int(row), int(col)
-    out = np.array(tile)
-    out[..., row:row + part.shape[-2], col:col + part.shape[-1]] = part
+    col, row = int(np.asarray(col).reshape(-1)[0]), _row_offsets(tile, row, part.shape[-2])
+    if isinstance(row, int):
+        out = np.array(tile)
+        out[..., row:row + part.shape[-2], col:col + part.shape[-1]] = part
+        return out
+    out = np.array(np.broadcast_to(tile, (len(row),) + tile.shape[-2:]))
+    part = np.broadcast_to(part, (len(row),) + part.shape[-2:])
+    for k, r in enumerate(row):
+        out[k, r:r + part.shape[-2], col:col + part.shape[-1]] = part[k]
     return out
 
 

@@ -19,6 +19,7 @@ from .. import ir
 from ..ops import OPS
 from ..symbolic import as_int
 from ..walk import Rewriter
+from .storage import needs_padded_rows
 
 
 def expand_ops(kernel: ir.Kernel) -> ir.Kernel:
@@ -32,6 +33,13 @@ class _Expand(Rewriter):
 
     def rewrite_Let(self, stmt):
         value = stmt.value
+        if isinstance(value, ir.TileOp) and needs_padded_rows(value):
+            # summed from a copy the planner stores with padded rows (storage.py)
+            copy = f"pdsl_e{next(self.counter)}"
+            operand = value.args[0]
+            return (ir.Let(copy, operand, True, stmt.span),
+                    replace(stmt, value=replace(value, args=(
+                        ir.Name(copy, operand.span, operand.type),) + value.args[1:])))
         if not (isinstance(value, ir.TileOp) and OPS[value.op].expand is not None):
             return stmt
         builder = _Build(self.counter, value.span)

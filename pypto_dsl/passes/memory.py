@@ -77,6 +77,17 @@ def _pipes(kernel, case: ir.CaseEnv, analyses: dict, chip, sink, double: bool) -
     for k, decl in enumerate(kernel.pipes):
         rows, cols = (as_int(d) for d in substitute_type(decl.tile_type, case.mapping).shape)
         element = ir.DTYPE_BYTES[decl.dtype]
+        stored = storage_shape(ir.TileType(decl.dtype, (ir.Const(rows, None, ir.I64),
+                                                        ir.Const(cols, None, ir.I64))), "acc")
+        if decl.src == "aic" and decl.split == "rows" and stored != (rows, cols):
+            # pto-isa's CPU simulator splits the accumulator's stored rows and columns between
+            # the lanes, the NPU its valid ones: only a tile stored as it is agrees on both.
+            where = f" at {case.label}" if case.label else ""
+            sink.error(decl.span, f"pipe '{decl.name}'{where} splits the rows of a cube tile "
+                       f"{decl.dtype}[{rows}, {cols}] that the cube stores as [{stored[0]}, "
+                       f"{stored[1]}] (16-row fractals{', 32-column i32 blocks' if decl.dtype == 'i32' else ''}): "
+                       "push a tile of whole fractals, or declare the pipe `split none` and let "
+                       "each lane take its rows")
         side = ir.TileType(decl.dtype, substitute_type(decl.side_type(decl.dst),
                                                        case.mapping).shape)
         lane_rows = as_int(side.shape[0]) if decl.dst == "aiv" else rows // (
@@ -123,6 +134,8 @@ def storage_shape(tile: ir.TileType, layout: str) -> tuple:
     unit = max(1, 32 // ir.DTYPE_BYTES[tile.dtype])
     if layout == "vec":
         return rows, _align(cols, unit)
+    if layout == "vecpad":  # rows padded like a column tile's (storage.needs_padded_rows)
+        return _align(rows, unit), _align(cols, unit)
     if layout == "col":
         return _align(rows, unit), 1
     if layout == "mask":  # 8 columns a byte, rows of at least 32 bytes
@@ -134,7 +147,8 @@ def storage_shape(tile: ir.TileType, layout: str) -> tuple:
         return _align(rows, 16), _align(cols, unit)
     if layout in ("zn", "right"):
         return _align(rows, unit), _align(cols, wide)
-    return _align(rows, 16), _align(cols, 16)  # acc
+    # acc: 16 x 16 boxes; an i32 accumulator (of an i8 matmul) as wide as its i8 B, 32
+    return _align(rows, 16), _align(cols, 32 if tile.dtype == "i32" else 16)
 
 
 # ----------------------------------------------------------------------------------- tiles

@@ -28,7 +28,7 @@ the reads of the current one). A pipe's local slots are its popped tiles' versio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import ir, plan, walk
 from ..diagnostics import ErrorSink
@@ -169,12 +169,27 @@ def _classify(live: Liveness, core: str, copies: set, sink: ErrorSink) -> tuple:
             continue
         _merge(tiles, _classify_one(stmt, index, live, core, tiles, copies, sink), sink)
         value = stmt.value
+        padded = isinstance(value, ir.TileOp) and needs_padded_rows(value)
+        if padded:  # its operand is a copy made for it (expand.py): stored with padded rows
+            operand = value.args[0].name
+            tiles[operand] = replace(tiles[operand], layout="vecpad")
         if isinstance(value, ir.TileOp) and OPS[value.op].scratch:
             name = plan.SCRATCH_PREFIX + stmt.name
             kind = scratch_type(OPS[value.op], value)
-            _merge(tiles, Storage(name, kind, plan.SCRATCH, name, "UB", "vec", stmt.span), sink)
+            _merge(tiles, Storage(name, kind, plan.SCRATCH, name, "UB",
+                                  "vecpad" if padded else "vec", stmt.span), sink)
             scratch.setdefault(name, set()).add(index)
     return tiles, scratch
+
+
+def needs_padded_rows(value: ir.TileOp) -> bool:
+    """pto-isa's TROWSUM (on the CPU simulator) wants its source stored with as many rows as
+    its [R, 1] result, whose rows are padded to whole 32 bytes: a source of other rows is
+    summed from a copy stored that way (layout "vecpad")."""
+    if value.op != "rowsum":
+        return False
+    tile = value.args[0].type
+    return as_int(tile.shape[0]) % (32 // ir.DTYPE_BYTES[tile.dtype]) != 0
 
 
 def _classify_one(stmt, index: int, live: Liveness, core: str, tiles: dict, copies: set,

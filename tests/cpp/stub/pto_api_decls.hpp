@@ -1610,8 +1610,12 @@ constexpr void check_tpush()
     static_assert(!Pipe::is_v2c || TileProd::Loc == TileType::Vec,
                   "TPUSH on a DIR_V2C pipe: each vector lane pushes a Vec tile");
     if constexpr (TileProd::Loc == TileType::Acc) {
-        // The cube stores the whole valid Acc tile into one slot (Split is ignored).
-        static_assert(TileProd::SizeBytes <= Pipe::kSlotSize, "TPUSH: Acc tile larger than the pipe SlotSize");
+        // The cube stores the whole valid Acc tile into one slot (Split is ignored): only the
+        // valid rows and columns (pushAcc2GMFiFo), so a tile padded to its 16-row fractal fits
+        // a slot of its valid size.
+        static_assert(static_cast<size_t>(TileProd::ValidRow > 0 ? TileProd::ValidRow : TileProd::Rows) *
+                          (TileProd::ValidCol > 0 ? TileProd::ValidCol : TileProd::Cols) * sizeof(typename TileProd::DType) <= Pipe::kSlotSize,
+                      "TPUSH: the valid part of the Acc tile is larger than the pipe SlotSize");
         static_assert(Split != TileSplitAxis::TILE_UP_DOWN || TileProd::Rows % 2 == 0,
                       "TPUSH TILE_UP_DOWN: Acc Rows must be even");
     } else if constexpr (TileProd::Loc == TileType::Vec) {
