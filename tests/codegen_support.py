@@ -23,6 +23,9 @@ CHECKED = {path.stem: (path, goldens.for_kernel(path))
            for path in sorted((ROOT / "kernels").glob("*.pdsl"))
            + sorted((ROOT / "tests" / "kernels").glob("*.pdsl"))}
 GOLDEN = ROOT / "tests" / "golden"
+# The cores each kernel of kernels/ runs on (a vector-only or cube-only kernel has one file).
+CORES = {name: load_kernel(str(ROOT / "kernels" / f"{name}.pdsl")).cores for name in KERNELS}
+CORE_FILES = [(name, core) for name in KERNELS for core in CORES[name]]
 STUB = ROOT / "tests" / "cpp" / "stub"
 
 

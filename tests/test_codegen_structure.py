@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from codegen_support import KERNELS, ROOT, generated, kernel_path
-from pypto_dsl import ir, ops
+from codegen_support import CORE_FILES, CORES, KERNELS, generated, kernel_path
+from pypto_dsl import ir
 from pypto_dsl.frontend import load_kernel
 from pypto_dsl.passes import lower
 from pypto_dsl import walk
@@ -35,8 +35,7 @@ def _commented_lines(text: str, source: str) -> set:
     return found
 
 
-@pytest.mark.parametrize("kernel", KERNELS)
-@pytest.mark.parametrize("core", ["aic", "aiv"])
+@pytest.mark.parametrize("kernel, core", CORE_FILES, ids=[f"{k}/{c}" for k, c in CORE_FILES])
 def test_every_dsl_statement_line_is_named_in_a_comment(kernel, core):
     lowered = lower(load_kernel(str(kernel_path(kernel))))
     text = generated(kernel)[f"kernels/{core}/{kernel}_{core}.cpp"]
@@ -46,7 +45,7 @@ def test_every_dsl_statement_line_is_named_in_a_comment(kernel, core):
 @pytest.mark.parametrize("kernel", KERNELS)
 def test_comments_name_only_statement_lines(kernel):
     source = kernel_path(kernel).read_text().splitlines()
-    for core in ("aic", "aiv"):
+    for core in CORES[kernel]:
         text = generated(kernel)[f"kernels/{core}/{kernel}_{core}.cpp"]
         for line in _commented_lines(text, f"{kernel}.pdsl"):
             assert source[line - 1].strip() and not source[line - 1].strip().startswith("//")

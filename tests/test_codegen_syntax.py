@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from codegen_support import KERNELS, STUB, generated
+from codegen_support import CORES, KERNELS, STUB, generated
 
 GXX = shutil.which("g++")
 CORE_MACRO = {"aic": "-D__DAV_CUBE__", "aiv": "-D__DAV_VEC__"}
@@ -23,7 +23,7 @@ CORE_MACRO = {"aic": "-D__DAV_CUBE__", "aiv": "-D__DAV_VEC__"}
 
 def _builds():
     for kernel in KERNELS:
-        for core in ("aic", "aiv"):
+        for core in CORES[kernel]:
             for sim in (False, True):
                 name = f"{kernel}/{core}" + ("/cpu_sim" if sim else "")
                 flags = [CORE_MACRO[core]] + (["-D__CPU_SIM"] if sim else [])

@@ -82,6 +82,9 @@ def compare(kernel: str, case: str, seed: int, outputs: dict, expected: dict,
         error = np.where(np.isnan(error), np.inf, error)
         if error.size:
             max_abs = max(max_abs, float(error.max()))
-            max_rel = max(max_rel, float((error / np.maximum(np.abs(want), atol)).max()))
+            scale = np.maximum(np.abs(want), atol)  # 0 where an exact golden (atol 0) wants 0
+            relative = np.divide(error, scale, out=np.where(error > 0, np.inf, 0.0),
+                                 where=scale > 0)
+            max_rel = max(max_rel, float(relative.max()))
         passed = passed and bool(np.all(error <= atol + rtol * np.abs(want)))
     return CaseResult(kernel, case, seed, max_abs, max_rel, passed, outputs, expected)

@@ -60,6 +60,8 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_row_scale, __gm__ fl
     // Lane offset bridge: the library takes the lane from get_subblockid(), which reads 0 on both
     // AIVs under simpler's MIX dispatch (facts §5); the simulator already gets the lane right.
     pdsl_pipe_u_acc_tile.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 8192));
+#else
+    (void)pdsl_u_lane; // read by the bridge only
 #endif
 
     pdsl_col_f32_16x1_t pdsl_t9;
@@ -140,6 +142,8 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_row_scale, __gm__ fl
     // Lane offset bridge: the library takes the lane from get_subblockid(), which reads 0 on both
     // AIVs under simpler's MIX dispatch (facts §5); the simulator already gets the lane right.
     pdsl_pipe_u_acc_tile.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 16384));
+#else
+    (void)pdsl_u_lane; // read by the bridge only
 #endif
 
     pdsl_col_f32_32x1_t pdsl_t13;

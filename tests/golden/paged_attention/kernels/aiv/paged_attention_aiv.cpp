@@ -69,6 +69,8 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_pipe_u_sij.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 2048));
     pdsl_pipe_u_pij.prod.setEntryOffset(static_cast<int>(pdsl_u_lane * 1024));
     pdsl_pipe_u_oi.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 4096));
+#else
+    (void)pdsl_u_lane; // read by the bridge only
 #endif
 
     pdsl_vec_f32_8x64_t pdsl_t25;
@@ -331,6 +333,8 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_pipe_u_sij.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 4096));
     pdsl_pipe_u_pij.prod.setEntryOffset(static_cast<int>(pdsl_u_lane * 2048));
     pdsl_pipe_u_oi.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 4096));
+#else
+    (void)pdsl_u_lane; // read by the bridge only
 #endif
 
     pdsl_vec_f32_8x128_t pdsl_u_o;
@@ -594,6 +598,8 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_pipe_u_sij.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 8192));
     pdsl_pipe_u_pij.prod.setEntryOffset(static_cast<int>(pdsl_u_lane * 4096));
     pdsl_pipe_u_oi.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 16384));
+#else
+    (void)pdsl_u_lane; // read by the bridge only
 #endif
 
     pdsl_vec_f32_32x64_t pdsl_t51;
@@ -856,6 +862,8 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_pipe_u_sij.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 16384));
     pdsl_pipe_u_pij.prod.setEntryOffset(static_cast<int>(pdsl_u_lane * 8192));
     pdsl_pipe_u_oi.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 16384));
+#else
+    (void)pdsl_u_lane; // read by the bridge only
 #endif
 
     pdsl_vec_f32_32x128_t pdsl_u_o;
