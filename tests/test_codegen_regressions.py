@@ -52,15 +52,35 @@ require n % t == 0;
 """
 
 
+GRID_OF_CEIL_DIV = """\
+kernel rounded(x: in f32[m, 64], y: out f32[m, 64])
+{
+    grid (i) = (ceil_div(m, 16)) on 4 blocks;
+    aiv {
+        let r = min(i * 16 + lane * 8, m - 8);
+        store y[r : +8, :], load x[r : +8, :];
+    }
+}
+"""
+
+
 def _stub_compiles(text: str, name: str, tmp_path) -> None:
     for relative, content in generate(compile_text(text, f"{name}.pdsl"), f"{name}.pdsl").items():
-        if relative.endswith(".cpp") and "orchestration" not in relative:
+        if relative.endswith(".cpp"):
             source = tmp_path / relative.replace("/", "_")
             source.write_text(content)
-            macro = "-D__DAV_CUBE__" if "/aic/" in relative else "-D__DAV_VEC__"
-            result = subprocess.run([GXX, "-fsyntax-only", "-std=c++17", f"-I{STUB}", macro,
+            flags = (["-D__DAV_CUBE__"] if "/aic/" in relative else ["-D__DAV_VEC__"]
+                     if "/aiv/" in relative else ["-Wall", "-Wextra", "-Werror=format"])
+            result = subprocess.run([GXX, "-fsyntax-only", "-std=c++17", f"-I{STUB}", *flags,
                                      str(source)], capture_output=True, text=True)
             assert result.returncode == 0, result.stderr[-3000:]
+            assert "warning:" not in result.stderr, result.stderr[-3000:]
+
+
+@pytest.mark.skipif(GXX is None, reason="no host g++")
+def test_a_grid_extent_may_call_ceil_div_and_min(tmp_path):
+    """The orchestration evaluates the grid with the same helpers as the cores."""
+    _stub_compiles(GRID_OF_CEIL_DIV, "rounded", tmp_path)
 
 
 @pytest.mark.skipif(GXX is None, reason="no host g++")

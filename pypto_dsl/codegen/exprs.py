@@ -129,11 +129,15 @@ class Printer:
 
 
 # The scalar builtins with the interpreter's semantics (symbolic.ceil_div, min, max).
-HELPERS = (
-    "static __aicore__ inline int64_t pdsl_ceildiv(int64_t a, int64_t b) "
+_HELPER_BODIES = (
+    "int64_t pdsl_ceildiv(int64_t a, int64_t b) "
     "{ return b > 0 ? (a >= 0 ? (a + b - 1) / b : -((-a) / b)) : (a + b + 1) / b; }",
-    "static __aicore__ inline int64_t pdsl_min(int64_t a, int64_t b) { return a < b ? a : b; }",
-    "static __aicore__ inline int64_t pdsl_max(int64_t a, int64_t b) { return a > b ? a : b; }",
-    "static __aicore__ inline float pdsl_min(float a, float b) { return a < b ? a : b; }",
-    "static __aicore__ inline float pdsl_max(float a, float b) { return a > b ? a : b; }",
+    "int64_t pdsl_min(int64_t a, int64_t b) { return a < b ? a : b; }",
+    "int64_t pdsl_max(int64_t a, int64_t b) { return a > b ? a : b; }",
+    "float pdsl_min(float a, float b) { return a < b ? a : b; }",
+    "float pdsl_max(float a, float b) { return a > b ? a : b; }",
 )
+HELPERS = tuple(f"static __aicore__ inline {body}" for body in _HELPER_BODIES)
+# The same functions for the orchestration (AICPU code: no __aicore__), which evaluates the
+# grid extents and the requirements with them.
+HOST_HELPERS = tuple(f"[[maybe_unused]] static inline {body}" for body in _HELPER_BODIES)

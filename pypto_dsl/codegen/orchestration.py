@@ -17,7 +17,7 @@ from .. import ir
 from ..symbolic import names_in
 from ..walk import stmt_exprs, walk_expr, walk_stmts
 from . import cxx
-from .exprs import Printer, Shapes
+from .exprs import HOST_HELPERS, Printer, Shapes
 from .layout import CASE, Layout
 
 ARGS = cxx.name("args")
@@ -74,6 +74,7 @@ def orchestration_context(layout: Layout, source: str) -> dict:
         aic_id=cxx.name("aic", "kernel"),
         aiv_id=cxx.name("aiv", "kernel"),
         launch=kernel.launch,
+        helpers=HOST_HELPERS,
         hw_blocks_const=cxx.name("hw", "blocks"),
         args=ARGS,
         task=TASK,

@@ -8,6 +8,26 @@
 #include "pto_orchestration_api.h"
 
 namespace {
+[[maybe_unused]] static inline int64_t pdsl_ceildiv(int64_t a, int64_t b)
+{
+    return b > 0 ? (a >= 0 ? (a + b - 1) / b : -((-a) / b)) : (a + b + 1) / b;
+}
+[[maybe_unused]] static inline int64_t pdsl_min(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+[[maybe_unused]] static inline int64_t pdsl_max(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
+[[maybe_unused]] static inline float pdsl_min(float a, float b)
+{
+    return a < b ? a : b;
+}
+[[maybe_unused]] static inline float pdsl_max(float a, float b)
+{
+    return a > b ? a : b;
+}
 constexpr int32_t pdsl_aic_kernel = 0; // func_id of kernels/aic/gemm_epilogue_aic.cpp
 constexpr int32_t pdsl_aiv_kernel = 1; // func_id of kernels/aiv/gemm_epilogue_aiv.cpp
 constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (gemm_epilogue.pdsl:15)
