@@ -44,12 +44,23 @@ def clang_format_binary() -> str:
 
 
 def format_cpp(text: str, filename: str) -> str:
-    result = subprocess.run(
-        [clang_format_binary(), f"--style=file:{STYLE}", f"--assume-filename={filename}"],
-        input=text, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"clang-format failed on {filename}: {result.stderr.strip()}")
-    return result.stdout
+    return format_all({filename: text})[filename]
+
+
+def format_all(sources: dict) -> dict:
+    """filename -> formatted text of every C++ source in `sources`: one clang-format process
+    each, all running at once (formatting, not start-up, is what they spend their time on)."""
+    binary = clang_format_binary()
+    running = {name: subprocess.Popen(
+        [binary, f"--style=file:{STYLE}", f"--assume-filename={name}"], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in sources}
+    out = {}
+    for name, process in running.items():
+        stdout, stderr = process.communicate(sources[name])
+        if process.returncode != 0:
+            raise RuntimeError(f"clang-format failed on {name}: {stderr.strip()}")
+        out[name] = stdout
+    return out
 
 
 def write_directory(files: dict, target: Path) -> None:

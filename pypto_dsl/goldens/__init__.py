@@ -27,8 +27,21 @@ from pathlib import Path
 from types import ModuleType
 
 from ..errors import UserError
-from .dtypes import (BF16, DTYPES, F16, F32, I8, I32, Case, dtype_name, random_uniform,
-                     round_bf16, scalar_f32, to_bf16, to_f32)
+
+# The helpers a golden imports from here live in dtypes.py, which needs numpy and ml_dtypes:
+# they load on first use (PEP 562), so that `compile` (which only copies a golden beside the
+# scene test) imports neither.
+_DTYPES = ("BF16", "DTYPES", "F16", "F32", "I8", "I32", "Case", "dtype_name", "random_uniform",
+           "round_bf16", "scalar_f32", "to_bf16", "to_f32")
+
+
+def __getattr__(name: str):
+    if name in _DTYPES:
+        from . import dtypes
+
+        return getattr(dtypes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SUFFIX = ".golden.py"
 RTOL = ATOL = 2e-3
@@ -43,7 +56,7 @@ class Golden:
     rtol: float
     atol: float
 
-    def case(self, name: str | None) -> Case:
+    def case(self, name: str | None):
         """A case by name; None or "default" is the default case."""
         name = self.default_case if name in (None, "default") else name
         if name not in self.cases:
@@ -51,11 +64,11 @@ class Golden:
                             f"{', '.join(self.cases)}")
         return self.cases[name]
 
-    def tolerance(self, case: Case) -> tuple:
+    def tolerance(self, case) -> tuple:
         return (case.rtol if case.rtol is not None else self.rtol,
                 case.atol if case.atol is not None else self.atol)
 
-    def make_inputs(self, case: Case, seed: int = 0) -> dict:
+    def make_inputs(self, case, seed: int = 0) -> dict:
         return self._call("make_inputs", case, seed=seed)
 
     def expected(self, inputs: dict) -> dict:
@@ -85,6 +98,16 @@ def for_kernel(kernel_path: str | Path, golden: str | Path | None = None) -> Gol
         raise UserError(f"no golden for {Path(kernel_path).name}: write {path.name} beside it "
                         "(see docs/goldens.md) or give one with --golden FILE")
     return load(path)
+
+
+def check_syntax(text: str, name: str) -> None:
+    """A UserError when the golden's text is not Python (what compile checks without running
+    it: the scene test runs it)."""
+    try:
+        compile(text, name, "exec")
+    except SyntaxError as error:
+        raise UserError(f"{name}:{error.lineno}: error: the golden is not valid Python: "
+                        f"{error.msg}") from None
 
 
 def load_text(text: str, name: str) -> Golden:
@@ -119,7 +142,7 @@ def load(path: str | Path) -> Golden:
                             f"{needed} is missing")
     cases = module.CASES
     cases = dict(cases) if isinstance(cases, dict) else {c.name: c for c in cases}
-    if not cases or not all(isinstance(c, Case) for c in cases.values()):
+    if not cases or not all(isinstance(c, __getattr__("Case")) for c in cases.values()):
         raise UserError(f"{path}: CASES must be a non-empty list of pypto_dsl.goldens.Case")
     suite = [n for n, c in cases.items() if c.suite]
     default = getattr(module, "DEFAULT_CASE", suite[0] if suite else next(iter(cases)))

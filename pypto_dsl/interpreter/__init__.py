@@ -35,30 +35,18 @@ node), schedule (clusters, deadlock detection, lock-step batches), launch (input
 
 from __future__ import annotations
 
-import numpy as np
+import importlib
 
-from .. import ir
-from .case import CaseResult, compare, run_case
-from .launch import Launch, prepare
-from .progress import Progress
-from .schedule import NotLockStep, run_batched, run_exact
+# Imported on first use (PEP 562): `pypto-dsl check` and `compile` register the `run` command
+# from this package without paying for numpy and ml_dtypes.
+_EXPORTS = {"run_kernel": "run", "CaseResult": "case", "compare": "case", "run_case": "case",
+            "Launch": "launch", "prepare": "launch"}
 
 
-def run_kernel(kernel: ir.Kernel, inputs: dict, blocks: int | None = None,
-               progress: bool = False, batched: bool = True) -> dict:
-    """Outputs (every out/inout tensor) of one launch of `kernel` on `inputs`."""
-    launch = prepare(kernel, inputs, blocks)
-    bar = Progress(3 * launch.logical_blocks, progress)
-    try:
-        with np.errstate(all="ignore"):  # inf and nan are values here, as on the hardware
-            if batched:
-                try:
-                    return run_batched(launch, bar)
-                except NotLockStep:
-                    bar = Progress(3 * launch.logical_blocks, progress)
-            return run_exact(launch, bar)
-    finally:
-        bar.close()
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["CaseResult", "Launch", "compare", "prepare", "run_case", "run_kernel"]

@@ -23,15 +23,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-import numpy as np
-
 from .. import ir
 from ..errors import UserError
 from ..frontend.limits import MAX_BLOCKS
-from . import run_kernel
-from .case import case_inputs, compare, golden_of
-from .launch import prepare
-from .npz import check_writable, load_inputs, save_outputs
 
 
 def add_parser(commands) -> None:
@@ -76,7 +70,11 @@ def block_count(text: str) -> int:
 
 
 def main(args) -> int:
+    # numpy and the interpreter only now: registering the command must stay cheap
     from ..frontend import load_kernel
+    from .case import compare, golden_of
+    from .npz import check_writable, save_outputs
+    from .run import run_kernel
 
     if args.out:
         check_writable(args.out)
@@ -108,6 +106,9 @@ def main(args) -> int:
 
 
 def _inputs(kernel: ir.Kernel, args) -> tuple:
+    from .case import case_inputs
+    from .npz import load_inputs
+
     if args.inputs and args.case:
         raise UserError("give either --inputs or --case, not both")
     if args.inputs:
@@ -123,6 +124,8 @@ def _inputs(kernel: ir.Kernel, args) -> tuple:
 
 
 def _setting(kernel: ir.Kernel, text: str) -> tuple:
+    import numpy as np
+
     name, equals, value = text.partition("=")
     param = kernel.param(name)
     if not equals or not isinstance(param, ir.ScalarParam):
@@ -141,6 +144,10 @@ def _setting(kernel: ir.Kernel, text: str) -> tuple:
 def _as_given_to_kernel(kernel: ir.Kernel, inputs: dict) -> dict:
     """The inputs converted as the launch converts them (bf16 given as f32 is rounded), so
     that the golden sees exactly what the kernel saw."""
+    import numpy as np
+
+    from .launch import prepare
+
     launch = prepare(kernel, inputs)
     scalars = {p.name: np.asarray(launch.statics[p.name]) for p in kernel.params
                if isinstance(p, ir.ScalarParam)}

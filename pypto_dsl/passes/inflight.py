@@ -10,7 +10,7 @@ shrink at joins, so the fixed points of the sync pass exist and are reached.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .. import ir
 
@@ -52,12 +52,13 @@ def applied(state: State, sync: ir.Sync, sites: frozenset = None) -> State:
         before = access.pipe == sync.src or sync.src in f.ordered
         if sync.kind == "drain" and before:
             continue  # complete
-        if sync.kind == "flag" and before:
-            f = replace(f, ordered=f.ordered | {sync.dst})
-        if sync.kind == "barrier" and access.pipe == "V":
-            f = replace(f, ordered=f.ordered | {"V"})
+        gained = (sync.dst if sync.kind == "flag" and before else
+                  "V" if sync.kind == "barrier" and access.pipe == "V" else None)
+        if gained is not None and gained not in f.ordered:
+            f = Facts(f.ordered | {gained}, f.pushed, f.pops)
         facts[access] = f
-    return replace(state, pending=in_order(facts))
+    # the accesses keep their order (same keys, some dropped): no sort needed
+    return State(tuple(facts.items()), state.gens)
 
 
 def ordered(access: Access, facts: Facts, pipe: str) -> bool:
@@ -101,18 +102,18 @@ def popped(state: State, pipe: str, handoff: dict) -> State:
             if needed is not None and pops[pipe] >= needed:
                 continue
             pops[pipe] = min(pops[pipe], needed if needed is not None else 1)
-            f = replace(f, pops=tuple(sorted(pops.items())))
+            f = Facts(f.ordered, f.pushed, tuple(sorted(pops.items())))
         facts[access] = f
-    return replace(state, pending=in_order(facts))
+    return State(tuple(facts.items()), state.gens)
 
 
 def pushed(state: State, hardware: str, fifo: str) -> State:
     """A tpush of FIFO pipe `fifo`, issued on the `hardware` pipe: what is ordered before it is
     complete once the other side has consumed this push."""
-    facts = {a: (replace(f, pushed=fifo)
-                 if not f.pushed and (a.pipe == hardware or hardware in f.ordered) else f)
-             for a, f in state.pending}
-    return replace(state, pending=in_order(facts))
+    pending = tuple((a, Facts(f.ordered, fifo, f.pops)
+                         if not f.pushed and (a.pipe == hardware or hardware in f.ordered) else f)
+                    for a, f in state.pending)
+    return State(pending, state.gens)
 
 
 def join(a: State, b: State) -> State:
@@ -137,9 +138,12 @@ def join(a: State, b: State) -> State:
 
 
 def in_order(facts: dict) -> tuple:
-    return tuple(sorted(facts.items(), key=lambda item: (item[0].site, item[0].key,
-                                                         item[0].write, item[0].gen,
-                                                         item[0].pipe)))
+    return tuple(sorted(facts.items(), key=_access_order))
+
+
+def _access_order(item) -> tuple:
+    access = item[0]
+    return access.site, access.key, access.write, access.gen, access.pipe
 
 
 def older(gen: int, versions: int) -> int:

@@ -137,6 +137,8 @@ class _Case:
                 self.versions[p.name] = p.local_slots
 
     def run(self):
+        self.overlaps = {}  # (key, gen, key, gen) -> whether the bytes overlap (memo)
+        self.loops = {}  # (position, entry state) -> a loop's fixed point (memo)
         head = State()
         for _ in range(100):
             body, end, tally = self._stmts(self.body, head, 0)
@@ -188,10 +190,16 @@ class _Case:
         return pos, ir.BinOp("<", valid, ir.Const(cols.value, None, ir.I64), None, ir.BOOL)
 
     def _loop(self, body: tuple, state: State, pos: int):
+        """The loop's fixed point from `state`; the same loop entered in the same state (the
+        enclosing fixed point going round again) is not analysed again."""
+        memo = self.loops.get((pos, state))
+        if memo is not None:
+            return memo
         head = state  # what holds at the loop test: on entry and after every iteration
         for _ in range(100):
             new_body, end, tally = self._stmts(body, head, pos)
             if join(head, end) == head:
+                self.loops[(pos, state)] = new_body, head, tally
                 return new_body, head, tally
             head = join(head, end)
         raise AssertionError("internal error: sync analysis of a loop did not converge")
@@ -208,7 +216,8 @@ class _Case:
             reads = tuple((k, older(g, versions) if k == instr.new and versions > 1 else g)
                           for k, g in instr.reads)
             instr = replace(instr, reads=reads)
-        state = replace(state, gens=tuple(sorted((dict(state.gens) | gens).items())))
+        if gens:
+            state = State(state.pending, tuple(sorted((dict(state.gens) | gens).items())))
         if instr is None:
             return [], state
         syncs = []
@@ -224,13 +233,14 @@ class _Case:
             else:
                 state = applied(state, sync)
             syncs.append(sync)
-        facts = dict(state.pending)
         fresh = Facts(frozenset() if instr.pipe == "V" else frozenset({instr.pipe}))
-        for key, gen in instr.reads:
-            facts[Access(pos, key, False, gen, instr.pipe)] = fresh
-        for key, gen in instr.writes:
-            facts[Access(pos, key, True, gen, instr.pipe)] = fresh
-        state = replace(state, pending=in_order(facts))
+        new = {Access(pos, key, False, gen, instr.pipe): fresh for key, gen in instr.reads}
+        new |= {Access(pos, key, True, gen, instr.pipe): fresh for key, gen in instr.writes}
+        kept = tuple(item for item in state.pending if item[0] not in new)
+        if kept and kept[-1][0].site > pos:  # after a loop's back edge: merge in order
+            state = State(in_order(dict(kept) | new), state.gens)
+        else:
+            state = State(kept + in_order(new), state.gens)
         if instr.push:
             state = pushed(state, instr.pipe, instr.push)
             if self.core == "aic":
@@ -285,21 +295,27 @@ class _Case:
 
     def _blockers(self, instr: Instr, state: State) -> list:
         mine = [(k, g, False) for k, g in instr.reads] + [(k, g, True) for k, g in instr.writes]
-        out = []
+        pipe, overlap, out = instr.pipe, self._overlap, []
         for access, facts in state.pending:
-            if ordered(access, facts, instr.pipe):
+            if ordered(access, facts, pipe):
                 continue
-            if any((write or access.write) and self._overlap(access.key, access.gen, key, gen)
+            if any((write or access.write) and overlap(access.key, access.gen, key, gen)
                    for key, gen, write in mine):
                 out.append((access, facts))
         return out
 
     def _overlap(self, key_a: str, gen_a: int, key_b: str, gen_b: int) -> bool:
-        if key_a == key_b:
-            return self.versions.get(key_a, 1) == 1 or gen_a < 0 or gen_b < 0 or gen_a == gen_b
-        return any(ba == bb and sa < eb and sb < ea
-                   for ba, sa, ea in self.ranges.get(key_a, ())
-                   for bb, sb, eb in self.ranges.get(key_b, ()))
+        known = self.overlaps.get((key_a, gen_a, key_b, gen_b))
+        if known is None:
+            if key_a == key_b:
+                known = (self.versions.get(key_a, 1) == 1 or gen_a < 0 or gen_b < 0
+                         or gen_a == gen_b)
+            else:
+                known = any(ba == bb and sa < eb and sb < ea
+                            for ba, sa, ea in self.ranges.get(key_a, ())
+                            for bb, sb, eb in self.ranges.get(key_b, ()))
+            self.overlaps[(key_a, gen_a, key_b, gen_b)] = known
+        return known
 
     def _end_drain(self, state: State):
         pipe = OUTPUT_PIPE[self.core]
