@@ -22,8 +22,8 @@ import importlib
 
 # Imported on first use (PEP 562): `pypto-dsl check` registers `compile` from this package
 # without paying for Jinja2 and the code generator.
-_EXPORTS = ("compile_kernel", "environment", "generate", "render", "shown_name", "version",
-            "UNSAFE_IN_NAMES")
+_EXPORTS = ("compile_kernel", "kernel_files", "environment", "generate", "render",
+            "shown_name", "version", "UNSAFE_IN_NAMES")
 
 
 def __getattr__(name: str):

@@ -14,7 +14,7 @@ from ..passes import lower
 from . import layout as layouts
 from .core import core_context
 from .orchestration import orchestration_context
-from .output import TEMPLATES, format_all, write_directory
+from .output import TEMPLATES, format_all, write_kernel
 from .scene import files as scene_files
 from .scene import scene_context
 
@@ -99,20 +99,19 @@ def compile_kernel(path: str, out_dir: str, golden: str | None = None,
     """Compile the kernel in `path` for `target` into `out_dir/<kernel>/`; returns (lowered
     kernel, directory). The golden (`golden`, or the one beside the kernel) goes with it. Raises
     CompileError for a bad kernel and UserError when a file cannot be read or written."""
+    lowered, files = kernel_files(path, golden, target)
+    return lowered, write_kernel(files, out_dir, lowered.name)
+
+
+def kernel_files(path: str, golden: str | None = None, target: str = "a2a3") -> tuple:
+    """(lowered kernel, relative path -> text of its scene-test directory)."""
     lowered = lower(load_kernel(path, target))
     text = Path(golden).read_text(encoding="utf-8") if golden is not None else None
     try:
-        files = render(lowered, Path(path).name, text)
+        return lowered, render(lowered, Path(path).name, text)
     except OSError as error:  # the golden is loaded through a temporary file: a full disk
         raise UserError(f"{error.filename or path}: error: cannot write: "
                         f"{error.strerror or error}") from None
-    directory = Path(out_dir) / lowered.name
-    try:
-        write_directory(files, directory)
-    except OSError as error:
-        # The failing path is usually a staging file the user never sees: name the target.
-        raise UserError(f"{directory}: error: cannot write: {error.strerror or error}") from None
-    return lowered, directory
 
 
-__all__ = ["generate", "render", "compile_kernel", "shown_name", "version"]
+__all__ = ["generate", "render", "compile_kernel", "kernel_files", "shown_name", "version"]

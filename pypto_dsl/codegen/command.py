@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .. import results
 from ..diagnostics import CompileError
 from ..errors import UserError
 
@@ -29,13 +30,11 @@ def add_parser(commands) -> None:
 
 
 def run(args) -> int:
-    from . import compile_kernel
-
     check_output_directory(args.output)
     failed = False
     for path in args.kernels:
         try:
-            lowered, directory = compile_kernel(path, args.output, target=args.target)
+            directory, lowered = _compile(path, args)
         except (CompileError, UserError) as error:  # reported, and the next kernel compiled
             print(str(error), file=sys.stderr)
             failed = True
@@ -46,6 +45,38 @@ def run(args) -> int:
 
             print(report(lowered), end="")
     return 1 if failed else 0
+
+
+def _compile(path: str, args) -> tuple:
+    """(directory written, lowered kernel or None). An unchanged kernel whose last compile
+    succeeded gets that compile's files back (results.py), unless --report needs the lowered
+    kernel."""
+    from .output import write_kernel
+
+    remembered = None if args.report else _compile_result(path, args.target)
+    if remembered is not None:
+        found = results.load(remembered)
+        if isinstance(found, dict) and isinstance(found.get("files"), dict):
+            return write_kernel(found["files"], args.output, found["name"]), None
+    from . import kernel_files
+
+    lowered, files = kernel_files(path, target=args.target)
+    directory = write_kernel(files, args.output, lowered.name)
+    if remembered is not None:
+        results.store(remembered, {"name": lowered.name, "files": files})
+    return directory, lowered
+
+
+def _compile_result(path: str, target: str):
+    """The results.py entry of compiling `path`: its bytes and name, the golden beside it;
+    None when either cannot be read (compiling reports why)."""
+    from ..goldens import path_for
+
+    source, golden = results.read_input(path), path_for(path)
+    golden_text = results.read_input(golden)
+    if source is None or (golden_text is None and golden.exists()):
+        return None
+    return results.key("compile", source, Path(path).name, target, golden_text)
 
 
 def check_output_directory(out_dir: str) -> None:

@@ -21,6 +21,8 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..errors import UserError
+
 try:
     import clang_format
 except ImportError:  # a checkout without the wheel may use a clang-format on PATH
@@ -61,6 +63,17 @@ def format_all(sources: dict) -> dict:
             raise RuntimeError(f"clang-format failed on {name}: {stderr.strip()}")
         out[name] = stdout
     return out
+
+
+def write_kernel(files: dict, out_dir: str, name: str) -> Path:
+    """Write `files` as `out_dir/<name>/`, replacing it whole; returns that directory."""
+    directory = Path(out_dir) / name
+    try:
+        write_directory(files, directory)
+    except OSError as error:
+        # The failing path is usually a staging file the user never sees: name the target.
+        raise UserError(f"{directory}: error: cannot write: {error.strerror or error}") from None
+    return directory
 
 
 def write_directory(files: dict, target: Path) -> None:

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from .. import ir
 from ..errors import UserError
-from ..frontend.limits import MAX_BLOCKS
+
+if TYPE_CHECKING:
+    from .. import ir
 
 
 def add_parser(commands) -> None:
@@ -62,6 +64,8 @@ def seed(text: str) -> int:
 
 def block_count(text: str) -> int:
     """A --blocks value: what `on N blocks` may say."""
+    from ..frontend.limits import MAX_BLOCKS
+
     value = int(text)
     if not 1 <= value <= MAX_BLOCKS:
         raise argparse.ArgumentTypeError(f"the hardware block count is between 1 and "
@@ -126,6 +130,8 @@ def _inputs(kernel: ir.Kernel, args) -> tuple:
 def _setting(kernel: ir.Kernel, text: str) -> tuple:
     import numpy as np
 
+    from .. import ir
+
     name, equals, value = text.partition("=")
     param = kernel.param(name)
     if not equals or not isinstance(param, ir.ScalarParam):
@@ -146,6 +152,7 @@ def _as_given_to_kernel(kernel: ir.Kernel, inputs: dict) -> dict:
     that the golden sees exactly what the kernel saw."""
     import numpy as np
 
+    from .. import ir
     from .launch import prepare
 
     launch = prepare(kernel, inputs)
