@@ -2,23 +2,27 @@
 
 Each access of an instruction that may not have completed is an `Access` (which bytes, read or
 write, which version, which pipe); its `Facts` say which pipes' later instructions are known to
-start after it completes (`ordered`), and, when it was ordered before a tpush, that push's
-pipe and how many pops of each pipe followed (the handoff, see syncs.py and schedule.py). `join` is what holds on both of two
-paths; the other functions are the effect of one event. Facts only grow along a path and
-shrink at joins, so the fixed points of the sync pass exist and are reached.
+start after it completes (`ordered`; later instructions of its own pipe also start after it,
+except on V, whose instructions need a barrier), and, when it was ordered before a tpush, that
+push's pipe and how many pops of each pipe followed (the handoff, see syncs.py and
+schedule.py). `join` is what holds on both of two paths; the other functions are the effect of
+one event. Facts only grow along a path and shrink at joins, so the fixed points of the sync
+pass exist and are reached.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import ir
 
 PIPES = ("MTE2", "MTE1", "M", "FIX", "S", "V", "MTE3")  # upstream to downstream
 
 
-@dataclass(frozen=True)
-class Access:
+# Access and Facts are tuples, not dataclasses: the pass hashes and compares them hundreds of
+# thousands of times per kernel, which tuples do in C. An Access's field order is its sort order.
+class Access(NamedTuple):
     site: int  # program position of the instruction
     key: str  # allocated root, "pipe:<name>" or "gm:<tensor>"
     write: bool
@@ -26,8 +30,7 @@ class Access:
     pipe: str
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     ordered: frozenset = frozenset()  # pipes whose later instructions start after it is done
     pushed: str = ""  # the pipe of the first tpush it was ordered before ("" for none)
     pops: tuple = ()  # (pipe, pops since that push), sorted
@@ -59,10 +62,6 @@ def applied(state: State, sync: ir.Sync, sites: frozenset = None) -> State:
         facts[access] = f
     # the accesses keep their order (same keys, some dropped): no sort needed
     return State(tuple(facts.items()), state.gens)
-
-
-def ordered(access: Access, facts: Facts, pipe: str) -> bool:
-    return pipe in facts.ordered or (access.pipe == pipe and pipe != "V")
 
 
 def best_sync(blockers: list, pipe: str, span) -> ir.Sync:
@@ -138,12 +137,11 @@ def join(a: State, b: State) -> State:
 
 
 def in_order(facts: dict) -> tuple:
-    return tuple(sorted(facts.items(), key=_access_order))
+    return tuple(sorted(facts.items(), key=_access))
 
 
-def _access_order(item) -> tuple:
-    access = item[0]
-    return access.site, access.key, access.write, access.gen, access.pipe
+def _access(item) -> Access:
+    return item[0]  # sorted by site, key, write, gen, pipe: the tuple's own order
 
 
 def older(gen: int, versions: int) -> int:

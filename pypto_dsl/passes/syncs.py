@@ -50,8 +50,8 @@ from dataclasses import dataclass, replace
 
 from .. import ir, plan
 from ..ops import LOAD_PIPE, OPS, STORE_PIPE
-from .inflight import (Access, Facts, State, applied, best_sync, in_order, join, older, ordered,
-                       popped, pushed)
+from .inflight import (Access, Facts, State, applied, best_sync, in_order, join, older, popped,
+                       pushed)
 from .liveness import is_tile
 from .. import walk
 
@@ -287,7 +287,7 @@ class _Case:
         versions = self.versions.get(key, 1)
         if versions == 1:
             return state
-        facts = {replace(a, gen=older(a.gen, versions)) if a.key == key else a: f
+        facts = {a._replace(gen=older(a.gen, versions)) if a.key == key else a: f
                  for a, f in state.pending}
         gens = {n: older(g, versions) if self.tiles[n].root == key else g
                 for n, g in state.gens}
@@ -296,12 +296,17 @@ class _Case:
     def _blockers(self, instr: Instr, state: State) -> list:
         mine = [(k, g, False) for k, g in instr.reads] + [(k, g, True) for k, g in instr.writes]
         pipe, overlap, out = instr.pipe, self._overlap, []
+        # Ordered: `pipe` is in its facts, or it is on `pipe` itself, which runs in order, except
+        # V (its instructions need a barrier). Inlined: this is the pass's hot loop.
+        in_order_on_pipe = pipe != "V"
         for access, facts in state.pending:
-            if ordered(access, facts, pipe):
+            if pipe in facts.ordered or (in_order_on_pipe and access.pipe == pipe):
                 continue
-            if any((write or access.write) and overlap(access.key, access.gen, key, gen)
-                   for key, gen, write in mine):
-                out.append((access, facts))
+            key_a, gen_a, write_a = access.key, access.gen, access.write
+            for key, gen, write in mine:
+                if (write or write_a) and overlap(key_a, gen_a, key, gen):
+                    out.append((access, facts))
+                    break
         return out
 
     def _overlap(self, key_a: str, gen_a: int, key_b: str, gen_b: int) -> bool:
