@@ -5,7 +5,10 @@ first use, so that the command line, which imports this package first, does not 
 code generator and the interpreter when it needs neither.
 """
 
-__all__ = ["Error", "Kernel"]
+__all__ = ["Error", "Kernel", "__version__"]
+
+# The one statement of the version (pyproject.toml reads it); the generated files carry it.
+__version__ = "0.1.0"
 
 
 def __getattr__(name: str):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from importlib import metadata
 from pathlib import Path
 
 import jinja2
 
-from .. import cache, goldens, ir
+from .. import __version__, cache, goldens, ir
 from ..errors import UserError
 from ..frontend import load_kernel
 from ..passes import lower
@@ -20,10 +19,7 @@ from .scene import scene_context
 
 
 def version() -> str:
-    try:
-        return metadata.version("pypto-dsl")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    return __version__
 
 
 def environment() -> jinja2.Environment:
