@@ -1,4 +1,4 @@
-"""The examples of docs/language.md and README.md are real: every ```pdsl block checks, and the
+"""The examples of docs/language.md, docs/goldens.md and README.md are real: every ```pdsl block checks, and the
 diagnostics shown after a ```pdsl error block are exactly what the compiler prints."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pypto_dsl.diagnostics import CompileError
 from pypto_dsl.frontend import compile_text
 
 ROOT = Path(__file__).parent.parent
-DOCS = [ROOT / "docs" / "language.md", ROOT / "README.md"]
+DOCS = [ROOT / "docs" / "language.md", ROOT / "docs" / "goldens.md", ROOT / "README.md"]
 BLOCK = re.compile(r"^```([^\n]*)\n(.*?)^```$", re.M | re.S)
 
 
