@@ -100,6 +100,7 @@ EXAMPLES = [
     Example("abs", "abs(x)", lambda v: np.abs(v.x)),
     Example("neg", "-x", lambda v: -v.x),
     Example("relu", "relu(x)", lambda v: np.maximum(v.x, 0)),
+    Example("lrelu", "lrelu(x, 0.2)", lambda v: np.where(v.x > 0, v.x, 0.2 * v.x)),
     Example("sigmoid", "sigmoid(x)", lambda v: 1 / (1 + np.exp(-v.x))),
     Example("tanh", "tanh(x)", lambda v: np.tanh(v.x)),
     Example("silu", "silu(x)", lambda v: v.x / (1 + np.exp(-v.x))),

@@ -1,5 +1,7 @@
-"""The examples of docs/language.md and README.md are real: every ```pdsl block checks, and the
-diagnostics shown after a ```pdsl error block are exactly what the compiler prints."""
+"""The examples of docs/language.md, docs/goldens.md and README.md are real: every ```pdsl block
+passes `pypto-dsl check` (the front end and every lowering pass), and the diagnostics shown after a ```pdsl error block (the front end's) or a ```pdsl
+lowering-error block (the lowering passes', on a kernel the front end accepts) are exactly what
+the compiler prints."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ import pytest
 
 from pypto_dsl.diagnostics import CompileError
 from pypto_dsl.frontend import compile_text
+from pypto_dsl.passes import lower
 
 ROOT = Path(__file__).parent.parent
-DOCS = [ROOT / "docs" / "language.md", ROOT / "README.md"]
+DOCS = [ROOT / "docs" / "language.md", ROOT / "docs" / "goldens.md", ROOT / "README.md"]
 BLOCK = re.compile(r"^```([^\n]*)\n(.*?)^```$", re.M | re.S)
 
 
@@ -35,13 +38,23 @@ def _title(text: str) -> str:
 
 @pytest.mark.parametrize("text, following", _blocks("pdsl"))
 def test_example_kernel_checks(text, following):
-    compile_text(text, "example.pdsl")
+    lower(compile_text(text, "example.pdsl"))  # what `pypto-dsl check` does
 
 
 @pytest.mark.parametrize("text, following", _blocks("pdsl error"))
 def test_example_errors_are_printed_as_shown(text, following):
     with pytest.raises(CompileError) as raised:
         compile_text(text, "bad.pdsl")
+
+    assert str(raised.value) + "\n" == following
+
+
+@pytest.mark.parametrize("text, following", _blocks("pdsl lowering-error"))
+def test_example_lowering_errors_are_printed_as_shown(text, following):
+    checked = compile_text(text, "bad.pdsl")
+
+    with pytest.raises(CompileError) as raised:
+        lower(checked)
 
     assert str(raised.value) + "\n" == following
 

@@ -1333,6 +1333,18 @@ inline RecordEvent TRELU(TileDataDst& dst, TileDataSrc& src, WaitEvents&... even
     (void)dst, (void)src;
     return {};
 }
+// pto-isa npu/a2a3/TLRelu.hpp: half or float, Vec, row-major; the slope in the tile's type.
+template <typename TileDataDst, typename TileDataSrc, typename... WaitEvents>
+inline RecordEvent TLRELU(TileDataDst& dst, TileDataSrc& src, typename TileDataSrc::DType scalar,
+                          WaitEvents&... events)
+{
+    PTO_STUB_CHECK_EVENTS(WaitEvents);
+    stub_detail::check_tile_scalar<true, TileDataDst, TileDataSrc>();
+    static_assert(stub_detail::is_one_of_v<typename TileDataSrc::DType, half, float>,
+                  "TLRELU: element type must be half or float");
+    (void)dst, (void)src, (void)scalar;
+    return {};
+}
 
 #define PTO_STUB_ROW_REDUCE(NAME)                                                                     \
     template <typename TileDataOut, typename TileDataIn, typename TileDataTmp, typename... WaitEvents> \
