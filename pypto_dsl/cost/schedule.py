@@ -141,10 +141,13 @@ def _advance(core: _Core, fifos: dict, params, share, run: ClusterRun, trace: bo
         busy["S"] += ins.scalar + issue
         if kind == "flag":
             set_at = max(t, free[pipe])
-            if free[ins.dst] < set_at:
-                free[ins.dst] = set_at
+            wait_at = max(set_at, free[ins.dst])
+            free[ins.dst] = wait_at
             if trace:
-                run.flows.append(("flag", core.name, pipe, set_at, core.name, ins.dst, set_at))
+                name = f"{pipe}->{ins.dst}"
+                run.slices.append((core.name, pipe, set_at, set_at, f"set_flag {name}"))
+                run.slices.append((core.name, ins.dst, wait_at, wait_at, f"wait_flag {name}"))
+                run.flows.append(("flag", core.name, pipe, set_at, core.name, ins.dst, wait_at))
             core.t = t + 2 * issue  # set_flag and wait_flag
             core.i += 1
             continue
@@ -182,13 +185,13 @@ def _advance(core: _Core, fifos: dict, params, share, run: ClusterRun, trace: bo
         if kind == "push":
             ready_at = end + latency
             fifo.pushed[core.name].append(ready_at)
-            fifo.sent[core.name].append((pipe, end))
+            fifo.sent[core.name].append((pipe, (start + end) / 2))
             core.pushes[ins.fifo] += 1
         elif kind == "pop":
             if trace:
                 for producer, sent in fifo.sent.items():
                     run.flows.append((f"tpush {ins.fifo}", producer, *sent[k], core.name,
-                                      pipe, start))
+                                      pipe, (start + end) / 2))
             if fifo.frees_at(k):
                 fifo.freed[core.name][k] = end + latency
             core.pops[ins.fifo] += 1
