@@ -23,6 +23,7 @@ import bisect
 from dataclasses import dataclass, field
 
 from .. import ir
+from ..errors import UserError
 from . import schedule
 from .stream import Streams
 
@@ -156,6 +157,9 @@ def predict(kernel: ir.Kernel, launch, params, fast: bool = True,
     cycles = cycles or 0.0
     critical_index = max(range(used), key=ends.__getitem__) if used else 0
     index = critical_index if trace_cluster is None else trace_cluster
+    if not 0 <= index < max(used, 1):
+        raise UserError(f"--cluster {index}: this case runs on hardware blocks 0 to "
+                        f"{used - 1}")
     if used:
         critical = run(works[index], share, trace=True)
     else:

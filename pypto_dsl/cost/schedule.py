@@ -72,6 +72,7 @@ class ClusterRun:
     slices: list = field(default_factory=list)  # (core, pipe, start, end, label), when traced
     flows: list = field(default_factory=list)  # (kind, core, pipe, t, core, pipe, t)
     waits: dict = field(default_factory=dict)  # core -> cycles the scalar unit stood waiting
+    backpressure: dict = field(default_factory=dict)  # core -> of those, waiting for a slot
 
 
 class _Core:
@@ -82,6 +83,7 @@ class _Core:
         self.busy = defaultdict(float)
         self.pushes, self.pops = Counter(), Counter()
         self.waited = 0.0
+        self.credits = 0.0  # cycles waited for a free FIFO slot
 
 
 def simulate(streams: dict, fifos: dict, params, share=None, trace: bool = False) -> ClusterRun:
@@ -106,6 +108,7 @@ def simulate(streams: dict, fifos: dict, params, share=None, trace: bool = False
         core.finish = max([core.t, *core.free.values()])
         run.finish[core.name] = core.finish
         run.waits[core.name] = core.waited
+        run.backpressure[core.name] = core.credits
         for pipe, cycles in core.busy.items():
             run.busy[(core.name, pipe)] = cycles
     run.end = max(run.finish.values(), default=0.0)
@@ -137,6 +140,7 @@ def _advance(core: _Core, fifos: dict, params, share, run: ClusterRun, trace: bo
                 return
             if credit > t:
                 core.waited += credit - t
+                core.credits += credit - t
                 t = credit
         busy["S"] += ins.scalar + issue
         if kind == "flag":
