@@ -137,3 +137,11 @@ def test_the_shortcut_gives_the_full_simulations_number():
     full = model.predict(lowered, launch, P.CALIBRATED, fast=False)
     assert fast.simulations < full.simulations == 24
     assert (fast.cycles, fast.hbm_bytes, fast.ends) == (full.cycles, full.hbm_bytes, full.ends)
+
+
+def test_the_api_profiles_a_golden_case():
+    import pypto_dsl
+
+    kernel = pypto_dsl.Kernel.from_file(ROOT / "kernels" / "softmax.pdsl")
+    prediction = kernel.profile(params="flat")
+    assert prediction.seconds > 0 and prediction.params.name == "flat"
