@@ -163,8 +163,9 @@ class _Eval:
         raise TypeError(f"not a scalar expression: {e}")
 
 
-class _Walk:
-    """One core's case body, statement by statement, with real control flow."""
+class _Walk(walk.Visitor):
+    """One core's case body, statement by statement, with real control flow: a loop runs its
+    trip count, an `if` only its taken branch."""
 
     def __init__(self, streams: Streams, core: str, env: dict):
         self.params, self.core = streams.params, core
@@ -182,25 +183,21 @@ class _Walk:
                               label=f"{name} {self.source}:{line}", **fields))
         self.scalar = 0
 
-    def stmts(self, stmts: tuple) -> None:
-        for stmt in stmts:
-            getattr(self, type(stmt).__name__)(stmt)
-
-    def For(self, stmt: ir.For) -> None:
+    def visit_For(self, stmt: ir.For) -> None:
         start, stop = self.eval.value(stmt.start), self.eval.value(stmt.stop)
         for j in range(start, stop):
             self.env[stmt.var] = j
             self.scalar += self.params.issue
             self.stmts(stmt.body)
 
-    def If(self, stmt: ir.If) -> None:
+    def visit_If(self, stmt: ir.If) -> None:
         self.scalar += self.params.issue
         self.stmts(stmt.then if self.eval.value(stmt.cond) else stmt.orelse)
 
-    def Free(self, stmt: ir.Free) -> None:
+    def visit_Free(self, stmt: ir.Free) -> None:
         """TFREE is a no-op on a2a3: the pop already freed its slot."""
 
-    def Sync(self, stmt: ir.Sync) -> None:
+    def visit_Sync(self, stmt: ir.Sync) -> None:
         if stmt.guard is not None and not self.eval.value(stmt.guard):
             return
         if "V" in (stmt.src, stmt.dst):
@@ -209,7 +206,7 @@ class _Walk:
                 "drain": f"drain {stmt.src}->{stmt.dst}"}[stmt.kind]
         self.emit(stmt.kind, stmt.src, stmt, name, dst=stmt.dst)
 
-    def Let(self, stmt) -> None:
+    def visit_Let(self, stmt) -> None:
         value = stmt.value
         if not isinstance(value.type, ir.TileType):
             reads = sum(1 for e in walk.walk_expr(value) if isinstance(e, ir.Index))
@@ -230,7 +227,7 @@ class _Walk:
         else:
             self._op(stmt, tile, value)
 
-    Assign = Let
+    visit_Assign = visit_Let
 
     def _copy(self, stmt, tile: plan.TilePlan, value: ir.Name) -> None:
         """A tile bound to another name: no instruction when the plan gives them the same bytes
@@ -263,12 +260,12 @@ class _Walk:
         self.vector_open = True
         self.emit("op", "V", stmt, name, cycles=cycles)
 
-    def TPush(self, stmt: ir.TPush) -> None:
+    def visit_TPush(self, stmt: ir.TPush) -> None:
         buffer = self.tiles[stmt.value.name].buffer
         self.emit("push", STORE_PIPE[buffer], stmt, f"tpush {stmt.pipe}", fifo=stmt.pipe,
                   path=rules.transfer_path(buffer, "GM"), nbytes=rules.tile_bytes(stmt.value.type))
 
-    def Store(self, stmt: ir.Store) -> None:
+    def visit_Store(self, stmt: ir.Store) -> None:
         buffer = self.tiles[stmt.value.name].buffer
         self.emit("store", STORE_PIPE[buffer], stmt, f"store {stmt.tensor}", hbm=True,
                   path=rules.transfer_path(buffer, "GM"), nbytes=rules.tile_bytes(stmt.value.type))
