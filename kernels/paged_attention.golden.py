@@ -220,6 +220,26 @@ def make_inputs(case: Case, seed: int = 0) -> dict[str, np.ndarray]:
     }
 
 
+def cost_inputs(case: Case, seed: int = 0) -> dict[str, np.ndarray]:
+    """The arguments as the cost model reads them: the real context lengths and a block table
+    of the same shape (drawn from its own generator: the cost does not depend on which KV
+    block is where); query, caches and out are zero-stride placeholders of their shapes, so
+    that Case1 (1 GiB of KV) costs no memory or time to describe."""
+    p = resolve_params(case.params)
+    b, h, d = p["batch"], p["num_heads"], p["head_dim"]
+    cache_shape = (p["total_blocks"], p["block_size"], 1, d)
+    rng = np.random.default_rng(seed)
+    return {
+        "query": np.broadcast_to(np.zeros((), BF16), (b, h, d)),
+        "key_cache": np.broadcast_to(np.zeros((), BF16), cache_shape),
+        "value_cache": np.broadcast_to(np.zeros((), BF16), cache_shape),
+        "block_table": _block_table(rng, b, p["max_blocks"], p["total_blocks"], p["shuffle"]),
+        "context_lens": np.asarray(p["context_lens"], dtype=I32),
+        "out": np.broadcast_to(np.zeros((), F32), (b, h, d)),
+        "scale": scalar_f32(p["scale"]),
+    }
+
+
 # --------------------------------------------------------------------------- golden
 
 

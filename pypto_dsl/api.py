@@ -8,6 +8,7 @@
     outputs = kernel.run({"a": a, "b": b, "row_scale": s, "alpha": 2.0})   # {"out": array}
     directory = kernel.compile("build")             # build/gemm_epilogue/, a scene test
     result = kernel.run_case("small_m64_k256_n128") # against the kernel's golden
+    prediction = kernel.profile("small_m64_k256_n128") # cost model: .seconds, .busy(), ...
 
 Every error a user can cause (a bad kernel, located; bad inputs; a deadlock) raises
 `pypto_dsl.Error`, whose `str()` is the message the command line would print.
@@ -78,6 +79,16 @@ class Kernel:
         target = Path(out_dir) / self.name
         write_directory(files, target)
         return target
+
+    def profile(self, case: str | None = None, params: str = "", blocks: int | None = None,
+                golden: str | None = None):
+        """The cost model's prediction for a golden case (`pypto-dsl profile`): a Prediction
+        (`.seconds`, `.hbm_gbps`, `.tflops`, `.busy()`, `.critical_pipe`)."""
+        from . import goldens
+        from .cost.profile import parameters, predict_kernel
+
+        ref = goldens.for_kernel(self.ir.source_name, golden)
+        return predict_kernel(self.lowered, ref, case, parameters(self.target, params), blocks)
 
     def report(self) -> str:
         """The memory map and sync counts per core and case (`compile --report`)."""

@@ -1,4 +1,5 @@
-"""Subcommands beyond `check`: `run` (reference interpreter) and `compile` (C++ generation).
+"""Subcommands beyond `check`: `run` (reference interpreter), `compile` (C++ generation),
+`profile` and `tune` (cost model).
 
 Each registers its parser here; the implementations live with their stage of the pipeline.
 """
@@ -10,6 +11,14 @@ def register(commands) -> None:
 
     run.add_parser(commands)
     register_compile(commands)
+    register_cost(commands)
+
+
+def register_cost(commands) -> None:
+    """`profile` and `tune`: the cost model (pypto_dsl/cost)."""
+    from .cost.command import add_parsers
+
+    add_parsers(commands)
 
 
 def register_compile(commands) -> None:

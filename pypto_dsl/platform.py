@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .cost import params as cost_params
 from .errors import UserError
 
 KB = 1024
@@ -35,6 +36,15 @@ class Platform:
     vector_casts: frozenset = frozenset()  # (from, to) dtype pairs TCVT converts in one step
     fixpipe_casts: frozenset = frozenset()  # (from, to) the cube's store converts L0C to
     trusted: bool = True  # whether its generated C++ has been checked (simulator or hardware)
+    costs: tuple = ()  # cost_params.CostParams: the cost model's parameter sets, default first
+
+    def cost_params(self, name: str = ""):
+        """The cost-parameter set `name` (the first when ""), or a UserError naming them."""
+        for each in self.costs:
+            if each.name == name or not name:
+                return each
+        raise UserError(f"unknown parameter set '{name}' for {self.name} (known: "
+                        f"{', '.join(p.name for p in self.costs)})")
 
     def buffer(self, name: str) -> Buffer:
         return next(b for b in self.buffers if b.name == name)
@@ -72,6 +82,7 @@ PLATFORMS = {
         clusters=24,
         vector_casts=A2A3_CASTS,
         fixpipe_casts=A2A3_FIXPIPE,
+        costs=(cost_params.CALIBRATED, cost_params.FLAT, cost_params.FITTED),
     ),
     # A5: no hidden UB scratch is documented (unverified), so all 256 KB are usable.
     "a5": Platform(
@@ -89,6 +100,8 @@ PLATFORMS = {
         vector_casts=A2A3_CASTS,
         fixpipe_casts=A2A3_FIXPIPE,
         trusted=False,  # no a5 simulator or hardware here: check and compile --report only
+        # nothing published for a5 in the reference sheet: a2a3's figures (unverified)
+        costs=(cost_params.CALIBRATED, cost_params.FLAT, cost_params.FITTED),
     ),
 }
 

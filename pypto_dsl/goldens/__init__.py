@@ -12,6 +12,11 @@ with `--golden FILE`), defining:
   be given zero-filled, scalars as 0-d arrays, bf16 as ``BF16`` arrays).
 * ``golden(inputs) -> dict``: the expected value of every out/inout tensor, computed from the
   math (float64 or the rounding the kernel specifies), never by running the kernel.
+* ``cost_inputs(case, seed=0) -> dict`` (optional): the arguments as the cost model reads them
+  (``pypto-dsl profile``): every tensor with its shape and dtype and the values the kernel reads
+  as scalars (``context_lens[b]``); a tensor read only as tiles may be a zero-stride
+  ``np.broadcast_to`` placeholder, so that a hardware-sized case costs no memory. Without it the
+  cost model calls ``make_inputs``.
 
 `pypto-dsl run --check` / `--case`, the Python API's `run_case` and the generated scene test
 (its CASES, generate_args and compute_golden) all read the golden through `load`. The helpers
@@ -70,6 +75,11 @@ class Golden:
 
     def make_inputs(self, case, seed: int = 0) -> dict:
         return self._call("make_inputs", case, seed=seed)
+
+    def cost_inputs(self, case, seed: int = 0) -> dict:
+        """The arguments the cost model needs: `cost_inputs` when the golden has it."""
+        function = "cost_inputs" if hasattr(self.module, "cost_inputs") else "make_inputs"
+        return self._call(function, case, seed=seed)
 
     def expected(self, inputs: dict) -> dict:
         return self._call("golden", inputs)

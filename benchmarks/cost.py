@@ -1,0 +1,59 @@
+"""The cost model against hardware (`make bench`): predicted / measured for the kernels whose
+hand-written counterparts were measured on a 910B (docs/cost-model.md, "Validation").
+
+`predict(kernel_path, case)` is the one call that prints a kernel variant's predicted time, so
+comparing two variants (say, before and after an optimisation) is two calls:
+
+    from benchmarks.cost import predict
+    predict("kernels/paged_attention.pdsl", "Case1")
+    predict("other/paged_attention.pdsl", "Case1")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypto_dsl.cost.profile import predict_file
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = ("calibrated", "flat", "fitted")
+LOW, HIGH = 0.7, 1.3  # the band a validated parameter set lands in
+
+# (kernel, case, hardware blocks or None, measured seconds (best, worst), what was measured)
+HARDWARE = (
+    ("paged_attention", "Case1", None, (1.268e-3, 1.628e-3),
+     "hand-written pto-isa kernel 1.268-1.386 ms, FFTS variant 1.628 ms (simpler)"),
+    ("paged_attention", "Case2", None, (0.670e-3, 0.864e-3),
+     "hand-written 0.670-0.766 ms, FFTS variant 0.864 ms (simpler)"),
+    ("flash_attention", "bench_h1_q128_k1024", 1, (42.08e-6, 42.08e-6),
+     "pto-isa manual kernel on 1 core, 42.08 us"),
+)
+
+
+def predict(kernel_path, case=None, params: str = "", blocks=None, quiet: bool = False):
+    """Predict and print one kernel file on one golden case; returns the Prediction."""
+    p = predict_file(kernel_path, case, params, blocks=blocks)
+    if not quiet:
+        core, pipe = p.critical_pipe
+        print(f"  {p.kernel} {p.case} [{p.params.name}]: {p.seconds * 1e6:9.2f} us "
+              f"(critical {core} {pipe}, {p.hbm_gbps:6.0f} GB/s, {p.tflops:5.1f} TFLOPS)")
+    return p
+
+
+def validate() -> None:
+    print("cost model: predicted / measured on the hardware figures (ratio to the best and the "
+          f"worst measurement; a validated set lands in {LOW}x-{HIGH}x of the best)")
+    verdict = {}
+    for name, case, blocks, (best, worst), what in HARDWARE:
+        print(f"{name} {case}: {what}")
+        for params in SETS:
+            p = predict(ROOT / "kernels" / f"{name}.pdsl", case, params, blocks, quiet=True)
+            ratio = p.seconds / best
+            inside = LOW <= ratio <= HIGH
+            verdict.setdefault(params, []).append(inside)
+            worst_text = f", {p.seconds / worst:4.2f}x of the worst" if worst != best else ""
+            print(f"  {params:<10} {p.seconds * 1e6:9.2f} us   {ratio:4.2f}x of the best"
+                  f"{worst_text}   {'within' if inside else 'OUTSIDE'} {LOW}-{HIGH}x   "
+                  f"(critical {' '.join(p.critical_pipe)}, {p.hbm_gbps:.0f} GB/s)")
+    for params, results in verdict.items():
+        print(f"  {params}: {sum(results)} of {len(results)} within {LOW}-{HIGH}x")
