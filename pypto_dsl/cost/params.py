@@ -73,8 +73,10 @@ VECTOR = {
     "vln": (13, 2, 20), "vdiv": (11, 4, 19), "vcadd": (14, 7, 32), "vcgadd": (14, 1, 24),
     "vcgmax": (14, 1, 17), "vcopy": (11, 1, 13), "vdup": (11, 1, 13), "vconv": (14, 1, 13),
     # assumed (unpublished): the scalar max/min like vadds; abs and relu like vmax; compare and
-    # select like vmax (one pass over the operands); sqrt like vexp; rsqrt a sqrt then a division
+    # select like vmax (one pass over the operands); sqrt like vexp; rsqrt a sqrt then a division;
+    # leaky relu like the scalar ops (a multiply by its slope and a max)
     "vmaxs": (13, 1, 18), "vmins": (13, 1, 18), "vabs": (10, 2, 14), "vrelu": (10, 2, 14),
+    "vlrelu": (13, 1, 18),
     "vcmp": (10, 2, 14), "vsel": (10, 2, 14), "vsqrt": (13, 2, 18), "vrsqrt": (24, 6, 37),
 }
 
