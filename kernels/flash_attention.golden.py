@@ -9,8 +9,8 @@ Kernel arguments, in order (``make_inputs`` returns them in this order):
     scale   f32 0-d
     causal  i32 0-d                  0 or 1
 
-seq_q and seq_k are multiples of 128, and seq_k >= seq_q when causal (so no row is fully
-masked).
+seq_q is a multiple of 128 and seq_k of 64, and seq_k >= seq_q when causal (so no row is
+fully masked).
 
 Math, per head, with offset = seq_k - seq_q:
 
@@ -19,7 +19,7 @@ Math, per head, with offset = seq_k - seq_q:
             positions of the key sequence, as in a prefill with a cached prefix)
 
 The kernel walks query tiles of 128 rows (rows are independent, so the tiling does not
-change the result) and, for each, the KV blocks of 128 columns in order from column 0,
+change the result) and, for each, the KV blocks of 64 columns in order from column 0,
 with an online softmax. Per KV block B (m = -inf, l = 0, o = 0 at the start):
 
     m_new = max(m, rowmax(s_B))        a block fully masked for a row leaves m unchanged
@@ -54,7 +54,7 @@ OUTPUTS = ("out",)
 
 HEAD_DIM = 128
 Q_TILE = 128    # the kernel's query tile (rows); only used to describe cases
-KV_BLOCK = 128  # the kernel's KV block (columns); the online softmax steps over these
+KV_BLOCK = 64   # the kernel's KV block (columns); the online softmax steps over these
 
 
 def _case(name: str, description: str, suite: bool = True, **params) -> Case:
@@ -62,15 +62,17 @@ def _case(name: str, description: str, suite: bool = True, **params) -> Case:
 
 
 _CASE_LIST = [
-    _case("h1_q128_k128", "one query tile, one KV block: a plain softmax of the rounded p",
-          heads=1, seq_q=128, seq_k=128, causal=0),
-    _case("h2_q256_k384", "2 heads x 2 query tiles x 3 KV blocks, not causal",
+    _case("h1_q128_k64", "one query tile, one KV block: a plain softmax of the rounded p",
+          heads=1, seq_q=128, seq_k=64, causal=0),
+    _case("h2_q256_k384", "2 heads x 2 query tiles x 6 KV blocks, not causal",
           heads=2, seq_q=256, seq_k=384, causal=0),
-    _case("h1_q256_k256_causal", "square causal: diagonal blocks half masked, the block "
-          "above the diagonal fully masked for the first query tile",
+    _case("h1_q256_k256_causal", "square causal: diagonal blocks half masked, the blocks "
+          "after the diagonal fully masked for the rows before it",
           heads=1, seq_q=256, seq_k=256, causal=1),
-    _case("h2_q128_k512_causal", "causal with seq_q < seq_k (offset 384): only the last KV "
-          "block is partly masked", heads=2, seq_q=128, seq_k=512, causal=1),
+    _case("h2_q128_k512_causal", "causal with seq_q < seq_k (offset 384): only the last two "
+          "KV blocks are partly masked", heads=2, seq_q=128, seq_k=512, causal=1),
+    _case("h3_q256_k320_causal", "causal offset 64, an odd number of KV blocks, 3 heads",
+          heads=3, seq_q=256, seq_k=320, causal=1),
     _case("h2_q384_k512_causal_sharp", "3 query tiles, causal offset 128, scale 1.0 (peaky "
           "softmax, the running max moves)", heads=2, seq_q=384, seq_k=512, causal=1,
           scale=1.0),
@@ -82,14 +84,15 @@ _CASE_LIST = [
 ]
 
 CASES: dict[str, Case] = {c.name: c for c in _CASE_LIST}
-DEFAULT_CASE = "h1_q128_k128"
+DEFAULT_CASE = "h1_q128_k64"
 
 
 def resolve_params(params: dict) -> dict:
     heads, seq_q, seq_k = (int(params[key]) for key in ("heads", "seq_q", "seq_k"))
     causal = int(params.get("causal", 0))
     if seq_q % Q_TILE or seq_k % KV_BLOCK or heads < 1 or seq_q < 1 or seq_k < 1:
-        raise ValueError(f"seq_q {seq_q} and seq_k {seq_k} must be positive multiples of 128")
+        raise ValueError(f"seq_q {seq_q} and seq_k {seq_k} must be positive multiples of "
+                         f"{Q_TILE} and {KV_BLOCK}")
     if causal not in (0, 1) or (causal and seq_k < seq_q):
         raise ValueError("causal must be 0 or 1, and causal needs seq_k >= seq_q")
     return {"heads": heads, "seq_q": seq_q, "seq_k": seq_k, "causal": causal,

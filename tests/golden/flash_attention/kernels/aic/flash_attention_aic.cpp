@@ -46,39 +46,45 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_q, __gm__ bfloa
                                        int64_t pdsl_u_causal, int64_t pdsl_u_heads, int64_t pdsl_u_seq_q,
                                        int64_t pdsl_u_seq_k, int64_t pdsl_blockidx, int64_t pdsl_blocknum)
 {
-    using pdsl_nz_bf16_64x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 128, pto::BLayout::ColMajor, 64, 128,
-                                            pto::SLayout::RowMajor, 512>;
-    using pdsl_zn_bf16_128x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 128, pto::BLayout::RowMajor, 128, 128,
-                                             pto::SLayout::ColMajor, 512>;
     using pdsl_nz_bf16_128x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 128, pto::BLayout::ColMajor, 128, 128,
                                              pto::SLayout::RowMajor, 512>;
-    using pdsl_left_bf16_64x128_t = pto::TileLeft<bfloat16_t, 64, 128, 64, 128>;
-    using pdsl_right_bf16_128x128_t = pto::TileRight<bfloat16_t, 128, 128, 128, 128>;
-    using pdsl_acc_f32_64x128_t = pto::TileAcc<float, 64, 128, 64, 128>;
-    using pdsl_gmt_0_u_q = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
-                                             pto::Stride<8192, 8192, 8192, 128, 1>, pto::Layout::ND>;
-    using pdsl_gmt_0_u_k = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 128>,
-                                             pto::Stride<16384, 16384, 16384, 1, 128>, pto::Layout::DN>;
-    using pdsl_gmt_0_u_v = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 128>,
+    using pdsl_zn_bf16_128x64_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 64, pto::BLayout::RowMajor, 128, 64,
+                                            pto::SLayout::ColMajor, 512>;
+    using pdsl_nz_bf16_64x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 128, pto::BLayout::ColMajor, 64, 128,
+                                            pto::SLayout::RowMajor, 512>;
+    using pdsl_left_bf16_128x128_t = pto::TileLeft<bfloat16_t, 128, 128, 128, 128>;
+    using pdsl_left_bf16_128x64_t = pto::TileLeft<bfloat16_t, 128, 64, 128, 64>;
+    using pdsl_right_bf16_128x64_t = pto::TileRight<bfloat16_t, 128, 64, 128, 64>;
+    using pdsl_right_bf16_64x128_t = pto::TileRight<bfloat16_t, 64, 128, 64, 128>;
+    using pdsl_acc_f32_128x64_t = pto::TileAcc<float, 128, 64, 128, 64>;
+    using pdsl_acc_f32_128x128_t = pto::TileAcc<float, 128, 128, 128, 128>;
+    using pdsl_nz_bf16_128x64_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 64, pto::BLayout::ColMajor, 128, 64,
+                                            pto::SLayout::RowMajor, 512>;
+    using pdsl_gmt_0_u_q = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 128>,
                                              pto::Stride<16384, 16384, 16384, 128, 1>, pto::Layout::ND>;
+    using pdsl_gmt_0_u_k = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 128, 64>,
+                                             pto::Stride<8192, 8192, 8192, 1, 128>, pto::Layout::DN>;
+    using pdsl_gmt_0_u_v = pto::GlobalTensor<bfloat16_t, pto::Shape<1, 1, 1, 64, 128>,
+                                             pto::Stride<8192, 8192, 8192, 128, 1>, pto::Layout::ND>;
     using pdsl_pipet_u_sij = pto::TPipe<0, pto::Direction::DIR_C2V, 32768, 2, 2>;
     using pdsl_pipet_u_pij = pto::TPipe<2, pto::Direction::DIR_V2C, 16384, 2, 2>;
-    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 32768, 2, 2>;
+    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 65536, 2, 2>;
 
     pdsl_pipet_u_sij pdsl_pipe_u_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_sij + pdsl_blockidx * 65536), 0x0, 0x0);
     pdsl_pipet_u_pij pdsl_pipe_u_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_pij + pdsl_blockidx * 32768), 0x0, 0x0);
-    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 65536), 0xC000, 0x0);
+    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 131072), 0xC000,
+                                   0x0);
 
-    pdsl_nz_bf16_64x128_t pdsl_u_qt;
-    pdsl_zn_bf16_128x128_t pdsl_t0;
-    pdsl_nz_bf16_128x128_t pdsl_t3;
-    pdsl_left_bf16_64x128_t pdsl_left_0;
-    pdsl_left_bf16_64x128_t pdsl_left_2;
-    pdsl_right_bf16_128x128_t pdsl_right_1;
-    pdsl_right_bf16_128x128_t pdsl_right_3;
-    pdsl_acc_f32_64x128_t pdsl_t1;
-    pdsl_acc_f32_64x128_t pdsl_t4;
-    pdsl_nz_bf16_64x128_t pdsl_t2;
+    pdsl_nz_bf16_128x128_t pdsl_u_qt;
+    pdsl_zn_bf16_128x64_t pdsl_t0;
+    pdsl_nz_bf16_64x128_t pdsl_t3;
+    pdsl_left_bf16_128x128_t pdsl_left_0;
+    pdsl_left_bf16_128x64_t pdsl_left_2;
+    pdsl_right_bf16_128x64_t pdsl_right_1;
+    pdsl_right_bf16_64x128_t pdsl_right_3;
+    pdsl_acc_f32_128x64_t pdsl_t1;
+    pdsl_acc_f32_128x128_t pdsl_t4;
+    pdsl_nz_bf16_128x64_t pdsl_t2;
     pto::TASSIGN<0x8000>(pdsl_u_qt);
     pto::TASSIGN<0x0>(pdsl_left_0);
     pto::TASSIGN<0x0>(pdsl_left_2);
@@ -96,103 +102,103 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_q, __gm__ bfloa
     int64_t pdsl_u_n = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_heads;
-    const int64_t pdsl_extent_1 = pdsl_u_seq_q / 64;
+    const int64_t pdsl_extent_1 = pdsl_u_seq_q / 128;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // flash_attention.pdsl:17
-        pdsl_u_h = pdsl_lb / (pdsl_u_seq_q / 64);                                           // flash_attention.pdsl:17
-        pdsl_u_t = pdsl_lb % (pdsl_u_seq_q / 64);                                           // flash_attention.pdsl:17
-        pdsl_u_q0 = pdsl_u_t * 64;                                                          // flash_attention.pdsl:23
-        pdsl_u_offset = pdsl_u_seq_k - pdsl_u_seq_q;                                        // flash_attention.pdsl:24
-        pdsl_u_n = pdsl_u_causal != 0 ? pdsl_min(pdsl_u_seq_k / 128, (pdsl_u_q0 + 63 + pdsl_u_offset) / 128 + 1)
-                                      : pdsl_u_seq_k / 128; // flash_attention.pdsl:26
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // flash_attention.pdsl:20
+        pdsl_u_h = pdsl_lb / (pdsl_u_seq_q / 128);                                          // flash_attention.pdsl:20
+        pdsl_u_t = pdsl_lb % (pdsl_u_seq_q / 128);                                          // flash_attention.pdsl:20
+        pdsl_u_q0 = pdsl_u_t * 128;                                                         // flash_attention.pdsl:26
+        pdsl_u_offset = pdsl_u_seq_k - pdsl_u_seq_q;                                        // flash_attention.pdsl:27
+        pdsl_u_n = pdsl_u_causal != 0 ? pdsl_min(pdsl_u_seq_k / 64, (pdsl_u_q0 + 127 + pdsl_u_offset) / 64 + 1)
+                                      : pdsl_u_seq_k / 64; // flash_attention.pdsl:29
         pdsl_gmt_0_u_q pdsl_g_0(pdsl_u_q + pdsl_u_h * (pdsl_u_seq_q * 128) +
-                                pdsl_u_q0 * 128);                                // flash_attention.pdsl:29
-        pto::TLOAD(pdsl_u_qt, pdsl_g_0);                                         // flash_attention.pdsl:29
-        if (pdsl_u_n > 0) {                                                      // flash_attention.pdsl:30
-            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                         // flash_attention.pdsl:32
-            pto::TASSIGN(pdsl_t0, 0xC000 + pdsl_version_t0 * 32768);             // flash_attention.pdsl:32
-            pdsl_gmt_0_u_k pdsl_g_1(pdsl_u_k + pdsl_u_h * (pdsl_u_seq_k * 128)); // flash_attention.pdsl:32
-            pto::TLOAD(pdsl_t0, pdsl_g_1);                                       // flash_attention.pdsl:32
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // flash_attention.pdsl:32
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                          // flash_attention.pdsl:32
-            pto::TMOV(pdsl_left_0, pdsl_u_qt);                                   // flash_attention.pdsl:32
-            pto::TMOV(pdsl_right_1, pdsl_t0);                                    // flash_attention.pdsl:32
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // flash_attention.pdsl:32
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                             // flash_attention.pdsl:32
-            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                    // flash_attention.pdsl:32
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                               // flash_attention.pdsl:32
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                              // flash_attention.pdsl:32
-            pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_u_sij, pdsl_t1);                                // flash_attention.pdsl:32
-            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // flash_attention.pdsl:32
-            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // flash_attention.pdsl:32
-            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // flash_attention.pdsl:30
-                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;              // flash_attention.pdsl:32
-                pto::TASSIGN(pdsl_t0, 0xC000 + pdsl_version_t0 * 32768);  // flash_attention.pdsl:32
+                                pdsl_u_q0 * 128);                                // flash_attention.pdsl:32
+        pto::TLOAD(pdsl_u_qt, pdsl_g_0);                                         // flash_attention.pdsl:32
+        if (pdsl_u_n > 0) {                                                      // flash_attention.pdsl:33
+            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                         // flash_attention.pdsl:35
+            pto::TASSIGN(pdsl_t0, 0x10000 + pdsl_version_t0 * 16384);            // flash_attention.pdsl:35
+            pdsl_gmt_0_u_k pdsl_g_1(pdsl_u_k + pdsl_u_h * (pdsl_u_seq_k * 128)); // flash_attention.pdsl:35
+            pto::TLOAD(pdsl_t0, pdsl_g_1);                                       // flash_attention.pdsl:35
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // flash_attention.pdsl:35
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                          // flash_attention.pdsl:35
+            pto::TMOV(pdsl_left_0, pdsl_u_qt);                                   // flash_attention.pdsl:35
+            pto::TMOV(pdsl_right_1, pdsl_t0);                                    // flash_attention.pdsl:35
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // flash_attention.pdsl:35
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                             // flash_attention.pdsl:35
+            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                    // flash_attention.pdsl:35
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                               // flash_attention.pdsl:35
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                              // flash_attention.pdsl:35
+            pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_128x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_sij, pdsl_t1);                                // flash_attention.pdsl:35
+            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // flash_attention.pdsl:35
+            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // flash_attention.pdsl:35
+            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // flash_attention.pdsl:33
+                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;              // flash_attention.pdsl:35
+                pto::TASSIGN(pdsl_t0, 0x10000 + pdsl_version_t0 * 16384); // flash_attention.pdsl:35
                 pdsl_gmt_0_u_k pdsl_g_2(pdsl_u_k + pdsl_u_h * (pdsl_u_seq_k * 128) +
-                                        pdsl_u_j * 128 * 128);    // flash_attention.pdsl:32
-                pto::TLOAD(pdsl_t0, pdsl_g_2);                    // flash_attention.pdsl:32
-                pto::TMOV(pdsl_left_0, pdsl_u_qt);                // flash_attention.pdsl:32
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);        // flash_attention.pdsl:32
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);       // flash_attention.pdsl:32
-                pto::TMOV(pdsl_right_1, pdsl_t0);                 // flash_attention.pdsl:32
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);           // flash_attention.pdsl:32
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);          // flash_attention.pdsl:32
-                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1); // flash_attention.pdsl:32
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);            // flash_attention.pdsl:32
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);           // flash_attention.pdsl:32
-                pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_u_sij, pdsl_t1);                            // flash_attention.pdsl:32
-                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // flash_attention.pdsl:32
-                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // flash_attention.pdsl:32
-                pto::TASSIGN(pdsl_t2, 0x0 + pdsl_pops_u_pij % 2 * 16384); // flash_attention.pdsl:35
-                pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_pij, pdsl_t2); // flash_attention.pdsl:35
-                ++pdsl_pops_u_pij;             // flash_attention.pdsl:35
+                                        pdsl_u_j * 64 * 128);     // flash_attention.pdsl:35
+                pto::TLOAD(pdsl_t0, pdsl_g_2);                    // flash_attention.pdsl:35
+                pto::TMOV(pdsl_left_0, pdsl_u_qt);                // flash_attention.pdsl:35
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);        // flash_attention.pdsl:35
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);       // flash_attention.pdsl:35
+                pto::TMOV(pdsl_right_1, pdsl_t0);                 // flash_attention.pdsl:35
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);           // flash_attention.pdsl:35
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);          // flash_attention.pdsl:35
+                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1); // flash_attention.pdsl:35
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);            // flash_attention.pdsl:35
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);           // flash_attention.pdsl:35
+                pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_128x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij, pdsl_t1);                            // flash_attention.pdsl:35
+                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // flash_attention.pdsl:35
+                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // flash_attention.pdsl:35
+                pto::TASSIGN(pdsl_t2, 0x0 + pdsl_pops_u_pij % 2 * 16384); // flash_attention.pdsl:38
+                pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_128x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_pij, pdsl_t2); // flash_attention.pdsl:38
+                ++pdsl_pops_u_pij;             // flash_attention.pdsl:38
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_pij);                                    // flash_attention.pdsl:35
-                pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;             // flash_attention.pdsl:35
-                pto::TASSIGN(pdsl_t3, 0xC000 + pdsl_version_t3 * 32768); // flash_attention.pdsl:35
+                    pdsl_pipe_u_pij);                                     // flash_attention.pdsl:38
+                pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;              // flash_attention.pdsl:38
+                pto::TASSIGN(pdsl_t3, 0x10000 + pdsl_version_t3 * 16384); // flash_attention.pdsl:38
                 pdsl_gmt_0_u_v pdsl_g_3(pdsl_u_v + pdsl_u_h * (pdsl_u_seq_k * 128) +
-                                        (pdsl_u_j - 1) * 128 * 128); // flash_attention.pdsl:35
-                pto::TLOAD(pdsl_t3, pdsl_g_3);                       // flash_attention.pdsl:35
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);           // flash_attention.pdsl:35
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // flash_attention.pdsl:35
-                pto::TMOV(pdsl_left_2, pdsl_t2);                     // flash_attention.pdsl:35
-                pto::TMOV(pdsl_right_3, pdsl_t3);                    // flash_attention.pdsl:35
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);              // flash_attention.pdsl:35
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // flash_attention.pdsl:35
-                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);    // flash_attention.pdsl:35
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);               // flash_attention.pdsl:35
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);              // flash_attention.pdsl:35
-                pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_u_oi, pdsl_t4);           // flash_attention.pdsl:35
-                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // flash_attention.pdsl:35
-                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // flash_attention.pdsl:35
+                                        (pdsl_u_j - 1) * 64 * 128); // flash_attention.pdsl:38
+                pto::TLOAD(pdsl_t3, pdsl_g_3);                      // flash_attention.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // flash_attention.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);         // flash_attention.pdsl:38
+                pto::TMOV(pdsl_left_2, pdsl_t2);                    // flash_attention.pdsl:38
+                pto::TMOV(pdsl_right_3, pdsl_t3);                   // flash_attention.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // flash_attention.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);            // flash_attention.pdsl:38
+                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);   // flash_attention.pdsl:38
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);              // flash_attention.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);             // flash_attention.pdsl:38
+                pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_128x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi, pdsl_t4);           // flash_attention.pdsl:38
+                set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // flash_attention.pdsl:38
+                wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // flash_attention.pdsl:38
             }
-            pto::TASSIGN(pdsl_t2, 0x0 + pdsl_pops_u_pij % 2 * 16384); // flash_attention.pdsl:35
-            pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_pij, pdsl_t2);                                                    // flash_attention.pdsl:35
-            ++pdsl_pops_u_pij;                                                                // flash_attention.pdsl:35
-            pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // flash_attention.pdsl:35
-            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                      // flash_attention.pdsl:35
-            pto::TASSIGN(pdsl_t3, 0xC000 + pdsl_version_t3 * 32768);                          // flash_attention.pdsl:35
+            pto::TASSIGN(pdsl_t2, 0x0 + pdsl_pops_u_pij % 2 * 16384); // flash_attention.pdsl:38
+            pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_128x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                pdsl_pipe_u_pij, pdsl_t2);                                                    // flash_attention.pdsl:38
+            ++pdsl_pops_u_pij;                                                                // flash_attention.pdsl:38
+            pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // flash_attention.pdsl:38
+            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                      // flash_attention.pdsl:38
+            pto::TASSIGN(pdsl_t3, 0x10000 + pdsl_version_t3 * 16384);                         // flash_attention.pdsl:38
             pdsl_gmt_0_u_v pdsl_g_4(pdsl_u_v + pdsl_u_h * (pdsl_u_seq_k * 128) +
-                                    (pdsl_u_n - 1) * 128 * 128); // flash_attention.pdsl:35
-            pto::TLOAD(pdsl_t3, pdsl_g_4);                       // flash_attention.pdsl:35
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);           // flash_attention.pdsl:35
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // flash_attention.pdsl:35
-            pto::TMOV(pdsl_left_2, pdsl_t2);                     // flash_attention.pdsl:35
-            pto::TMOV(pdsl_right_3, pdsl_t3);                    // flash_attention.pdsl:35
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);              // flash_attention.pdsl:35
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // flash_attention.pdsl:35
-            pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);    // flash_attention.pdsl:35
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);               // flash_attention.pdsl:35
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);              // flash_attention.pdsl:35
-            pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_u_oi, pdsl_t4);           // flash_attention.pdsl:35
-            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // flash_attention.pdsl:35
-            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // flash_attention.pdsl:35
+                                    (pdsl_u_n - 1) * 64 * 128); // flash_attention.pdsl:38
+            pto::TLOAD(pdsl_t3, pdsl_g_4);                      // flash_attention.pdsl:38
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // flash_attention.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);         // flash_attention.pdsl:38
+            pto::TMOV(pdsl_left_2, pdsl_t2);                    // flash_attention.pdsl:38
+            pto::TMOV(pdsl_right_3, pdsl_t3);                   // flash_attention.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // flash_attention.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);            // flash_attention.pdsl:38
+            pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);   // flash_attention.pdsl:38
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);              // flash_attention.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);             // flash_attention.pdsl:38
+            pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_128x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_oi, pdsl_t4);           // flash_attention.pdsl:38
+            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // flash_attention.pdsl:38
+            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // flash_attention.pdsl:38
         }
     }
 }

@@ -46,106 +46,96 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
                                        int64_t pdsl_u_seq_q, int64_t pdsl_u_seq_k, int64_t pdsl_blockidx,
                                        int64_t pdsl_blocknum, int64_t pdsl_u_lane)
 {
-    using pdsl_vec_f32_32x128_t = pto::Tile<pto::TileType::Vec, float, 32, 128, pto::BLayout::RowMajor, 32, 128>;
-    using pdsl_col_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 32, 1, pto::BLayout::ColMajor, 32, 1>;
-    using pdsl_colview_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 4, 8, pto::BLayout::RowMajor, 4, 8>;
-    using pdsl_vec_f32_1x128_t = pto::Tile<pto::TileType::Vec, float, 1, 128, pto::BLayout::RowMajor, 1, 128>;
-    using pdsl_mask_bool_32x32_v32x128_t =
-        pto::Tile<pto::TileType::Vec, uint8_t, 32, 32, pto::BLayout::RowMajor, 32, 16>;
-    using pdsl_vec_f32_1x32_t = pto::Tile<pto::TileType::Vec, float, 1, 32, pto::BLayout::RowMajor, 1, 32>;
-    using pdsl_vec_bf16_32x128_t = pto::Tile<pto::TileType::Vec, bfloat16_t, 32, 128, pto::BLayout::RowMajor, 32, 128>;
+    using pdsl_vec_f32_64x64_t = pto::Tile<pto::TileType::Vec, float, 64, 64, pto::BLayout::RowMajor, 64, 64>;
+    using pdsl_vec_f32_64x128_t = pto::Tile<pto::TileType::Vec, float, 64, 128, pto::BLayout::RowMajor, 64, 128>;
+    using pdsl_col_f32_64x1_t = pto::Tile<pto::TileType::Vec, float, 64, 1, pto::BLayout::ColMajor, 64, 1>;
+    using pdsl_colview_f32_64x1_t = pto::Tile<pto::TileType::Vec, float, 8, 8, pto::BLayout::RowMajor, 8, 8>;
+    using pdsl_vec_bf16_64x64_t = pto::Tile<pto::TileType::Vec, bfloat16_t, 64, 64, pto::BLayout::RowMajor, 64, 64>;
+    using pdsl_vec_f32_1x64_t = pto::Tile<pto::TileType::Vec, float, 1, 64, pto::BLayout::RowMajor, 1, 64>;
+    using pdsl_mask_bool_64x32_v64x64_t = pto::Tile<pto::TileType::Vec, uint8_t, 64, 32, pto::BLayout::RowMajor, 64, 8>;
     using pdsl_vec_f32_1x8_t = pto::Tile<pto::TileType::Vec, float, 1, 8, pto::BLayout::RowMajor, 1, 8>;
     using pdsl_gmt_0_u_out =
-        pto::GlobalTensor<float, pto::Shape<1, 1, 1, 32, 128>, pto::Stride<4096, 4096, 4096, 128, 1>, pto::Layout::ND>;
+        pto::GlobalTensor<float, pto::Shape<1, 1, 1, 64, 128>, pto::Stride<8192, 8192, 8192, 128, 1>, pto::Layout::ND>;
     using pdsl_pipet_u_sij = pto::TPipe<0, pto::Direction::DIR_C2V, 32768, 2, 2>;
     using pdsl_pipet_u_pij = pto::TPipe<2, pto::Direction::DIR_V2C, 16384, 2, 2>;
-    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 32768, 2, 2>;
+    using pdsl_pipet_u_oi = pto::TPipe<4, pto::Direction::DIR_C2V, 65536, 2, 2>;
 
     pdsl_pipet_u_sij pdsl_pipe_u_sij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_sij + pdsl_blockidx * 65536), 0x0, 0x0);
     pdsl_pipet_u_pij pdsl_pipe_u_pij(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_pij + pdsl_blockidx * 32768), 0x0, 0x0);
-    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 65536), 0xC000, 0x0);
+    pdsl_pipet_u_oi pdsl_pipe_u_oi(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_oi + pdsl_blockidx * 131072), 0xC000,
+                                   0x0);
 #ifndef __CPU_SIM
     // Lane offset bridge: the library takes the lane from get_subblockid(), which reads 0 on both
     // AIVs under simpler's MIX dispatch (facts §5); the simulator already gets the lane right.
     pdsl_pipe_u_sij.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 16384));
     pdsl_pipe_u_pij.prod.setEntryOffset(static_cast<int>(pdsl_u_lane * 8192));
-    pdsl_pipe_u_oi.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 16384));
+    pdsl_pipe_u_oi.cons.setEntryOffset(static_cast<int>(pdsl_u_lane * 32768));
 #else
     (void)pdsl_u_lane; // read by the bridge only
 #endif
 
-    pdsl_vec_f32_32x128_t pdsl_u_o;
-    pdsl_vec_f32_32x128_t pdsl_t12;
-    pdsl_col_f32_32x1_t pdsl_t15;
-    pdsl_colview_f32_32x1_t pdsl_view_t15;
-    pdsl_vec_f32_32x128_t pdsl_t18;
-    pdsl_vec_f32_32x128_t pdsl_t5;
-    pdsl_vec_f32_32x128_t pdsl_u_s;
-    pdsl_vec_f32_1x128_t pdsl_e0;
-    pdsl_vec_f32_32x128_t pdsl_t11;
-    pdsl_vec_f32_32x128_t pdsl_t14;
-    pdsl_vec_f32_32x128_t pdsl_t6;
-    pdsl_mask_bool_32x32_v32x128_t pdsl_t8;
-    pdsl_vec_f32_32x128_t pdsl_u_diag;
-    pdsl_vec_f32_1x32_t pdsl_e2;
-    pdsl_vec_bf16_32x128_t pdsl_u_p;
-    pdsl_col_f32_32x1_t pdsl_t10;
-    pdsl_colview_f32_32x1_t pdsl_view_t10;
-    pdsl_vec_f32_32x128_t pdsl_t16;
-    pdsl_col_f32_32x1_t pdsl_t9;
-    pdsl_colview_f32_32x1_t pdsl_view_t9;
-    pdsl_col_f32_32x1_t pdsl_u_m_new;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m_new;
-    pdsl_col_f32_32x1_t pdsl_u_alpha;
-    pdsl_colview_f32_32x1_t pdsl_view_u_alpha;
-    pdsl_col_f32_32x1_t pdsl_u_l;
-    pdsl_colview_f32_32x1_t pdsl_view_u_l;
-    pdsl_col_f32_32x1_t pdsl_u_m;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m;
-    pdsl_col_f32_32x1_t pdsl_t13;
-    pdsl_colview_f32_32x1_t pdsl_view_t13;
-    pdsl_vec_f32_32x128_t pdsl_t7;
-    pdsl_vec_f32_32x128_t pdsl_t17;
-    pdsl_col_f32_32x1_t pdsl_e3;
-    pdsl_colview_f32_32x1_t pdsl_view_e3;
-    pdsl_vec_bf16_32x128_t pdsl_prev_p;
-    pdsl_col_f32_32x1_t pdsl_prev_alpha;
-    pdsl_colview_f32_32x1_t pdsl_view_prev_alpha;
+    pdsl_vec_f32_64x64_t pdsl_t10;
+    pdsl_vec_f32_64x64_t pdsl_t5;
+    pdsl_vec_f32_64x64_t pdsl_u_s;
+    pdsl_vec_f32_64x128_t pdsl_u_o;
+    pdsl_col_f32_64x1_t pdsl_u_m_new;
+    pdsl_colview_f32_64x1_t pdsl_view_u_m_new;
+    pdsl_vec_bf16_64x64_t pdsl_u_p;
+    pdsl_vec_f32_1x64_t pdsl_e0;
+    pdsl_vec_f32_64x64_t pdsl_t6;
+    pdsl_col_f32_64x1_t pdsl_t9;
+    pdsl_colview_f32_64x1_t pdsl_view_t9;
+    pdsl_mask_bool_64x32_v64x64_t pdsl_u_keep;
+    pdsl_vec_f32_1x64_t pdsl_e2;
+    pdsl_col_f32_64x1_t pdsl_u_alpha;
+    pdsl_colview_f32_64x1_t pdsl_view_u_alpha;
+    pdsl_col_f32_64x1_t pdsl_u_psum;
+    pdsl_colview_f32_64x1_t pdsl_view_u_psum;
+    pdsl_col_f32_64x1_t pdsl_u_l;
+    pdsl_colview_f32_64x1_t pdsl_view_u_l;
+    pdsl_col_f32_64x1_t pdsl_u_m;
+    pdsl_colview_f32_64x1_t pdsl_view_u_m;
+    pdsl_col_f32_64x1_t pdsl_t11;
+    pdsl_colview_f32_64x1_t pdsl_view_t11;
+    pdsl_col_f32_64x1_t pdsl_t8;
+    pdsl_colview_f32_64x1_t pdsl_view_t8;
+    pdsl_vec_f32_64x64_t pdsl_t7;
+    pdsl_vec_f32_64x128_t pdsl_t12;
+    pdsl_col_f32_64x1_t pdsl_e3;
+    pdsl_colview_f32_64x1_t pdsl_view_e3;
+    pdsl_col_f32_64x1_t pdsl_prev_alpha;
+    pdsl_colview_f32_64x1_t pdsl_view_prev_alpha;
+    pdsl_col_f32_64x1_t pdsl_prev_psum;
+    pdsl_colview_f32_64x1_t pdsl_view_prev_psum;
     pdsl_vec_f32_1x8_t pdsl_tmp_s;
-    pdsl_vec_f32_32x128_t pdsl_tmp_pdsl_t9;
-    pdsl_vec_f32_32x128_t pdsl_tmp_pdsl_t15;
-    pto::TASSIGN<0x4000>(pdsl_u_o);
-    pto::TASSIGN<0x10000>(pdsl_t12);
-    pto::TASSIGN<0x10000>(pdsl_t15);
-    pto::TASSIGN<0x10000>(pdsl_t18);
-    pto::TASSIGN<0x10000>(pdsl_t5);
-    pto::TASSIGN<0x10000>(pdsl_u_s);
-    pto::TASSIGN<0x18000>(pdsl_e0);
-    pto::TASSIGN<0x18000>(pdsl_t11);
-    pto::TASSIGN<0x18000>(pdsl_t14);
-    pto::TASSIGN<0x18000>(pdsl_t6);
-    pto::TASSIGN<0x18000>(pdsl_t8);
-    pto::TASSIGN<0x1C000>(pdsl_u_diag);
-    pto::TASSIGN<0x1C000>(pdsl_e2);
-    pto::TASSIGN<0x24000>(pdsl_t10);
-    pto::TASSIGN<0x24000>(pdsl_t16);
-    pto::TASSIGN<0x24000>(pdsl_t9);
-    pto::TASSIGN<0x24080>(pdsl_u_m_new);
-    pto::TASSIGN<0x28100>(pdsl_u_l);
-    pto::TASSIGN<0x28180>(pdsl_u_m);
-    pto::TASSIGN<0x28200>(pdsl_t13);
-    pto::TASSIGN<0x18400>(pdsl_tmp_s);
-    pto::TASSIGN<0x18000>(pdsl_tmp_pdsl_t9);
-    pto::TASSIGN<0x4000>(pdsl_tmp_pdsl_t15);
-    pto::TRESHAPE(pdsl_view_t15, pdsl_t15);
-    pto::TRESHAPE(pdsl_view_t10, pdsl_t10);
-    pto::TRESHAPE(pdsl_view_t9, pdsl_t9);
+    pdsl_vec_f32_64x64_t pdsl_tmp_pdsl_t8;
+    pdsl_vec_f32_64x64_t pdsl_tmp_psum;
+    pto::TASSIGN<0x4000>(pdsl_t10);
+    pto::TASSIGN<0x4000>(pdsl_t5);
+    pto::TASSIGN<0x4000>(pdsl_u_s);
+    pto::TASSIGN<0x14000>(pdsl_u_o);
+    pto::TASSIGN<0x24000>(pdsl_u_m_new);
+    pto::TASSIGN<0x24000>(pdsl_u_p);
+    pto::TASSIGN<0x24000>(pdsl_e0);
+    pto::TASSIGN<0x24000>(pdsl_t6);
+    pto::TASSIGN<0x24100>(pdsl_t9);
+    pto::TASSIGN<0x28000>(pdsl_u_keep);
+    pto::TASSIGN<0x28000>(pdsl_e2);
+    pto::TASSIGN<0x28C00>(pdsl_u_l);
+    pto::TASSIGN<0x28D00>(pdsl_u_m);
+    pto::TASSIGN<0x28E00>(pdsl_t11);
+    pto::TASSIGN<0x28E00>(pdsl_t8);
+    pto::TASSIGN<0x24000>(pdsl_tmp_s);
+    pto::TASSIGN<0x24000>(pdsl_tmp_pdsl_t8);
+    pto::TASSIGN<0x24000>(pdsl_tmp_psum);
     pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
+    pto::TRESHAPE(pdsl_view_t9, pdsl_t9);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
     pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
-    pto::TRESHAPE(pdsl_view_t13, pdsl_t13);
-    uint32_t pdsl_version_u_p = 1;
+    pto::TRESHAPE(pdsl_view_t11, pdsl_t11);
+    pto::TRESHAPE(pdsl_view_t8, pdsl_t8);
     uint32_t pdsl_version_u_alpha = 1;
+    uint32_t pdsl_version_u_psum = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
     int64_t pdsl_u_h = 0;
@@ -157,161 +147,175 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
     int64_t pdsl_u_limit = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_heads;
-    const int64_t pdsl_extent_1 = pdsl_u_seq_q / 64;
+    const int64_t pdsl_extent_1 = pdsl_u_seq_q / 128;
     const int64_t pdsl_total = pdsl_extent_0 * pdsl_extent_1;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // flash_attention.pdsl:17
-        pdsl_u_h = pdsl_lb / (pdsl_u_seq_q / 64);                                           // flash_attention.pdsl:17
-        pdsl_u_t = pdsl_lb % (pdsl_u_seq_q / 64);                                           // flash_attention.pdsl:17
-        pdsl_u_q0 = pdsl_u_t * 64;                                                          // flash_attention.pdsl:23
-        pdsl_u_offset = pdsl_u_seq_k - pdsl_u_seq_q;                                        // flash_attention.pdsl:24
-        pdsl_u_n = pdsl_u_causal != 0 ? pdsl_min(pdsl_u_seq_k / 128, (pdsl_u_q0 + 63 + pdsl_u_offset) / 128 + 1)
-                                      : pdsl_u_seq_k / 128;                       // flash_attention.pdsl:26
-        pdsl_u_row0 = pdsl_u_q0 + pdsl_u_lane * 32;                               // flash_attention.pdsl:41
-        pto::TCI<pdsl_vec_f32_1x128_t, float, 0>(pdsl_e0, static_cast<float>(0)); // flash_attention.pdsl:44
-        set_flag(PIPE_S, PIPE_V, EVENT_ID0);                                      // flash_attention.pdsl:44
-        wait_flag(PIPE_S, PIPE_V, EVENT_ID0);                                     // flash_attention.pdsl:44
-        pto::TCOLEXPAND(pdsl_t5, pdsl_e0);                                        // flash_attention.pdsl:44
-        pto::TCI<pdsl_vec_f32_1x32_t, float, 0>(pdsl_e2, static_cast<float>(0));  // flash_attention.pdsl:44
-        pto::TRESHAPE(pdsl_e3, pdsl_e2);                                          // flash_attention.pdsl:44
-        pto::TRESHAPE(pdsl_view_e3, pdsl_e3);                                     // flash_attention.pdsl:44
-        pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                          // flash_attention.pdsl:45
-        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                       // flash_attention.pdsl:46
-        pto::TEXPANDS(pdsl_u_o, 0.0f);                                            // flash_attention.pdsl:47
-        pipe_barrier(PIPE_V);                                                     // flash_attention.pdsl:44
-        set_flag(PIPE_S, PIPE_V, EVENT_ID1);                                      // flash_attention.pdsl:44
-        wait_flag(PIPE_S, PIPE_V, EVENT_ID1);                                     // flash_attention.pdsl:44
-        pto::TROWEXPAND(pdsl_t6, pdsl_e3);                                        // flash_attention.pdsl:44
-        pipe_barrier(PIPE_V);                                                     // flash_attention.pdsl:44
-        pto::TSUB(pdsl_u_diag, pdsl_t5, pdsl_t6);                                 // flash_attention.pdsl:44
-        if (pdsl_u_n > 0) {                                                       // flash_attention.pdsl:48
-            pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_sij % 2 * 32768);             // flash_attention.pdsl:50
-            pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_u_sij, pdsl_t7);                                                   // flash_attention.pdsl:50
-            ++pdsl_pops_u_sij;                                                               // flash_attention.pdsl:50
-            pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_sij); // flash_attention.pdsl:50
-            pipe_barrier(PIPE_V);                                                            // flash_attention.pdsl:50
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                          // flash_attention.pdsl:50
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // flash_attention.pdsl:50
-            pto::TMULS(pdsl_u_s, pdsl_t7, pdsl_u_scale);                                     // flash_attention.pdsl:50
-            pdsl_u_limit = pdsl_u_row0 + pdsl_u_offset - 0;                                  // flash_attention.pdsl:51
-            if (pdsl_u_causal != 0 && pdsl_u_limit < 127) {                                  // flash_attention.pdsl:52
-                pto::TCMPS(pdsl_t8, pdsl_u_diag, static_cast<float>(pdsl_u_limit),
-                           pto::CmpMode::LE);                                           // flash_attention.pdsl:53
-                pipe_barrier(PIPE_V);                                                   // flash_attention.pdsl:53
-                pto::TSELS(pdsl_u_s, pdsl_t8, pdsl_u_s, pdsl_tmp_s, -__builtin_inff()); // flash_attention.pdsl:53
-            }
-            pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:57
-            pto::TROWMAX(pdsl_t9, pdsl_u_s, pdsl_tmp_pdsl_t9);                // flash_attention.pdsl:57
-            pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:57
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t9);        // flash_attention.pdsl:57
-            pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:58
-            pto::TSUB(pdsl_view_t10, pdsl_view_u_m, pdsl_view_u_m_new);       // flash_attention.pdsl:58
-            pto::TROWEXPANDSUB(pdsl_t11, pdsl_u_s, pdsl_u_m_new);             // flash_attention.pdsl:60
-            pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:58
-            pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // flash_attention.pdsl:58
-            pto::TASSIGN(pdsl_u_alpha, 0x28000 + pdsl_version_u_alpha * 128); // flash_attention.pdsl:58
-            pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // flash_attention.pdsl:58
-            pto::TEXP(pdsl_view_u_alpha, pdsl_view_t10);                      // flash_attention.pdsl:58
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // flash_attention.pdsl:59
-            pto::TEXP(pdsl_t12, pdsl_t11);                                    // flash_attention.pdsl:60
-            pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:60
-            pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // flash_attention.pdsl:60
-            pto::TASSIGN(pdsl_u_p, 0x20000 + pdsl_version_u_p * 8192);        // flash_attention.pdsl:60
-            pto::TCVT(pdsl_u_p, pdsl_t12, pto::RoundMode::CAST_ROUND);        // flash_attention.pdsl:60
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                           // flash_attention.pdsl:61
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                          // flash_attention.pdsl:61
-            pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_u_pij, pdsl_u_p);                               // flash_attention.pdsl:61
-            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // flash_attention.pdsl:48
-                pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);             // flash_attention.pdsl:48
-                pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);     // flash_attention.pdsl:48
-                pto::TRESHAPE(pdsl_prev_p, pdsl_u_p);                     // flash_attention.pdsl:48
-                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                   // flash_attention.pdsl:50
-                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                  // flash_attention.pdsl:50
-                pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_sij % 2 * 32768); // flash_attention.pdsl:50
-                pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_u_sij, pdsl_t7); // flash_attention.pdsl:50
-                ++pdsl_pops_u_sij;             // flash_attention.pdsl:50
-                pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_u_sij);                                        // flash_attention.pdsl:50
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                      // flash_attention.pdsl:50
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                     // flash_attention.pdsl:50
-                pto::TMULS(pdsl_u_s, pdsl_t7, pdsl_u_scale);                 // flash_attention.pdsl:50
-                pdsl_u_limit = pdsl_u_row0 + pdsl_u_offset - pdsl_u_j * 128; // flash_attention.pdsl:51
-                if (pdsl_u_causal != 0 && pdsl_u_limit < 127) {              // flash_attention.pdsl:52
-                    pto::TCMPS(pdsl_t8, pdsl_u_diag, static_cast<float>(pdsl_u_limit),
-                               pto::CmpMode::LE);                                           // flash_attention.pdsl:53
-                    pipe_barrier(PIPE_V);                                                   // flash_attention.pdsl:53
-                    pto::TSELS(pdsl_u_s, pdsl_t8, pdsl_u_s, pdsl_tmp_s, -__builtin_inff()); // flash_attention.pdsl:53
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // flash_attention.pdsl:20
+        pdsl_u_h = pdsl_lb / (pdsl_u_seq_q / 128);                                          // flash_attention.pdsl:20
+        pdsl_u_t = pdsl_lb % (pdsl_u_seq_q / 128);                                          // flash_attention.pdsl:20
+        pdsl_u_q0 = pdsl_u_t * 128;                                                         // flash_attention.pdsl:26
+        pdsl_u_offset = pdsl_u_seq_k - pdsl_u_seq_q;                                        // flash_attention.pdsl:27
+        pdsl_u_n = pdsl_u_causal != 0 ? pdsl_min(pdsl_u_seq_k / 64, (pdsl_u_q0 + 127 + pdsl_u_offset) / 64 + 1)
+                                      : pdsl_u_seq_k / 64;                       // flash_attention.pdsl:29
+        pdsl_u_row0 = pdsl_u_q0 + pdsl_u_lane * 64;                              // flash_attention.pdsl:44
+        pto::TCI<pdsl_vec_f32_1x64_t, float, 0>(pdsl_e0, static_cast<float>(0)); // flash_attention.pdsl:49
+        set_flag(PIPE_S, PIPE_V, EVENT_ID0);                                     // flash_attention.pdsl:49
+        wait_flag(PIPE_S, PIPE_V, EVENT_ID0);                                    // flash_attention.pdsl:49
+        pto::TCOLEXPAND(pdsl_t5, pdsl_e0);                                       // flash_attention.pdsl:49
+        pto::TCI<pdsl_vec_f32_1x64_t, float, 0>(pdsl_e2, static_cast<float>(0)); // flash_attention.pdsl:49
+        pto::TRESHAPE(pdsl_e3, pdsl_e2);                                         // flash_attention.pdsl:49
+        pto::TRESHAPE(pdsl_view_e3, pdsl_e3);                                    // flash_attention.pdsl:49
+        pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                         // flash_attention.pdsl:50
+        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                      // flash_attention.pdsl:51
+        pto::TEXPANDS(pdsl_u_o, 0.0f);                                           // flash_attention.pdsl:52
+        pipe_barrier(PIPE_V);                                                    // flash_attention.pdsl:49
+        set_flag(PIPE_S, PIPE_V, EVENT_ID1);                                     // flash_attention.pdsl:49
+        wait_flag(PIPE_S, PIPE_V, EVENT_ID1);                                    // flash_attention.pdsl:49
+        pto::TROWEXPAND(pdsl_t6, pdsl_e3);                                       // flash_attention.pdsl:49
+        pipe_barrier(PIPE_V);                                                    // flash_attention.pdsl:49
+        pto::TCMP(pdsl_u_keep, pdsl_t5, pdsl_t6, pto::CmpMode::LE);              // flash_attention.pdsl:49
+        if (pdsl_u_n > 0) {                                                      // flash_attention.pdsl:53
+            pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_sij % 2 * 32768);            // flash_attention.pdsl:55
+            pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_sij, pdsl_t7);                                                   // flash_attention.pdsl:55
+            ++pdsl_pops_u_sij;                                                               // flash_attention.pdsl:55
+            pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_sij); // flash_attention.pdsl:55
+            pipe_barrier(PIPE_V);                                                            // flash_attention.pdsl:55
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                          // flash_attention.pdsl:55
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // flash_attention.pdsl:55
+            pto::TMULS(pdsl_u_s, pdsl_t7, pdsl_u_scale);                                     // flash_attention.pdsl:55
+            pdsl_u_limit = pdsl_u_row0 + pdsl_u_offset - 0;                                  // flash_attention.pdsl:56
+            if (pdsl_u_causal != 0 && pdsl_u_limit < 0) {                                    // flash_attention.pdsl:57
+                pipe_barrier(PIPE_V);                                                        // flash_attention.pdsl:58
+                pto::TEXPANDS(pdsl_u_s, -__builtin_inff());                                  // flash_attention.pdsl:58
+            } else {
+                if (pdsl_u_causal != 0 && pdsl_u_limit == 0) { // flash_attention.pdsl:59
+                    pipe_barrier(PIPE_V);                      // flash_attention.pdsl:60
+                    pto::TSELS(pdsl_u_s, pdsl_u_keep, pdsl_u_s, pdsl_tmp_s,
+                               -__builtin_inff()); // flash_attention.pdsl:60
                 }
-                pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:57
-                pto::TROWMAX(pdsl_t9, pdsl_u_s, pdsl_tmp_pdsl_t9);                // flash_attention.pdsl:57
-                pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:57
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t9);        // flash_attention.pdsl:57
-                pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:58
-                pto::TSUB(pdsl_view_t10, pdsl_view_u_m, pdsl_view_u_m_new);       // flash_attention.pdsl:58
-                pto::TROWEXPANDSUB(pdsl_t11, pdsl_u_s, pdsl_u_m_new);             // flash_attention.pdsl:60
-                pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:58
-                pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // flash_attention.pdsl:58
-                pto::TASSIGN(pdsl_u_alpha, 0x28000 + pdsl_version_u_alpha * 128); // flash_attention.pdsl:58
-                pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // flash_attention.pdsl:58
-                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t10);                      // flash_attention.pdsl:58
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // flash_attention.pdsl:59
-                pto::TEXP(pdsl_t12, pdsl_t11);                                    // flash_attention.pdsl:60
-                pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:60
-                set_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                           // flash_attention.pdsl:60
-                wait_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                          // flash_attention.pdsl:60
-                pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // flash_attention.pdsl:60
-                pto::TASSIGN(pdsl_u_p, 0x20000 + pdsl_version_u_p * 8192);        // flash_attention.pdsl:60
-                pto::TCVT(pdsl_u_p, pdsl_t12, pto::RoundMode::CAST_ROUND);        // flash_attention.pdsl:60
-                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                           // flash_attention.pdsl:61
-                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                          // flash_attention.pdsl:61
-                pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_u_pij, pdsl_u_p);                                // flash_attention.pdsl:61
-                pto::TMUL(pdsl_view_t13, pdsl_view_u_l, pdsl_view_prev_alpha); // flash_attention.pdsl:64
-                pto::TCVT(pdsl_t14, pdsl_prev_p, pto::RoundMode::CAST_RINT);   // flash_attention.pdsl:64
-                pto::TROWEXPANDMUL(pdsl_t16, pdsl_u_o, pdsl_prev_alpha);       // flash_attention.pdsl:65
-                pipe_barrier(PIPE_V);                                          // flash_attention.pdsl:64
-                pto::TROWSUM(pdsl_t15, pdsl_t14, pdsl_tmp_pdsl_t15);           // flash_attention.pdsl:64
-                pipe_barrier(PIPE_V);                                          // flash_attention.pdsl:64
-                pto::TADD(pdsl_view_u_l, pdsl_view_t13, pdsl_view_t15);        // flash_attention.pdsl:64
-                pto::TASSIGN(pdsl_t17, 0xC000 + pdsl_pops_u_oi % 2 * 32768);   // flash_attention.pdsl:65
-                pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_u_oi, pdsl_t17); // flash_attention.pdsl:65
-                ++pdsl_pops_u_oi;              // flash_attention.pdsl:65
-                pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(
-                    pdsl_pipe_u_oi);                     // flash_attention.pdsl:65
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);  // flash_attention.pdsl:65
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1); // flash_attention.pdsl:65
-                pto::TADD(pdsl_u_o, pdsl_t16, pdsl_t17); // flash_attention.pdsl:65
             }
-            pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);                  // flash_attention.pdsl:48
-            pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);          // flash_attention.pdsl:48
-            pto::TRESHAPE(pdsl_prev_p, pdsl_u_p);                          // flash_attention.pdsl:48
-            pipe_barrier(PIPE_V);                                          // flash_attention.pdsl:64
-            pto::TMUL(pdsl_view_t13, pdsl_view_u_l, pdsl_view_prev_alpha); // flash_attention.pdsl:64
-            pto::TCVT(pdsl_t14, pdsl_prev_p, pto::RoundMode::CAST_RINT);   // flash_attention.pdsl:64
-            pto::TROWEXPANDMUL(pdsl_t16, pdsl_u_o, pdsl_prev_alpha);       // flash_attention.pdsl:65
-            pipe_barrier(PIPE_V);                                          // flash_attention.pdsl:64
-            pto::TROWSUM(pdsl_t15, pdsl_t14, pdsl_tmp_pdsl_t15);           // flash_attention.pdsl:64
-            pipe_barrier(PIPE_V);                                          // flash_attention.pdsl:64
-            pto::TADD(pdsl_view_u_l, pdsl_view_t13, pdsl_view_t15);        // flash_attention.pdsl:64
-            pto::TASSIGN(pdsl_t17, 0xC000 + pdsl_pops_u_oi % 2 * 32768);   // flash_attention.pdsl:65
-            pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_u_oi, pdsl_t17);                                                 // flash_attention.pdsl:65
-            ++pdsl_pops_u_oi;                                                              // flash_attention.pdsl:65
-            pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_oi); // flash_attention.pdsl:65
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // flash_attention.pdsl:65
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                       // flash_attention.pdsl:65
-            pto::TADD(pdsl_u_o, pdsl_t16, pdsl_t17);                                       // flash_attention.pdsl:65
+            pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:64
+            pto::TROWMAX(pdsl_t8, pdsl_u_s, pdsl_tmp_pdsl_t8);                // flash_attention.pdsl:64
+            pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:64
+            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t8);        // flash_attention.pdsl:64
+            pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:65
+            pto::TSUB(pdsl_view_t9, pdsl_view_u_m, pdsl_view_u_m_new);        // flash_attention.pdsl:65
+            pto::TROWEXPANDSUB(pdsl_u_s, pdsl_u_s, pdsl_u_m_new);             // flash_attention.pdsl:67
+            pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:65
+            pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // flash_attention.pdsl:65
+            pto::TASSIGN(pdsl_u_alpha, 0x28800 + pdsl_version_u_alpha * 256); // flash_attention.pdsl:65
+            pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // flash_attention.pdsl:65
+            pto::TEXP(pdsl_view_u_alpha, pdsl_view_t9);                       // flash_attention.pdsl:65
+            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // flash_attention.pdsl:66
+            pto::TEXP(pdsl_u_s, pdsl_u_s);                                    // flash_attention.pdsl:68
+            pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:69
+            pto::TCVT(pdsl_u_p, pdsl_u_s, pto::RoundMode::CAST_ROUND);        // flash_attention.pdsl:69
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                           // flash_attention.pdsl:70
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                          // flash_attention.pdsl:70
+            pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_pij, pdsl_u_p);                                 // flash_attention.pdsl:70
+            pipe_barrier(PIPE_V);                                           // flash_attention.pdsl:71
+            pto::TCVT(pdsl_t10, pdsl_u_p, pto::RoundMode::CAST_RINT);       // flash_attention.pdsl:71
+            pipe_barrier(PIPE_V);                                           // flash_attention.pdsl:71
+            set_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                         // flash_attention.pdsl:71
+            wait_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                        // flash_attention.pdsl:71
+            pdsl_version_u_psum = (pdsl_version_u_psum + 1) % 2;            // flash_attention.pdsl:71
+            pto::TASSIGN(pdsl_u_psum, 0x28A00 + pdsl_version_u_psum * 256); // flash_attention.pdsl:71
+            pto::TRESHAPE(pdsl_view_u_psum, pdsl_u_psum);                   // flash_attention.pdsl:71
+            pto::TROWSUM(pdsl_u_psum, pdsl_t10, pdsl_tmp_psum);             // flash_attention.pdsl:71
+            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) {   // flash_attention.pdsl:53
+                pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);               // flash_attention.pdsl:53
+                pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);       // flash_attention.pdsl:53
+                pto::TRESHAPE(pdsl_prev_psum, pdsl_u_psum);                 // flash_attention.pdsl:53
+                pto::TRESHAPE(pdsl_view_prev_psum, pdsl_prev_psum);         // flash_attention.pdsl:53
+                pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_sij % 2 * 32768);   // flash_attention.pdsl:55
+                pto::TPOP<pdsl_pipet_u_sij, pdsl_vec_f32_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij, pdsl_t7); // flash_attention.pdsl:55
+                ++pdsl_pops_u_sij;             // flash_attention.pdsl:55
+                pto::TFREE<pdsl_pipet_u_sij, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_sij);                                       // flash_attention.pdsl:55
+                pipe_barrier(PIPE_V);                                       // flash_attention.pdsl:55
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                     // flash_attention.pdsl:55
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                    // flash_attention.pdsl:55
+                pto::TMULS(pdsl_u_s, pdsl_t7, pdsl_u_scale);                // flash_attention.pdsl:55
+                pdsl_u_limit = pdsl_u_row0 + pdsl_u_offset - pdsl_u_j * 64; // flash_attention.pdsl:56
+                if (pdsl_u_causal != 0 && pdsl_u_limit < 0) {               // flash_attention.pdsl:57
+                    pipe_barrier(PIPE_V);                                   // flash_attention.pdsl:58
+                    pto::TEXPANDS(pdsl_u_s, -__builtin_inff());             // flash_attention.pdsl:58
+                } else {
+                    if (pdsl_u_causal != 0 && pdsl_u_limit == 0) { // flash_attention.pdsl:59
+                        pipe_barrier(PIPE_V);                      // flash_attention.pdsl:60
+                        pto::TSELS(pdsl_u_s, pdsl_u_keep, pdsl_u_s, pdsl_tmp_s,
+                                   -__builtin_inff()); // flash_attention.pdsl:60
+                    }
+                }
+                pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:64
+                pto::TROWMAX(pdsl_t8, pdsl_u_s, pdsl_tmp_pdsl_t8);                // flash_attention.pdsl:64
+                pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:64
+                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t8);        // flash_attention.pdsl:64
+                pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:65
+                pto::TSUB(pdsl_view_t9, pdsl_view_u_m, pdsl_view_u_m_new);        // flash_attention.pdsl:65
+                pto::TROWEXPANDSUB(pdsl_u_s, pdsl_u_s, pdsl_u_m_new);             // flash_attention.pdsl:67
+                pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:65
+                pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // flash_attention.pdsl:65
+                pto::TASSIGN(pdsl_u_alpha, 0x28800 + pdsl_version_u_alpha * 256); // flash_attention.pdsl:65
+                pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // flash_attention.pdsl:65
+                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t9);                       // flash_attention.pdsl:65
+                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // flash_attention.pdsl:66
+                pto::TEXP(pdsl_u_s, pdsl_u_s);                                    // flash_attention.pdsl:68
+                pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:69
+                pto::TCVT(pdsl_u_p, pdsl_u_s, pto::RoundMode::CAST_ROUND);        // flash_attention.pdsl:69
+                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                           // flash_attention.pdsl:70
+                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                          // flash_attention.pdsl:70
+                pto::TPUSH<pdsl_pipet_u_pij, pdsl_vec_bf16_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_pij, pdsl_u_p);                                 // flash_attention.pdsl:70
+                pipe_barrier(PIPE_V);                                           // flash_attention.pdsl:71
+                pto::TCVT(pdsl_t10, pdsl_u_p, pto::RoundMode::CAST_RINT);       // flash_attention.pdsl:71
+                pto::TMUL(pdsl_view_t11, pdsl_view_u_l, pdsl_view_prev_alpha);  // flash_attention.pdsl:74
+                pto::TROWEXPANDMUL(pdsl_u_o, pdsl_u_o, pdsl_prev_alpha);        // flash_attention.pdsl:75
+                pipe_barrier(PIPE_V);                                           // flash_attention.pdsl:71
+                set_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                         // flash_attention.pdsl:71
+                wait_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                        // flash_attention.pdsl:71
+                pdsl_version_u_psum = (pdsl_version_u_psum + 1) % 2;            // flash_attention.pdsl:71
+                pto::TASSIGN(pdsl_u_psum, 0x28A00 + pdsl_version_u_psum * 256); // flash_attention.pdsl:71
+                pto::TRESHAPE(pdsl_view_u_psum, pdsl_u_psum);                   // flash_attention.pdsl:71
+                pto::TROWSUM(pdsl_u_psum, pdsl_t10, pdsl_tmp_psum);             // flash_attention.pdsl:71
+                pto::TADD(pdsl_view_u_l, pdsl_view_t11, pdsl_view_prev_psum);   // flash_attention.pdsl:74
+                pto::TASSIGN(pdsl_t12, 0xC000 + pdsl_pops_u_oi % 2 * 65536);    // flash_attention.pdsl:76
+                pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi, pdsl_t12); // flash_attention.pdsl:76
+                ++pdsl_pops_u_oi;              // flash_attention.pdsl:76
+                pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(
+                    pdsl_pipe_u_oi);                     // flash_attention.pdsl:76
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);  // flash_attention.pdsl:76
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1); // flash_attention.pdsl:76
+                pto::TADD(pdsl_u_o, pdsl_u_o, pdsl_t12); // flash_attention.pdsl:76
+            }
+            pto::TRESHAPE(pdsl_prev_alpha, pdsl_u_alpha);                  // flash_attention.pdsl:53
+            pto::TRESHAPE(pdsl_view_prev_alpha, pdsl_prev_alpha);          // flash_attention.pdsl:53
+            pto::TRESHAPE(pdsl_prev_psum, pdsl_u_psum);                    // flash_attention.pdsl:53
+            pto::TRESHAPE(pdsl_view_prev_psum, pdsl_prev_psum);            // flash_attention.pdsl:53
+            pipe_barrier(PIPE_V);                                          // flash_attention.pdsl:74
+            pto::TMUL(pdsl_view_t11, pdsl_view_u_l, pdsl_view_prev_alpha); // flash_attention.pdsl:74
+            pto::TROWEXPANDMUL(pdsl_u_o, pdsl_u_o, pdsl_prev_alpha);       // flash_attention.pdsl:75
+            pipe_barrier(PIPE_V);                                          // flash_attention.pdsl:74
+            pto::TADD(pdsl_view_u_l, pdsl_view_t11, pdsl_view_prev_psum);  // flash_attention.pdsl:74
+            pto::TASSIGN(pdsl_t12, 0xC000 + pdsl_pops_u_oi % 2 * 65536);   // flash_attention.pdsl:76
+            pto::TPOP<pdsl_pipet_u_oi, pdsl_vec_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
+                pdsl_pipe_u_oi, pdsl_t12);                                                 // flash_attention.pdsl:76
+            ++pdsl_pops_u_oi;                                                              // flash_attention.pdsl:76
+            pto::TFREE<pdsl_pipet_u_oi, pto::TileSplitAxis::TILE_UP_DOWN>(pdsl_pipe_u_oi); // flash_attention.pdsl:76
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // flash_attention.pdsl:76
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                       // flash_attention.pdsl:76
+            pto::TADD(pdsl_u_o, pdsl_u_o, pdsl_t12);                                       // flash_attention.pdsl:76
         }
-        pipe_barrier(PIPE_V);                             // flash_attention.pdsl:68
-        pto::TROWEXPANDDIV(pdsl_t18, pdsl_u_o, pdsl_u_l); // flash_attention.pdsl:68
-        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);           // flash_attention.pdsl:68
-        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);          // flash_attention.pdsl:68
+        pipe_barrier(PIPE_V);                             // flash_attention.pdsl:79
+        pto::TROWEXPANDDIV(pdsl_u_o, pdsl_u_o, pdsl_u_l); // flash_attention.pdsl:79
+        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);           // flash_attention.pdsl:80
+        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);          // flash_attention.pdsl:80
         pdsl_gmt_0_u_out pdsl_g_0(pdsl_u_out + pdsl_u_h * (pdsl_u_seq_q * 128) +
-                                  pdsl_u_row0 * 128); // flash_attention.pdsl:68
-        pto::TSTORE(pdsl_g_0, pdsl_t18);              // flash_attention.pdsl:68
+                                  pdsl_u_row0 * 128); // flash_attention.pdsl:80
+        pto::TSTORE(pdsl_g_0, pdsl_u_o);              // flash_attention.pdsl:80
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
     }

@@ -30,13 +30,13 @@ namespace {
 }
 constexpr int32_t pdsl_aic_kernel = 0; // func_id of kernels/aic/flash_attention_aic.cpp
 constexpr int32_t pdsl_aiv_kernel = 1; // func_id of kernels/aiv/flash_attention_aiv.cpp
-constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (flash_attention.pdsl:17)
+constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (flash_attention.pdsl:20)
 // GM FIFO bytes per hardware block of pipe `sij` (SlotSize * depth), per dispatch case.
 constexpr uint32_t pdsl_fifobytes_u_sij[1] = {65536};
 // GM FIFO bytes per hardware block of pipe `pij` (SlotSize * depth), per dispatch case.
 constexpr uint32_t pdsl_fifobytes_u_pij[1] = {32768};
 // GM FIFO bytes per hardware block of pipe `oi` (SlotSize * depth), per dispatch case.
-constexpr uint32_t pdsl_fifobytes_u_oi[1] = {65536};
+constexpr uint32_t pdsl_fifobytes_u_oi[1] = {131072};
 } // namespace
 
 extern "C" {
@@ -128,21 +128,21 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
 
     // Requirements.
     if (!(pdsl_u_head_dim == 128)) {
-        LOG_ERROR("flash_attention: requirement `pdsl_u_head_dim == 128` failed (flash_attention.pdsl:13), head_dim = "
+        LOG_ERROR("flash_attention: requirement `pdsl_u_head_dim == 128` failed (flash_attention.pdsl:16), head_dim = "
                   "%" PRId64,
                   pdsl_u_head_dim);
         return;
     }
-    if (!(pdsl_u_seq_q % 64 == 0)) {
-        LOG_ERROR(
-            "flash_attention: requirement `pdsl_u_seq_q %% 64 == 0` failed (flash_attention.pdsl:14), seq_q = %" PRId64,
-            pdsl_u_seq_q);
+    if (!(pdsl_u_seq_q % 128 == 0)) {
+        LOG_ERROR("flash_attention: requirement `pdsl_u_seq_q %% 128 == 0` failed (flash_attention.pdsl:17), seq_q = "
+                  "%" PRId64,
+                  pdsl_u_seq_q);
         return;
     }
-    if (!(pdsl_u_seq_k % 128 == 0)) {
-        LOG_ERROR("flash_attention: requirement `pdsl_u_seq_k %% 128 == 0` failed (flash_attention.pdsl:15), seq_k = "
-                  "%" PRId64,
-                  pdsl_u_seq_k);
+    if (!(pdsl_u_seq_k % 64 == 0)) {
+        LOG_ERROR(
+            "flash_attention: requirement `pdsl_u_seq_k %% 64 == 0` failed (flash_attention.pdsl:18), seq_k = %" PRId64,
+            pdsl_u_seq_k);
         return;
     }
 
@@ -156,7 +156,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     }
 
     // Logical blocks (the grid) and hardware blocks: min(HW_BLOCKS, logical blocks).
-    const int64_t pdsl_total = (pdsl_u_heads) * (pdsl_u_seq_q / 64);
+    const int64_t pdsl_total = (pdsl_u_heads) * (pdsl_u_seq_q / 128);
     if (pdsl_total <= 0) {
         LOG_INFO("flash_attention: empty grid, nothing to submit");
         return;
