@@ -443,9 +443,29 @@ class Kernel:
     # vector-only or cube-only task).
     cores: tuple = ("aic", "aiv")
     pipelined: tuple = ()  # PipelinedLoop, once pipelined (the loops it lowered)
+    # GM tensors the kernel declares for itself (`scratch name: f32[...]`, direction
+    # "scratch"), sized at launch: no argument holds them; the orchestration allocates them
+    # before the first task and the interpreter fills them with NaN (so that a read of an
+    # element nothing stored shows). Every phase reads and writes them.
+    scratch: tuple = ()
+    # A kernel written in phases: one single-phase Kernel per `phase`, run in declaration
+    # order, each its own task that starts when the one before has finished (the
+    # orchestration makes every later task depend on the earlier ones through the tensors
+    # they may write); a phase with an empty grid is not submitted. The kernel itself then
+    # has no grid, pipes or bodies, and its prelude holds the kernel-level lets the phases
+    # share. A phase's Kernel has the same params, specialisations, requires and scratch,
+    # its own `phase` name, and every pass lowers it on its own.
+    phases: tuple = ()
+    phase: str = ""
+
+    @property
+    def tensors(self) -> tuple:
+        """Every GM tensor the cores may address: the tensor parameters, then the scratch."""
+        return tuple(p for p in self.params if isinstance(p, TensorParam)) + self.scratch
 
     def param(self, name: str):
-        return next((p for p in self.params if p.name == name), None)
+        """A tensor or scalar parameter, or a scratch tensor, by name."""
+        return next((p for p in self.params + self.scratch if p.name == name), None)
 
     def pipe(self, name: str) -> Optional[PipeDecl]:
         return next((p for p in self.pipes if p.name == name), None)

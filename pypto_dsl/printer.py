@@ -9,8 +9,10 @@ from .platform import kib
 
 
 def print_kernel(kernel: ir.Kernel) -> str:
-    out = [f"kernel {kernel.name}"]
-    for p in kernel.params:
+    if kernel.phases:  # each phase printed as the kernel it is lowered as
+        return "".join(print_kernel(phase) for phase in kernel.phases)
+    out = [f"kernel {kernel.name}" + (f" phase {kernel.phase}" if kernel.phase else "")]
+    for p in kernel.params + kernel.scratch:
         if isinstance(p, ir.TensorParam):
             out.append(f"  param {p.name}: {p.direction} {p.dtype}[{_list(p.shape)}]")
         else:

@@ -47,6 +47,9 @@ def sync_profile(kernel: ir.Kernel) -> dict:
 
 
 def report(kernel: ir.Kernel) -> str:
+    if kernel.phases:  # each phase is a task of its own, planned on its own
+        return "".join(report(phase).replace(f"{kernel.name} on", f"{kernel.name} phase "
+                                             f"{phase.phase} on", 1) for phase in kernel.phases)
     chip = platform(kernel.target)
     capacities = ", ".join(f"{b.name} {kib(b.capacity)}" + (f" ({b.note})" if b.note else "")
                            for b in chip.buffers)

@@ -24,7 +24,7 @@ def verify(kernel: ir.Kernel) -> list[str]:
 
 
 def _kernel_names(kernel: ir.Kernel) -> set:
-    names = {p.name for p in kernel.params} | {ir.LOGICAL_BLOCK}
+    names = {p.name for p in kernel.params + kernel.scratch} | {ir.LOGICAL_BLOCK}
     for p in kernel.params:
         if isinstance(p, ir.TensorParam):
             names |= {d.name for d in p.shape if isinstance(d, ir.Name)}

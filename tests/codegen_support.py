@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pypto_dsl import goldens
 from pypto_dsl.codegen import generate
+from pypto_dsl.codegen.scene import files
 from pypto_dsl.frontend import load_kernel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,9 +24,19 @@ CHECKED = {path.stem: (path, goldens.for_kernel(path))
            for path in sorted((ROOT / "kernels").glob("*.pdsl"))
            + sorted((ROOT / "tests" / "kernels").glob("*.pdsl"))}
 GOLDEN = ROOT / "tests" / "golden"
-# The cores each kernel of kernels/ runs on (a vector-only or cube-only kernel has one file).
-CORES = {name: load_kernel(str(ROOT / "kernels" / f"{name}.pdsl")).cores for name in KERNELS}
-CORE_FILES = [(name, core) for name in KERNELS for core in CORES[name]]
+
+
+def _core_files(name: str) -> list:
+    """(phase name, core, generated file) of every core file of kernels/<name>.pdsl: the cores
+    it runs on (a vector-only or cube-only kernel has one file), per phase."""
+    kernel = load_kernel(str(ROOT / "kernels" / f"{name}.pdsl"))
+    return [(phase.phase, core, files(name, phase.phase)[core])
+            for phase in kernel.phases or (kernel,) for core in phase.cores]
+
+
+# The core files of each kernel of kernels/: (phase, core, relative path).
+CORES = {name: _core_files(name) for name in KERNELS}
+CORE_FILES = [(name, phase, core, path) for name in KERNELS for phase, core, path in CORES[name]]
 STUB = ROOT / "tests" / "cpp" / "stub"
 
 

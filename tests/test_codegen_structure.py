@@ -35,18 +35,20 @@ def _commented_lines(text: str, source: str) -> set:
     return found
 
 
-@pytest.mark.parametrize("kernel, core", CORE_FILES, ids=[f"{k}/{c}" for k, c in CORE_FILES])
-def test_every_dsl_statement_line_is_named_in_a_comment(kernel, core):
+@pytest.mark.parametrize("kernel, phase, core, path", CORE_FILES,
+                         ids=[f"{k}/{p + '/' if p else ''}{c}" for k, p, c, _ in CORE_FILES])
+def test_every_dsl_statement_line_is_named_in_a_comment(kernel, phase, core, path):
     lowered = lower(load_kernel(str(kernel_path(kernel))))
-    text = generated(kernel)[f"kernels/{core}/{kernel}_{core}.cpp"]
+    lowered = next((p for p in lowered.phases if p.phase == phase), lowered)
+    text = generated(kernel)[path]
     assert _statement_lines(lowered, core) <= _commented_lines(text, f"{kernel}.pdsl")
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
 def test_comments_name_only_statement_lines(kernel):
     source = kernel_path(kernel).read_text().splitlines()
-    for core in CORES[kernel]:
-        text = generated(kernel)[f"kernels/{core}/{kernel}_{core}.cpp"]
+    for _, _, path in CORES[kernel]:
+        text = generated(kernel)[path]
         for line in _commented_lines(text, f"{kernel}.pdsl"):
             assert source[line - 1].strip() and not source[line - 1].strip().startswith("//")
 

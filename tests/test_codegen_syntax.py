@@ -23,11 +23,11 @@ CORE_MACRO = {"aic": "-D__DAV_CUBE__", "aiv": "-D__DAV_VEC__"}
 
 def _builds():
     for kernel in KERNELS:
-        for core in CORES[kernel]:
+        for phase, core, path in CORES[kernel]:
             for sim in (False, True):
-                name = f"{kernel}/{core}" + ("/cpu_sim" if sim else "")
+                name = f"{kernel}/{phase + '/' if phase else ''}{core}" + ("/cpu_sim" if sim else "")
                 flags = [CORE_MACRO[core]] + (["-D__CPU_SIM"] if sim else [])
-                yield pytest.param(kernel, f"kernels/{core}/{kernel}_{core}.cpp", flags, id=name)
+                yield pytest.param(kernel, path, flags, id=name)
         yield pytest.param(kernel, f"kernels/orchestration/{kernel}_orch.cpp",
                            ["-Werror=format"], id=f"{kernel}/orchestration")
 

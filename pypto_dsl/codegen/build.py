@@ -64,23 +64,24 @@ def render(lowered: ir.Kernel, source: str, golden: str | None = None) -> dict:
     source = shown_name(source)
     if golden is None:
         golden = _golden_beside(kernel.source_name)
-    layout = layouts.build(lowered)
+    each = layouts.build_all(lowered)
     env = environment()
     paths = scene_files(kernel.name)
     common = dict(version=version(), source=source)
-    cpp = {paths[core]: env.get_template("core.cpp.j2").render(
-        core_context(layout, core, source) | common) for core in kernel.cores}
+    cpp = {scene_files(kernel.name, layout.kernel.phase)[core]:
+           env.get_template("core.cpp.j2").render(core_context(layout, core, source) | common)
+           for layout in each for core in layout.kernel.cores}
     cpp[paths["orchestration"]] = env.get_template("orchestration.cpp.j2").render(
-        orchestration_context(layout, source) | common)
+        orchestration_context(each, source) | common)
     out = format_all(cpp)
     if golden is not None:
         goldens.check_syntax(golden, paths["golden"])
-    scene = scene_context(layout, golden is not None) | common
+    scene = scene_context(each, golden is not None) | common
     out[paths["test"]] = env.get_template("scene_test.py.j2").render(scene)
     if golden is not None:
         out[paths["golden"]] = golden
-    readme = scene | dict(scalar_names=[s.name for s in layout.scalars],
-                          hw_blocks=lowered.grid.blocks if lowered.grid else 1)
+    readme = scene | dict(scalar_names=[s.name for s in each[0].scalars],
+                          hw_blocks=each[0].kernel.grid.blocks if each[0].kernel.grid else 1)
     out[paths["readme"]] = env.get_template("README.md.j2").render(readme)
     return out
 

@@ -1,7 +1,8 @@
 """What the three generated C++ files must agree on: the argument layout, the cases, the pipes.
 
 `args[]` of both core kernels (and the CoreTaskArgs the orchestration builds):
-  [0, nT)            the kernel's tensors, in the author's order (add_input/add_output/add_inout)
+  [0, nT)            the kernel's tensors, in the author's order (add_input/add_output/add_inout),
+                     then its scratch tensors (allocated by the orchestration)
   [nT, nT + nP)      one GM FIFO per pipe, in declaration order (runtime-allocated outputs)
   then scalars:      the author's scalars in order, the dispatch case index, the shape symbols
                      (in order of first appearance in the tensor parameters)
@@ -12,6 +13,9 @@ order; their geometry (slot size, local slots, consumer regions) comes from the 
 Hardware blocks: the task is launched on min(`on N blocks`, logical blocks) blocks (at least
 one), so no cluster is reserved for a block with no work; each block owns one slice of every
 FIFO (`block_idx * SlotSize * depth` bytes in).
+
+A kernel in phases has one layout per phase (its pipes, its cores' func_ids after those of the
+phases before it); the tensors and scalars are the same in every phase.
 """
 
 from __future__ import annotations
@@ -55,17 +59,23 @@ class Scalar:
 
 @dataclass(frozen=True)
 class Layout:
-    kernel: ir.Kernel
-    tensors: tuple  # ir.TensorParam
+    kernel: ir.Kernel  # the kernel, or one phase of a kernel in phases
+    tensors: tuple  # ir.TensorParam: the tensor parameters, then the scratch tensors
     scalars: tuple  # Scalar, in args order after the FIFOs
     symbols: tuple  # shape symbol names
     plans: tuple  # plan.CasePlan, one per dispatch case
+    first_func_id: int = 0  # the phases before this one took the func_ids below it
 
     @property
     def func_ids(self) -> dict:
         """Core -> the func_id of its kernel in the scene test (the orchestration submits by
-        it): the cores the kernel runs on, numbered in order."""
-        return {core: index for index, core in enumerate(self.kernel.cores)}
+        it): the cores of the phases in order, each phase's cores numbered in order."""
+        return {core: self.first_func_id + index for index, core in enumerate(self.kernel.cores)}
+
+    @property
+    def params(self) -> tuple:
+        """The tensors the orchestration receives as arguments (not the scratch)."""
+        return tuple(t for t in self.tensors if t.direction != "scratch")
 
     @property
     def fifo_base(self) -> int:
@@ -97,9 +107,20 @@ def shape_symbols(kernel: ir.Kernel) -> tuple:
     return tuple(out)
 
 
-def build(kernel: ir.Kernel) -> Layout:
-    """The layout of a lowered kernel (its core bodies are single Dispatch statements)."""
-    tensors = tuple(p for p in kernel.params if isinstance(p, ir.TensorParam))
+def build_all(kernel: ir.Kernel) -> list:
+    """The layout of each phase of a lowered kernel in phases, func_ids numbered across them;
+    of a kernel without phases, its one layout."""
+    layouts: list = []
+    for phase in kernel.phases or (kernel,):
+        first = sum(len(each.kernel.cores) for each in layouts)
+        layouts.append(build(phase, first))
+    return layouts
+
+
+def build(kernel: ir.Kernel, first_func_id: int = 0) -> Layout:
+    """The layout of a lowered kernel or phase (its core bodies are single Dispatch
+    statements)."""
+    tensors = kernel.tensors
     symbols = shape_symbols(kernel)
     scalars = [Scalar(p.name, p.dtype, "param") for p in kernel.params
                if isinstance(p, ir.ScalarParam)]
@@ -110,4 +131,4 @@ def build(kernel: ir.Kernel) -> Layout:
                          f"{len(scalars)} scalars exceed simpler's {MAX_TENSORS}/{MAX_SCALARS}")
     if not kernel.plans:
         raise ValueError("codegen: expected a lowered kernel (memory planned)")
-    return Layout(kernel, tensors, tuple(scalars), symbols, kernel.plans)
+    return Layout(kernel, tensors, tuple(scalars), symbols, kernel.plans, first_func_id)

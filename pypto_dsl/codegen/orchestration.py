@@ -24,10 +24,12 @@ ARGS = cxx.name("args")
 TASK = cxx.name("task")
 
 
-def orchestration_context(layout: Layout, source: str) -> dict:
+def orchestration_context(layouts: list, source: str) -> dict:
+    """The context of a kernel's orchestration: `layouts` has one layout, or one per phase."""
+    layout = layouts[0]
     kernel = layout.kernel
     printer = Printer(Shapes({}, {}))
-    tensors = layout.tensors
+    tensors = layout.params
     bindings, checks = _shape_bindings(layout)
     scalars = []
     for k, p in enumerate(q for q in kernel.params if isinstance(q, ir.ScalarParam)):
@@ -48,18 +50,10 @@ def orchestration_context(layout: Layout, source: str) -> dict:
         message = f"{kernel.name}: requirement `{printer(r.cond)}` failed ({_loc(source, r)})"
         message += "".join(f", {n} = {{}}" for n in shown)
         requires.append(dict(cond=printer(r.cond), log=_log(message, [cxx.ident(n) for n in shown])))
-    pitches = _pitch_checks(layout, source)
+    pitches = _pitch_checks(layouts, source)
     cases = [dict(index=c.case.index, cond=" && ".join(
         f"{cxx.ident(n)} == {v}" for n, v in zip(c.case.symbols, c.case.values)) or "true",
                   label=c.case.label or "single case") for c in layout.plans]
-    pipes = [dict(name=p.name, var=cxx.name("fifo", cxx.part(p.name)),
-                  shape=cxx.name("fifoshape", cxx.part(p.name)),
-                  bytes=", ".join(str(c.pipe(p.name).block_bytes) for c in layout.plans),
-                  table=cxx.name("fifobytes", cxx.part(p.name)))
-             for p in kernel.pipes]
-    grid = kernel.grid
-    total = " * ".join(f"({printer(e)})" for e in grid.extents) if grid else "1"
-    adds = [dict(call=_add_call(t.direction), name=cxx.ident(t.name)) for t in tensors]
     task_scalars = []
     for s in layout.scalars:
         if s.kind == "param":
@@ -67,15 +61,21 @@ def orchestration_context(layout: Layout, source: str) -> dict:
                                      if x["name"] == cxx.ident(s.name)))
         else:
             task_scalars.append(s.name if s.kind == "case" else cxx.ident(s.name))
+    phases = [_phase(each, printer, source, index) for index, each in enumerate(layouts)]
+    scratch = [dict(name=cxx.ident(t.name), shown=t.name, ndims=len(t.shape), index=k,
+                    dtype=cxx.DATA_TYPE[t.dtype], shape=cxx.name("shape", cxx.part(t.name)),
+                    info=cxx.name("info", cxx.part(t.name)),
+                    dims=", ".join(f"static_cast<uint32_t>({printer(d)})" for d in t.shape))
+               for k, t in enumerate(t for t in layout.tensors if t.direction == "scratch")]
+    first = phases[0]
     return dict(
         kernel=kernel.name,
-        func_ids=[dict(core=core, var=cxx.name(core, "kernel"), id=index)
-                  for core, index in layout.func_ids.items()],
-        aic_id=cxx.name("aic", "kernel"),
-        aiv_id=cxx.name("aiv", "kernel"),
-        launch=kernel.launch,
+        func_ids=[f for p in phases for f in p["func_ids"]],
+        aic_id=first["aic_id"],
+        aiv_id=first["aiv_id"],
+        launch=first["launch"],
         helpers=HOST_HELPERS,
-        hw_blocks_const=cxx.name("hw", "blocks"),
+        hw_blocks_const=first["hw_blocks_const"],
         args=ARGS,
         task=TASK,
         config=cxx.name("config"),
@@ -96,14 +96,64 @@ def orchestration_context(layout: Layout, source: str) -> dict:
         cases=cases,
         case_var=CASE,
         case_count=len(layout.plans),
-        total=total,
-        total_var=cxx.name("total"),
-        blocks_var=cxx.name("blocks"),
+        total=first["total"],
+        total_var=first["total_var"],
+        blocks_var=first["blocks_var"],
+        hw_blocks=first["hw_blocks"],
+        grid_loc=first["grid_loc"],
+        pipes=[p for phase in phases for p in phase["pipes"]],
+        adds=first["adds"],
+        task_scalars=task_scalars,
+        phased=bool(kernel.phase or kernel.scratch),
+        phases=phases,
+        scratch=scratch,
+        scratch_var=cxx.name("scratch"),
+    )
+
+
+def _phase(layout: Layout, printer: Printer, source: str, index: int) -> dict:
+    """What the orchestration needs of one phase (of the kernel itself, without phases): its
+    grid, FIFOs, task arguments and submission. Names get the phase's name as a part, so two
+    phases' pipes of one name do not meet. A phase after the first takes every tensor it may
+    write as INOUT, so that simpler's runtime runs it after every earlier task that wrote
+    one (its dependencies are found from the tensors a task reads and writes)."""
+    kernel = layout.kernel
+    named = (cxx.part(kernel.phase),) if kernel.phase else ()
+
+    def name(category: str, *parts: str) -> str:
+        return cxx.name(category, *named, *parts)
+
+    pipes = [dict(name=p.name, var=name("fifo", cxx.part(p.name)),
+                  shape=name("fifoshape", cxx.part(p.name)),
+                  bytes=", ".join(str(c.pipe(p.name).block_bytes) for c in layout.plans),
+                  table=name("fifobytes", cxx.part(p.name)))
+             for p in kernel.pipes]
+    grid = kernel.grid
+    total = " * ".join(f"({printer(e)})" for e in grid.extents) if grid else "1"
+    adds = []
+    for t in layout.tensors:
+        direction = "inout" if t.direction == "scratch" or (index and t.direction == "out") \
+            else t.direction
+        adds.append(dict(call=_add_call(direction), name=cxx.ident(t.name),
+                         scratch=t.direction == "scratch"))
+    func_ids = [dict(core=core, var=name(core, "kernel"), id=fid, phase=kernel.phase)
+                for core, fid in layout.func_ids.items()]
+    return dict(
+        name=kernel.phase,
+        func_ids=func_ids,
+        aic_id=name("aic", "kernel"),
+        aiv_id=name("aiv", "kernel"),
+        launch=kernel.launch,
+        hw_blocks_const=name("hw", "blocks"),
         hw_blocks=grid.blocks if grid else 1,
         grid_loc=_loc(source, grid) if grid else "",
+        total=total,
+        total_var=name("total"),
+        blocks_var=name("blocks"),
+        task=name("task"),
+        mixed=name("kernels"),
         pipes=pipes,
         adds=adds,
-        task_scalars=task_scalars,
     )
 
 
@@ -130,7 +180,7 @@ def _log(message: str, values: list) -> str:
 def _shape_bindings(layout: Layout) -> tuple:
     """(bindings, checks): each symbol's first tensor dim, and every other dim's check."""
     bindings, checks, bound = [], [], set()
-    for k, tensor in enumerate(layout.tensors):
+    for k, tensor in enumerate(layout.params):
         for d, dim in enumerate(tensor.shape):
             read = f"static_cast<int64_t>({ARGS}.tensor({k}).ref().shapes[{d}])"
             where = f"{tensor.name}.shape[{d}]"
@@ -151,22 +201,24 @@ def _shape_bindings(layout: Layout) -> tuple:
 INT_MAX = 2**31 - 1
 
 
-def _pitch_checks(layout: Layout, source: str) -> list:
+def _pitch_checks(layouts: list, source: str) -> list:
     """A launch check for every GM row pitch (the element stride of a slice's first kept
     dimension, the stride its GlobalTensor view takes from the tensor) that depends on a shape
     symbol: pto-isa's a2a3 TLOAD and TSTORE take strides as int, and a larger pitch would be
     truncated. Pitches that are numbers in every code path were checked by the compiler
     (passes/limits.py). Products are tested prefix by prefix, so none overflows int64."""
-    kernel = layout.kernel
+    kernel = layouts[0].kernel
     found: dict = {}  # pitch factors (text) -> (factors, tensors, span of the first slice)
-    for case_plan in layout.plans:
+    for case_plan, phase in ((c, each.kernel) for each in layouts for c in each.plans):
         fixed = case_plan.case.mapping
         for core in ("aic", "aiv"):
-            body = kernel.body(core)[0].cases[case_plan.case.index].body
+            body = phase.body(core)[0].cases[case_plan.case.index].body
             for tensor, slices, span in _gm_slices(body):
                 kept = next(k for k, s in enumerate(slices) if not s.point)
                 factors = [d for d in kernel.param(tensor).shape[kept + 1:]
                            if not (isinstance(d, ir.Const) and d.value == 1)]
+                if any(not isinstance(d, (ir.Name, ir.Const)) for d in factors):
+                    continue  # a scratch dimension computed at launch: sized by the author
                 if any(isinstance(d, ir.Name) and d.name not in fixed for d in factors):
                     key = tuple(str(d) for d in factors)
                     tensors = found.setdefault(key, (factors, [], span))[1]

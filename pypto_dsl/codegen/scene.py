@@ -15,7 +15,7 @@ from ..platform import platform
 from . import cxx
 from .layout import Layout
 
-DIRECTION = {"in": "D.IN", "out": "D.OUT", "inout": "D.INOUT"}
+DIRECTION = {"in": "D.IN", "out": "D.OUT", "inout": "D.INOUT", "scratch": "D.INOUT"}
 CTYPES = {"f32": "ctypes.c_float", "i32": "ctypes.c_int32", "i64": "ctypes.c_int64"}
 NUMPY = {"f32": "np.float32", "i32": "np.int32", "i64": "np.int64"}
 LAUNCH_TEXT = {"mix": "1 AIC + 2 AIV MIX task", "aiv": "vector-only task, two AIV blocks a block",
@@ -23,11 +23,12 @@ LAUNCH_TEXT = {"mix": "1 AIC + 2 AIV MIX task", "aiv": "vector-only task, two AI
 TOLERANCE = 1e-2  # simpler's paged-attention scene test (facts §8)
 
 
-def files(kernel: str) -> dict:
-    """Paths inside the scene-test directory."""
+def files(kernel: str, phase: str = "") -> dict:
+    """Paths inside the scene-test directory; the core files of a phase carry its name."""
+    stem = f"{kernel}_{phase}" if phase else kernel
     return {
-        "aic": f"kernels/aic/{kernel}_aic.cpp",
-        "aiv": f"kernels/aiv/{kernel}_aiv.cpp",
+        "aic": f"kernels/aic/{stem}_aic.cpp",
+        "aiv": f"kernels/aiv/{stem}_aiv.cpp",
         "orchestration": f"kernels/orchestration/{kernel}_orch.cpp",
         "test": f"test_{kernel}.py",
         "readme": "README.md",
@@ -35,13 +36,28 @@ def files(kernel: str) -> dict:
     }
 
 
-def scene_context(layout: Layout, has_golden: bool) -> dict:
+def scene_context(layouts: list, has_golden: bool) -> dict:
     """The scene test reads its cases and tolerances from the copied golden when it runs, so
-    compiling executes no golden (and imports neither numpy nor ml_dtypes)."""
+    compiling executes no golden (and imports neither numpy nor ml_dtypes). `layouts` has one
+    layout, or one per phase."""
+    layout = layouts[0]
     kernel = layout.kernel
     paths = files(kernel.name)
-    tensor_dirs = [DIRECTION[t.direction] for t in layout.tensors]
-    core_dirs = tensor_dirs + ["D.OUT"] * len(kernel.pipes)
+    tensor_dirs = [DIRECTION[t.direction] for t in layout.params]
+    incores = []
+    for each in layouts:
+        phase = each.kernel.phase
+        core_dirs = (tensor_dirs + ["D.INOUT"] * len(each.kernel.scratch)
+                     + ["D.OUT"] * len(each.kernel.pipes))
+        stem = f"{kernel.name}_{phase}" if phase else kernel.name
+        incores += [dict(core=core, func_id=index, name=f"{stem.upper()}_{core.upper()}",
+                         source=files(kernel.name, phase)[core],
+                         signature=", ".join(core_dirs), phase=phase)
+                    for core, index in each.func_ids.items()]
+    launch_text = LAUNCH_TEXT[kernel.launch]
+    if kernel.phase:
+        launch_text = "phases: " + ", ".join(f"{each.kernel.phase} ({LAUNCH_TEXT[each.kernel.launch]})"
+                                             for each in layouts)
     scalars = [dict(name=p.name, ctype=CTYPES[p.dtype], numpy=NUMPY[p.dtype]) for p in kernel.params
                if isinstance(p, ir.ScalarParam)]
     return dict(
@@ -49,16 +65,15 @@ def scene_context(layout: Layout, has_golden: bool) -> dict:
         class_name="Test" + "".join(part.capitalize() for part in kernel.name.split("_")),
         paths=paths,
         orchestration_signature=", ".join(tensor_dirs),
-        core_signature=", ".join(core_dirs),
-        incores=[dict(core=core, func_id=index, name=f"{kernel.name.upper()}_{core.upper()}",
-                      source=paths[core]) for core, index in layout.func_ids.items()],
-        launch_text=LAUNCH_TEXT[kernel.launch],
-        tensors=[t.name for t in layout.tensors],
-        outputs_tuple=_tuple([t.name for t in layout.tensors if t.direction != "in"]),
+        incores=incores,
+        launch_text=launch_text,
+        tensors=[t.name for t in layout.params],
+        scratch_names=[t.name for t in kernel.scratch],
+        outputs_tuple=_tuple([t.name for t in layout.params if t.direction != "in"]),
         scalars=scalars,
         has_golden=has_golden,
         tolerance=repr(TOLERANCE),
-        fifo_names=[cxx.name("fifo", p.name) for p in kernel.pipes],
+        fifo_names=[cxx.name("fifo", p.name) for each in layouts for p in each.kernel.pipes],
         case_labels=[p.case.label or "single case" for p in layout.plans],
         target=kernel.target,
         trusted=platform(kernel.target).trusted,

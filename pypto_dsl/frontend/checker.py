@@ -15,7 +15,7 @@ from dataclasses import replace
 from .. import ir
 from ..diagnostics import ErrorSink, SourceFile
 from ..platform import DEFAULT, platform
-from ..symbolic import same_dim
+from ..symbolic import names_in, same_dim
 from .balance import check_pipe_balance
 from .expressions import ExpressionChecker
 from .limits import check_declarations
@@ -54,20 +54,76 @@ class _Checker(ExpressionChecker, TileOpChecker):
         params = tuple(self._param(p, top) for p in k.params)
         specs = tuple(self._specialize(s, top) for s in k.specializations)
         requires = tuple(self._require(r, top) for r in k.requires)
-        grid = self._grid(k.grid, top)
+        if not k.phases:
+            scratch = tuple(self._scratch(t, top) for t in k.scratch)
+            declared = replace(k, params=params, requires=requires, specializations=specs,
+                               scratch=scratch)
+            checked = self._phase(declared, k, top, ())
+            self.sink.raise_if_any()
+            return checked
+        # The kernel-level lets of a kernel in phases come first and are shared by every
+        # phase: they may not read a grid index (there is none yet), so a launch-time one
+        # (`let splits = ...` of shape symbols) may size a phase's grid or a scratch tensor.
+        self.pipes = {}
+        shared = self._stmts(k.prelude, top, core=None)
+        scratch = tuple(self._scratch(t, top) for t in k.scratch)
+        declared = replace(k, params=params, requires=requires, specializations=specs,
+                           scratch=scratch, prelude=shared)
+        phases = tuple(self._phase(declared, phase, Scope(top), shared) for phase in k.phases)
+        self.sink.raise_if_any()
+        return replace(declared, phases=phases)
+
+    def _phase(self, declared: ir.Kernel, phase: ir.Kernel, scope: Scope,
+               shared: tuple) -> ir.Kernel:
+        """The checked grid, pipes and bodies of one phase (or of a kernel without phases),
+        with the kernel's checked declarations; `shared` are the checked kernel-level lets
+        that precede the phases."""
+        self.kernel = replace(phase, params=declared.params, scratch=declared.scratch)
+        if phase.phase:
+            check_declarations(self.kernel, self.error, phase=True)
+        grid = self._grid(phase.grid, scope)
         # The kernel-level lets first: a pipe's shape may use them (they cannot use pipes).
         self.pipes = {}
-        prelude = self._stmts(k.prelude, top, core=None)
-        pipes = tuple(self._pipe(p, top) for p in k.pipes)
+        prelude = self._stmts(phase.prelude, scope, core=None)
+        pipes = tuple(self._pipe(p, scope) for p in phase.pipes)
         self.pipes = {p.name: p for p in pipes}
-        aic = self._core_body("aic", k.aic, top)
-        aiv = self._core_body("aiv", k.aiv, top)
-        checked = replace(k, params=params, requires=requires, specializations=specs, grid=grid,
-                          pipes=pipes, prelude=prelude, aic=aic, aiv=aiv)
+        aic = self._core_body("aic", phase.aic, scope)
+        aiv = self._core_body("aiv", phase.aiv, scope)
+        checked = replace(declared, grid=grid, pipes=pipes, prelude=shared + prelude, aic=aic,
+                          aiv=aiv, cores=phase.cores, phase=phase.phase, phases=(),
+                          span=phase.span)
         if not self.sink.diagnostics:
             check_pipe_balance(checked, self.error)
-        self.sink.raise_if_any()
         return checked
+
+    def _scratch(self, tensor: ir.TensorParam, scope: Scope) -> ir.TensorParam:
+        """A scratch tensor: its dimensions are known at launch (shape symbols,
+        specialisations, launch-time lets), written out in those terms."""
+        self._name(tensor.name, tensor.span, scope, Symbol("tensor", tensor))
+        if tensor.dtype not in ir.DTYPE_BYTES:
+            self.error(tensor.span, f"unknown dtype '{tensor.dtype}'")
+        dims = tuple(self._launch_value(d, scope, "a scratch dimension") for d in tensor.shape)
+        checked = replace(tensor, shape=dims)
+        scope.names[tensor.name] = Symbol("tensor", checked)
+        return checked
+
+    def _launch_value(self, expr: ir.Expr, scope: Scope, what: str) -> ir.Expr:
+        """`expr` (an integer) written in launch-time terms: constants, shape symbols,
+        specialisations and the values of the lets made of them; an error if it reads
+        anything else (a GM value, a grid index)."""
+        checked = expr if expr.type is not None else self._expr(expr, scope)
+        self._expect_scalar(checked, ir.I64, what)
+        if checked.type != ir.I64:
+            return checked
+        value = self._static_value(checked, scope)
+        if value is None:
+            parts = self._runtime_parts(checked, scope)
+            verb = "is" if len(parts) == 1 else "are"
+            self.error(getattr(expr, "span", None), f"{what} must be known at launch, but "
+                       f"{', '.join(parts)} {verb} not: use shape symbols, specialisations "
+                       "and kernel-level lets made of them")
+            return checked
+        return value
 
     def _bind(self, name: str, span, scope: Scope, symbol: Symbol) -> str:
         """Bind a name of a core body; returns its IR name (see `sites`)."""
@@ -150,7 +206,8 @@ class _Checker(ExpressionChecker, TileOpChecker):
 
     def _grid(self, grid: ir.Grid | None, scope: Scope) -> ir.Grid | None:
         if grid is None:
-            self.error(self.kernel.span, "the kernel declares no grid: add "
+            where = f"phase '{self.kernel.phase}'" if self.kernel.phase else "the kernel"
+            self.error(self.kernel.span, f"{where} declares no grid: add "
                        "`grid (i) = (extent) on N blocks;`")
             return None
         if len(grid.vars) != len(grid.extents):
@@ -159,9 +216,22 @@ class _Checker(ExpressionChecker, TileOpChecker):
         extents = tuple(self._expr(e, scope) for e in grid.extents)
         for extent in extents:
             self._expect_scalar(extent, ir.I64, "a grid extent")
+        # An extent that reads a kernel-level let is written out in the let's launch-time
+        # terms, so the orchestration and the interpreter need only the shape symbols.
+        extents = tuple(self._launch_value(e, scope, "a grid extent")
+                        if e.type == ir.I64 and names_in(e) & self._let_names(scope) else e
+                        for e in extents)
         for var in grid.vars:
             self._name(var, grid.span, scope, Symbol("grid", ir.I64))
         return replace(grid, extents=extents)
+
+    @staticmethod
+    def _let_names(scope: Scope) -> set:
+        names = set()
+        while scope is not None:
+            names |= {n for n, s in scope.names.items() if s.kind == "let"}
+            scope = scope.parent
+        return names
 
     def _pipe(self, pipe: ir.PipeDecl, scope: Scope) -> ir.PipeDecl:
         self._name(pipe.name, pipe.span, scope, Symbol("pipe", pipe))

@@ -42,13 +42,16 @@ INT64 = (-2**63, 2**63 - 1)
 MAX_EXPANSION = 256
 
 
-def check_declarations(kernel: ir.Kernel, error) -> None:
-    """Report through `error(span, message)` every declaration beyond a limit."""
-    if len(kernel.name) > MAX_NAME:
-        error(kernel.span, f"the kernel's name is {len(kernel.name)} characters long; at most "
-              f"{MAX_NAME} (it names the output directory and its files)")
-    _specialisations(kernel.specializations, error)
-    _arguments(kernel, error)
+def check_declarations(kernel: ir.Kernel, error, phase: bool = False) -> None:
+    """Report through `error(span, message)` every declaration beyond a limit; for one phase
+    of a kernel (`phase`), only those of the phase: its grid, pipes and task arguments."""
+    if not phase:
+        if len(kernel.name) > MAX_NAME:
+            error(kernel.span, f"the kernel's name is {len(kernel.name)} characters long; at "
+                  f"most {MAX_NAME} (it names the output directory and its files)")
+        _specialisations(kernel.specializations, error)
+    if phase or not kernel.phases:
+        _arguments(kernel, error)
     grid = kernel.grid
     if grid is not None and not 1 <= grid.blocks <= MAX_BLOCKS:
         clusters = platform(kernel.target).clusters
@@ -62,7 +65,7 @@ def check_declarations(kernel: ir.Kernel, error) -> None:
         if not 1 <= pipe.depth <= MAX_DEPTH:
             error(pipe.span, f"pipe '{pipe.name}' has depth {pipe.depth}; the depth must be "
                   f"between 1 and {MAX_DEPTH}")
-    for param in kernel.params:
+    for param in () if phase else kernel.params:
         for dim in getattr(param, "shape", ()):
             if isinstance(dim, ir.Const) and isinstance(dim.value, int) and dim.value > MAX_DIM:
                 error(dim.span or param.span, f"tensor dimension {dim.value} is too large: "
@@ -70,13 +73,13 @@ def check_declarations(kernel: ir.Kernel, error) -> None:
 
 
 def _arguments(kernel: ir.Kernel, error) -> None:
-    tensors = [p for p in kernel.params if isinstance(p, ir.TensorParam)]
+    tensors = [p for p in kernel.params + kernel.scratch if isinstance(p, ir.TensorParam)]
     pipes = len(kernel.pipes)
     if len(tensors) + pipes > MAX_TENSORS:
         error(kernel.span, f"{plural(len(tensors), 'tensor')} and {plural(pipes, 'pipe')} (a GM "
               f"FIFO each) make {len(tensors) + pipes} tensor arguments of the task; simpler "
               f"takes at most {MAX_TENSORS}")
-    scalars = len(kernel.params) - len(tensors)
+    scalars = len(kernel.params) + len(kernel.scratch) - len(tensors)
     symbols = len({d.name for p in tensors for d in p.shape if isinstance(d, ir.Name)})
     if scalars + 1 + symbols > MAX_SCALARS:
         error(kernel.span, f"{plural(scalars, 'scalar parameter')}, the dispatch case and "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import struct
+from dataclasses import replace
 
 from lark import Transformer, Tree, v_args
 
@@ -29,7 +30,7 @@ MAX_NESTING = 256
 STRUCTURE = {"start", "kernel", "params", "tensor_param", "scalar_param", "direction_in",
              "direction_named", "dtype", "specialize", "require", "int_list", "grid", "pipe",
              "core", "names", "let", "var", "assign", "assign_part", "tpush", "store", "for_loop",
-             "pipelined_for", "stage", "if_stmt", "if_block", "block"}
+             "pipelined_for", "stage", "if_stmt", "if_block", "block", "scratch", "phase"}
 
 
 def parse(text: str, filename: str = "<input>") -> ir.Kernel:
@@ -96,6 +97,18 @@ def _span(filename: str, meta) -> Span | None:
     return Span(filename, meta.line, meta.column, meta.end_line, meta.end_column)
 
 
+def _is_core(item) -> bool:
+    return isinstance(item, tuple) and bool(item) and item[0] == "core"
+
+
+def _is_phase(item) -> bool:
+    return isinstance(item, tuple) and bool(item) and item[0] == "phase"
+
+
+def _is_scratch(item) -> bool:
+    return isinstance(item, ir.TensorParam) and item.direction == "scratch"
+
+
 def _binop(op: str):
     """The transformer method of one binary-operator rule (eq, add, ...)."""
 
@@ -131,31 +144,56 @@ class _ToIR(Transformer):
                 requires.append(item)
             else:
                 decls.append(item)
+        span = token_span(self.filename, name)
+        kernel = ir.Kernel(name=str(name), params=tuple(params), specializations=tuple(specs),
+                           requires=tuple(requires), grid=None, pipes=(), prelude=(), aic=(),
+                           aiv=(), source_name=self.filename, span=span,
+                           scratch=tuple(d for d in decls if _is_scratch(d)))
+        phases = [d for d in decls if _is_phase(d)]
+        if not phases:
+            return self._body(kernel, [d for d in decls if not _is_scratch(d)], "a kernel")
+        for item in decls:
+            if isinstance(item, (ir.Grid, ir.PipeDecl)) or _is_core(item):
+                where = item[3] if _is_core(item) else item.span
+                self.sink.error(where, "in a kernel with phases, grids, pipes and core bodies "
+                                "go inside a `phase { }`")
+        built = []
+        for _, phase, body, phase_span in phases:
+            if phase in (p.phase for p in built):
+                self.sink.error(phase_span, f"a kernel has one phase '{phase}'")
+            for item in body:
+                if _is_phase(item) or _is_scratch(item):
+                    what = "phases do not nest" if _is_phase(item) else (
+                        "scratch tensors are declared at kernel level, before the phases")
+                    where = item[3] if _is_phase(item) else item.span
+                    self.sink.error(where, what)
+            inner = [d for d in body if not (_is_phase(d) or _is_scratch(d))]
+            built.append(replace(self._body(kernel, inner, "a phase"), phase=phase,
+                                 span=phase_span))
+        shared = tuple(d for d in decls if isinstance(d, ir.Stmt))
+        return replace(kernel, prelude=shared, phases=tuple(built))
+
+    def _body(self, kernel: ir.Kernel, decls: list, owner: str) -> ir.Kernel:
+        """`kernel` with the grid, pipes, kernel-level statements and core bodies of `decls`
+        (those of the kernel, or of one of its phases)."""
         grids = [d for d in decls if isinstance(d, ir.Grid)]
         for extra in grids[1:]:
-            self.sink.error(extra.span, "a kernel has one grid")
-        pipes = tuple(d for d in decls if isinstance(d, ir.PipeDecl))
+            self.sink.error(extra.span, f"{owner} has one grid")
         cores: dict[str, tuple] = {}
         for item in decls:
-            if isinstance(item, tuple) and item and item[0] == "core":
+            if _is_core(item):
                 _, core, body, span = item
                 if core in cores:
-                    self.sink.error(span, f"a kernel has one '{core}' body")
+                    self.sink.error(span, f"{owner} has one '{core}' body")
                 cores[core] = body
-        prelude = tuple(d for d in decls if isinstance(d, ir.Stmt))
-        return ir.Kernel(
-            name=str(name),
-            params=tuple(params),
-            specializations=tuple(specs),
-            requires=tuple(requires),
+        return replace(
+            kernel,
             grid=grids[0] if grids else None,
-            pipes=pipes,
-            prelude=prelude,
+            pipes=tuple(d for d in decls if isinstance(d, ir.PipeDecl)),
+            prelude=tuple(d for d in decls if isinstance(d, ir.Stmt)),
             aic=cores.get("aic", ()),
             aiv=cores.get("aiv", ()),
             cores=tuple(c for c in ("aic", "aiv") if cores.get(c)) or ("aic", "aiv"),
-            source_name=self.filename,
-            span=token_span(self.filename, name),
         )
 
     def params(self, meta, *params):
@@ -203,6 +241,13 @@ class _ToIR(Transformer):
                            self._one_of(dst, cores, "a core"), dtype, tuple(dims), int(depth),
                            self._one_of(split, ("rows", "none"), "a split"),
                            token_span(self.filename, name))
+
+    def scratch(self, meta, name, dtype, dims):
+        return ir.TensorParam(str(name), "scratch", str(dtype), tuple(dims),
+                              token_span(self.filename, name))
+
+    def phase(self, meta, name, *decls):
+        return ("phase", str(name), tuple(decls), token_span(self.filename, name))
 
     def core(self, meta, core, *body):
         name = self._one_of(core, ("aic", "aiv"), "a core body")

@@ -31,7 +31,7 @@ COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
 # Keywords that open a statement: when several are expected, say "a statement".
 STATEMENT_KEYWORDS = {"LET", "VAR", "TPUSH", "STORE", "FOR", "PIPELINED", "IF"}
 # Tokens before which a missing ';' is the likely mistake.
-STATEMENT_STARTS = STATEMENT_KEYWORDS | {"RBRACE", "GRID", "PIPE", "STAGE"}
+STATEMENT_STARTS = STATEMENT_KEYWORDS | {"RBRACE", "GRID", "PIPE", "STAGE", "SCRATCH", "PHASE"}
 DTYPES = {"BF16", "F16", "F32", "I32", "I64", "I8"}
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -10,7 +10,7 @@ constant, even row counts when split by rows. Inputs are never modified: outputs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -27,16 +27,22 @@ class Launch:
     statics: dict  # shape symbols, specialisation values and scalar parameters: Python values
     inputs: dict  # name -> array, every in/inout tensor, converted to its declared dtype
     initial: dict  # name -> array each out/inout tensor starts from
-    extents: tuple  # grid extents, row-major
+    extents: tuple  # grid extents, row-major (of the phase, in a kernel with phases)
     blocks: int  # hardware blocks H
+    scratch: dict = field(default_factory=dict)  # name -> (shape, dtype) of each scratch tensor
 
     @property
     def logical_blocks(self) -> int:
         return int(np.prod(self.extents, dtype=np.int64))
 
     def fresh_tensors(self) -> dict:
-        """The tensors one run reads and writes: inputs shared, outputs copied afresh."""
-        return self.inputs | {name: value.copy() for name, value in self.initial.items()}
+        """The tensors one run reads and writes: inputs shared, outputs copied afresh, and
+        the scratch tensors as memory nobody wrote: NaN (integers: their least value), so
+        that reading an element no phase stored shows in the outputs."""
+        return self.inputs | {name: value.copy() for name, value in self.initial.items()} | {
+            name: np.full(shape, np.nan if dtype.kind == "f" or dtype == BF16
+                          else np.iinfo(dtype).min, dtype)
+            for name, (shape, dtype) in self.scratch.items()}
 
     def coords(self, logical) -> tuple:
         """The grid variables' values of logical block(s) `logical` (row-major)."""
@@ -68,6 +74,24 @@ def prepare(kernel: ir.Kernel, inputs: dict, blocks: int | None = None) -> Launc
         statics[spec.name] = _specialisation(spec, statics)
     for require in kernel.requires:
         _require(require, statics)
+    scratch = {t.name: (tuple(int(_static(d, statics, t.span, "scratch dimension"))
+                              for d in t.shape), DTYPES[t.dtype]) for t in kernel.scratch}
+    for name, (shape, _) in scratch.items():
+        if any(d < 0 for d in shape):
+            raise LaunchError(located(kernel.param(name).span, f"scratch tensor '{name}' has "
+                                      f"a negative dimension: {shape}"))
+    outputs = {p.name for p in kernel.params
+               if isinstance(p, ir.TensorParam) and p.direction != "in"}
+    launch = Launch(kernel, statics, {n: a for n, a in arrays.items() if n not in outputs},
+                    {n: a for n, a in arrays.items() if n in outputs}, (), 1, scratch)
+    return launch if kernel.phases else for_phase(launch, kernel, blocks)
+
+
+def for_phase(launch: Launch, phase: ir.Kernel, blocks: int | None = None) -> Launch:
+    """The launch of one phase of a kernel (or of a kernel without phases): its grid extents,
+    its pipes checked, its hardware block count (`blocks` overrides the declared one)."""
+    kernel = phase
+    statics = launch.statics
     grid = kernel.grid
     extents = tuple(_static(e, statics, grid.span, "grid extent") for e in grid.extents)
     if any(e < 0 for e in extents):
@@ -77,10 +101,7 @@ def prepare(kernel: ir.Kernel, inputs: dict, blocks: int | None = None) -> Launc
     blocks = kernel.grid.blocks if blocks is None else int(blocks)
     if blocks < 1:
         raise LaunchError(f"the hardware block count must be at least 1, got {blocks}")
-    outputs = {p.name for p in kernel.params
-               if isinstance(p, ir.TensorParam) and p.direction != "in"}
-    return Launch(kernel, statics, {n: a for n, a in arrays.items() if n not in outputs},
-                  {n: a for n, a in arrays.items() if n in outputs}, extents, blocks)
+    return replace(launch, kernel=kernel, extents=extents, blocks=blocks)
 
 
 # ---------------------------------------------------------------------------- parameters

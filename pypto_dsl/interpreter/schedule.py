@@ -49,24 +49,24 @@ class Cluster:
                       for core, lane in (("aic", None), ("aiv", 0), ("aiv", 1))]
 
 
-def run_exact(launch: Launch, progress) -> dict:
-    tensors = launch.fresh_tensors()
+def run_exact(launch: Launch, progress, tensors: dict) -> None:
+    """Run `launch` on `tensors` (updated in place) on the reference schedule."""
     total, hw = launch.logical_blocks, launch.blocks
     clusters = [Cluster(launch, tensors, [np.array([b]) for b in range(h, total, hw)],
                         progress.advance) for h in range(min(hw, total))]
     run_tasks([task for cluster in clusters for task in cluster.tasks])
     _check_balanced(launch, clusters)
-    return _outputs(launch, tensors)
 
 
 class NotLockStep(Exception):
     """The lock-step schedule cannot show this launch's behaviour; run the reference one."""
 
 
-def run_batched(launch: Launch, progress) -> dict:
+def run_batched(launch: Launch, progress, tensors: dict) -> None:
+    """Run `launch` on `tensors` (updated in place) in lock-step batches, or raise
+    NotLockStep (the tensors may then be partly written)."""
     if _reads_outputs(launch.kernel):
         raise NotLockStep()
-    tensors = launch.fresh_tensors()
     size = _batch_size(launch)
     queue = deque(np.arange(start, min(start + size, launch.logical_blocks))
                   for start in range(0, launch.logical_blocks, size))
@@ -83,7 +83,6 @@ def run_batched(launch: Launch, progress) -> dict:
         if not all(fifo.balanced() for fifo in cluster.fifos.values()):
             raise NotLockStep()
         progress.advance(3 * len(logical))
-    return _outputs(launch, tensors)
 
 
 def run_tasks(tasks: list) -> None:
@@ -120,10 +119,6 @@ def _check_balanced(launch: Launch, clusters: list) -> None:
         raise UserError("\n".join(problems) + "\nevery tile pushed must be popped")
 
 
-def _outputs(launch: Launch, tensors: dict) -> dict:
-    return {name: tensors[name] for name in launch.initial}
-
-
 def _split(logical: np.ndarray, values: np.ndarray) -> list:
     """The batch's members grouped by the value they disagreed on, in first-seen order."""
     _, first, group = np.unique(values, return_index=True, return_inverse=True)
@@ -131,9 +126,13 @@ def _split(logical: np.ndarray, values: np.ndarray) -> list:
 
 
 def _reads_outputs(kernel: ir.Kernel) -> bool:
+    """Whether a logical block may read what another stores: an inout tensor, or a scratch
+    tensor the kernel (this phase) both stores and reads."""
+    stmts = kernel.prelude + kernel.aic + kernel.aiv
+    stored = {s.tensor for s in walk.walk_stmts(stmts) if isinstance(s, ir.Store)}
     written = {p.name for p in kernel.params
                if isinstance(p, ir.TensorParam) and p.direction == "inout"}
-    stmts = kernel.prelude + kernel.aic + kernel.aiv
+    written |= {t.name for t in kernel.scratch if t.name in stored}
     return any(isinstance(e, (ir.Load, ir.Index)) and e.tensor in written
                for s in walk.walk_stmts(stmts) for x in walk.stmt_exprs(s) for e in walk.walk_expr(x))
 

@@ -11,6 +11,8 @@ the code generator adds each lane's byte offset into the pipe slots.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import ir
 from .cube_moves import expand_cube_moves
 from .expand import expand_ops
@@ -43,12 +45,25 @@ PASSES = (
 
 def lower(kernel: ir.Kernel, passes=PASSES) -> ir.Kernel:
     for each in passes:
-        kernel = each(kernel)
+        kernel = per_phase(each)(kernel)
     return kernel
 
 
 def lower_steps(kernel: ir.Kernel, passes=PASSES):
     """(pass name, kernel after it) for every pass, for tests and `--dump-ir --after`."""
     for each in passes:
-        kernel = each(kernel)
+        kernel = per_phase(each)(kernel)
         yield each.__name__, kernel
+
+
+def per_phase(each):
+    """The pass `each` on a kernel in phases: each phase is a kernel of its own, lowered on its
+    own (its own cases, schedules and plans), since the phases share nothing but GM."""
+
+    def run(kernel: ir.Kernel) -> ir.Kernel:
+        if not kernel.phases:
+            return each(kernel)
+        return replace(kernel, phases=tuple(each(phase) for phase in kernel.phases))
+
+    run.__name__ = each.__name__
+    return run

@@ -41,7 +41,7 @@ def check_limits(kernel: ir.Kernel) -> ir.Kernel:
 
     for case in kernel.cases:
         dims = {p.name: tuple(_fixed(d, case.mapping) for d in p.shape)
-                for p in kernel.params if isinstance(p, ir.TensorParam)}
+                for p in kernel.tensors}
         for core in ("aic", "aiv"):
             storage = kernel.plans[case.index].core(core)
             # After flatten a load is the value of a let of its own, a store stores a name.
@@ -69,7 +69,9 @@ def _fixed(dim: ir.Expr, mapping: dict):
     """A tensor dimension in one code path: a number, or the shape symbol's name."""
     if isinstance(dim, ir.Const):
         return dim.value
-    return mapping.get(dim.name, dim.name)
+    if isinstance(dim, ir.Name):
+        return mapping.get(dim.name, dim.name)
+    return str(dim)  # a scratch dimension computed at launch
 
 
 def _slice(tensor: str, slices: tuple, dims: dict, tile, span, what: str, error) -> None:

@@ -2070,6 +2070,15 @@ inline TaskOutputTensors rt_submit_aiv_task(int32_t kernel_id, const CoreTaskArg
     mk.aiv0_kernel_id = kernel_id;
     return rt_submit_task(mk, args);
 }
+// Runtime-allocated tensors without a task (upstream: one CoreTaskArgs of outputs only).
+template <typename... CIs>
+inline TaskOutputTensors alloc_tensors(const CIs&... cis)
+{
+    static_assert(sizeof...(cis) > 0, "alloc_tensors requires at least one TensorCreateInfo");
+    static_assert((std::is_same_v<std::decay_t<CIs>, TensorCreateInfo> && ...),
+                  "alloc_tensors only accepts TensorCreateInfo arguments");
+    return TaskOutputTensors{};
+}
 inline int32_t rt_available_cluster_count() { return 24; }
 inline int32_t rt_available_aiv_count() { return 48; }
 inline bool rt_is_fatal() { return false; }
