@@ -57,3 +57,22 @@ def validate() -> None:
                   f"(critical {' '.join(p.critical_pipe)}, {p.hbm_gbps:.0f} GB/s)")
     for params, results in verdict.items():
         print(f"  {params}: {sum(results)} of {len(results)} within {LOW}-{HIGH}x")
+
+
+# (what, (kernel, case) before, (kernel, case) after, the speed-up the issue asks for)
+OPTIMISATIONS = (
+    ("split-KV, batch 4 x 16 heads, ctx 32768", ("paged_attention", "batch4_ctx32768"),
+     ("paged_attention_split", "batch4_ctx32768"), 2.0),
+)
+
+
+def optimisations(params: str = "calibrated") -> None:
+    """Each optimisation's predicted time before and after, with the validated set."""
+    print(f"optimisations: predicted before / after with the validated set ({params})")
+    for what, (k0, c0), (k1, c1), target in OPTIMISATIONS:
+        before = predict(ROOT / "kernels" / f"{k0}.pdsl", c0, params, quiet=True)
+        after = predict(ROOT / "kernels" / f"{k1}.pdsl", c1, params, quiet=True)
+        speedup = before.seconds / after.seconds
+        print(f"  {what}: {k0} {before.seconds * 1e6:9.2f} us -> {k1} "
+              f"{after.seconds * 1e6:9.2f} us = {speedup:4.2f}x (target {target}x: "
+              f"{'met' if speedup >= target else 'NOT met'})")

@@ -21,6 +21,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.only in (None, "cost"):
         cost.validate()
+        cost.optimisations()
     if args.only in (None, "compile"):
         compile_speed.measure(args.runs)
     if args.only in (None, "interpreter"):

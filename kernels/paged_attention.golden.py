@@ -119,6 +119,10 @@ _CASE_LIST = [
     _case("Case2", "benchmark (simpler Case2): 64 seq x 64 heads, ctx 8192, bs 64",
           suite=False, batch=64, num_heads=64, head_dim=128, block_size=64,
           context_lens=8192, shuffle=True),
+    _case("batch4_ctx32768", "benchmark (issue 10): 4 seq x 16 heads, ctx 32768, bs 128: 4 "
+          "logical blocks on 24 clusters (paged_attention_split's case of the same name)",
+          suite=False, batch=4, num_heads=16, head_dim=128, block_size=128,
+          context_lens=32768, shuffle=True),
 ]
 
 CASES: dict[str, Case] = {c.name: c for c in _CASE_LIST}

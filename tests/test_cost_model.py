@@ -145,3 +145,40 @@ def test_the_api_profiles_a_golden_case():
     kernel = pypto_dsl.Kernel.from_file(ROOT / "kernels" / "softmax.pdsl")
     prediction = kernel.profile(params="flat")
     assert prediction.seconds > 0 and prediction.params.name == "flat"
+
+
+TWO_PHASES = """
+kernel two_phase(x: in f32[rows, 64], y: out f32[rows, 64])
+require rows % 16 == 0;
+{
+    let parts = rows / 16;
+    scratch t: f32[parts * 16, 64];
+    phase double {
+        grid (i) = (parts) on 24 blocks;
+        aiv {
+            let r = i * 16 + lane * 8;
+            store t[r : +8, :], exp(load x[r : +8, :]);
+        }
+    }
+    phase inc {
+        grid (i) = (parts) on 24 blocks;
+        aiv {
+            let r = i * 16 + lane * 8;
+            store y[r : +8, :], load t[r : +8, :] + 1.0;
+        }
+    }
+}
+"""
+
+
+def test_phases_run_one_after_another_with_a_task_gap_between():
+    import numpy as np
+
+    lowered = lower(compile_text(TWO_PHASES, "inline.pdsl"))
+    launch = prepare(lowered, {"x": np.zeros((32, 64), np.float32),
+                               "y": np.zeros((32, 64), np.float32)})
+    from pypto_dsl.interpreter.launch import for_phase
+
+    each = [model.predict(phase, for_phase(launch, phase), BARE) for phase in lowered.phases]
+    whole = model.predict(lowered, launch, BARE)
+    assert whole.cycles == pytest.approx(sum(p.cycles for p in each) + BARE.task_gap)

@@ -20,7 +20,7 @@ distinct work is made and reused, and each block's stream is built once per sign
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import ir
 from ..errors import UserError
@@ -121,6 +121,33 @@ class _Sharing:
 
 def predict(kernel: ir.Kernel, launch, params, fast: bool = True,
             trace_cluster: int | None = None, case: str = "") -> Prediction:
+    """A kernel's prediction; a kernel in phases runs them one after another (each to its end,
+    as the runtime's task dependencies order them), with `params.task_gap` between two phases
+    that run. Its critical run, trace and busy shares are those of its longest phase."""
+    if not kernel.phases:
+        return _predict_phase(kernel, launch, params, fast, trace_cluster, case)
+    from ..interpreter.launch import for_phase
+
+    each = [(phase, _predict_phase(phase, for_phase(launch, phase), params, fast,
+                                   trace_cluster, case))
+            for phase in kernel.phases]
+    ran = [(phase, p) for phase, p in each if p.logical_blocks]
+    if not ran:
+        return each[0][1]
+    longest = max(ran, key=lambda item: item[1].cycles)[1]
+    cycles = sum(p.cycles for _, p in ran) + params.task_gap * (len(ran) - 1)
+    notes = [f"phase {phase.phase}: {p.cycles:.0f} cycles on {p.clusters} clusters"
+             for phase, p in ran]
+    if len(ran) > 1:
+        notes.append(f"{len(ran) - 1} task gap(s) of {params.task_gap} cycles between phases")
+    return replace(longest, kernel=kernel.name, cycles=cycles,
+                   logical_blocks=sum(p.logical_blocks for _, p in ran),
+                   hbm_bytes=sum(p.hbm_bytes for _, p in ran),
+                   flops=sum(p.flops for _, p in ran), notes=longest.notes + notes)
+
+
+def _predict_phase(kernel: ir.Kernel, launch, params, fast: bool = True,
+                   trace_cluster: int | None = None, case: str = "") -> Prediction:
     streams = Streams(kernel, launch, params, memo=fast)
     total, hw = launch.logical_blocks, launch.blocks
     used = min(hw, total)

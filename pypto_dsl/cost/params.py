@@ -46,6 +46,10 @@ class CostParams:
     repeat_bytes: int = 256  # one vector repeat
     issue: int = 1  # cycles to issue one instruction or flag from the scalar unit
     scalar_gm_read: int = 0  # extra cycles for a scalar read from GM (`context_lens[b]`)
+    # Assumed (unpublished): from one task's end to the next dependent task's start in simpler's
+    # runtime (the AICPU scheduler sees the completion, resolves the dependency, dispatches);
+    # a kernel in phases pays it between phases. 5 us at 1.85 GHz.
+    task_gap: int = 9250
     notes: tuple = field(default=())  # (parameter, why it differs from its published figure)
 
     @property

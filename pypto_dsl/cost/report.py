@@ -39,4 +39,5 @@ def render(p) -> str:
         lines.append(f"    {name:<5} {cells}   (issue stalled {waited:.0%})")
     lines.append(f"  model: {p.simulations} cluster simulation(s) per round, {p.rounds} round(s) "
                  f"to the HBM-sharing fixed point ({p.in_flight:.1f} HBM transfers in flight)")
+    lines += [f"  note: {note}" for note in p.notes]
     return "\n".join(lines) + "\n"
