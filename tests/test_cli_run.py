@@ -179,3 +179,29 @@ def test_no_lower_checks_runs_it_anyway_with_a_warning(tmp_path, capsys):
             f"{tmp_path}/big.pdsl: warning: --no-lower-checks: the lowering passes' checks "
             "(buffer capacity, pipelining, target limits) are skipped; `check` and `compile` may "
             "reject this kernel\n"), 256 * 256)
+
+
+PART_AT_RUNTIME_ROW = """\
+kernel part_row(x: in f32[8, 64], idx: in i32[2], y: out f32[16, 64])
+{
+    grid (i) = (1) on 1 blocks;
+    aiv {
+        let t = load x[:, :];
+        var u = t;
+        u[idx[lane] : +8, 0 : +16] = t[0 : +8, 0 : +16];
+        store y[lane * 8 : +8, :], u;
+    }
+}
+"""
+
+
+def test_a_part_row_offset_outside_the_tile_at_run_time_is_located_and_exit_1(tmp_path):
+    kernel = tmp_path / "part_row.pdsl"
+    kernel.write_text(PART_AT_RUNTIME_ROW)
+    np.savez(tmp_path / "in.npz", x=np.ones((8, 64), np.float32), idx=np.array([0, 3], np.int32))
+
+    done = _run(str(kernel), "--inputs", str(tmp_path / "in.npz"))
+
+    assert (done.returncode, done.stderr.splitlines()[0]) == (
+        1, f"{kernel}:7:9: error: the tile part's rows 3 .. 11 (row offset `idx[lane]`) are "
+           "outside the tile's 8 rows in hardware block 0, AIV1, logical block 0 (i=0)")
