@@ -447,6 +447,12 @@ class Kernel:
     def param(self, name: str):
         return next((p for p in self.params if p.name == name), None)
 
+    @property
+    def outputs(self) -> tuple:
+        """The names of the out and inout tensors, in argument order."""
+        return tuple(p.name for p in self.params
+                     if isinstance(p, TensorParam) and p.direction != "in")
+
     def pipe(self, name: str) -> Optional[PipeDecl]:
         return next((p for p in self.pipes if p.name == name), None)
 

@@ -205,3 +205,44 @@ def test_a_part_row_offset_outside_the_tile_at_run_time_is_located_and_exit_1(tm
     assert (done.returncode, done.stderr.splitlines()[0]) == (
         1, f"{kernel}:7:9: error: the tile part's rows 3 .. 11 (row offset `idx[lane]`) are "
            "outside the tile's 8 rows in hardware block 0, AIV1, logical block 0 (i=0)")
+
+
+# ---- a golden returns the kernel's out/inout tensors
+
+COPY = """\
+kernel copy(x: in f32[16, 64], y: out f32[16, 64])
+{
+    grid (i) = (1) on 1 blocks;
+    aiv { store y[lane * 8 : +8, :], load x[lane * 8 : +8, :]; }
+}
+"""
+
+COPY_GOLDEN = """\
+import numpy as np
+from pypto_dsl.goldens import Case
+
+CASES = [Case("one", {{}}, description="one block")]
+
+
+def make_inputs(case, seed=0):
+    return {{"x": np.ones((16, 64), np.float32), "y": np.zeros((16, 64), np.float32)}}
+
+
+def golden(inputs):
+    return {returned}
+"""
+
+
+@pytest.mark.parametrize("returned, message", [
+    ('{"x": inputs["x"]}', "golden() returns 'x', which is not an output of the kernel; its "
+                           "outputs are y"),
+])
+def test_a_golden_that_returns_what_is_not_an_output_is_one_line(returned, message,
+                                                                        tmp_path):
+    (tmp_path / "copy.pdsl").write_text(COPY)
+    golden = tmp_path / "copy.golden.py"
+    golden.write_text(COPY_GOLDEN.format(returned=returned))
+
+    done = _run(str(tmp_path / "copy.pdsl"), "--check")
+
+    assert (done.returncode, done.stderr) == (1, f"{golden}: {message}\n")

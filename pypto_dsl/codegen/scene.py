@@ -54,7 +54,7 @@ def scene_context(layout: Layout, has_golden: bool) -> dict:
                       source=paths[core]) for core, index in layout.func_ids.items()],
         launch_text=LAUNCH_TEXT[kernel.launch],
         tensors=[t.name for t in layout.tensors],
-        outputs_tuple=_tuple([t.name for t in layout.tensors if t.direction != "in"]),
+        outputs_tuple=_tuple(list(kernel.outputs)),
         scalars=scalars,
         has_golden=has_golden,
         tolerance=repr(TOLERANCE),

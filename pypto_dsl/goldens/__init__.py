@@ -10,8 +10,9 @@ with `--golden FILE`), defining:
 * ``RTOL``, ``ATOL`` (optional, default 2e-3): |x - y| <= ATOL + RTOL |y| passes.
 * ``make_inputs(case, seed=0) -> dict``: seeded arguments keyed by parameter name (outputs may
   be given zero-filled, scalars as 0-d arrays, bf16 as ``BF16`` arrays).
-* ``golden(inputs) -> dict``: the expected value of every out/inout tensor, computed from the
-  math (float64 or the rounding the kernel specifies), never by running the kernel.
+* ``golden(inputs) -> dict``: the expected value of every out/inout tensor (and nothing
+  else), computed from the math (float64 or the rounding the kernel specifies), never
+  by running the kernel.
 
 `pypto-dsl run --check` / `--case`, the Python API's `run_case` and the generated scene test
 (its CASES, generate_args and compute_golden) all read the golden through `load`. The helpers
@@ -71,8 +72,18 @@ class Golden:
     def make_inputs(self, case, seed: int = 0) -> dict:
         return self._call("make_inputs", case, seed=seed)
 
-    def expected(self, inputs: dict) -> dict:
-        return self._call("golden", inputs)
+    def expected(self, inputs: dict, outputs: tuple) -> dict:
+        """`golden(inputs)`, checked to name only the kernel's out/inout tensors `outputs`."""
+        result = self._call("golden", inputs)
+        listed = ", ".join(outputs)
+        if not isinstance(result, dict):
+            raise UserError(f"{self.path}: golden() returns a {type(result).__name__}, not a "
+                            f"dict of the kernel's outputs ({listed})")
+        unknown = [name for name in result if name not in outputs]
+        if unknown:
+            raise UserError(f"{self.path}: golden() returns '{unknown[0]}', which is not an "
+                            f"output of the kernel; its outputs are {listed}")
+        return result
 
     def _call(self, function: str, *args, **kwargs):
         try:

@@ -77,8 +77,7 @@ def prepare(kernel: ir.Kernel, inputs: dict, blocks: int | None = None) -> Launc
     blocks = kernel.grid.blocks if blocks is None else int(blocks)
     if blocks < 1:
         raise LaunchError(f"the hardware block count must be at least 1, got {blocks}")
-    outputs = {p.name for p in kernel.params
-               if isinstance(p, ir.TensorParam) and p.direction != "in"}
+    outputs = set(kernel.outputs)
     return Launch(kernel, statics, {n: a for n, a in arrays.items() if n not in outputs},
                   {n: a for n, a in arrays.items() if n in outputs}, extents, blocks)
 
