@@ -207,7 +207,7 @@ def test_a_part_row_offset_outside_the_tile_at_run_time_is_located_and_exit_1(tm
            "outside the tile's 8 rows in hardware block 0, AIV1, logical block 0 (i=0)")
 
 
-# ---- a golden returns the kernel's out/inout tensors
+# ---- a golden must return exactly the kernel's out/inout tensors
 
 COPY = """\
 kernel copy(x: in f32[16, 64], y: out f32[16, 64])
@@ -236,8 +236,9 @@ def golden(inputs):
 @pytest.mark.parametrize("returned, message", [
     ('{"x": inputs["x"]}', "golden() returns 'x', which is not an output of the kernel; its "
                            "outputs are y"),
+    ("{}", "golden() leaves out y: it must return every out/inout tensor of the kernel (y)"),
 ])
-def test_a_golden_that_returns_what_is_not_an_output_is_one_line(returned, message,
+def test_a_golden_that_does_not_return_exactly_the_outputs_is_one_line(returned, message,
                                                                         tmp_path):
     (tmp_path / "copy.pdsl").write_text(COPY)
     golden = tmp_path / "copy.golden.py"

@@ -10,8 +10,8 @@ with `--golden FILE`), defining:
 * ``RTOL``, ``ATOL`` (optional, default 2e-3): |x - y| <= ATOL + RTOL |y| passes.
 * ``make_inputs(case, seed=0) -> dict``: seeded arguments keyed by parameter name (outputs may
   be given zero-filled, scalars as 0-d arrays, bf16 as ``BF16`` arrays).
-* ``golden(inputs) -> dict``: the expected value of every out/inout tensor (and nothing
-  else), computed from the math (float64 or the rounding the kernel specifies), never
+* ``golden(inputs) -> dict``: the expected value of every out/inout tensor (all of them, and
+  nothing else), computed from the math (float64 or the rounding the kernel specifies), never
   by running the kernel.
 
 `pypto-dsl run --check` / `--case`, the Python API's `run_case` and the generated scene test
@@ -73,7 +73,8 @@ class Golden:
         return self._call("make_inputs", case, seed=seed)
 
     def expected(self, inputs: dict, outputs: tuple) -> dict:
-        """`golden(inputs)`, checked to name only the kernel's out/inout tensors `outputs`."""
+        """`golden(inputs)`, checked to give exactly the kernel's out/inout tensors `outputs`
+        (the interpreter's `run --check` and the scene test compare every one of them)."""
         result = self._call("golden", inputs)
         listed = ", ".join(outputs)
         if not isinstance(result, dict):
@@ -83,6 +84,10 @@ class Golden:
         if unknown:
             raise UserError(f"{self.path}: golden() returns '{unknown[0]}', which is not an "
                             f"output of the kernel; its outputs are {listed}")
+        missing = [name for name in outputs if name not in result]
+        if missing:
+            raise UserError(f"{self.path}: golden() leaves out {', '.join(missing)}: it must "
+                            f"return every out/inout tensor of the kernel ({listed})")
         return result
 
     def _call(self, function: str, *args, **kwargs):
