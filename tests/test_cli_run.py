@@ -162,8 +162,9 @@ def test_run_refuses_a_kernel_that_check_refuses(tmp_path, capsys):
 
     assert (code, err.splitlines()[0]) == (1, f"{tmp_path}/big.pdsl:4:26: error: UB overflows by "
                                               "328 KB (need 512 KB of 184 KB): live at the peak: "
-                                              "pdsl_t0 f32[256, 256] 256 KB, pdsl_t1 f32[256, "
-                                              "256] 256 KB")
+                                              "the result of load x[:, :] (f32[256, 256], 256 "
+                                              "KB), the result of exp(load x[:, :]) (f32[256, "
+                                              "256], 256 KB)")
 
 
 def test_no_lower_checks_runs_it_anyway_with_a_warning(tmp_path, capsys):

@@ -152,7 +152,8 @@ def test_a_kernel_that_does_not_fit_is_a_located_error_naming_what_is_live():
     assert (diagnostic.span.line, diagnostic.span.column) == (10, 13)  # `let d = c + a`
     assert diagnostic.message == (
         "UB overflows by 72 KB (need 256 KB of 184 KB): live at the peak: "
-        "a f32[32, 512] 64 KB, b f32[32, 512] 64 KB, c f32[32, 512] 64 KB, d f32[32, 512] 64 KB")
+        "'a' (f32[32, 512], 64 KB), 'b' (f32[32, 512], 64 KB), 'c' (f32[32, 512], 64 KB), "
+        "'d' (f32[32, 512], 64 KB)")
     assert "big.pdsl:10:13: error: UB overflows by 72 KB" in str(error.value)
 
 
@@ -200,3 +201,26 @@ def test_an_overflow_names_the_tiles_and_suggests_the_split():
     (diagnostic,) = error.value.diagnostics
     assert diagnostic.message.startswith("UB overflows by 72 KB (need 256 KB of 184 KB)")
     assert diagnostic.notes[-1].startswith("to fit, split the rows of the largest tile")
+
+
+CAST_PUSHED = """\
+kernel cast_pushed(a: in bf16[m, 64], b: in bf16[64, 128], c: out bf16[m, 128])
+require m % 32 == 0;
+{
+    grid (blk) = (m / 32) on 24 blocks;
+    pipe prod: aic -> aiv bf16[32, 128] depth 2 split rows;
+    aic { tpush prod, cast<bf16>(matmul(load a[blk * 32 : +32, :], load b[:, :])); }
+    aiv { store c[blk * 32 + lane * 16 : +16, :], tpop prod; }
+}
+"""
+
+
+def test_an_error_names_a_temporary_by_the_expression_it_holds():
+    kernel = compile_text(CAST_PUSHED, "cast_pushed.pdsl")
+
+    with pytest.raises(CompileError) as error:
+        lower(kernel, PLANNED)
+
+    assert error.value.diagnostics[0].message == (
+        "the result of cast<bf16>(matmul(...)) is an accumulator converted on its way out of "
+        "the cube: it can only be stored (`store ..., cast<bf16>(acc)`)")
