@@ -163,3 +163,9 @@ def test_the_scene_test_checks_the_golden_returns_every_output_as_run_check_does
 
     assert ('OUTPUTS = ("a", "b")' in scene, "golden.expected(inputs, OUTPUTS)" in scene) == (
         True, True)
+
+
+def test_the_scene_test_compares_each_case_with_the_tolerance_run_check_uses():
+    scene = generate(compile_text(TWO_OUTPUTS, "two_out.pdsl"), "two_out.pdsl")["test_two_out.py"]
+
+    assert "self.RTOL, self.ATOL = golden.tolerance(case)" in scene
