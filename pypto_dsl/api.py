@@ -74,8 +74,7 @@ class Kernel:
 
     def compile(self, out_dir: str | Path, golden: str | Path | None = None) -> Path:
         """Write `out_dir/<kernel>/` (the simpler scene test); returns that directory."""
-        text = Path(golden).read_text(encoding="utf-8") if golden is not None else None
-        files = render(self.lowered, Path(self.ir.source_name).name, text)
+        files = render(self.lowered, Path(self.ir.source_name).name, golden)
         target = Path(out_dir) / self.name
         write_directory(files, target)
         return target

@@ -467,6 +467,12 @@ class Kernel:
         """A tensor or scalar parameter, or a scratch tensor, by name."""
         return next((p for p in self.params + self.scratch if p.name == name), None)
 
+    @property
+    def outputs(self) -> tuple:
+        """The names of the out and inout tensors, in argument order."""
+        return tuple(p.name for p in self.params
+                     if isinstance(p, TensorParam) and p.direction != "in")
+
     def pipe(self, name: str) -> Optional[PipeDecl]:
         return next((p for p in self.pipes if p.name == name), None)
 

@@ -72,3 +72,22 @@ def test_a_write_that_fails_keeps_the_earlier_build_and_is_one_message(number, t
     assert (code, err) == (1, f"{tmp_path}/gemm_epilogue: error: cannot write: "
                               f"{os.strerror(number)}\n")
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+COPY = """\
+kernel copy(x: in f32[16, 64], y: out f32[16, 64])
+{
+    grid (i) = (1) on 1 blocks;
+    aiv { store y[lane * 8 : +8, :], load x[lane * 8 : +8, :]; }
+}
+"""
+
+
+def test_a_golden_that_is_not_python_is_reported_against_the_authors_file(tmp_path, capsys):
+    (tmp_path / "copy.pdsl").write_text(COPY)
+    (tmp_path / "copy.golden.py").write_text("CASES = []\n\ndef golden(:\n")
+
+    code, out, err = _compile(capsys, tmp_path / "copy.pdsl", "-o", tmp_path / "build")
+
+    assert (code, err) == (1, f"{tmp_path}/copy.golden.py:3: error: the golden is not valid "
+                              "Python: invalid syntax\n")

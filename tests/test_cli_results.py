@@ -111,3 +111,16 @@ def test_the_fingerprint_changes_when_a_compiler_source_changes(tmp_path, monkey
     results.fingerprint.cache_clear()
 
     assert before != after
+
+
+def test_compile_with_another_golden_copies_that_golden_not_the_remembered_one(tmp_path):
+    kernel = _kernel(tmp_path)
+    other = tmp_path / "other.golden.py"
+    other.write_text((tmp_path / "gemm_epilogue.golden.py").read_text() + "# another golden\n")
+    _cli(tmp_path / "cache", "compile", str(kernel), "-o", str(tmp_path / "a"))
+
+    second = _cli(tmp_path / "cache", "compile", str(kernel), "-o", str(tmp_path / "b"),
+                  "--golden", str(other))
+
+    assert (second.returncode, (tmp_path / "b" / "gemm_epilogue" / "golden.py").read_text()) == (
+        0, other.read_text())

@@ -162,8 +162,9 @@ def test_run_refuses_a_kernel_that_check_refuses(tmp_path, capsys):
 
     assert (code, err.splitlines()[0]) == (1, f"{tmp_path}/big.pdsl:4:26: error: UB overflows by "
                                               "328 KB (need 512 KB of 184 KB): live at the peak: "
-                                              "pdsl_t0 f32[256, 256] 256 KB, pdsl_t1 f32[256, "
-                                              "256] 256 KB")
+                                              "the result of load x[:, :] (f32[256, 256], 256 "
+                                              "KB), the result of exp(load x[:, :]) (f32[256, "
+                                              "256], 256 KB)")
 
 
 def test_no_lower_checks_runs_it_anyway_with_a_warning(tmp_path, capsys):
@@ -179,3 +180,71 @@ def test_no_lower_checks_runs_it_anyway_with_a_warning(tmp_path, capsys):
             f"{tmp_path}/big.pdsl: warning: --no-lower-checks: the lowering passes' checks "
             "(buffer capacity, pipelining, target limits) are skipped; `check` and `compile` may "
             "reject this kernel\n"), 256 * 256)
+
+
+PART_AT_RUNTIME_ROW = """\
+kernel part_row(x: in f32[8, 64], idx: in i32[2], y: out f32[16, 64])
+{
+    grid (i) = (1) on 1 blocks;
+    aiv {
+        let t = load x[:, :];
+        var u = t;
+        u[idx[lane] : +8, 0 : +16] = t[0 : +8, 0 : +16];
+        store y[lane * 8 : +8, :], u;
+    }
+}
+"""
+
+
+def test_a_part_row_offset_outside_the_tile_at_run_time_is_located_and_exit_1(tmp_path):
+    kernel = tmp_path / "part_row.pdsl"
+    kernel.write_text(PART_AT_RUNTIME_ROW)
+    np.savez(tmp_path / "in.npz", x=np.ones((8, 64), np.float32), idx=np.array([0, 3], np.int32))
+
+    done = _run(str(kernel), "--inputs", str(tmp_path / "in.npz"))
+
+    assert (done.returncode, done.stderr.splitlines()[0]) == (
+        1, f"{kernel}:7:9: error: the tile part's rows 3 .. 11 (row offset `idx[lane]`) are "
+           "outside the tile's 8 rows in hardware block 0, AIV1, logical block 0 (i=0)")
+
+
+# ---- a golden must return exactly the kernel's out/inout tensors
+
+COPY = """\
+kernel copy(x: in f32[16, 64], y: out f32[16, 64])
+{
+    grid (i) = (1) on 1 blocks;
+    aiv { store y[lane * 8 : +8, :], load x[lane * 8 : +8, :]; }
+}
+"""
+
+COPY_GOLDEN = """\
+import numpy as np
+from pypto_dsl.goldens import Case
+
+CASES = [Case("one", {{}}, description="one block")]
+
+
+def make_inputs(case, seed=0):
+    return {{"x": np.ones((16, 64), np.float32), "y": np.zeros((16, 64), np.float32)}}
+
+
+def golden(inputs):
+    return {returned}
+"""
+
+
+@pytest.mark.parametrize("returned, message", [
+    ('{"x": inputs["x"]}', "golden() returns 'x', which is not an output of the kernel; its "
+                           "outputs are y"),
+    ("{}", "golden() leaves out y: it must return every out/inout tensor of the kernel (y)"),
+])
+def test_a_golden_that_does_not_return_exactly_the_outputs_is_one_line(returned, message,
+                                                                        tmp_path):
+    (tmp_path / "copy.pdsl").write_text(COPY)
+    golden = tmp_path / "copy.golden.py"
+    golden.write_text(COPY_GOLDEN.format(returned=returned))
+
+    done = _run(str(tmp_path / "copy.pdsl"), "--check")
+
+    assert (done.returncode, done.stderr) == (1, f"{golden}: {message}\n")

@@ -12,7 +12,9 @@ import pytest
 
 from codegen_support import CORES, KERNELS, generated, kernel_path
 from pypto_dsl.cli import main
+from pypto_dsl.codegen import generate
 from pypto_dsl.codegen.output import write_directory
+from pypto_dsl.frontend import compile_text
 
 EXPECTED = ("README.md", "golden.py", "kernels/orchestration/{k}_orch.cpp", "test_{k}.py")
 
@@ -84,6 +86,7 @@ RACING_WRITER = """
 import os, sys, time
 from pathlib import Path
 from pypto_dsl.codegen.output import write_directory
+from pypto_dsl.frontend import compile_text
 
 rename = os.rename
 def slow_rename(source, destination):
@@ -121,6 +124,7 @@ SLOW_WRITER = """
 import sys
 from pathlib import Path
 from pypto_dsl.codegen.output import write_directory
+from pypto_dsl.frontend import compile_text
 
 write_directory({f"d{i % 100}/f{i}.txt": "new" for i in range(20000)}, Path(sys.argv[1]))
 """
@@ -139,3 +143,29 @@ def test_sigterm_during_a_write_leaves_the_earlier_build_and_no_hidden_directori
     assert writer.wait(timeout=60) == -signal.SIGTERM
     assert _files(target) == {"a.txt": b"old\n"}
     assert [p.name for p in tmp_path.iterdir()] == ["k"]
+
+
+TWO_OUTPUTS = """\
+kernel two_out(x: in f32[16, 64], a: out f32[16, 64], b: inout f32[16, 64])
+{
+    grid (i) = (1) on 1 blocks;
+    aiv {
+        let t = load x[lane * 8 : +8, :];
+        store a[lane * 8 : +8, :], t;
+        store b[lane * 8 : +8, :], t + load b[lane * 8 : +8, :];
+    }
+}
+"""
+
+
+def test_the_scene_test_checks_the_golden_returns_every_output_as_run_check_does():
+    scene = generate(compile_text(TWO_OUTPUTS, "two_out.pdsl"), "two_out.pdsl")["test_two_out.py"]
+
+    assert ('OUTPUTS = ("a", "b")' in scene, "golden.expected(inputs, OUTPUTS)" in scene) == (
+        True, True)
+
+
+def test_the_scene_test_compares_each_case_with_the_tolerance_run_check_uses():
+    scene = generate(compile_text(TWO_OUTPUTS, "two_out.pdsl"), "two_out.pdsl")["test_two_out.py"]
+
+    assert "self.RTOL, self.ATOL = golden.tolerance(case)" in scene

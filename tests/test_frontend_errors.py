@@ -1137,3 +1137,21 @@ require d == inf;
         ("bad.pdsl:6:56: error: a tile dimension must be known at compile time, but 'd' is not: "
          "use constants and specialisations, or fix a shape dimension with `require dim == N`"),
     ]
+
+
+def test_a_part_row_offset_of_the_lane_outside_the_tile_in_one_lane():
+    text = """\
+kernel k(x: in f32[8, 64], y: out f32[16, 64]) {
+    grid (i) = (1) on 1 blocks;
+    aiv {
+        let t = load x[:, :];
+        var u = t;
+        let r = lane * 4;
+        u[r : +8, 0 : +16] = t[0 : +8, 0 : +16];
+        store y[lane * 8 : +8, :], u;
+    }
+}
+"""
+    assert _errors(text) == [
+        "bad.pdsl:7:11: error: the part's rows 4 .. 12 in lane 1 are outside f32[8, 64] (8 rows)",
+    ]

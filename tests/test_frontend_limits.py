@@ -234,7 +234,8 @@ kernel k(a: in i8[16, 4096], b: in i8[4096, 16], c: out i32[16, 16])
 """, lowered=True)
 
     assert errors == ["deep.pdsl:4:26: error: L0B overflows by 64 KB (need 128 KB of 64 KB): "
-                      "live at the peak: pdsl_right_1 i8[4096, 16] 128 KB"]
+                      "live at the peak: the right operand of matmul(load a[:, :], load b[:, :]) "
+                      "in L0B (i8[4096, 16], 128 KB)"]
 
 
 def test_a_gm_fifo_beyond_uint32_words_is_refused():

@@ -37,9 +37,9 @@ def environment() -> jinja2.Environment:
     )
 
 
-def generate(kernel: ir.Kernel, source: str, golden: str | None = None) -> dict:
+def generate(kernel: ir.Kernel, source: str, golden: str | Path | None = None) -> dict:
     """Relative path -> file text of the scene-test directory of a checked `kernel`; `golden`
-    is the golden file's text (default: the `<kernel>.golden.py` beside its source, if any)."""
+    is the golden file (default: the `<kernel>.golden.py` beside its source, if any)."""
     return render(lower(kernel), source, golden)
 
 
@@ -57,13 +57,15 @@ def shown_name(source: str) -> str:
     return "".join("_" if c in UNSAFE_IN_NAMES or not c.isprintable() else c for c in source)
 
 
-def render(lowered: ir.Kernel, source: str, golden: str | None = None) -> dict:
+def render(lowered: ir.Kernel, source: str, golden: str | Path | None = None) -> dict:
     """The scene-test directory of a kernel that went through every lowering pass; `source`
-    is the kernel's file name as shown in comments and messages (shown_name)."""
+    is the kernel's file name as shown in comments and messages (shown_name); `golden` the
+    golden file copied into it (default: the one beside the kernel's source, if any)."""
     kernel = lowered
     source = shown_name(source)
-    if golden is None:
-        golden = _golden_beside(kernel.source_name)
+    if golden is None and kernel.source_name and goldens.path_for(kernel.source_name).is_file():
+        golden = goldens.path_for(kernel.source_name)
+    golden_path, golden = golden, _read_golden(golden) if golden is not None else None
     each = layouts.build_all(lowered)
     env = environment()
     paths = scene_files(kernel.name)
@@ -75,7 +77,7 @@ def render(lowered: ir.Kernel, source: str, golden: str | None = None) -> dict:
         orchestration_context(each, source) | common)
     out = format_all(cpp)
     if golden is not None:
-        goldens.check_syntax(golden, paths["golden"])
+        goldens.check_syntax(golden, str(golden_path))
     scene = scene_context(each, golden is not None) | common
     out[paths["test"]] = env.get_template("scene_test.py.j2").render(scene)
     if golden is not None:
@@ -86,9 +88,14 @@ def render(lowered: ir.Kernel, source: str, golden: str | None = None) -> dict:
     return out
 
 
-def _golden_beside(source_name: str):
-    path = goldens.path_for(source_name)
-    return path.read_text(encoding="utf-8") if source_name and path.is_file() else None
+def _read_golden(path: str | Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"{path}: error: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path}: error: cannot read: not UTF-8 text (byte {error.start})"
+                        ) from None
 
 
 def compile_kernel(path: str, out_dir: str, golden: str | None = None,
@@ -103,12 +110,7 @@ def compile_kernel(path: str, out_dir: str, golden: str | None = None,
 def kernel_files(path: str, golden: str | None = None, target: str = "a2a3") -> tuple:
     """(lowered kernel, relative path -> text of its scene-test directory)."""
     lowered = lower(load_kernel(path, target))
-    text = Path(golden).read_text(encoding="utf-8") if golden is not None else None
-    try:
-        return lowered, render(lowered, Path(path).name, text)
-    except OSError as error:  # the golden is loaded through a temporary file: a full disk
-        raise UserError(f"{error.filename or path}: error: cannot write: "
-                        f"{error.strerror or error}") from None
+    return lowered, render(lowered, Path(path).name, golden)
 
 
 __all__ = ["generate", "render", "compile_kernel", "kernel_files", "shown_name", "version"]

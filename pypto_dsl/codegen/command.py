@@ -1,8 +1,10 @@
-"""`pypto-dsl compile KERNEL.pdsl... -o DIR [--report]`: write DIR/<kernel>/ (a scene test).
+"""`pypto-dsl compile KERNEL.pdsl... -o DIR [--report] [--golden FILE]`: write DIR/<kernel>/
+(a scene test).
 
 Every kernel is compiled and every failure reported, as `check` does; the exit code is 1 when
 any kernel failed. An output directory that cannot be one (a file is in the way) is reported
-once, before anything is compiled.
+once, before anything is compiled. The golden copied into the scene test is `--golden FILE`
+(of the one kernel compiled), else the `<kernel>.golden.py` beside each kernel.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ def add_parser(commands) -> None:
                         help="directory that receives <kernel>/ (default: build)")
     parser.add_argument("--report", action="store_true",
                         help="print the memory map and sync counts per core")
+    parser.add_argument("--golden", metavar="FILE", help="the golden copied into the scene "
+                        "test (default: KERNEL.golden.py beside the kernel)")
     from ..cli import add_target
 
     add_target(parser)
@@ -31,6 +35,10 @@ def add_parser(commands) -> None:
 
 def run(args) -> int:
     check_output_directory(args.output)
+    if args.golden is not None and len(args.kernels) > 1:
+        raise UserError(f"--golden {args.golden}: a golden goes with one kernel; compile the "
+                        f"{len(args.kernels)} kernels one at a time, or give each its "
+                        "KERNEL.golden.py beside it")
     failed = False
     for path in args.kernels:
         try:
@@ -53,28 +61,29 @@ def _compile(path: str, args) -> tuple:
     kernel."""
     from .output import write_kernel
 
-    remembered = None if args.report else _compile_result(path, args.target)
+    remembered = None if args.report else _compile_result(path, args.target, args.golden)
     if remembered is not None:
         found = results.load(remembered)
         if isinstance(found, dict) and isinstance(found.get("files"), dict):
             return write_kernel(found["files"], args.output, found["name"]), None
     from . import kernel_files
 
-    lowered, files = kernel_files(path, target=args.target)
+    lowered, files = kernel_files(path, args.golden, target=args.target)
     directory = write_kernel(files, args.output, lowered.name)
     if remembered is not None:
         results.store(remembered, {"name": lowered.name, "files": files})
     return directory, lowered
 
 
-def _compile_result(path: str, target: str):
-    """The results.py entry of compiling `path`: its bytes and name, the golden beside it;
-    None when either cannot be read (compiling reports why)."""
+def _compile_result(path: str, target: str, given: str | None):
+    """The results.py entry of compiling `path`: its bytes and name, the text of its golden
+    (`given`, else the one beside it); None when either cannot be read (compiling reports
+    why)."""
     from ..goldens import path_for
 
-    source, golden = results.read_input(path), path_for(path)
+    source, golden = results.read_input(path), Path(given or path_for(path))
     golden_text = results.read_input(golden)
-    if source is None or (golden_text is None and golden.exists()):
+    if source is None or (golden_text is None and (given is not None or golden.exists())):
         return None
     return results.key("compile", source, Path(path).name, target, golden_text)
 

@@ -20,7 +20,6 @@ CTYPES = {"f32": "ctypes.c_float", "i32": "ctypes.c_int32", "i64": "ctypes.c_int
 NUMPY = {"f32": "np.float32", "i32": "np.int32", "i64": "np.int64"}
 LAUNCH_TEXT = {"mix": "1 AIC + 2 AIV MIX task", "aiv": "vector-only task, two AIV blocks a block",
                "aic": "cube-only task"}
-TOLERANCE = 1e-2  # simpler's paged-attention scene test (facts §8)
 
 
 def files(kernel: str, phase: str = "") -> dict:
@@ -37,9 +36,10 @@ def files(kernel: str, phase: str = "") -> dict:
 
 
 def scene_context(layouts: list, has_golden: bool) -> dict:
-    """The scene test reads its cases and tolerances from the copied golden when it runs, so
-    compiling executes no golden (and imports neither numpy nor ml_dtypes). `layouts` has one
-    layout, or one per phase."""
+    """The scene test reads its cases and tolerances from the copied golden when it runs (each
+    case's tolerance as `run --check` takes it, Golden.tolerance), so compiling executes no
+    golden (and imports neither numpy nor ml_dtypes). `layouts` has one layout, or one per
+    phase."""
     layout = layouts[0]
     kernel = layout.kernel
     paths = files(kernel.name)
@@ -69,10 +69,9 @@ def scene_context(layouts: list, has_golden: bool) -> dict:
         launch_text=launch_text,
         tensors=[t.name for t in layout.params],
         scratch_names=[t.name for t in kernel.scratch],
-        outputs_tuple=_tuple([t.name for t in layout.params if t.direction != "in"]),
+        outputs_tuple=_tuple(list(kernel.outputs)),
         scalars=scalars,
         has_golden=has_golden,
-        tolerance=repr(TOLERANCE),
         fifo_names=[cxx.name("fifo", p.name) for each in layouts for p in each.kernel.pipes],
         case_labels=[p.case.label or "single case" for p in layout.plans],
         target=kernel.target,

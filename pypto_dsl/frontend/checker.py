@@ -266,11 +266,14 @@ class _Checker(ExpressionChecker, TileOpChecker):
 
     def _stmt_Let(self, stmt: ir.Let, scope: Scope) -> ir.Stmt:
         value = self._expr(stmt.value, scope)  # a tile op at kernel level reports itself
-        static = None
+        static, by_lane = None, ()
         if isinstance(value.type, ir.ScalarType) and not stmt.mutable:
             static = self._static_value(value, scope)
+            if static is None and self.core == "aiv":
+                by_lane = self._lane_values(value, scope) or ()
         kind = "var" if stmt.mutable else "let"
-        name = self._bind(stmt.name, stmt.span, scope, Symbol(kind, value.type, static, self.core))
+        name = self._bind(stmt.name, stmt.span, scope,
+                          Symbol(kind, value.type, static, self.core, by_lane=by_lane))
         return replace(stmt, name=name, value=value)
 
     def _stmt_Assign(self, stmt: ir.Assign, scope: Scope) -> ir.Stmt:

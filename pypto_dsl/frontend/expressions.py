@@ -260,19 +260,54 @@ class ExpressionChecker:
                 return None
             if first is None or names_in(first) - self.spec_names:
                 if what == "row" and start.type == ir.I64:  # TEXTRACT takes a runtime row
+                    for lane, value in enumerate(self._lane_values(start, scope) or ()):
+                        if self._outside(value, static[0], dim, tile, what, s.span,
+                                         f" in lane {lane}"):
+                            return None
                     out.append((start, static[0]))
                     continue
                 self.error(s.span, f"a tile part's {what} offset must be known at compile "
                            "time (the row offset may be a runtime value, the column offset "
                            "not: pto-isa needs it whole 32-byte blocks)")
                 return None
-            end = substitute(ir.BinOp("+", first, static[0], None, ir.I64), {})
-            if (isinstance(end, ir.Const) and isinstance(dim, ir.Const)
-                    and (end.value > dim.value or first.value < 0)):
-                self.error(s.span, f"the part's {what}s {first} .. {end.value} are outside "
-                           f"{tile} ({dim.value} {what}s)")
+            if self._outside(first, static[0], dim, tile, what, s.span):
                 return None
             out.append((first, static[0]))
+        return tuple(out)
+
+    def _outside(self, first, size, dim, tile: ir.TileType, what: str, span,
+                 where: str = "") -> bool:
+        """Whether the part's `what`s first .. first + size are known to leave `tile`
+        (reported)."""
+        end = substitute(ir.BinOp("+", first, size, None, ir.I64), {})
+        if (isinstance(end, ir.Const) and isinstance(first, ir.Const)
+                and isinstance(dim, ir.Const) and (end.value > dim.value or first.value < 0)):
+            self.error(span, f"the part's {what}s {first} .. {end.value}{where} are outside "
+                       f"{tile} ({dim.value} {what}s)")
+            return True
+        return False
+
+    def _lane_values(self, expr: ir.Expr, scope: Scope) -> tuple | None:
+        """`expr` in compile-time terms in lane 0 and in lane 1, when besides compile-time
+        names it depends only on the lane (`lane * 4`, or a `let` of it); else None."""
+        if any(isinstance(e, (ir.Index, ir.Load, ir.TPop, ir.TileOp)) for e in walk.walk_expr(expr)):
+            return None
+        out = []
+        for lane in (0, 1):
+            values = {}
+            for name in names_in(expr):
+                symbol = scope.lookup(name)
+                if symbol is None:
+                    return None
+                if symbol.kind == "lane":
+                    values[name] = lane
+                elif symbol.static is not None:
+                    values[name] = symbol.static
+                elif symbol.by_lane:
+                    values[name] = symbol.by_lane[lane]
+                else:
+                    return None
+            out.append(substitute(expr, values))
         return tuple(out)
 
     def _casts(self, op: str) -> frozenset:

@@ -23,6 +23,7 @@ class Symbol:
     static: ir.Expr | None = None  # compile-time value, for static scalars
     core: str | None = None  # core whose body defined it (None: both)
     ir_name: str = ""  # the name in the IR when it differs (a core's second binding site)
+    by_lane: tuple = ()  # a scalar `let` of the lane: its compile-time value in lane 0, lane 1
 
 
 class Scope:

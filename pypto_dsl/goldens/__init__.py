@@ -10,8 +10,9 @@ with `--golden FILE`), defining:
 * ``RTOL``, ``ATOL`` (optional, default 2e-3): |x - y| <= ATOL + RTOL |y| passes.
 * ``make_inputs(case, seed=0) -> dict``: seeded arguments keyed by parameter name (outputs may
   be given zero-filled, scalars as 0-d arrays, bf16 as ``BF16`` arrays).
-* ``golden(inputs) -> dict``: the expected value of every out/inout tensor, computed from the
-  math (float64 or the rounding the kernel specifies), never by running the kernel.
+* ``golden(inputs) -> dict``: the expected value of every out/inout tensor (all of them, and
+  nothing else), computed from the math (float64 or the rounding the kernel specifies), never
+  by running the kernel.
 * ``cost_inputs(case, seed=0) -> dict`` (optional): the arguments as the cost model reads them
   (``pypto-dsl profile``): every tensor with its shape and dtype and the values the kernel reads
   as scalars (``context_lens[b]``); a tensor read only as tiles may be a zero-stride
@@ -81,8 +82,23 @@ class Golden:
         function = "cost_inputs" if hasattr(self.module, "cost_inputs") else "make_inputs"
         return self._call(function, case, seed=seed)
 
-    def expected(self, inputs: dict) -> dict:
-        return self._call("golden", inputs)
+    def expected(self, inputs: dict, outputs: tuple) -> dict:
+        """`golden(inputs)`, checked to give exactly the kernel's out/inout tensors `outputs`
+        (the interpreter's `run --check` and the scene test compare every one of them)."""
+        result = self._call("golden", inputs)
+        listed = ", ".join(outputs)
+        if not isinstance(result, dict):
+            raise UserError(f"{self.path}: golden() returns a {type(result).__name__}, not a "
+                            f"dict of the kernel's outputs ({listed})")
+        unknown = [name for name in result if name not in outputs]
+        if unknown:
+            raise UserError(f"{self.path}: golden() returns '{unknown[0]}', which is not an "
+                            f"output of the kernel; its outputs are {listed}")
+        missing = [name for name in outputs if name not in result]
+        if missing:
+            raise UserError(f"{self.path}: golden() leaves out {', '.join(missing)}: it must "
+                            f"return every out/inout tensor of the kernel ({listed})")
+        return result
 
     def _call(self, function: str, *args, **kwargs):
         try:

@@ -62,7 +62,7 @@ def run_case(kernel: ir.Kernel, case: str | None = None, seed: int = 0,
     ref = golden_of(kernel, golden)
     name, inputs = case_inputs(kernel, case, seed, ref)
     outputs = run_kernel(kernel, inputs, blocks=blocks, batched=batched)
-    expected = ref.expected(inputs)
+    expected = ref.expected(inputs, kernel.outputs)
     case_rtol, case_atol = ref.tolerance(ref.case(name))
     return compare(kernel.name, name, seed, outputs, expected,
                    case_rtol if rtol is None else rtol, case_atol if atol is None else atol)

@@ -274,7 +274,14 @@ class CoreTask:
         if "type" in attrs:  # an op whose result shape its operands do not give (fill)
             dims = tuple(self.static(d, scope) for d in attrs["type"].shape)
             attrs["shape"] = (self.batch,) + dims
-        return spec.semantics(numerics, *args, **attrs)
+        try:
+            return spec.semantics(numerics, *args, **attrs)
+        except numerics.PartOutside as bad:
+            row = e.args[1] if e.op == "extract" else e.args[2]
+            raise LaunchError(located(e.span, f"the tile part's rows {bad.start} .. "
+                                              f"{bad.start + bad.rows} (row offset `{row}`) are "
+                                              f"outside the tile's {bad.extent} rows in "
+                                              f"{self.where(scope.member(bad.member))}")) from None
 
     # ------------------------------------------------------------------ helpers
 

@@ -80,8 +80,7 @@ def prepare(kernel: ir.Kernel, inputs: dict, blocks: int | None = None) -> Launc
         if any(d < 0 for d in shape):
             raise LaunchError(located(kernel.param(name).span, f"scratch tensor '{name}' has "
                                       f"a negative dimension: {shape}"))
-    outputs = {p.name for p in kernel.params
-               if isinstance(p, ir.TensorParam) and p.direction != "in"}
+    outputs = set(kernel.outputs)
     launch = Launch(kernel, statics, {n: a for n, a in arrays.items() if n not in outputs},
                     {n: a for n, a in arrays.items() if n in outputs}, (), 1, scratch)
     return launch if kernel.phases else for_phase(launch, kernel, blocks)

@@ -110,14 +110,24 @@ def broadcast_to(tile, shape):
     return np.broadcast_to(tile, shape)
 
 
+class PartOutside(IndexError):
+    """A tile part's runtime row offset leaves the tile (for member `member` of the batch);
+    the engine turns it into a located LaunchError."""
+
+    def __init__(self, start: int, rows: int, extent: int, member: int):
+        super().__init__(start, rows, extent, member)
+        self.start, self.rows, self.extent, self.member = start, rows, extent, member
+
+
 def _row_offsets(tile, row, rows: int):
     """The row offset of a tile part: one for all members, or (a runtime offset that differs,
     e.g. by lane) one per member; each checked to keep the part inside the tile."""
     offsets = np.asarray(row).reshape(-1)
-    if np.any(offsets < 0) or np.any(offsets + rows > tile.shape[-2]):
-        bad = int(offsets[(offsets < 0) | (offsets + rows > tile.shape[-2])][0])
-        raise IndexError(f"a tile part's rows {bad} .. {bad + rows} are outside the tile's "
-                         f"{tile.shape[-2]} rows")
+    bad = (offsets < 0) | (offsets + rows > tile.shape[-2])
+    if np.any(bad):
+        member = int(np.flatnonzero(bad)[0])
+        raise PartOutside(int(offsets[member]), rows, tile.shape[-2],
+                          member if len(offsets) > 1 else 0)
     return int(offsets[0]) if np.all(offsets == offsets[0]) else offsets
 
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 from .. import ir
 from ..diagnostics import ErrorSink
 from ..walk import Rewriter
+from .shown import shown
 
 MATMULS = ("matmul", "matmul_acc")
 
@@ -62,8 +63,9 @@ class _Moves(Rewriter):
         out = []
         for side, operand in _operands(stmt.value):
             if _is_matmul(self.defs.get(operand.name)):
-                self.sink.error(operand.span, f"'{operand.name}' is a matmul result (in L0C): "
-                                "a2a3 has no path from L0C to L0A/L0B; store it and load it again")
+                self.sink.error(operand.span, f"{shown(operand.name, operand.span)} is a matmul "
+                                "result (in L0C): a2a3 has no path from L0C to L0A/L0B; store "
+                                "it and load it again")
                 continue
             # The moves carry the matmul's position: they are part of that source statement.
             span = stmt.value.span

@@ -33,6 +33,7 @@ from ..platform import kib, platform
 from ..symbolic import as_int
 from .liveness import analyze, runs
 from .rewrite import substitute_type
+from .shown import shown
 from .storage import analyze_storage
 
 CONSUMER_BUFFER = {"aiv": "UB", "aic": "L1"}
@@ -257,7 +258,7 @@ def _check_fit(storage: plan.CoreStorage, pipes, live, analysis, case, chip, sin
                                 -q))
         held = sorted((t for t in mine if at in analysis.positions[t.root]),
                       key=lambda t: (-t.footprint, t.name))
-        items = [f"{t.name} {t.type} {kib(t.footprint)}" for t in held]
+        items = [f"{shown(t.name, t.span)} ({t.type}, {kib(t.footprint)})" for t in held]
         items += [f"pipe {p.name} {kib(p.region)}" for p in regions]
         span = getattr(live.order[at], "span", None) if live.order else None
         if span is None and held:
@@ -273,7 +274,8 @@ def _check_fit(storage: plan.CoreStorage, pipes, live, analysis, case, chip, sin
 
 def _split_hint(buffer: str, largest, regions: list) -> str:
     """How a kernel author would make it fit: the split to try, by buffer."""
-    tile = f" ({largest.name}, {largest.type})" if largest is not None else ""
+    tile = (f" ({shown(largest.name, largest.span)}, {largest.type})" if largest is not None
+            else "")
     if buffer == "UB":
         lanes = ("" if any(p.split for p in regions) else
                  " (a pipe `split rows` gives each lane half of a tile),")

@@ -20,7 +20,11 @@ m reads the history entry m - k steps back. Tile histories are aliases (no copy)
 planning gives the tile one version per entry that is live when it is redefined. In the
 prologue and epilogue a shift runs only when its source is bound and its time step is not
 one the other part runs. For two stages this is the familiar form: prologue `s0[a]`, steady
-`s0[j]; s1[j-1]`, epilogue `s1[b-1]`, and no guards.
+`s0[j]; s1[j-1]`, epilogue `s1[b-1]`, and no guards. Adjacent statements under one guard are
+one `if`: a drain step is a block, not a guard per statement, so the analyses after this pass,
+which do not relate two conditions, never follow a path that runs one half of a step (memory
+planning would count a history entry as older than it ever is, and the popped tiles and
+versions held at once too high).
 
 The order is only legal when no `var` is updated in a stage and read in an earlier one, and
 none is updated in two stages: such a loop is rejected with the location of the offending
@@ -118,7 +122,7 @@ class _Schedule:
                 iteration = self._plus(self._minus(loop.stop, 1), d - k)
                 body += self._stage(k, iteration, self._at_least(self.n_stages - d))
         guard = ir.BinOp(">", loop.stop, loop.start, self.span, ir.BOOL)
-        return ir.If(guard, tuple(body), (), self.span)
+        return ir.If(guard, tuple(_merged(body)), (), self.span)
 
     def _shifts(self, guard_of) -> list:
         """The history shifts that start a time step, oldest entry first. `guard_of(k, e)`
@@ -199,6 +203,25 @@ def _guarded(guard, stmts) -> list:
     if guard is None:
         return list(stmts)
     return [ir.If(guard, tuple(stmts), (), guard.span)]
+
+
+def _merged(stmts: list) -> list:
+    """Adjacent `if g { A }` `if g { B }` as one `if g { A B }` (when A does not change g;
+    see the module docstring)."""
+    out: list = []
+    for stmt in stmts:
+        last = out[-1] if out else None
+        if (isinstance(stmt, ir.If) and isinstance(last, ir.If) and not stmt.orelse
+                and not last.orelse and stmt.cond == last.cond
+                and not _names(stmt.cond) & set(defines(last.then))):
+            out[-1] = replace(last, then=last.then + stmt.then)
+        else:
+            out.append(stmt)
+    return out
+
+
+def _names(expr: ir.Expr) -> set:
+    return {e.name for e in walk.walk_expr(expr) if isinstance(e, ir.Name)}
 
 
 def _legal(stages: list, sink: ErrorSink) -> bool:

@@ -35,6 +35,7 @@ from ..diagnostics import ErrorSink
 from ..ops import OPS
 from ..symbolic import as_int
 from .liveness import Liveness, is_tile
+from .shown import shown
 
 UNBOUNDED = 64  # generation ages are counted up to this; reaching it means "no bound"
 
@@ -71,9 +72,10 @@ def analyze_storage(live: Liveness, core: str, sink: ErrorSink) -> Analysis:
     for name in sorted(unbounded):
         tile = tiles[name]
         if core == "aic" and tile.kind == plan.ALIAS:
-            sink.error(tile.span, f"'{name}' holds an older value of '{tile.root}' while a loop "
-                       "keeps redefining it, and the cube core cannot copy tiles: load it again "
-                       "where it is needed")
+            root = tiles[tile.root].span if tile.root in tiles else None
+            sink.error(tile.span, f"{shown(name, tile.span)} holds an older value of "
+                       f"{shown(tile.root, root)} while a loop keeps redefining it, and the cube "
+                       "core cannot copy tiles: load it again where it is needed")
     positions: dict = {}
     for name, tile in tiles.items():
         spots = frozenset(scratch[name]) if tile.kind == plan.SCRATCH else live.occupied[name]
@@ -113,8 +115,9 @@ def _check_uses(live: Liveness, tiles: dict, sink: ErrorSink) -> None:
             if read & casts and not (isinstance(stmt.value, ir.TileOp)
                                      and stmt.value.op == "acc_cast"):
                 name = sorted(read & casts)[0]
-                sink.error(stmt.span, f"'{name}' is an accumulator converted on its way out of "
-                           "the cube: it can only be stored (`store ..., cast<bf16>(acc)`)")
+                sink.error(stmt.span, f"{shown(name, tiles[name].span)} is an accumulator "
+                           "converted on its way out of the cube: it can only be stored "
+                           "(`store ..., cast<bf16>(acc)`)")
         if not (isinstance(stmt, (ir.Let, ir.Assign)) and isinstance(stmt.value, ir.TileOp)):
             continue
         value = stmt.value
@@ -207,8 +210,9 @@ def _classify_one(stmt, index: int, live: Liveness, core: str, tiles: dict, copi
             return Storage(name, value.type, plan.ALIAS, source.root, source.buffer,
                            source.layout, stmt.span)
         if core == "aic":
-            sink.error(stmt.span, f"'{name}' copies the tile '{value.name}', and the cube core "
-                       "cannot copy tiles: compute or load it into its own name")
+            sink.error(stmt.span, f"{shown(name, stmt.span)} copies the tile "
+                       f"{shown(value.name, source.span)}, and the cube core cannot copy tiles: "
+                       "compute or load it into its own name")
         return Storage(name, value.type, plan.OWN, name, "UB", _layout(vector, value),
                        stmt.span)
     if isinstance(value, ir.Load):
@@ -235,9 +239,10 @@ def _classify_one(stmt, index: int, live: Liveness, core: str, tiles: dict, copi
     if value.op == "matmul_acc":
         acc = tiles[value.args[0].name]
         if not _dies_here(acc.root, name, index, live, tiles):
-            sink.error(stmt.span, f"matmul_acc accumulates into '{value.args[0].name}' in "
-                       "place (the cube core has no separate output accumulator), but it is "
-                       "read again afterwards: update it as `c = matmul_acc(c, a, b)`")
+            sink.error(stmt.span, f"matmul_acc accumulates into "
+                       f"{shown(value.args[0].name, acc.span)} in place (the cube core has no "
+                       "separate output accumulator), but it is read again afterwards: update "
+                       "it as `c = matmul_acc(c, a, b)`")
         return Storage(name, value.type, plan.INPLACE, acc.root, acc.buffer, acc.layout,
                        stmt.span)
     buffer = spec.writes if core == "aic" else "UB"
@@ -280,15 +285,17 @@ def _merge(tiles: dict, tile: Storage, sink: ErrorSink) -> None:
         return  # `c = matmul_acc(c, a, b)`: the var's own bytes
     if (old.type, old.kind, old.root, old.buffer) != (tile.type, tile.kind, tile.root,
                                                       tile.buffer):
-        sink.error(tile.span, f"'{tile.name}' cannot live in one place: it is {_where(old)} "
-                   f"and {_where(tile)}; give the two values different names")
+        sink.error(tile.span, f"{shown(tile.name, tile.span)} cannot live in one place: it "
+                   f"is {_where(old, tiles)} and {_where(tile, tiles)}; give the two values "
+                   "different names")
 
 
-def _where(tile: Storage) -> str:
+def _where(tile: Storage, tiles: dict) -> str:
     if tile.kind == plan.POPPED:
         return f"a tile popped from '{tile.root}'"
     if tile.kind in (plan.ALIAS, plan.INPLACE):
-        return f"the bytes of '{tile.root}' ({tile.type})"
+        root = tiles[tile.root].span if tile.root in tiles else None
+        return f"the bytes of {shown(tile.root, root)} ({tile.type})"
     return f"a tile of its own in {tile.buffer} ({tile.type})"
 
 

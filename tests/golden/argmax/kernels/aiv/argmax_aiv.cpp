@@ -106,50 +106,50 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_logits, __gm__ int32
     int64_t pdsl_u_r = 0;
     int64_t pdsl_u_c0 = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_batch + 2 - 1) / 2;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_batch, 2);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // argmax.pdsl:15
-        pdsl_u_i = pdsl_lb;                                                                 // argmax.pdsl:15
-        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_batch - 1);          // argmax.pdsl:21
-        pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:23
-        pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:24
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 8 - 1) / 8; ++pdsl_u_j) {     // argmax.pdsl:25
-            pdsl_u_c0 = pdsl_min(pdsl_u_j * 8, pdsl_u_vocab - 8);                           // argmax.pdsl:26
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:27
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:27
-            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // argmax.pdsl:27
-            pto::TASSIGN(pdsl_u_s, 0x40 + pdsl_version_u_s * 32);                           // argmax.pdsl:27
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // argmax.pdsl:14
+        pdsl_u_i = pdsl_lb;                                                                 // argmax.pdsl:14
+        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_batch - 1);          // argmax.pdsl:20
+        pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:22
+        pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:23
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 8 - 1) / 8; ++pdsl_u_j) {     // argmax.pdsl:24
+            pdsl_u_c0 = pdsl_min(pdsl_u_j * 8, pdsl_u_vocab - 8);                           // argmax.pdsl:25
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:26
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:26
+            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // argmax.pdsl:26
+            pto::TASSIGN(pdsl_u_s, 0x40 + pdsl_version_u_s * 32);                           // argmax.pdsl:26
             pdsl_gmt_0_u_logits pdsl_g_0(pdsl_u_logits + pdsl_u_r * pdsl_u_vocab + pdsl_u_c0,
                                          pdsl_gmt_0_u_logits::Shape(),
-                                         pdsl_gmt_0_u_logits::Stride(8, 8, 8, pdsl_u_vocab, 1)); // argmax.pdsl:27
-            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                      // argmax.pdsl:27
-            pto::TEXPANDS(pdsl_t0, 0.0f);                                                        // argmax.pdsl:28
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                              // argmax.pdsl:28
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                             // argmax.pdsl:28
-            pto::TROWMAX(pdsl_t1, pdsl_u_s, pdsl_tmp_pdsl_t1);                                   // argmax.pdsl:28
-            pto::TEXPANDS(pdsl_t2, 0.0f);                                                        // argmax.pdsl:29
-            pipe_barrier(PIPE_V);                                                                // argmax.pdsl:29
-            pto::TROWARGMAX(pdsl_t3, pdsl_u_s, pdsl_tmp_pdsl_t3);                                // argmax.pdsl:29
+                                         pdsl_gmt_0_u_logits::Stride(8, 8, 8, pdsl_u_vocab, 1)); // argmax.pdsl:26
+            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                      // argmax.pdsl:26
+            pto::TEXPANDS(pdsl_t0, 0.0f);                                                        // argmax.pdsl:27
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                              // argmax.pdsl:27
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                             // argmax.pdsl:27
+            pto::TROWMAX(pdsl_t1, pdsl_u_s, pdsl_tmp_pdsl_t1);                                   // argmax.pdsl:27
+            pto::TEXPANDS(pdsl_t2, 0.0f);                                                        // argmax.pdsl:28
             pipe_barrier(PIPE_V);                                                                // argmax.pdsl:28
-            pto::TROWEXPANDADD(pdsl_u_cmax, pdsl_t0, pdsl_t1);                                   // argmax.pdsl:28
-            pto::TCVT(pdsl_view_t4, pdsl_view_t3, pto::RoundMode::CAST_RINT);                    // argmax.pdsl:29
+            pto::TROWARGMAX(pdsl_t3, pdsl_u_s, pdsl_tmp_pdsl_t3);                                // argmax.pdsl:28
+            pipe_barrier(PIPE_V);                                                                // argmax.pdsl:27
+            pto::TROWEXPANDADD(pdsl_u_cmax, pdsl_t0, pdsl_t1);                                   // argmax.pdsl:27
+            pto::TCVT(pdsl_view_t4, pdsl_view_t3, pto::RoundMode::CAST_RINT);                    // argmax.pdsl:28
+            pipe_barrier(PIPE_V);                                                                // argmax.pdsl:28
+            pto::TROWEXPANDADD(pdsl_t5, pdsl_t2, pdsl_t4);                                       // argmax.pdsl:28
+            pto::TCMP(pdsl_t6, pdsl_u_cmax, pdsl_u_best, pto::CmpMode::GT);                      // argmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                                // argmax.pdsl:28
+            pto::TADDS(pdsl_u_cidx, pdsl_t5, static_cast<float>(pdsl_u_c0));                     // argmax.pdsl:28
+            pto::TMAX(pdsl_u_best, pdsl_u_best, pdsl_u_cmax);                                    // argmax.pdsl:30
             pipe_barrier(PIPE_V);                                                                // argmax.pdsl:29
-            pto::TROWEXPANDADD(pdsl_t5, pdsl_t2, pdsl_t4);                                       // argmax.pdsl:29
-            pto::TCMP(pdsl_t6, pdsl_u_cmax, pdsl_u_best, pto::CmpMode::GT);                      // argmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                                // argmax.pdsl:29
-            pto::TADDS(pdsl_u_cidx, pdsl_t5, static_cast<float>(pdsl_u_c0));                     // argmax.pdsl:29
-            pto::TMAX(pdsl_u_best, pdsl_u_best, pdsl_u_cmax);                                    // argmax.pdsl:31
-            pipe_barrier(PIPE_V);                                                                // argmax.pdsl:30
-            pto::TSEL(pdsl_u_idx, pdsl_t6, pdsl_u_cidx, pdsl_u_idx, pdsl_tmp_idx);               // argmax.pdsl:30
+            pto::TSEL(pdsl_u_idx, pdsl_t6, pdsl_u_cidx, pdsl_u_idx, pdsl_tmp_idx);               // argmax.pdsl:29
         }
-        pipe_barrier(PIPE_V);                                             // argmax.pdsl:33
-        pto::TROWMAX(pdsl_t7, pdsl_u_idx, pdsl_tmp_pdsl_t7);              // argmax.pdsl:33
-        pipe_barrier(PIPE_V);                                             // argmax.pdsl:33
-        pto::TCVT(pdsl_view_t8, pdsl_view_t7, pto::RoundMode::CAST_RINT); // argmax.pdsl:33
-        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                           // argmax.pdsl:33
-        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                          // argmax.pdsl:33
-        pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_r);                 // argmax.pdsl:33
-        pto::TSTORE(pdsl_g_1, pdsl_t8);                                   // argmax.pdsl:33
+        pipe_barrier(PIPE_V);                                             // argmax.pdsl:32
+        pto::TROWMAX(pdsl_t7, pdsl_u_idx, pdsl_tmp_pdsl_t7);              // argmax.pdsl:32
+        pipe_barrier(PIPE_V);                                             // argmax.pdsl:32
+        pto::TCVT(pdsl_view_t8, pdsl_view_t7, pto::RoundMode::CAST_RINT); // argmax.pdsl:32
+        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                           // argmax.pdsl:32
+        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                          // argmax.pdsl:32
+        pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_r);                 // argmax.pdsl:32
+        pto::TSTORE(pdsl_g_1, pdsl_t8);                                   // argmax.pdsl:32
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
     }
@@ -223,50 +223,50 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_logits, __gm__ int32
     int64_t pdsl_u_r = 0;
     int64_t pdsl_u_c0 = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_batch + 2 - 1) / 2;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_batch, 2);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // argmax.pdsl:15
-        pdsl_u_i = pdsl_lb;                                                                 // argmax.pdsl:15
-        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_batch - 1);          // argmax.pdsl:21
-        pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:23
-        pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:24
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 256 - 1) / 256; ++pdsl_u_j) { // argmax.pdsl:25
-            pdsl_u_c0 = pdsl_min(pdsl_u_j * 256, pdsl_u_vocab - 256);                       // argmax.pdsl:26
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:27
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:27
-            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // argmax.pdsl:27
-            pto::TASSIGN(pdsl_u_s, 0x40 + pdsl_version_u_s * 1024);                         // argmax.pdsl:27
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // argmax.pdsl:14
+        pdsl_u_i = pdsl_lb;                                                                 // argmax.pdsl:14
+        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_batch - 1);          // argmax.pdsl:20
+        pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:22
+        pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:23
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 256 - 1) / 256; ++pdsl_u_j) { // argmax.pdsl:24
+            pdsl_u_c0 = pdsl_min(pdsl_u_j * 256, pdsl_u_vocab - 256);                       // argmax.pdsl:25
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:26
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:26
+            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // argmax.pdsl:26
+            pto::TASSIGN(pdsl_u_s, 0x40 + pdsl_version_u_s * 1024);                         // argmax.pdsl:26
             pdsl_gmt_0_u_logits pdsl_g_0(pdsl_u_logits + pdsl_u_r * pdsl_u_vocab + pdsl_u_c0,
                                          pdsl_gmt_0_u_logits::Shape(),
-                                         pdsl_gmt_0_u_logits::Stride(256, 256, 256, pdsl_u_vocab, 1)); // argmax.pdsl:27
-            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                            // argmax.pdsl:27
-            pto::TEXPANDS(pdsl_t9, 0.0f);                                                              // argmax.pdsl:28
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                    // argmax.pdsl:28
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                   // argmax.pdsl:28
-            pto::TROWMAX(pdsl_t10, pdsl_u_s, pdsl_tmp_pdsl_t10);                                       // argmax.pdsl:28
-            pto::TEXPANDS(pdsl_t11, 0.0f);                                                             // argmax.pdsl:29
-            pipe_barrier(PIPE_V);                                                                      // argmax.pdsl:29
-            pto::TROWARGMAX(pdsl_t12, pdsl_u_s, pdsl_tmp_pdsl_t12);                                    // argmax.pdsl:29
+                                         pdsl_gmt_0_u_logits::Stride(256, 256, 256, pdsl_u_vocab, 1)); // argmax.pdsl:26
+            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                            // argmax.pdsl:26
+            pto::TEXPANDS(pdsl_t9, 0.0f);                                                              // argmax.pdsl:27
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                    // argmax.pdsl:27
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                   // argmax.pdsl:27
+            pto::TROWMAX(pdsl_t10, pdsl_u_s, pdsl_tmp_pdsl_t10);                                       // argmax.pdsl:27
+            pto::TEXPANDS(pdsl_t11, 0.0f);                                                             // argmax.pdsl:28
             pipe_barrier(PIPE_V);                                                                      // argmax.pdsl:28
-            pto::TROWEXPANDADD(pdsl_u_cmax, pdsl_t9, pdsl_t10);                                        // argmax.pdsl:28
-            pto::TCVT(pdsl_view_t13, pdsl_view_t12, pto::RoundMode::CAST_RINT);                        // argmax.pdsl:29
+            pto::TROWARGMAX(pdsl_t12, pdsl_u_s, pdsl_tmp_pdsl_t12);                                    // argmax.pdsl:28
+            pipe_barrier(PIPE_V);                                                                      // argmax.pdsl:27
+            pto::TROWEXPANDADD(pdsl_u_cmax, pdsl_t9, pdsl_t10);                                        // argmax.pdsl:27
+            pto::TCVT(pdsl_view_t13, pdsl_view_t12, pto::RoundMode::CAST_RINT);                        // argmax.pdsl:28
+            pipe_barrier(PIPE_V);                                                                      // argmax.pdsl:28
+            pto::TROWEXPANDADD(pdsl_t14, pdsl_t11, pdsl_t13);                                          // argmax.pdsl:28
+            pto::TCMP(pdsl_t15, pdsl_u_cmax, pdsl_u_best, pto::CmpMode::GT);                           // argmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                                      // argmax.pdsl:28
+            pto::TADDS(pdsl_u_cidx, pdsl_t14, static_cast<float>(pdsl_u_c0));                          // argmax.pdsl:28
+            pto::TMAX(pdsl_u_best, pdsl_u_best, pdsl_u_cmax);                                          // argmax.pdsl:30
             pipe_barrier(PIPE_V);                                                                      // argmax.pdsl:29
-            pto::TROWEXPANDADD(pdsl_t14, pdsl_t11, pdsl_t13);                                          // argmax.pdsl:29
-            pto::TCMP(pdsl_t15, pdsl_u_cmax, pdsl_u_best, pto::CmpMode::GT);                           // argmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                                      // argmax.pdsl:29
-            pto::TADDS(pdsl_u_cidx, pdsl_t14, static_cast<float>(pdsl_u_c0));                          // argmax.pdsl:29
-            pto::TMAX(pdsl_u_best, pdsl_u_best, pdsl_u_cmax);                                          // argmax.pdsl:31
-            pipe_barrier(PIPE_V);                                                                      // argmax.pdsl:30
-            pto::TSEL(pdsl_u_idx, pdsl_t15, pdsl_u_cidx, pdsl_u_idx, pdsl_tmp_idx);                    // argmax.pdsl:30
+            pto::TSEL(pdsl_u_idx, pdsl_t15, pdsl_u_cidx, pdsl_u_idx, pdsl_tmp_idx);                    // argmax.pdsl:29
         }
-        pipe_barrier(PIPE_V);                                               // argmax.pdsl:33
-        pto::TROWMAX(pdsl_t16, pdsl_u_idx, pdsl_tmp_pdsl_t16);              // argmax.pdsl:33
-        pipe_barrier(PIPE_V);                                               // argmax.pdsl:33
-        pto::TCVT(pdsl_view_t17, pdsl_view_t16, pto::RoundMode::CAST_RINT); // argmax.pdsl:33
-        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                             // argmax.pdsl:33
-        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                            // argmax.pdsl:33
-        pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_r);                   // argmax.pdsl:33
-        pto::TSTORE(pdsl_g_1, pdsl_t17);                                    // argmax.pdsl:33
+        pipe_barrier(PIPE_V);                                               // argmax.pdsl:32
+        pto::TROWMAX(pdsl_t16, pdsl_u_idx, pdsl_tmp_pdsl_t16);              // argmax.pdsl:32
+        pipe_barrier(PIPE_V);                                               // argmax.pdsl:32
+        pto::TCVT(pdsl_view_t17, pdsl_view_t16, pto::RoundMode::CAST_RINT); // argmax.pdsl:32
+        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                             // argmax.pdsl:32
+        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                            // argmax.pdsl:32
+        pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_r);                   // argmax.pdsl:32
+        pto::TSTORE(pdsl_g_1, pdsl_t17);                                    // argmax.pdsl:32
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
     }
@@ -339,51 +339,51 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ float* pdsl_u_logits, __gm__ int32
     int64_t pdsl_u_r = 0;
     int64_t pdsl_u_c0 = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_batch + 16 - 1) / 16;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_batch, 16);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // argmax.pdsl:15
-        pdsl_u_i = pdsl_lb;                                                                 // argmax.pdsl:15
-        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_batch - 8);          // argmax.pdsl:21
-        pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:23
-        pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:24
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 8 - 1) / 8; ++pdsl_u_j) {     // argmax.pdsl:25
-            pdsl_u_c0 = pdsl_min(pdsl_u_j * 8, pdsl_u_vocab - 8);                           // argmax.pdsl:26
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:27
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:27
-            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // argmax.pdsl:27
-            pto::TASSIGN(pdsl_u_s, 0x200 + pdsl_version_u_s * 256);                         // argmax.pdsl:27
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // argmax.pdsl:14
+        pdsl_u_i = pdsl_lb;                                                                 // argmax.pdsl:14
+        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_batch - 8);          // argmax.pdsl:20
+        pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:22
+        pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:23
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 8 - 1) / 8; ++pdsl_u_j) {     // argmax.pdsl:24
+            pdsl_u_c0 = pdsl_min(pdsl_u_j * 8, pdsl_u_vocab - 8);                           // argmax.pdsl:25
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:26
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:26
+            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // argmax.pdsl:26
+            pto::TASSIGN(pdsl_u_s, 0x200 + pdsl_version_u_s * 256);                         // argmax.pdsl:26
             pdsl_gmt_0_u_logits pdsl_g_0(pdsl_u_logits + pdsl_u_r * pdsl_u_vocab + pdsl_u_c0,
                                          pdsl_gmt_0_u_logits::Shape(),
-                                         pdsl_gmt_0_u_logits::Stride(64, 64, 64, pdsl_u_vocab, 1)); // argmax.pdsl:27
-            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                         // argmax.pdsl:27
+                                         pdsl_gmt_0_u_logits::Stride(64, 64, 64, pdsl_u_vocab, 1)); // argmax.pdsl:26
+            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                         // argmax.pdsl:26
+            pipe_barrier(PIPE_V);                                                                   // argmax.pdsl:27
+            pto::TEXPANDS(pdsl_t18, 0.0f);                                                          // argmax.pdsl:27
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                 // argmax.pdsl:27
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                // argmax.pdsl:27
+            pto::TROWMAX(pdsl_t19, pdsl_u_s, pdsl_tmp_pdsl_t19);                                    // argmax.pdsl:27
+            pto::TEXPANDS(pdsl_t20, 0.0f);                                                          // argmax.pdsl:28
             pipe_barrier(PIPE_V);                                                                   // argmax.pdsl:28
-            pto::TEXPANDS(pdsl_t18, 0.0f);                                                          // argmax.pdsl:28
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                 // argmax.pdsl:28
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                // argmax.pdsl:28
-            pto::TROWMAX(pdsl_t19, pdsl_u_s, pdsl_tmp_pdsl_t19);                                    // argmax.pdsl:28
-            pto::TEXPANDS(pdsl_t20, 0.0f);                                                          // argmax.pdsl:29
-            pipe_barrier(PIPE_V);                                                                   // argmax.pdsl:29
-            pto::TROWARGMAX(pdsl_t21, pdsl_u_s, pdsl_tmp_pdsl_t21);                                 // argmax.pdsl:29
+            pto::TROWARGMAX(pdsl_t21, pdsl_u_s, pdsl_tmp_pdsl_t21);                                 // argmax.pdsl:28
+            pipe_barrier(PIPE_V);                                                                   // argmax.pdsl:27
+            pto::TROWEXPANDADD(pdsl_u_cmax, pdsl_t18, pdsl_t19);                                    // argmax.pdsl:27
+            pto::TCVT(pdsl_view_t22, pdsl_view_t21, pto::RoundMode::CAST_RINT);                     // argmax.pdsl:28
             pipe_barrier(PIPE_V);                                                                   // argmax.pdsl:28
-            pto::TROWEXPANDADD(pdsl_u_cmax, pdsl_t18, pdsl_t19);                                    // argmax.pdsl:28
-            pto::TCVT(pdsl_view_t22, pdsl_view_t21, pto::RoundMode::CAST_RINT);                     // argmax.pdsl:29
+            pto::TROWEXPANDADD(pdsl_t23, pdsl_t20, pdsl_t22);                                       // argmax.pdsl:28
+            pto::TCMP(pdsl_t24, pdsl_u_cmax, pdsl_u_best, pto::CmpMode::GT);                        // argmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                                   // argmax.pdsl:28
+            pto::TADDS(pdsl_u_cidx, pdsl_t23, static_cast<float>(pdsl_u_c0));                       // argmax.pdsl:28
+            pto::TMAX(pdsl_u_best, pdsl_u_best, pdsl_u_cmax);                                       // argmax.pdsl:30
             pipe_barrier(PIPE_V);                                                                   // argmax.pdsl:29
-            pto::TROWEXPANDADD(pdsl_t23, pdsl_t20, pdsl_t22);                                       // argmax.pdsl:29
-            pto::TCMP(pdsl_t24, pdsl_u_cmax, pdsl_u_best, pto::CmpMode::GT);                        // argmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                                   // argmax.pdsl:29
-            pto::TADDS(pdsl_u_cidx, pdsl_t23, static_cast<float>(pdsl_u_c0));                       // argmax.pdsl:29
-            pto::TMAX(pdsl_u_best, pdsl_u_best, pdsl_u_cmax);                                       // argmax.pdsl:31
-            pipe_barrier(PIPE_V);                                                                   // argmax.pdsl:30
-            pto::TSEL(pdsl_u_idx, pdsl_t24, pdsl_u_cidx, pdsl_u_idx, pdsl_tmp_idx);                 // argmax.pdsl:30
+            pto::TSEL(pdsl_u_idx, pdsl_t24, pdsl_u_cidx, pdsl_u_idx, pdsl_tmp_idx);                 // argmax.pdsl:29
         }
-        pipe_barrier(PIPE_V);                                               // argmax.pdsl:33
-        pto::TROWMAX(pdsl_t25, pdsl_u_idx, pdsl_tmp_pdsl_t25);              // argmax.pdsl:33
-        pipe_barrier(PIPE_V);                                               // argmax.pdsl:33
-        pto::TCVT(pdsl_view_t26, pdsl_view_t25, pto::RoundMode::CAST_RINT); // argmax.pdsl:33
-        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                             // argmax.pdsl:33
-        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                            // argmax.pdsl:33
-        pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_r);                   // argmax.pdsl:33
-        pto::TSTORE(pdsl_g_1, pdsl_t26);                                    // argmax.pdsl:33
+        pipe_barrier(PIPE_V);                                               // argmax.pdsl:32
+        pto::TROWMAX(pdsl_t25, pdsl_u_idx, pdsl_tmp_pdsl_t25);              // argmax.pdsl:32
+        pipe_barrier(PIPE_V);                                               // argmax.pdsl:32
+        pto::TCVT(pdsl_view_t26, pdsl_view_t25, pto::RoundMode::CAST_RINT); // argmax.pdsl:32
+        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                             // argmax.pdsl:32
+        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                            // argmax.pdsl:32
+        pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_r);                   // argmax.pdsl:32
+        pto::TSTORE(pdsl_g_1, pdsl_t26);                                    // argmax.pdsl:32
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
     }
@@ -457,50 +457,50 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ float* pdsl_u_logits, __gm__ int32
     int64_t pdsl_u_r = 0;
     int64_t pdsl_u_c0 = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_batch + 16 - 1) / 16;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_batch, 16);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // argmax.pdsl:15
-        pdsl_u_i = pdsl_lb;                                                                 // argmax.pdsl:15
-        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_batch - 8);          // argmax.pdsl:21
-        pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:23
-        pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:24
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 256 - 1) / 256; ++pdsl_u_j) { // argmax.pdsl:25
-            pdsl_u_c0 = pdsl_min(pdsl_u_j * 256, pdsl_u_vocab - 256);                       // argmax.pdsl:26
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:27
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:27
-            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // argmax.pdsl:27
-            pto::TASSIGN(pdsl_u_s, 0x200 + pdsl_version_u_s * 8192);                        // argmax.pdsl:27
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // argmax.pdsl:14
+        pdsl_u_i = pdsl_lb;                                                                 // argmax.pdsl:14
+        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_batch - 8);          // argmax.pdsl:20
+        pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:22
+        pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:23
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 256 - 1) / 256; ++pdsl_u_j) { // argmax.pdsl:24
+            pdsl_u_c0 = pdsl_min(pdsl_u_j * 256, pdsl_u_vocab - 256);                       // argmax.pdsl:25
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:26
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:26
+            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // argmax.pdsl:26
+            pto::TASSIGN(pdsl_u_s, 0x200 + pdsl_version_u_s * 8192);                        // argmax.pdsl:26
             pdsl_gmt_0_u_logits pdsl_g_0(
                 pdsl_u_logits + pdsl_u_r * pdsl_u_vocab + pdsl_u_c0, pdsl_gmt_0_u_logits::Shape(),
-                pdsl_gmt_0_u_logits::Stride(2048, 2048, 2048, pdsl_u_vocab, 1));    // argmax.pdsl:27
-            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                         // argmax.pdsl:27
-            pto::TEXPANDS(pdsl_t27, 0.0f);                                          // argmax.pdsl:28
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                 // argmax.pdsl:28
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                // argmax.pdsl:28
-            pto::TROWMAX(pdsl_t28, pdsl_u_s, pdsl_tmp_pdsl_t28);                    // argmax.pdsl:28
-            pto::TEXPANDS(pdsl_t29, 0.0f);                                          // argmax.pdsl:29
-            pipe_barrier(PIPE_V);                                                   // argmax.pdsl:29
-            pto::TROWARGMAX(pdsl_t30, pdsl_u_s, pdsl_tmp_pdsl_t30);                 // argmax.pdsl:29
+                pdsl_gmt_0_u_logits::Stride(2048, 2048, 2048, pdsl_u_vocab, 1));    // argmax.pdsl:26
+            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                         // argmax.pdsl:26
+            pto::TEXPANDS(pdsl_t27, 0.0f);                                          // argmax.pdsl:27
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                 // argmax.pdsl:27
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                // argmax.pdsl:27
+            pto::TROWMAX(pdsl_t28, pdsl_u_s, pdsl_tmp_pdsl_t28);                    // argmax.pdsl:27
+            pto::TEXPANDS(pdsl_t29, 0.0f);                                          // argmax.pdsl:28
             pipe_barrier(PIPE_V);                                                   // argmax.pdsl:28
-            pto::TROWEXPANDADD(pdsl_u_cmax, pdsl_t27, pdsl_t28);                    // argmax.pdsl:28
-            pto::TCVT(pdsl_view_t31, pdsl_view_t30, pto::RoundMode::CAST_RINT);     // argmax.pdsl:29
+            pto::TROWARGMAX(pdsl_t30, pdsl_u_s, pdsl_tmp_pdsl_t30);                 // argmax.pdsl:28
+            pipe_barrier(PIPE_V);                                                   // argmax.pdsl:27
+            pto::TROWEXPANDADD(pdsl_u_cmax, pdsl_t27, pdsl_t28);                    // argmax.pdsl:27
+            pto::TCVT(pdsl_view_t31, pdsl_view_t30, pto::RoundMode::CAST_RINT);     // argmax.pdsl:28
+            pipe_barrier(PIPE_V);                                                   // argmax.pdsl:28
+            pto::TROWEXPANDADD(pdsl_t32, pdsl_t29, pdsl_t31);                       // argmax.pdsl:28
+            pto::TCMP(pdsl_t33, pdsl_u_cmax, pdsl_u_best, pto::CmpMode::GT);        // argmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                   // argmax.pdsl:28
+            pto::TADDS(pdsl_u_cidx, pdsl_t32, static_cast<float>(pdsl_u_c0));       // argmax.pdsl:28
+            pto::TMAX(pdsl_u_best, pdsl_u_best, pdsl_u_cmax);                       // argmax.pdsl:30
             pipe_barrier(PIPE_V);                                                   // argmax.pdsl:29
-            pto::TROWEXPANDADD(pdsl_t32, pdsl_t29, pdsl_t31);                       // argmax.pdsl:29
-            pto::TCMP(pdsl_t33, pdsl_u_cmax, pdsl_u_best, pto::CmpMode::GT);        // argmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                   // argmax.pdsl:29
-            pto::TADDS(pdsl_u_cidx, pdsl_t32, static_cast<float>(pdsl_u_c0));       // argmax.pdsl:29
-            pto::TMAX(pdsl_u_best, pdsl_u_best, pdsl_u_cmax);                       // argmax.pdsl:31
-            pipe_barrier(PIPE_V);                                                   // argmax.pdsl:30
-            pto::TSEL(pdsl_u_idx, pdsl_t33, pdsl_u_cidx, pdsl_u_idx, pdsl_tmp_idx); // argmax.pdsl:30
+            pto::TSEL(pdsl_u_idx, pdsl_t33, pdsl_u_cidx, pdsl_u_idx, pdsl_tmp_idx); // argmax.pdsl:29
         }
-        pipe_barrier(PIPE_V);                                               // argmax.pdsl:33
-        pto::TROWMAX(pdsl_t34, pdsl_u_idx, pdsl_tmp_pdsl_t34);              // argmax.pdsl:33
-        pipe_barrier(PIPE_V);                                               // argmax.pdsl:33
-        pto::TCVT(pdsl_view_t35, pdsl_view_t34, pto::RoundMode::CAST_RINT); // argmax.pdsl:33
-        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                             // argmax.pdsl:33
-        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                            // argmax.pdsl:33
-        pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_r);                   // argmax.pdsl:33
-        pto::TSTORE(pdsl_g_1, pdsl_t35);                                    // argmax.pdsl:33
+        pipe_barrier(PIPE_V);                                               // argmax.pdsl:32
+        pto::TROWMAX(pdsl_t34, pdsl_u_idx, pdsl_tmp_pdsl_t34);              // argmax.pdsl:32
+        pipe_barrier(PIPE_V);                                               // argmax.pdsl:32
+        pto::TCVT(pdsl_view_t35, pdsl_view_t34, pto::RoundMode::CAST_RINT); // argmax.pdsl:32
+        set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                             // argmax.pdsl:32
+        wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                            // argmax.pdsl:32
+        pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_r);                   // argmax.pdsl:32
+        pto::TSTORE(pdsl_g_1, pdsl_t35);                                    // argmax.pdsl:32
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
     }

@@ -29,7 +29,7 @@ namespace {
     return a > b ? a : b;
 }
 constexpr int32_t pdsl_aiv_kernel = 0; // func_id of kernels/aiv/argmax_aiv.cpp
-constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (argmax.pdsl:15)
+constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (argmax.pdsl:14)
 } // namespace
 
 extern "C" {
@@ -93,7 +93,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     // GM row pitches: pto-isa's TLOAD and TSTORE take strides as int.
     if (pdsl_u_vocab > 2147483647) {
         LOG_ERROR("argmax: the rows of 'logits' are vocab elements apart, more than pto-isa's TLOAD and TSTORE take "
-                  "(int, at most 2147483647; argmax.pdsl:27), vocab = %" PRId64,
+                  "(int, at most 2147483647; argmax.pdsl:26), vocab = %" PRId64,
                   pdsl_u_vocab);
         return;
     }
@@ -114,7 +114,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     }
 
     // Logical blocks (the grid) and hardware blocks: min(HW_BLOCKS, logical blocks).
-    const int64_t pdsl_total = ((pdsl_u_batch + 2 * pdsl_u_rl - 1) / (2 * pdsl_u_rl));
+    const int64_t pdsl_total = (pdsl_ceildiv(pdsl_u_batch, 2 * pdsl_u_rl));
     if (pdsl_total <= 0) {
         LOG_INFO("argmax: empty grid, nothing to submit");
         return;

@@ -102,66 +102,66 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_x, __gm__ float* pds
     int64_t pdsl_u_row = 0;
     int64_t pdsl_u_c0 = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_m + 1) / 2;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_m, 2);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // elementwise.pdsl:16
-        pdsl_u_i = pdsl_lb;                                                                 // elementwise.pdsl:16
-        pdsl_u_row = pdsl_u_i * 2 + pdsl_u_lane;                                            // elementwise.pdsl:19
-        if (pdsl_u_row < pdsl_u_m) {                                                        // elementwise.pdsl:20
-            for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_ceildiv(pdsl_u_n, 64); ++pdsl_u_j) { // elementwise.pdsl:21
-                pdsl_u_c0 = pdsl_min(pdsl_u_j * 64, pdsl_u_n - 64);                         // elementwise.pdsl:22
-                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                     // elementwise.pdsl:23
-                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                    // elementwise.pdsl:23
-                pdsl_version_u_a = (pdsl_version_u_a + 1) % 2;                              // elementwise.pdsl:23
-                pto::TASSIGN(pdsl_u_a, 0x0 + pdsl_version_u_a * 256);                       // elementwise.pdsl:23
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // elementwise.pdsl:15
+        pdsl_u_i = pdsl_lb;                                                                 // elementwise.pdsl:15
+        pdsl_u_row = pdsl_u_i * 2 + pdsl_u_lane;                                            // elementwise.pdsl:18
+        if (pdsl_u_row < pdsl_u_m) {                                                        // elementwise.pdsl:19
+            for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_ceildiv(pdsl_u_n, 64); ++pdsl_u_j) { // elementwise.pdsl:20
+                pdsl_u_c0 = pdsl_min(pdsl_u_j * 64, pdsl_u_n - 64);                         // elementwise.pdsl:21
+                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                     // elementwise.pdsl:22
+                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                    // elementwise.pdsl:22
+                pdsl_version_u_a = (pdsl_version_u_a + 1) % 2;                              // elementwise.pdsl:22
+                pto::TASSIGN(pdsl_u_a, 0x0 + pdsl_version_u_a * 256);                       // elementwise.pdsl:22
                 pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_row * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(64, 64, 64, pdsl_u_n, 1)); // elementwise.pdsl:23
-                pto::TLOAD(pdsl_u_a, pdsl_g_0);                                           // elementwise.pdsl:23
-                set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                // elementwise.pdsl:24
-                wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                               // elementwise.pdsl:24
-                pdsl_version_u_b = (pdsl_version_u_b + 1) % 2;                            // elementwise.pdsl:24
-                pto::TASSIGN(pdsl_u_b, 0x200 + pdsl_version_u_b * 256);                   // elementwise.pdsl:24
+                                        pdsl_gmt_0_u_x::Stride(64, 64, 64, pdsl_u_n, 1)); // elementwise.pdsl:22
+                pto::TLOAD(pdsl_u_a, pdsl_g_0);                                           // elementwise.pdsl:22
+                set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                // elementwise.pdsl:23
+                wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                               // elementwise.pdsl:23
+                pdsl_version_u_b = (pdsl_version_u_b + 1) % 2;                            // elementwise.pdsl:23
+                pto::TASSIGN(pdsl_u_b, 0x200 + pdsl_version_u_b * 256);                   // elementwise.pdsl:23
                 pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_y + pdsl_u_row * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(64, 64, 64, pdsl_u_n, 1)); // elementwise.pdsl:24
-                pto::TLOAD(pdsl_u_b, pdsl_g_1);                                           // elementwise.pdsl:24
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                   // elementwise.pdsl:26
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                  // elementwise.pdsl:26
-                pto::TRELU(pdsl_t0, pdsl_u_a);                                            // elementwise.pdsl:26
-                pto::TMULS(pdsl_e0, pdsl_u_a, -2.0f);                                     // elementwise.pdsl:26
-                pto::TMULS(pdsl_e6, pdsl_u_b, -1.0f);                                     // elementwise.pdsl:26
-                pto::TABS(pdsl_t6, pdsl_u_a);                                             // elementwise.pdsl:26
-                pto::TABS(pdsl_t8, pdsl_u_b);                                             // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:26
-                pto::TMUL(pdsl_t1, pdsl_t0, pdsl_u_b);                                    // elementwise.pdsl:26
-                pto::TEXP(pdsl_e1, pdsl_e0);                                              // elementwise.pdsl:26
-                pto::TEXP(pdsl_e7, pdsl_e6);                                              // elementwise.pdsl:26
-                pto::TSQRT(pdsl_t7, pdsl_t6);                                             // elementwise.pdsl:26
-                pto::TMULS(pdsl_e10, pdsl_t8, -1.0f);                                     // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:26
-                pto::TADDS(pdsl_e2, pdsl_e1, 1.0f);                                       // elementwise.pdsl:26
-                pto::TADDS(pdsl_e8, pdsl_e7, 1.0f);                                       // elementwise.pdsl:26
-                pto::TEXP(pdsl_e11, pdsl_e10);                                            // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:26
-                pto::TRECIP(pdsl_e3, pdsl_e2);                                            // elementwise.pdsl:26
-                pto::TRECIP(pdsl_t3, pdsl_e8);                                            // elementwise.pdsl:26
-                pto::TADDS(pdsl_e12, pdsl_e11, 1.0f);                                     // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:26
-                pto::TMULS(pdsl_e4, pdsl_e3, 2.0f);                                       // elementwise.pdsl:26
-                pto::TRECIP(pdsl_t9, pdsl_e12);                                           // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:26
-                pto::TADDS(pdsl_t2, pdsl_e4, -1.0f);                                      // elementwise.pdsl:26
-                pto::TMUL(pdsl_t10, pdsl_t7, pdsl_t9);                                    // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:26
-                pto::TMUL(pdsl_t4, pdsl_t2, pdsl_t3);                                     // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:26
-                pto::TADD(pdsl_t5, pdsl_t1, pdsl_t4);                                     // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:26
-                pto::TSUB(pdsl_u_v, pdsl_t5, pdsl_t10);                                   // elementwise.pdsl:26
-                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                   // elementwise.pdsl:27
-                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                  // elementwise.pdsl:27
+                                        pdsl_gmt_0_u_x::Stride(64, 64, 64, pdsl_u_n, 1)); // elementwise.pdsl:23
+                pto::TLOAD(pdsl_u_b, pdsl_g_1);                                           // elementwise.pdsl:23
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                   // elementwise.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                  // elementwise.pdsl:25
+                pto::TRELU(pdsl_t0, pdsl_u_a);                                            // elementwise.pdsl:25
+                pto::TMULS(pdsl_e0, pdsl_u_a, -2.0f);                                     // elementwise.pdsl:25
+                pto::TMULS(pdsl_e6, pdsl_u_b, -1.0f);                                     // elementwise.pdsl:25
+                pto::TABS(pdsl_t6, pdsl_u_a);                                             // elementwise.pdsl:25
+                pto::TABS(pdsl_t8, pdsl_u_b);                                             // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:25
+                pto::TMUL(pdsl_t1, pdsl_t0, pdsl_u_b);                                    // elementwise.pdsl:25
+                pto::TEXP(pdsl_e1, pdsl_e0);                                              // elementwise.pdsl:25
+                pto::TEXP(pdsl_e7, pdsl_e6);                                              // elementwise.pdsl:25
+                pto::TSQRT(pdsl_t7, pdsl_t6);                                             // elementwise.pdsl:25
+                pto::TMULS(pdsl_e10, pdsl_t8, -1.0f);                                     // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:25
+                pto::TADDS(pdsl_e2, pdsl_e1, 1.0f);                                       // elementwise.pdsl:25
+                pto::TADDS(pdsl_e8, pdsl_e7, 1.0f);                                       // elementwise.pdsl:25
+                pto::TEXP(pdsl_e11, pdsl_e10);                                            // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:25
+                pto::TRECIP(pdsl_e3, pdsl_e2);                                            // elementwise.pdsl:25
+                pto::TRECIP(pdsl_t3, pdsl_e8);                                            // elementwise.pdsl:25
+                pto::TADDS(pdsl_e12, pdsl_e11, 1.0f);                                     // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:25
+                pto::TMULS(pdsl_e4, pdsl_e3, 2.0f);                                       // elementwise.pdsl:25
+                pto::TRECIP(pdsl_t9, pdsl_e12);                                           // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:25
+                pto::TADDS(pdsl_t2, pdsl_e4, -1.0f);                                      // elementwise.pdsl:25
+                pto::TMUL(pdsl_t10, pdsl_t7, pdsl_t9);                                    // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:25
+                pto::TMUL(pdsl_t4, pdsl_t2, pdsl_t3);                                     // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:25
+                pto::TADD(pdsl_t5, pdsl_t1, pdsl_t4);                                     // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                     // elementwise.pdsl:25
+                pto::TSUB(pdsl_u_v, pdsl_t5, pdsl_t10);                                   // elementwise.pdsl:25
+                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                   // elementwise.pdsl:26
+                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                  // elementwise.pdsl:26
                 pdsl_gmt_0_u_x pdsl_g_2(pdsl_u_out + pdsl_u_row * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(64, 64, 64, pdsl_u_n, 1)); // elementwise.pdsl:27
-                pto::TSTORE(pdsl_g_2, pdsl_u_v);                                          // elementwise.pdsl:27
+                                        pdsl_gmt_0_u_x::Stride(64, 64, 64, pdsl_u_n, 1)); // elementwise.pdsl:26
+                pto::TSTORE(pdsl_g_2, pdsl_u_v);                                          // elementwise.pdsl:26
             }
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
@@ -232,66 +232,66 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_x, __gm__ float* pds
     int64_t pdsl_u_row = 0;
     int64_t pdsl_u_c0 = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_m + 1) / 2;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_m, 2);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) {  // elementwise.pdsl:16
-        pdsl_u_i = pdsl_lb;                                                                  // elementwise.pdsl:16
-        pdsl_u_row = pdsl_u_i * 2 + pdsl_u_lane;                                             // elementwise.pdsl:19
-        if (pdsl_u_row < pdsl_u_m) {                                                         // elementwise.pdsl:20
-            for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_ceildiv(pdsl_u_n, 512); ++pdsl_u_j) { // elementwise.pdsl:21
-                pdsl_u_c0 = pdsl_min(pdsl_u_j * 512, pdsl_u_n - 512);                        // elementwise.pdsl:22
-                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                      // elementwise.pdsl:23
-                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                     // elementwise.pdsl:23
-                pdsl_version_u_a = (pdsl_version_u_a + 1) % 2;                               // elementwise.pdsl:23
-                pto::TASSIGN(pdsl_u_a, 0x0 + pdsl_version_u_a * 2048);                       // elementwise.pdsl:23
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) {  // elementwise.pdsl:15
+        pdsl_u_i = pdsl_lb;                                                                  // elementwise.pdsl:15
+        pdsl_u_row = pdsl_u_i * 2 + pdsl_u_lane;                                             // elementwise.pdsl:18
+        if (pdsl_u_row < pdsl_u_m) {                                                         // elementwise.pdsl:19
+            for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_ceildiv(pdsl_u_n, 512); ++pdsl_u_j) { // elementwise.pdsl:20
+                pdsl_u_c0 = pdsl_min(pdsl_u_j * 512, pdsl_u_n - 512);                        // elementwise.pdsl:21
+                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                      // elementwise.pdsl:22
+                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                     // elementwise.pdsl:22
+                pdsl_version_u_a = (pdsl_version_u_a + 1) % 2;                               // elementwise.pdsl:22
+                pto::TASSIGN(pdsl_u_a, 0x0 + pdsl_version_u_a * 2048);                       // elementwise.pdsl:22
                 pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_row * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // elementwise.pdsl:23
-                pto::TLOAD(pdsl_u_a, pdsl_g_0);                                              // elementwise.pdsl:23
-                set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                   // elementwise.pdsl:24
-                wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                  // elementwise.pdsl:24
-                pdsl_version_u_b = (pdsl_version_u_b + 1) % 2;                               // elementwise.pdsl:24
-                pto::TASSIGN(pdsl_u_b, 0x1000 + pdsl_version_u_b * 2048);                    // elementwise.pdsl:24
+                                        pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // elementwise.pdsl:22
+                pto::TLOAD(pdsl_u_a, pdsl_g_0);                                              // elementwise.pdsl:22
+                set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                   // elementwise.pdsl:23
+                wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                  // elementwise.pdsl:23
+                pdsl_version_u_b = (pdsl_version_u_b + 1) % 2;                               // elementwise.pdsl:23
+                pto::TASSIGN(pdsl_u_b, 0x1000 + pdsl_version_u_b * 2048);                    // elementwise.pdsl:23
                 pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_y + pdsl_u_row * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // elementwise.pdsl:24
-                pto::TLOAD(pdsl_u_b, pdsl_g_1);                                              // elementwise.pdsl:24
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                      // elementwise.pdsl:26
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // elementwise.pdsl:26
-                pto::TRELU(pdsl_t11, pdsl_u_a);                                              // elementwise.pdsl:26
-                pto::TMULS(pdsl_e14, pdsl_u_a, -2.0f);                                       // elementwise.pdsl:26
-                pto::TMULS(pdsl_e20, pdsl_u_b, -1.0f);                                       // elementwise.pdsl:26
-                pto::TABS(pdsl_t17, pdsl_u_a);                                               // elementwise.pdsl:26
-                pto::TABS(pdsl_t19, pdsl_u_b);                                               // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:26
-                pto::TMUL(pdsl_t12, pdsl_t11, pdsl_u_b);                                     // elementwise.pdsl:26
-                pto::TEXP(pdsl_e15, pdsl_e14);                                               // elementwise.pdsl:26
-                pto::TEXP(pdsl_e21, pdsl_e20);                                               // elementwise.pdsl:26
-                pto::TSQRT(pdsl_t18, pdsl_t17);                                              // elementwise.pdsl:26
-                pto::TMULS(pdsl_e24, pdsl_t19, -1.0f);                                       // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:26
-                pto::TADDS(pdsl_e16, pdsl_e15, 1.0f);                                        // elementwise.pdsl:26
-                pto::TADDS(pdsl_e22, pdsl_e21, 1.0f);                                        // elementwise.pdsl:26
-                pto::TEXP(pdsl_e25, pdsl_e24);                                               // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:26
-                pto::TRECIP(pdsl_e17, pdsl_e16);                                             // elementwise.pdsl:26
-                pto::TRECIP(pdsl_t14, pdsl_e22);                                             // elementwise.pdsl:26
-                pto::TADDS(pdsl_e26, pdsl_e25, 1.0f);                                        // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:26
-                pto::TMULS(pdsl_e18, pdsl_e17, 2.0f);                                        // elementwise.pdsl:26
-                pto::TRECIP(pdsl_t20, pdsl_e26);                                             // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:26
-                pto::TADDS(pdsl_t13, pdsl_e18, -1.0f);                                       // elementwise.pdsl:26
-                pto::TMUL(pdsl_t21, pdsl_t18, pdsl_t20);                                     // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:26
-                pto::TMUL(pdsl_t15, pdsl_t13, pdsl_t14);                                     // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:26
-                pto::TADD(pdsl_t16, pdsl_t12, pdsl_t15);                                     // elementwise.pdsl:26
-                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:26
-                pto::TSUB(pdsl_u_v, pdsl_t16, pdsl_t21);                                     // elementwise.pdsl:26
-                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // elementwise.pdsl:27
-                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                     // elementwise.pdsl:27
+                                        pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // elementwise.pdsl:23
+                pto::TLOAD(pdsl_u_b, pdsl_g_1);                                              // elementwise.pdsl:23
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                      // elementwise.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // elementwise.pdsl:25
+                pto::TRELU(pdsl_t11, pdsl_u_a);                                              // elementwise.pdsl:25
+                pto::TMULS(pdsl_e14, pdsl_u_a, -2.0f);                                       // elementwise.pdsl:25
+                pto::TMULS(pdsl_e20, pdsl_u_b, -1.0f);                                       // elementwise.pdsl:25
+                pto::TABS(pdsl_t17, pdsl_u_a);                                               // elementwise.pdsl:25
+                pto::TABS(pdsl_t19, pdsl_u_b);                                               // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:25
+                pto::TMUL(pdsl_t12, pdsl_t11, pdsl_u_b);                                     // elementwise.pdsl:25
+                pto::TEXP(pdsl_e15, pdsl_e14);                                               // elementwise.pdsl:25
+                pto::TEXP(pdsl_e21, pdsl_e20);                                               // elementwise.pdsl:25
+                pto::TSQRT(pdsl_t18, pdsl_t17);                                              // elementwise.pdsl:25
+                pto::TMULS(pdsl_e24, pdsl_t19, -1.0f);                                       // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:25
+                pto::TADDS(pdsl_e16, pdsl_e15, 1.0f);                                        // elementwise.pdsl:25
+                pto::TADDS(pdsl_e22, pdsl_e21, 1.0f);                                        // elementwise.pdsl:25
+                pto::TEXP(pdsl_e25, pdsl_e24);                                               // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:25
+                pto::TRECIP(pdsl_e17, pdsl_e16);                                             // elementwise.pdsl:25
+                pto::TRECIP(pdsl_t14, pdsl_e22);                                             // elementwise.pdsl:25
+                pto::TADDS(pdsl_e26, pdsl_e25, 1.0f);                                        // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:25
+                pto::TMULS(pdsl_e18, pdsl_e17, 2.0f);                                        // elementwise.pdsl:25
+                pto::TRECIP(pdsl_t20, pdsl_e26);                                             // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:25
+                pto::TADDS(pdsl_t13, pdsl_e18, -1.0f);                                       // elementwise.pdsl:25
+                pto::TMUL(pdsl_t21, pdsl_t18, pdsl_t20);                                     // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:25
+                pto::TMUL(pdsl_t15, pdsl_t13, pdsl_t14);                                     // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:25
+                pto::TADD(pdsl_t16, pdsl_t12, pdsl_t15);                                     // elementwise.pdsl:25
+                pipe_barrier(PIPE_V);                                                        // elementwise.pdsl:25
+                pto::TSUB(pdsl_u_v, pdsl_t16, pdsl_t21);                                     // elementwise.pdsl:25
+                set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // elementwise.pdsl:26
+                wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                     // elementwise.pdsl:26
                 pdsl_gmt_0_u_x pdsl_g_2(pdsl_u_out + pdsl_u_row * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // elementwise.pdsl:27
-                pto::TSTORE(pdsl_g_2, pdsl_u_v);                                             // elementwise.pdsl:27
+                                        pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // elementwise.pdsl:26
+                pto::TSTORE(pdsl_g_2, pdsl_u_v);                                             // elementwise.pdsl:26
             }
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);

@@ -29,7 +29,7 @@ namespace {
     return a > b ? a : b;
 }
 constexpr int32_t pdsl_aiv_kernel = 0; // func_id of kernels/aiv/elementwise_aiv.cpp
-constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (elementwise.pdsl:16)
+constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (elementwise.pdsl:15)
 } // namespace
 
 extern "C" {
@@ -107,7 +107,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     // GM row pitches: pto-isa's TLOAD and TSTORE take strides as int.
     if (pdsl_u_n > 2147483647) {
         LOG_ERROR("elementwise: the rows of 'x' and 'y' and 'out' are n elements apart, more than pto-isa's TLOAD and "
-                  "TSTORE take (int, at most 2147483647; elementwise.pdsl:23), n = %" PRId64,
+                  "TSTORE take (int, at most 2147483647; elementwise.pdsl:22), n = %" PRId64,
                   pdsl_u_n);
         return;
     }
@@ -124,7 +124,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     }
 
     // Logical blocks (the grid) and hardware blocks: min(HW_BLOCKS, logical blocks).
-    const int64_t pdsl_total = ((pdsl_u_m + 1) / 2);
+    const int64_t pdsl_total = (pdsl_ceildiv(pdsl_u_m, 2));
     if (pdsl_total <= 0) {
         LOG_INFO("elementwise: empty grid, nothing to submit");
         return;

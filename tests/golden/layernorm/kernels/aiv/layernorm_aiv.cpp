@@ -149,103 +149,103 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_x, __gm__ float* pds
     int64_t pdsl_u_r = 0;
     int64_t pdsl_u_c = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_m + 2 - 1) / 2;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_m, 2);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // layernorm.pdsl:19
-        pdsl_u_i = pdsl_lb;                                                                 // layernorm.pdsl:19
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // layernorm.pdsl:18
+        pdsl_u_i = pdsl_lb;                                                                 // layernorm.pdsl:18
         pdsl_u_w = 512;                                                                     // layernorm.pdsl:17
-        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_m - 1);              // layernorm.pdsl:24
-        set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                             // layernorm.pdsl:25
-        wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                            // layernorm.pdsl:25
+        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_m - 1);              // layernorm.pdsl:23
+        set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                             // layernorm.pdsl:24
+        wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                            // layernorm.pdsl:24
         pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r * pdsl_u_n, pdsl_gmt_0_u_x::Shape(),
-                                pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:25
-        pto::TLOAD(pdsl_t0, pdsl_g_0);                                               // layernorm.pdsl:25
-        set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                      // layernorm.pdsl:25
-        wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // layernorm.pdsl:25
-        pto::TMOV(pdsl_e0, pdsl_t0);                                                 // layernorm.pdsl:25
-        pto::TEXPANDS(pdsl_view_u_s1, 0.0f);                                         // layernorm.pdsl:26
-        pto::TEXPANDS(pdsl_view_u_s2, 0.0f);                                         // layernorm.pdsl:27
-        pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:25
-        pto::TROWSUM(pdsl_t1, pdsl_e0, pdsl_tmp_pdsl_t1);                            // layernorm.pdsl:25
-        pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:25
-        pto::TMULS(pdsl_view_u_k, pdsl_view_t1, 1.0f / pdsl_u_w);                    // layernorm.pdsl:25
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / pdsl_u_w; ++pdsl_u_j) {     // layernorm.pdsl:28
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                                  // layernorm.pdsl:29
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                                 // layernorm.pdsl:29
-            pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                             // layernorm.pdsl:29
-            pto::TASSIGN(pdsl_t2, 0x0 + pdsl_version_t2 * 2048);                     // layernorm.pdsl:29
+                                pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:24
+        pto::TLOAD(pdsl_t0, pdsl_g_0);                                               // layernorm.pdsl:24
+        set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                      // layernorm.pdsl:24
+        wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // layernorm.pdsl:24
+        pto::TMOV(pdsl_e0, pdsl_t0);                                                 // layernorm.pdsl:24
+        pto::TEXPANDS(pdsl_view_u_s1, 0.0f);                                         // layernorm.pdsl:25
+        pto::TEXPANDS(pdsl_view_u_s2, 0.0f);                                         // layernorm.pdsl:26
+        pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:24
+        pto::TROWSUM(pdsl_t1, pdsl_e0, pdsl_tmp_pdsl_t1);                            // layernorm.pdsl:24
+        pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:24
+        pto::TMULS(pdsl_view_u_k, pdsl_view_t1, 1.0f / pdsl_u_w);                    // layernorm.pdsl:24
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / pdsl_u_w; ++pdsl_u_j) {     // layernorm.pdsl:27
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                                  // layernorm.pdsl:28
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                                 // layernorm.pdsl:28
+            pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                             // layernorm.pdsl:28
+            pto::TASSIGN(pdsl_t2, 0x0 + pdsl_version_t2 * 2048);                     // layernorm.pdsl:28
             pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u_j * pdsl_u_w, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:29
-            pto::TLOAD(pdsl_t2, pdsl_g_1);                                               // layernorm.pdsl:29
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                      // layernorm.pdsl:29
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // layernorm.pdsl:29
-            pto::TROWEXPANDSUB(pdsl_u_d, pdsl_t2, pdsl_u_k);                             // layernorm.pdsl:29
+                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:28
+            pto::TLOAD(pdsl_t2, pdsl_g_1);                                               // layernorm.pdsl:28
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                      // layernorm.pdsl:28
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // layernorm.pdsl:28
+            pto::TROWEXPANDSUB(pdsl_u_d, pdsl_t2, pdsl_u_k);                             // layernorm.pdsl:28
+            pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:29
+            pto::TMOV(pdsl_e1, pdsl_u_d);                                                // layernorm.pdsl:29
+            pto::TMUL(pdsl_t4, pdsl_u_d, pdsl_u_d);                                      // layernorm.pdsl:30
+            pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:29
+            pto::TROWSUM(pdsl_t3, pdsl_e1, pdsl_tmp_pdsl_t3);                            // layernorm.pdsl:29
+            pto::TMOV(pdsl_e2, pdsl_t4);                                                 // layernorm.pdsl:30
+            pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:29
+            pto::TADD(pdsl_view_u_s1, pdsl_view_u_s1, pdsl_view_t3);                     // layernorm.pdsl:29
+            pto::TROWSUM(pdsl_t5, pdsl_e2, pdsl_tmp_pdsl_t5);                            // layernorm.pdsl:30
             pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:30
-            pto::TMOV(pdsl_e1, pdsl_u_d);                                                // layernorm.pdsl:30
-            pto::TMUL(pdsl_t4, pdsl_u_d, pdsl_u_d);                                      // layernorm.pdsl:31
-            pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:30
-            pto::TROWSUM(pdsl_t3, pdsl_e1, pdsl_tmp_pdsl_t3);                            // layernorm.pdsl:30
-            pto::TMOV(pdsl_e2, pdsl_t4);                                                 // layernorm.pdsl:31
-            pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:30
-            pto::TADD(pdsl_view_u_s1, pdsl_view_u_s1, pdsl_view_t3);                     // layernorm.pdsl:30
-            pto::TROWSUM(pdsl_t5, pdsl_e2, pdsl_tmp_pdsl_t5);                            // layernorm.pdsl:31
-            pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:31
-            pto::TADD(pdsl_view_u_s2, pdsl_view_u_s2, pdsl_view_t5);                     // layernorm.pdsl:31
+            pto::TADD(pdsl_view_u_s2, pdsl_view_u_s2, pdsl_view_t5);                     // layernorm.pdsl:30
         }
-        pto::TMULS(pdsl_view_u_md, pdsl_view_u_s1, 1.0f / pdsl_u_n);                // layernorm.pdsl:33
-        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:34
-        pto::TMULS(pdsl_view_t6, pdsl_view_u_s2, 1.0f / pdsl_u_n);                  // layernorm.pdsl:34
-        pto::TMUL(pdsl_view_t7, pdsl_view_u_md, pdsl_view_u_md);                    // layernorm.pdsl:34
-        pto::TADD(pdsl_view_u_mean, pdsl_view_u_k, pdsl_view_u_md);                 // layernorm.pdsl:35
-        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:34
-        pto::TSUB(pdsl_view_t8, pdsl_view_t6, pdsl_view_t7);                        // layernorm.pdsl:34
-        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:34
-        pto::TMAXS(pdsl_view_t9, pdsl_view_t8, 0.0f);                               // layernorm.pdsl:34
-        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:34
-        pto::TADDS(pdsl_view_t10, pdsl_view_t9, pdsl_u_eps);                        // layernorm.pdsl:34
-        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:34
-        pto::TRSQRT(pdsl_view_u_rstd, pdsl_view_t10, pdsl_tmp_rstd);                // layernorm.pdsl:34
-        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / pdsl_u_w; ++pdsl_u2_j) { // layernorm.pdsl:36
-            pdsl_u_c = pdsl_u2_j * pdsl_u_w;                                        // layernorm.pdsl:37
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID2);                                 // layernorm.pdsl:38
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID2);                                // layernorm.pdsl:38
-            pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;                          // layernorm.pdsl:38
-            pto::TASSIGN(pdsl_t11, 0x0 + pdsl_version_t11 * 2048);                  // layernorm.pdsl:38
+        pto::TMULS(pdsl_view_u_md, pdsl_view_u_s1, 1.0f / pdsl_u_n);                // layernorm.pdsl:32
+        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:33
+        pto::TMULS(pdsl_view_t6, pdsl_view_u_s2, 1.0f / pdsl_u_n);                  // layernorm.pdsl:33
+        pto::TMUL(pdsl_view_t7, pdsl_view_u_md, pdsl_view_u_md);                    // layernorm.pdsl:33
+        pto::TADD(pdsl_view_u_mean, pdsl_view_u_k, pdsl_view_u_md);                 // layernorm.pdsl:34
+        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:33
+        pto::TSUB(pdsl_view_t8, pdsl_view_t6, pdsl_view_t7);                        // layernorm.pdsl:33
+        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:33
+        pto::TMAXS(pdsl_view_t9, pdsl_view_t8, 0.0f);                               // layernorm.pdsl:33
+        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:33
+        pto::TADDS(pdsl_view_t10, pdsl_view_t9, pdsl_u_eps);                        // layernorm.pdsl:33
+        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:33
+        pto::TRSQRT(pdsl_view_u_rstd, pdsl_view_t10, pdsl_tmp_rstd);                // layernorm.pdsl:33
+        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / pdsl_u_w; ++pdsl_u2_j) { // layernorm.pdsl:35
+            pdsl_u_c = pdsl_u2_j * pdsl_u_w;                                        // layernorm.pdsl:36
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID2);                                 // layernorm.pdsl:37
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID2);                                // layernorm.pdsl:37
+            pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;                          // layernorm.pdsl:37
+            pto::TASSIGN(pdsl_t11, 0x0 + pdsl_version_t11 * 2048);                  // layernorm.pdsl:37
             pdsl_gmt_0_u_x pdsl_g_2(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u_c, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:38
-            pto::TLOAD(pdsl_t11, pdsl_g_2);                                              // layernorm.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID2);                                      // layernorm.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID2);                                     // layernorm.pdsl:38
-            pto::TROWEXPANDSUB(pdsl_t12, pdsl_t11, pdsl_u_mean);                         // layernorm.pdsl:38
-            pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:38
-            set_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                                      // layernorm.pdsl:38
-            wait_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                                     // layernorm.pdsl:38
-            pto::TROWEXPANDMUL(pdsl_u_y, pdsl_t12, pdsl_u_rstd);                         // layernorm.pdsl:38
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID3);                                      // layernorm.pdsl:39
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID3);                                     // layernorm.pdsl:39
-            pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                               // layernorm.pdsl:39
-            pto::TASSIGN(pdsl_t13, 0x0 + pdsl_version_t13 * 2048);                       // layernorm.pdsl:39
+                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:37
+            pto::TLOAD(pdsl_t11, pdsl_g_2);                                              // layernorm.pdsl:37
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID2);                                      // layernorm.pdsl:37
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID2);                                     // layernorm.pdsl:37
+            pto::TROWEXPANDSUB(pdsl_t12, pdsl_t11, pdsl_u_mean);                         // layernorm.pdsl:37
+            pipe_barrier(PIPE_V);                                                        // layernorm.pdsl:37
+            set_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                                      // layernorm.pdsl:37
+            wait_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                                     // layernorm.pdsl:37
+            pto::TROWEXPANDMUL(pdsl_u_y, pdsl_t12, pdsl_u_rstd);                         // layernorm.pdsl:37
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID3);                                      // layernorm.pdsl:38
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID3);                                     // layernorm.pdsl:38
+            pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                               // layernorm.pdsl:38
+            pto::TASSIGN(pdsl_t13, 0x0 + pdsl_version_t13 * 2048);                       // layernorm.pdsl:38
             pdsl_gmt_0_u_x pdsl_g_3(pdsl_u_gamma + pdsl_u_c, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:39
-            pto::TLOAD(pdsl_t13, pdsl_g_3);                                              // layernorm.pdsl:39
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID3);                                      // layernorm.pdsl:39
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID3);                                     // layernorm.pdsl:39
-            pto::TCOLEXPANDMUL(pdsl_t14, pdsl_u_y, pdsl_t13);                            // layernorm.pdsl:39
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID4);                                      // layernorm.pdsl:39
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID4);                                     // layernorm.pdsl:39
-            pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                               // layernorm.pdsl:39
-            pto::TASSIGN(pdsl_t15, 0x0 + pdsl_version_t15 * 2048);                       // layernorm.pdsl:39
+                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:38
+            pto::TLOAD(pdsl_t13, pdsl_g_3);                                              // layernorm.pdsl:38
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID3);                                      // layernorm.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID3);                                     // layernorm.pdsl:38
+            pto::TCOLEXPANDMUL(pdsl_t14, pdsl_u_y, pdsl_t13);                            // layernorm.pdsl:38
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID4);                                      // layernorm.pdsl:38
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID4);                                     // layernorm.pdsl:38
+            pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                               // layernorm.pdsl:38
+            pto::TASSIGN(pdsl_t15, 0x0 + pdsl_version_t15 * 2048);                       // layernorm.pdsl:38
             pdsl_gmt_0_u_x pdsl_g_4(pdsl_u_beta + pdsl_u_c, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:39
-            pto::TLOAD(pdsl_t15, pdsl_g_4);                                              // layernorm.pdsl:39
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID4);                                      // layernorm.pdsl:39
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID4);                                     // layernorm.pdsl:39
-            pto::TCOLEXPANDADD(pdsl_t16, pdsl_t14, pdsl_t15);                            // layernorm.pdsl:39
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // layernorm.pdsl:39
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                     // layernorm.pdsl:39
+                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:38
+            pto::TLOAD(pdsl_t15, pdsl_g_4);                                              // layernorm.pdsl:38
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID4);                                      // layernorm.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID4);                                     // layernorm.pdsl:38
+            pto::TCOLEXPANDADD(pdsl_t16, pdsl_t14, pdsl_t15);                            // layernorm.pdsl:38
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // layernorm.pdsl:38
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                     // layernorm.pdsl:38
             pdsl_gmt_0_u_x pdsl_g_5(pdsl_u_out + pdsl_u_r * pdsl_u_n + pdsl_u_c, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:39
-            pto::TSTORE(pdsl_g_5, pdsl_t16);                                             // layernorm.pdsl:39
+                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:38
+            pto::TSTORE(pdsl_g_5, pdsl_t16);                                             // layernorm.pdsl:38
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
@@ -358,98 +358,98 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_x, __gm__ float* pds
     int64_t pdsl_u_r = 0;
     int64_t pdsl_u_c = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_m + 16 - 1) / 16;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_m, 16);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // layernorm.pdsl:19
-        pdsl_u_i = pdsl_lb;                                                                 // layernorm.pdsl:19
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // layernorm.pdsl:18
+        pdsl_u_i = pdsl_lb;                                                                 // layernorm.pdsl:18
         pdsl_u_w = 512;                                                                     // layernorm.pdsl:17
-        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_m - 8);              // layernorm.pdsl:24
-        set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                             // layernorm.pdsl:25
-        wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                            // layernorm.pdsl:25
+        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_m - 8);              // layernorm.pdsl:23
+        set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                             // layernorm.pdsl:24
+        wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                            // layernorm.pdsl:24
         pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r * pdsl_u_n, pdsl_gmt_0_u_x::Shape(),
-                                pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // layernorm.pdsl:25
-        pto::TLOAD(pdsl_t17, pdsl_g_0);                                                 // layernorm.pdsl:25
-        set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // layernorm.pdsl:25
-        wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                        // layernorm.pdsl:25
-        pto::TROWSUM(pdsl_t18, pdsl_t17, pdsl_tmp_pdsl_t18);                            // layernorm.pdsl:25
-        pto::TEXPANDS(pdsl_view_u_s1, 0.0f);                                            // layernorm.pdsl:26
-        pto::TEXPANDS(pdsl_view_u_s2, 0.0f);                                            // layernorm.pdsl:27
-        pipe_barrier(PIPE_V);                                                           // layernorm.pdsl:25
-        pto::TMULS(pdsl_view_u_k, pdsl_view_t18, 1.0f / pdsl_u_w);                      // layernorm.pdsl:25
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / pdsl_u_w; ++pdsl_u_j) {        // layernorm.pdsl:28
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                                     // layernorm.pdsl:29
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                                    // layernorm.pdsl:29
-            pdsl_version_t19 = (pdsl_version_t19 + 1) % 2;                              // layernorm.pdsl:29
-            pto::TASSIGN(pdsl_t19, 0x0 + pdsl_version_t19 * 16384);                     // layernorm.pdsl:29
+                                pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // layernorm.pdsl:24
+        pto::TLOAD(pdsl_t17, pdsl_g_0);                                                 // layernorm.pdsl:24
+        set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // layernorm.pdsl:24
+        wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                        // layernorm.pdsl:24
+        pto::TROWSUM(pdsl_t18, pdsl_t17, pdsl_tmp_pdsl_t18);                            // layernorm.pdsl:24
+        pto::TEXPANDS(pdsl_view_u_s1, 0.0f);                                            // layernorm.pdsl:25
+        pto::TEXPANDS(pdsl_view_u_s2, 0.0f);                                            // layernorm.pdsl:26
+        pipe_barrier(PIPE_V);                                                           // layernorm.pdsl:24
+        pto::TMULS(pdsl_view_u_k, pdsl_view_t18, 1.0f / pdsl_u_w);                      // layernorm.pdsl:24
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / pdsl_u_w; ++pdsl_u_j) {        // layernorm.pdsl:27
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                                     // layernorm.pdsl:28
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                                    // layernorm.pdsl:28
+            pdsl_version_t19 = (pdsl_version_t19 + 1) % 2;                              // layernorm.pdsl:28
+            pto::TASSIGN(pdsl_t19, 0x0 + pdsl_version_t19 * 16384);                     // layernorm.pdsl:28
             pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u_j * pdsl_u_w, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // layernorm.pdsl:29
-            pto::TLOAD(pdsl_t19, pdsl_g_1);                                                 // layernorm.pdsl:29
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                         // layernorm.pdsl:29
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // layernorm.pdsl:29
-            pto::TROWEXPANDSUB(pdsl_u_d, pdsl_t19, pdsl_u_k);                               // layernorm.pdsl:29
+                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // layernorm.pdsl:28
+            pto::TLOAD(pdsl_t19, pdsl_g_1);                                                 // layernorm.pdsl:28
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                         // layernorm.pdsl:28
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // layernorm.pdsl:28
+            pto::TROWEXPANDSUB(pdsl_u_d, pdsl_t19, pdsl_u_k);                               // layernorm.pdsl:28
+            pipe_barrier(PIPE_V);                                                           // layernorm.pdsl:29
+            pto::TROWSUM(pdsl_t20, pdsl_u_d, pdsl_tmp_pdsl_t20);                            // layernorm.pdsl:29
+            pto::TMUL(pdsl_t21, pdsl_u_d, pdsl_u_d);                                        // layernorm.pdsl:30
+            pipe_barrier(PIPE_V);                                                           // layernorm.pdsl:29
+            pto::TADD(pdsl_view_u_s1, pdsl_view_u_s1, pdsl_view_t20);                       // layernorm.pdsl:29
+            pto::TROWSUM(pdsl_t22, pdsl_t21, pdsl_tmp_pdsl_t22);                            // layernorm.pdsl:30
             pipe_barrier(PIPE_V);                                                           // layernorm.pdsl:30
-            pto::TROWSUM(pdsl_t20, pdsl_u_d, pdsl_tmp_pdsl_t20);                            // layernorm.pdsl:30
-            pto::TMUL(pdsl_t21, pdsl_u_d, pdsl_u_d);                                        // layernorm.pdsl:31
-            pipe_barrier(PIPE_V);                                                           // layernorm.pdsl:30
-            pto::TADD(pdsl_view_u_s1, pdsl_view_u_s1, pdsl_view_t20);                       // layernorm.pdsl:30
-            pto::TROWSUM(pdsl_t22, pdsl_t21, pdsl_tmp_pdsl_t22);                            // layernorm.pdsl:31
-            pipe_barrier(PIPE_V);                                                           // layernorm.pdsl:31
-            pto::TADD(pdsl_view_u_s2, pdsl_view_u_s2, pdsl_view_t22);                       // layernorm.pdsl:31
+            pto::TADD(pdsl_view_u_s2, pdsl_view_u_s2, pdsl_view_t22);                       // layernorm.pdsl:30
         }
-        pto::TMULS(pdsl_view_u_md, pdsl_view_u_s1, 1.0f / pdsl_u_n);                // layernorm.pdsl:33
-        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:34
-        pto::TMULS(pdsl_view_t23, pdsl_view_u_s2, 1.0f / pdsl_u_n);                 // layernorm.pdsl:34
-        pto::TMUL(pdsl_view_t24, pdsl_view_u_md, pdsl_view_u_md);                   // layernorm.pdsl:34
-        pto::TADD(pdsl_view_u_mean, pdsl_view_u_k, pdsl_view_u_md);                 // layernorm.pdsl:35
-        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:34
-        pto::TSUB(pdsl_view_t25, pdsl_view_t23, pdsl_view_t24);                     // layernorm.pdsl:34
-        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:34
-        pto::TMAXS(pdsl_view_t26, pdsl_view_t25, 0.0f);                             // layernorm.pdsl:34
-        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:34
-        pto::TADDS(pdsl_view_t27, pdsl_view_t26, pdsl_u_eps);                       // layernorm.pdsl:34
-        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:34
-        pto::TRSQRT(pdsl_view_u_rstd, pdsl_view_t27, pdsl_tmp_rstd);                // layernorm.pdsl:34
-        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / pdsl_u_w; ++pdsl_u2_j) { // layernorm.pdsl:36
-            pdsl_u_c = pdsl_u2_j * pdsl_u_w;                                        // layernorm.pdsl:37
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID2);                                 // layernorm.pdsl:38
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID2);                                // layernorm.pdsl:38
-            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                              // layernorm.pdsl:38
-            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                             // layernorm.pdsl:38
-            pdsl_version_t28 = (pdsl_version_t28 + 1) % 2;                          // layernorm.pdsl:38
-            pto::TASSIGN(pdsl_t28, 0x0 + pdsl_version_t28 * 16384);                 // layernorm.pdsl:38
+        pto::TMULS(pdsl_view_u_md, pdsl_view_u_s1, 1.0f / pdsl_u_n);                // layernorm.pdsl:32
+        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:33
+        pto::TMULS(pdsl_view_t23, pdsl_view_u_s2, 1.0f / pdsl_u_n);                 // layernorm.pdsl:33
+        pto::TMUL(pdsl_view_t24, pdsl_view_u_md, pdsl_view_u_md);                   // layernorm.pdsl:33
+        pto::TADD(pdsl_view_u_mean, pdsl_view_u_k, pdsl_view_u_md);                 // layernorm.pdsl:34
+        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:33
+        pto::TSUB(pdsl_view_t25, pdsl_view_t23, pdsl_view_t24);                     // layernorm.pdsl:33
+        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:33
+        pto::TMAXS(pdsl_view_t26, pdsl_view_t25, 0.0f);                             // layernorm.pdsl:33
+        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:33
+        pto::TADDS(pdsl_view_t27, pdsl_view_t26, pdsl_u_eps);                       // layernorm.pdsl:33
+        pipe_barrier(PIPE_V);                                                       // layernorm.pdsl:33
+        pto::TRSQRT(pdsl_view_u_rstd, pdsl_view_t27, pdsl_tmp_rstd);                // layernorm.pdsl:33
+        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / pdsl_u_w; ++pdsl_u2_j) { // layernorm.pdsl:35
+            pdsl_u_c = pdsl_u2_j * pdsl_u_w;                                        // layernorm.pdsl:36
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID2);                                 // layernorm.pdsl:37
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID2);                                // layernorm.pdsl:37
+            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                              // layernorm.pdsl:37
+            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                             // layernorm.pdsl:37
+            pdsl_version_t28 = (pdsl_version_t28 + 1) % 2;                          // layernorm.pdsl:37
+            pto::TASSIGN(pdsl_t28, 0x0 + pdsl_version_t28 * 16384);                 // layernorm.pdsl:37
             pdsl_gmt_0_u_x pdsl_g_2(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u_c, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // layernorm.pdsl:38
-            pto::TLOAD(pdsl_t28, pdsl_g_2);                                                 // layernorm.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID2);                                         // layernorm.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID2);                                        // layernorm.pdsl:38
-            pto::TROWEXPANDSUB(pdsl_t29, pdsl_t28, pdsl_u_mean);                            // layernorm.pdsl:38
-            pipe_barrier(PIPE_V);                                                           // layernorm.pdsl:38
-            pto::TROWEXPANDMUL(pdsl_u_y, pdsl_t29, pdsl_u_rstd);                            // layernorm.pdsl:38
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID3);                                         // layernorm.pdsl:39
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID3);                                        // layernorm.pdsl:39
-            pdsl_version_t30 = (pdsl_version_t30 + 1) % 2;                                  // layernorm.pdsl:39
-            pto::TASSIGN(pdsl_t30, 0x8000 + pdsl_version_t30 * 2048);                       // layernorm.pdsl:39
+                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // layernorm.pdsl:37
+            pto::TLOAD(pdsl_t28, pdsl_g_2);                                                 // layernorm.pdsl:37
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID2);                                         // layernorm.pdsl:37
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID2);                                        // layernorm.pdsl:37
+            pto::TROWEXPANDSUB(pdsl_t29, pdsl_t28, pdsl_u_mean);                            // layernorm.pdsl:37
+            pipe_barrier(PIPE_V);                                                           // layernorm.pdsl:37
+            pto::TROWEXPANDMUL(pdsl_u_y, pdsl_t29, pdsl_u_rstd);                            // layernorm.pdsl:37
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID3);                                         // layernorm.pdsl:38
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID3);                                        // layernorm.pdsl:38
+            pdsl_version_t30 = (pdsl_version_t30 + 1) % 2;                                  // layernorm.pdsl:38
+            pto::TASSIGN(pdsl_t30, 0x8000 + pdsl_version_t30 * 2048);                       // layernorm.pdsl:38
             pdsl_gmt_0_u_gamma pdsl_g_3(pdsl_u_gamma + pdsl_u_c, pdsl_gmt_0_u_gamma::Shape(),
-                                        pdsl_gmt_0_u_gamma::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:39
-            pto::TLOAD(pdsl_t30, pdsl_g_3);                                                      // layernorm.pdsl:39
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID3);                                              // layernorm.pdsl:39
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID3);                                             // layernorm.pdsl:39
-            pto::TCOLEXPANDMUL(pdsl_t31, pdsl_u_y, pdsl_t30);                                    // layernorm.pdsl:39
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID4);                                              // layernorm.pdsl:39
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID4);                                             // layernorm.pdsl:39
-            pdsl_version_t32 = (pdsl_version_t32 + 1) % 2;                                       // layernorm.pdsl:39
-            pto::TASSIGN(pdsl_t32, 0x8000 + pdsl_version_t32 * 2048);                            // layernorm.pdsl:39
+                                        pdsl_gmt_0_u_gamma::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:38
+            pto::TLOAD(pdsl_t30, pdsl_g_3);                                                      // layernorm.pdsl:38
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID3);                                              // layernorm.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID3);                                             // layernorm.pdsl:38
+            pto::TCOLEXPANDMUL(pdsl_t31, pdsl_u_y, pdsl_t30);                                    // layernorm.pdsl:38
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID4);                                              // layernorm.pdsl:38
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID4);                                             // layernorm.pdsl:38
+            pdsl_version_t32 = (pdsl_version_t32 + 1) % 2;                                       // layernorm.pdsl:38
+            pto::TASSIGN(pdsl_t32, 0x8000 + pdsl_version_t32 * 2048);                            // layernorm.pdsl:38
             pdsl_gmt_0_u_gamma pdsl_g_4(pdsl_u_beta + pdsl_u_c, pdsl_gmt_0_u_gamma::Shape(),
-                                        pdsl_gmt_0_u_gamma::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:39
-            pto::TLOAD(pdsl_t32, pdsl_g_4);                                                      // layernorm.pdsl:39
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID4);                                              // layernorm.pdsl:39
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID4);                                             // layernorm.pdsl:39
-            pto::TCOLEXPANDADD(pdsl_t33, pdsl_t31, pdsl_t32);                                    // layernorm.pdsl:39
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                              // layernorm.pdsl:39
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                             // layernorm.pdsl:39
+                                        pdsl_gmt_0_u_gamma::Stride(512, 512, 512, pdsl_u_n, 1)); // layernorm.pdsl:38
+            pto::TLOAD(pdsl_t32, pdsl_g_4);                                                      // layernorm.pdsl:38
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID4);                                              // layernorm.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID4);                                             // layernorm.pdsl:38
+            pto::TCOLEXPANDADD(pdsl_t33, pdsl_t31, pdsl_t32);                                    // layernorm.pdsl:38
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                              // layernorm.pdsl:38
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                             // layernorm.pdsl:38
             pdsl_gmt_0_u_x pdsl_g_5(pdsl_u_out + pdsl_u_r * pdsl_u_n + pdsl_u_c, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // layernorm.pdsl:39
-            pto::TSTORE(pdsl_g_5, pdsl_t33);                                                // layernorm.pdsl:39
+                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // layernorm.pdsl:38
+            pto::TSTORE(pdsl_g_5, pdsl_t33);                                                // layernorm.pdsl:38
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);

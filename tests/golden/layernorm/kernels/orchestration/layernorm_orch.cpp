@@ -29,7 +29,7 @@ namespace {
     return a > b ? a : b;
 }
 constexpr int32_t pdsl_aiv_kernel = 0; // func_id of kernels/aiv/layernorm_aiv.cpp
-constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (layernorm.pdsl:19)
+constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (layernorm.pdsl:18)
 } // namespace
 
 extern "C" {
@@ -119,7 +119,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     // GM row pitches: pto-isa's TLOAD and TSTORE take strides as int.
     if (pdsl_u_n > 2147483647) {
         LOG_ERROR("layernorm: the rows of 'x' and 'gamma' and 'beta' and 'out' are n elements apart, more than "
-                  "pto-isa's TLOAD and TSTORE take (int, at most 2147483647; layernorm.pdsl:25), n = %" PRId64,
+                  "pto-isa's TLOAD and TSTORE take (int, at most 2147483647; layernorm.pdsl:24), n = %" PRId64,
                   pdsl_u_n);
         return;
     }
@@ -136,7 +136,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     }
 
     // Logical blocks (the grid) and hardware blocks: min(HW_BLOCKS, logical blocks).
-    const int64_t pdsl_total = ((pdsl_u_m + 2 * pdsl_u_rl - 1) / (2 * pdsl_u_rl));
+    const int64_t pdsl_total = (pdsl_ceildiv(pdsl_u_m, 2 * pdsl_u_rl));
     if (pdsl_total <= 0) {
         LOG_INFO("layernorm: empty grid, nothing to submit");
         return;

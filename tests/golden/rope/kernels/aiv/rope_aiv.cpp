@@ -90,90 +90,90 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_q, __gm__ float* pds
     int64_t pdsl_u_i = 0;
     int64_t pdsl_u_t = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_tokens + 2 - 1) / 2;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_tokens, 2);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // rope.pdsl:17
-        pdsl_u_i = pdsl_lb;                                                                 // rope.pdsl:17
-        pdsl_u_t = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_tokens - 1);         // rope.pdsl:22
-        pdsl_gmt_0_u_cos pdsl_g_0(pdsl_u_cos + pdsl_u_t * 64);                              // rope.pdsl:23
-        pto::TLOAD(pdsl_u_c, pdsl_g_0);                                                     // rope.pdsl:23
-        pdsl_gmt_0_u_cos pdsl_g_1(pdsl_u_sin + pdsl_u_t * 64);                              // rope.pdsl:24
-        pto::TLOAD(pdsl_u_s, pdsl_g_1);                                                     // rope.pdsl:24
-        for (int64_t pdsl_u_h = 0; pdsl_u_h < pdsl_u_q_heads; ++pdsl_u_h) {                 // rope.pdsl:25
-            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                      // rope.pdsl:26
-            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                     // rope.pdsl:26
-            pdsl_version_u_x1 = (pdsl_version_u_x1 + 1) % 2;                                // rope.pdsl:26
-            pto::TASSIGN(pdsl_u_x1, 0x200 + pdsl_version_u_x1 * 256);                       // rope.pdsl:26
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // rope.pdsl:16
+        pdsl_u_i = pdsl_lb;                                                                 // rope.pdsl:16
+        pdsl_u_t = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_tokens - 1);         // rope.pdsl:21
+        pdsl_gmt_0_u_cos pdsl_g_0(pdsl_u_cos + pdsl_u_t * 64);                              // rope.pdsl:22
+        pto::TLOAD(pdsl_u_c, pdsl_g_0);                                                     // rope.pdsl:22
+        pdsl_gmt_0_u_cos pdsl_g_1(pdsl_u_sin + pdsl_u_t * 64);                              // rope.pdsl:23
+        pto::TLOAD(pdsl_u_s, pdsl_g_1);                                                     // rope.pdsl:23
+        for (int64_t pdsl_u_h = 0; pdsl_u_h < pdsl_u_q_heads; ++pdsl_u_h) {                 // rope.pdsl:24
+            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                      // rope.pdsl:25
+            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                     // rope.pdsl:25
+            pdsl_version_u_x1 = (pdsl_version_u_x1 + 1) % 2;                                // rope.pdsl:25
+            pto::TASSIGN(pdsl_u_x1, 0x200 + pdsl_version_u_x1 * 256);                       // rope.pdsl:25
             pdsl_gmt_0_u_q pdsl_g_2(pdsl_u_q + pdsl_u_t * (pdsl_u_q_heads * 128) + pdsl_u_h * 128,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_q_heads * 128, 1)); // rope.pdsl:26
-            pto::TLOAD(pdsl_u_x1, pdsl_g_2);                                                      // rope.pdsl:26
-            pdsl_version_u_x2 = (pdsl_version_u_x2 + 1) % 2;                                      // rope.pdsl:27
-            pto::TASSIGN(pdsl_u_x2, 0x400 + pdsl_version_u_x2 * 256);                             // rope.pdsl:27
+                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_q_heads * 128, 1)); // rope.pdsl:25
+            pto::TLOAD(pdsl_u_x1, pdsl_g_2);                                                      // rope.pdsl:25
+            pdsl_version_u_x2 = (pdsl_version_u_x2 + 1) % 2;                                      // rope.pdsl:26
+            pto::TASSIGN(pdsl_u_x2, 0x400 + pdsl_version_u_x2 * 256);                             // rope.pdsl:26
             pdsl_gmt_0_u_q pdsl_g_3(pdsl_u_q + pdsl_u_t * (pdsl_u_q_heads * 128) + pdsl_u_h * 128 + 64,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_q_heads * 128, 1)); // rope.pdsl:27
-            pto::TLOAD(pdsl_u_x2, pdsl_g_3);                                                      // rope.pdsl:27
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                               // rope.pdsl:28
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                              // rope.pdsl:28
-            pto::TMUL(pdsl_t0, pdsl_u_x1, pdsl_u_c);                                              // rope.pdsl:28
-            pto::TMUL(pdsl_t1, pdsl_u_x2, pdsl_u_s);                                              // rope.pdsl:28
-            pipe_barrier(PIPE_V);                                                                 // rope.pdsl:28
-            pto::TSUB(pdsl_t2, pdsl_t0, pdsl_t1);                                                 // rope.pdsl:28
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                               // rope.pdsl:28
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                              // rope.pdsl:28
+                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_q_heads * 128, 1)); // rope.pdsl:26
+            pto::TLOAD(pdsl_u_x2, pdsl_g_3);                                                      // rope.pdsl:26
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                               // rope.pdsl:27
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                              // rope.pdsl:27
+            pto::TMUL(pdsl_t0, pdsl_u_x1, pdsl_u_c);                                              // rope.pdsl:27
+            pto::TMUL(pdsl_t1, pdsl_u_x2, pdsl_u_s);                                              // rope.pdsl:27
+            pipe_barrier(PIPE_V);                                                                 // rope.pdsl:27
+            pto::TSUB(pdsl_t2, pdsl_t0, pdsl_t1);                                                 // rope.pdsl:27
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                               // rope.pdsl:27
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                              // rope.pdsl:27
             pdsl_gmt_0_u_q pdsl_g_4(pdsl_u_q_out + pdsl_u_t * (pdsl_u_q_heads * 128) + pdsl_u_h * 128,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_q_heads * 128, 1)); // rope.pdsl:28
-            pto::TSTORE(pdsl_g_4, pdsl_t2);                                                       // rope.pdsl:28
-            pto::TMUL(pdsl_t3, pdsl_u_x2, pdsl_u_c);                                              // rope.pdsl:29
-            pto::TMUL(pdsl_t4, pdsl_u_x1, pdsl_u_s);                                              // rope.pdsl:29
-            pipe_barrier(PIPE_V);                                                                 // rope.pdsl:29
-            pto::TADD(pdsl_t5, pdsl_t3, pdsl_t4);                                                 // rope.pdsl:29
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                                               // rope.pdsl:29
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                                              // rope.pdsl:29
+                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_q_heads * 128, 1)); // rope.pdsl:27
+            pto::TSTORE(pdsl_g_4, pdsl_t2);                                                       // rope.pdsl:27
+            pto::TMUL(pdsl_t3, pdsl_u_x2, pdsl_u_c);                                              // rope.pdsl:28
+            pto::TMUL(pdsl_t4, pdsl_u_x1, pdsl_u_s);                                              // rope.pdsl:28
+            pipe_barrier(PIPE_V);                                                                 // rope.pdsl:28
+            pto::TADD(pdsl_t5, pdsl_t3, pdsl_t4);                                                 // rope.pdsl:28
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                                               // rope.pdsl:28
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                                              // rope.pdsl:28
             pdsl_gmt_0_u_q pdsl_g_5(pdsl_u_q_out + pdsl_u_t * (pdsl_u_q_heads * 128) + pdsl_u_h * 128 + 64,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_q_heads * 128, 1)); // rope.pdsl:29
-            pto::TSTORE(pdsl_g_5, pdsl_t5);                                                       // rope.pdsl:29
+                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_q_heads * 128, 1)); // rope.pdsl:28
+            pto::TSTORE(pdsl_g_5, pdsl_t5);                                                       // rope.pdsl:28
         }
-        for (int64_t pdsl_u2_h = 0; pdsl_u2_h < pdsl_u_kv_heads; ++pdsl_u2_h) { // rope.pdsl:31
-            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID1);                          // rope.pdsl:32
-            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID1);                         // rope.pdsl:32
-            pdsl_version_u2_x1 = (pdsl_version_u2_x1 + 1) % 2;                  // rope.pdsl:32
-            pto::TASSIGN(pdsl_u2_x1, 0x200 + pdsl_version_u2_x1 * 256);         // rope.pdsl:32
+        for (int64_t pdsl_u2_h = 0; pdsl_u2_h < pdsl_u_kv_heads; ++pdsl_u2_h) { // rope.pdsl:30
+            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID1);                          // rope.pdsl:31
+            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID1);                         // rope.pdsl:31
+            pdsl_version_u2_x1 = (pdsl_version_u2_x1 + 1) % 2;                  // rope.pdsl:31
+            pto::TASSIGN(pdsl_u2_x1, 0x200 + pdsl_version_u2_x1 * 256);         // rope.pdsl:31
             pdsl_gmt_0_u_q pdsl_g_6(pdsl_u_k + pdsl_u_t * (pdsl_u_kv_heads * 128) + pdsl_u2_h * 128,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:32
-            pto::TLOAD(pdsl_u2_x1, pdsl_g_6);                                                      // rope.pdsl:32
-            pdsl_version_u2_x2 = (pdsl_version_u2_x2 + 1) % 2;                                     // rope.pdsl:33
-            pto::TASSIGN(pdsl_u2_x2, 0x400 + pdsl_version_u2_x2 * 256);                            // rope.pdsl:33
+                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:31
+            pto::TLOAD(pdsl_u2_x1, pdsl_g_6);                                                      // rope.pdsl:31
+            pdsl_version_u2_x2 = (pdsl_version_u2_x2 + 1) % 2;                                     // rope.pdsl:32
+            pto::TASSIGN(pdsl_u2_x2, 0x400 + pdsl_version_u2_x2 * 256);                            // rope.pdsl:32
             pdsl_gmt_0_u_q pdsl_g_7(pdsl_u_k + pdsl_u_t * (pdsl_u_kv_heads * 128) + pdsl_u2_h * 128 + 64,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:33
-            pto::TLOAD(pdsl_u2_x2, pdsl_g_7);                                                      // rope.pdsl:33
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                                // rope.pdsl:34
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                               // rope.pdsl:34
-            pto::TMUL(pdsl_t6, pdsl_u2_x1, pdsl_u_c);                                              // rope.pdsl:34
-            pto::TMUL(pdsl_t7, pdsl_u2_x2, pdsl_u_s);                                              // rope.pdsl:34
-            pipe_barrier(PIPE_V);                                                                  // rope.pdsl:34
-            pto::TSUB(pdsl_t8, pdsl_t6, pdsl_t7);                                                  // rope.pdsl:34
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                                                // rope.pdsl:34
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                                               // rope.pdsl:34
+                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:32
+            pto::TLOAD(pdsl_u2_x2, pdsl_g_7);                                                      // rope.pdsl:32
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                                // rope.pdsl:33
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                               // rope.pdsl:33
+            pto::TMUL(pdsl_t6, pdsl_u2_x1, pdsl_u_c);                                              // rope.pdsl:33
+            pto::TMUL(pdsl_t7, pdsl_u2_x2, pdsl_u_s);                                              // rope.pdsl:33
+            pipe_barrier(PIPE_V);                                                                  // rope.pdsl:33
+            pto::TSUB(pdsl_t8, pdsl_t6, pdsl_t7);                                                  // rope.pdsl:33
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                                                // rope.pdsl:33
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                                               // rope.pdsl:33
             pdsl_gmt_0_u_q pdsl_g_8(pdsl_u_k_out + pdsl_u_t * (pdsl_u_kv_heads * 128) + pdsl_u2_h * 128,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:34
-            pto::TSTORE(pdsl_g_8, pdsl_t8);                                                        // rope.pdsl:34
-            pto::TMUL(pdsl_t9, pdsl_u2_x2, pdsl_u_c);                                              // rope.pdsl:35
-            pto::TMUL(pdsl_t10, pdsl_u2_x1, pdsl_u_s);                                             // rope.pdsl:35
-            pipe_barrier(PIPE_V);                                                                  // rope.pdsl:35
-            pto::TADD(pdsl_t11, pdsl_t9, pdsl_t10);                                                // rope.pdsl:35
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID3);                                                // rope.pdsl:35
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID3);                                               // rope.pdsl:35
+                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:33
+            pto::TSTORE(pdsl_g_8, pdsl_t8);                                                        // rope.pdsl:33
+            pto::TMUL(pdsl_t9, pdsl_u2_x2, pdsl_u_c);                                              // rope.pdsl:34
+            pto::TMUL(pdsl_t10, pdsl_u2_x1, pdsl_u_s);                                             // rope.pdsl:34
+            pipe_barrier(PIPE_V);                                                                  // rope.pdsl:34
+            pto::TADD(pdsl_t11, pdsl_t9, pdsl_t10);                                                // rope.pdsl:34
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID3);                                                // rope.pdsl:34
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID3);                                               // rope.pdsl:34
             pdsl_gmt_0_u_q pdsl_g_9(pdsl_u_k_out + pdsl_u_t * (pdsl_u_kv_heads * 128) + pdsl_u2_h * 128 + 64,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:35
-            pto::TSTORE(pdsl_g_9, pdsl_t11);                                                       // rope.pdsl:35
+                                    pdsl_gmt_0_u_q::Stride(64, 64, 64, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:34
+            pto::TSTORE(pdsl_g_9, pdsl_t11);                                                       // rope.pdsl:34
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
@@ -231,90 +231,90 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_q, __gm__ float* pds
     int64_t pdsl_u_i = 0;
     int64_t pdsl_u_t = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_tokens + 16 - 1) / 16;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_tokens, 16);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // rope.pdsl:17
-        pdsl_u_i = pdsl_lb;                                                                 // rope.pdsl:17
-        pdsl_u_t = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_tokens - 8);         // rope.pdsl:22
-        pdsl_gmt_0_u_cos pdsl_g_0(pdsl_u_cos + pdsl_u_t * 64);                              // rope.pdsl:23
-        pto::TLOAD(pdsl_u_c, pdsl_g_0);                                                     // rope.pdsl:23
-        pdsl_gmt_0_u_cos pdsl_g_1(pdsl_u_sin + pdsl_u_t * 64);                              // rope.pdsl:24
-        pto::TLOAD(pdsl_u_s, pdsl_g_1);                                                     // rope.pdsl:24
-        for (int64_t pdsl_u_h = 0; pdsl_u_h < pdsl_u_q_heads; ++pdsl_u_h) {                 // rope.pdsl:25
-            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                      // rope.pdsl:26
-            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                     // rope.pdsl:26
-            pdsl_version_u_x1 = (pdsl_version_u_x1 + 1) % 2;                                // rope.pdsl:26
-            pto::TASSIGN(pdsl_u_x1, 0x1000 + pdsl_version_u_x1 * 2048);                     // rope.pdsl:26
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // rope.pdsl:16
+        pdsl_u_i = pdsl_lb;                                                                 // rope.pdsl:16
+        pdsl_u_t = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_tokens - 8);         // rope.pdsl:21
+        pdsl_gmt_0_u_cos pdsl_g_0(pdsl_u_cos + pdsl_u_t * 64);                              // rope.pdsl:22
+        pto::TLOAD(pdsl_u_c, pdsl_g_0);                                                     // rope.pdsl:22
+        pdsl_gmt_0_u_cos pdsl_g_1(pdsl_u_sin + pdsl_u_t * 64);                              // rope.pdsl:23
+        pto::TLOAD(pdsl_u_s, pdsl_g_1);                                                     // rope.pdsl:23
+        for (int64_t pdsl_u_h = 0; pdsl_u_h < pdsl_u_q_heads; ++pdsl_u_h) {                 // rope.pdsl:24
+            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                      // rope.pdsl:25
+            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                                     // rope.pdsl:25
+            pdsl_version_u_x1 = (pdsl_version_u_x1 + 1) % 2;                                // rope.pdsl:25
+            pto::TASSIGN(pdsl_u_x1, 0x1000 + pdsl_version_u_x1 * 2048);                     // rope.pdsl:25
             pdsl_gmt_0_u_q pdsl_g_2(pdsl_u_q + pdsl_u_t * (pdsl_u_q_heads * 128) + pdsl_u_h * 128,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_q_heads * 128, 1)); // rope.pdsl:26
-            pto::TLOAD(pdsl_u_x1, pdsl_g_2);                                                         // rope.pdsl:26
-            pdsl_version_u_x2 = (pdsl_version_u_x2 + 1) % 2;                                         // rope.pdsl:27
-            pto::TASSIGN(pdsl_u_x2, 0x2000 + pdsl_version_u_x2 * 2048);                              // rope.pdsl:27
+                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_q_heads * 128, 1)); // rope.pdsl:25
+            pto::TLOAD(pdsl_u_x1, pdsl_g_2);                                                         // rope.pdsl:25
+            pdsl_version_u_x2 = (pdsl_version_u_x2 + 1) % 2;                                         // rope.pdsl:26
+            pto::TASSIGN(pdsl_u_x2, 0x2000 + pdsl_version_u_x2 * 2048);                              // rope.pdsl:26
             pdsl_gmt_0_u_q pdsl_g_3(pdsl_u_q + pdsl_u_t * (pdsl_u_q_heads * 128) + pdsl_u_h * 128 + 64,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_q_heads * 128, 1)); // rope.pdsl:27
-            pto::TLOAD(pdsl_u_x2, pdsl_g_3);                                                         // rope.pdsl:27
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                  // rope.pdsl:28
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                 // rope.pdsl:28
-            pto::TMUL(pdsl_t12, pdsl_u_x1, pdsl_u_c);                                                // rope.pdsl:28
-            pto::TMUL(pdsl_t13, pdsl_u_x2, pdsl_u_s);                                                // rope.pdsl:28
-            pipe_barrier(PIPE_V);                                                                    // rope.pdsl:28
-            pto::TSUB(pdsl_t14, pdsl_t12, pdsl_t13);                                                 // rope.pdsl:28
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                                  // rope.pdsl:28
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                                 // rope.pdsl:28
+                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_q_heads * 128, 1)); // rope.pdsl:26
+            pto::TLOAD(pdsl_u_x2, pdsl_g_3);                                                         // rope.pdsl:26
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                  // rope.pdsl:27
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                                 // rope.pdsl:27
+            pto::TMUL(pdsl_t12, pdsl_u_x1, pdsl_u_c);                                                // rope.pdsl:27
+            pto::TMUL(pdsl_t13, pdsl_u_x2, pdsl_u_s);                                                // rope.pdsl:27
+            pipe_barrier(PIPE_V);                                                                    // rope.pdsl:27
+            pto::TSUB(pdsl_t14, pdsl_t12, pdsl_t13);                                                 // rope.pdsl:27
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                                  // rope.pdsl:27
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                                 // rope.pdsl:27
             pdsl_gmt_0_u_q pdsl_g_4(pdsl_u_q_out + pdsl_u_t * (pdsl_u_q_heads * 128) + pdsl_u_h * 128,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_q_heads * 128, 1)); // rope.pdsl:28
-            pto::TSTORE(pdsl_g_4, pdsl_t14);                                                         // rope.pdsl:28
-            pto::TMUL(pdsl_t15, pdsl_u_x2, pdsl_u_c);                                                // rope.pdsl:29
-            pto::TMUL(pdsl_t16, pdsl_u_x1, pdsl_u_s);                                                // rope.pdsl:29
-            pipe_barrier(PIPE_V);                                                                    // rope.pdsl:29
-            pto::TADD(pdsl_t17, pdsl_t15, pdsl_t16);                                                 // rope.pdsl:29
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                                                  // rope.pdsl:29
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                                                 // rope.pdsl:29
+                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_q_heads * 128, 1)); // rope.pdsl:27
+            pto::TSTORE(pdsl_g_4, pdsl_t14);                                                         // rope.pdsl:27
+            pto::TMUL(pdsl_t15, pdsl_u_x2, pdsl_u_c);                                                // rope.pdsl:28
+            pto::TMUL(pdsl_t16, pdsl_u_x1, pdsl_u_s);                                                // rope.pdsl:28
+            pipe_barrier(PIPE_V);                                                                    // rope.pdsl:28
+            pto::TADD(pdsl_t17, pdsl_t15, pdsl_t16);                                                 // rope.pdsl:28
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                                                  // rope.pdsl:28
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID1);                                                 // rope.pdsl:28
             pdsl_gmt_0_u_q pdsl_g_5(pdsl_u_q_out + pdsl_u_t * (pdsl_u_q_heads * 128) + pdsl_u_h * 128 + 64,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_q_heads * 128, 1)); // rope.pdsl:29
-            pto::TSTORE(pdsl_g_5, pdsl_t17);                                                         // rope.pdsl:29
+                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_q_heads * 128, 1)); // rope.pdsl:28
+            pto::TSTORE(pdsl_g_5, pdsl_t17);                                                         // rope.pdsl:28
         }
-        for (int64_t pdsl_u2_h = 0; pdsl_u2_h < pdsl_u_kv_heads; ++pdsl_u2_h) { // rope.pdsl:31
-            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID1);                          // rope.pdsl:32
-            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID1);                         // rope.pdsl:32
-            pdsl_version_u2_x1 = (pdsl_version_u2_x1 + 1) % 2;                  // rope.pdsl:32
-            pto::TASSIGN(pdsl_u2_x1, 0x1000 + pdsl_version_u2_x1 * 2048);       // rope.pdsl:32
+        for (int64_t pdsl_u2_h = 0; pdsl_u2_h < pdsl_u_kv_heads; ++pdsl_u2_h) { // rope.pdsl:30
+            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID1);                          // rope.pdsl:31
+            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID1);                         // rope.pdsl:31
+            pdsl_version_u2_x1 = (pdsl_version_u2_x1 + 1) % 2;                  // rope.pdsl:31
+            pto::TASSIGN(pdsl_u2_x1, 0x1000 + pdsl_version_u2_x1 * 2048);       // rope.pdsl:31
             pdsl_gmt_0_u_q pdsl_g_6(pdsl_u_k + pdsl_u_t * (pdsl_u_kv_heads * 128) + pdsl_u2_h * 128,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:32
-            pto::TLOAD(pdsl_u2_x1, pdsl_g_6);                                                         // rope.pdsl:32
-            pdsl_version_u2_x2 = (pdsl_version_u2_x2 + 1) % 2;                                        // rope.pdsl:33
-            pto::TASSIGN(pdsl_u2_x2, 0x2000 + pdsl_version_u2_x2 * 2048);                             // rope.pdsl:33
+                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:31
+            pto::TLOAD(pdsl_u2_x1, pdsl_g_6);                                                         // rope.pdsl:31
+            pdsl_version_u2_x2 = (pdsl_version_u2_x2 + 1) % 2;                                        // rope.pdsl:32
+            pto::TASSIGN(pdsl_u2_x2, 0x2000 + pdsl_version_u2_x2 * 2048);                             // rope.pdsl:32
             pdsl_gmt_0_u_q pdsl_g_7(pdsl_u_k + pdsl_u_t * (pdsl_u_kv_heads * 128) + pdsl_u2_h * 128 + 64,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:33
-            pto::TLOAD(pdsl_u2_x2, pdsl_g_7);                                                         // rope.pdsl:33
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                                   // rope.pdsl:34
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                                  // rope.pdsl:34
-            pto::TMUL(pdsl_t18, pdsl_u2_x1, pdsl_u_c);                                                // rope.pdsl:34
-            pto::TMUL(pdsl_t19, pdsl_u2_x2, pdsl_u_s);                                                // rope.pdsl:34
-            pipe_barrier(PIPE_V);                                                                     // rope.pdsl:34
-            pto::TSUB(pdsl_t20, pdsl_t18, pdsl_t19);                                                  // rope.pdsl:34
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                                                   // rope.pdsl:34
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                                                  // rope.pdsl:34
+                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:32
+            pto::TLOAD(pdsl_u2_x2, pdsl_g_7);                                                         // rope.pdsl:32
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                                   // rope.pdsl:33
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                                  // rope.pdsl:33
+            pto::TMUL(pdsl_t18, pdsl_u2_x1, pdsl_u_c);                                                // rope.pdsl:33
+            pto::TMUL(pdsl_t19, pdsl_u2_x2, pdsl_u_s);                                                // rope.pdsl:33
+            pipe_barrier(PIPE_V);                                                                     // rope.pdsl:33
+            pto::TSUB(pdsl_t20, pdsl_t18, pdsl_t19);                                                  // rope.pdsl:33
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                                                   // rope.pdsl:33
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID2);                                                  // rope.pdsl:33
             pdsl_gmt_0_u_q pdsl_g_8(pdsl_u_k_out + pdsl_u_t * (pdsl_u_kv_heads * 128) + pdsl_u2_h * 128,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:34
-            pto::TSTORE(pdsl_g_8, pdsl_t20);                                                          // rope.pdsl:34
-            pto::TMUL(pdsl_t21, pdsl_u2_x2, pdsl_u_c);                                                // rope.pdsl:35
-            pto::TMUL(pdsl_t22, pdsl_u2_x1, pdsl_u_s);                                                // rope.pdsl:35
-            pipe_barrier(PIPE_V);                                                                     // rope.pdsl:35
-            pto::TADD(pdsl_t23, pdsl_t21, pdsl_t22);                                                  // rope.pdsl:35
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID3);                                                   // rope.pdsl:35
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID3);                                                  // rope.pdsl:35
+                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:33
+            pto::TSTORE(pdsl_g_8, pdsl_t20);                                                          // rope.pdsl:33
+            pto::TMUL(pdsl_t21, pdsl_u2_x2, pdsl_u_c);                                                // rope.pdsl:34
+            pto::TMUL(pdsl_t22, pdsl_u2_x1, pdsl_u_s);                                                // rope.pdsl:34
+            pipe_barrier(PIPE_V);                                                                     // rope.pdsl:34
+            pto::TADD(pdsl_t23, pdsl_t21, pdsl_t22);                                                  // rope.pdsl:34
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID3);                                                   // rope.pdsl:34
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID3);                                                  // rope.pdsl:34
             pdsl_gmt_0_u_q pdsl_g_9(pdsl_u_k_out + pdsl_u_t * (pdsl_u_kv_heads * 128) + pdsl_u2_h * 128 + 64,
                                     pdsl_gmt_0_u_q::Shape(),
-                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:35
-            pto::TSTORE(pdsl_g_9, pdsl_t23);                                                          // rope.pdsl:35
+                                    pdsl_gmt_0_u_q::Stride(512, 512, 512, pdsl_u_kv_heads * 128, 1)); // rope.pdsl:34
+            pto::TSTORE(pdsl_g_9, pdsl_t23);                                                          // rope.pdsl:34
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);

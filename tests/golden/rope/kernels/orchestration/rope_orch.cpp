@@ -29,7 +29,7 @@ namespace {
     return a > b ? a : b;
 }
 constexpr int32_t pdsl_aiv_kernel = 0; // func_id of kernels/aiv/rope_aiv.cpp
-constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (rope.pdsl:17)
+constexpr int64_t pdsl_hw_blocks = 24; // `on 24 blocks` (rope.pdsl:16)
 } // namespace
 
 extern "C" {
@@ -159,13 +159,13 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     // GM row pitches: pto-isa's TLOAD and TSTORE take strides as int.
     if (pdsl_u_q_heads > 2147483647 || pdsl_u_q_heads * 128 > 2147483647) {
         LOG_ERROR("rope: the rows of 'q' and 'q_out' are q_heads * 128 elements apart, more than pto-isa's TLOAD and "
-                  "TSTORE take (int, at most 2147483647; rope.pdsl:26), q_heads = %" PRId64,
+                  "TSTORE take (int, at most 2147483647; rope.pdsl:25), q_heads = %" PRId64,
                   pdsl_u_q_heads);
         return;
     }
     if (pdsl_u_kv_heads > 2147483647 || pdsl_u_kv_heads * 128 > 2147483647) {
         LOG_ERROR("rope: the rows of 'k' and 'k_out' are kv_heads * 128 elements apart, more than pto-isa's TLOAD and "
-                  "TSTORE take (int, at most 2147483647; rope.pdsl:32), kv_heads = %" PRId64,
+                  "TSTORE take (int, at most 2147483647; rope.pdsl:31), kv_heads = %" PRId64,
                   pdsl_u_kv_heads);
         return;
     }
@@ -182,7 +182,7 @@ __attribute__((visibility("default"))) void aicpu_orchestration_entry(const Chip
     }
 
     // Logical blocks (the grid) and hardware blocks: min(HW_BLOCKS, logical blocks).
-    const int64_t pdsl_total = ((pdsl_u_tokens + 2 * pdsl_u_rl - 1) / (2 * pdsl_u_rl));
+    const int64_t pdsl_total = (pdsl_ceildiv(pdsl_u_tokens, 2 * pdsl_u_rl));
     if (pdsl_total <= 0) {
         LOG_INFO("rope: empty grid, nothing to submit");
         return;

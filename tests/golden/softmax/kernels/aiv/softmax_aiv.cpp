@@ -106,64 +106,64 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_x, __gm__ float* pds
     int64_t pdsl_u_i = 0;
     int64_t pdsl_u_r = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_m + 2 - 1) / 2;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_m, 2);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:15
-        pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:15
-        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_m - 1);              // softmax.pdsl:20
-        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:21
-        pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:21
-        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:22
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 256; ++pdsl_u_j) {                 // softmax.pdsl:23
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:24
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // softmax.pdsl:24
-            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // softmax.pdsl:24
-            pto::TASSIGN(pdsl_u_s, 0x0 + pdsl_version_u_s * 1024);                          // softmax.pdsl:24
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:14
+        pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:14
+        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_m - 1);              // softmax.pdsl:19
+        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:20
+        pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:20
+        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:21
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 256; ++pdsl_u_j) {                 // softmax.pdsl:22
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:23
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // softmax.pdsl:23
+            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // softmax.pdsl:23
+            pto::TASSIGN(pdsl_u_s, 0x0 + pdsl_version_u_s * 1024);                          // softmax.pdsl:23
             pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u_j * 256, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(256, 256, 256, pdsl_u_n, 1)); // softmax.pdsl:24
-            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                              // softmax.pdsl:24
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                      // softmax.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // softmax.pdsl:25
-            pto::TROWMAX(pdsl_t0, pdsl_u_s, pdsl_tmp_pdsl_t0);                           // softmax.pdsl:25
+                                    pdsl_gmt_0_u_x::Stride(256, 256, 256, pdsl_u_n, 1)); // softmax.pdsl:23
+            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                              // softmax.pdsl:23
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                      // softmax.pdsl:24
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // softmax.pdsl:24
+            pto::TROWMAX(pdsl_t0, pdsl_u_s, pdsl_tmp_pdsl_t0);                           // softmax.pdsl:24
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:24
+            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t0);                  // softmax.pdsl:24
             pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t0);                  // softmax.pdsl:25
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:26
-            pto::TSUB(pdsl_view_t1, pdsl_view_u_mx, pdsl_view_u_m_new);                  // softmax.pdsl:26
-            pto::TROWEXPANDSUB(pdsl_t4, pdsl_u_s, pdsl_u_m_new);                         // softmax.pdsl:26
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:26
-            pto::TEXP(pdsl_view_t2, pdsl_view_t1);                                       // softmax.pdsl:26
-            pto::TEXP(pdsl_t5, pdsl_t4);                                                 // softmax.pdsl:26
-            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                // softmax.pdsl:27
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:26
-            pto::TMUL(pdsl_view_t3, pdsl_view_u_l, pdsl_view_t2);                        // softmax.pdsl:26
-            pto::TMOV(pdsl_e0, pdsl_t5);                                                 // softmax.pdsl:26
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:26
-            pto::TROWSUM(pdsl_t6, pdsl_e0, pdsl_tmp_pdsl_t6);                            // softmax.pdsl:26
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:26
-            pto::TADD(pdsl_view_u_l, pdsl_view_t3, pdsl_view_t6);                        // softmax.pdsl:26
+            pto::TSUB(pdsl_view_t1, pdsl_view_u_mx, pdsl_view_u_m_new);                  // softmax.pdsl:25
+            pto::TROWEXPANDSUB(pdsl_t4, pdsl_u_s, pdsl_u_m_new);                         // softmax.pdsl:25
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
+            pto::TEXP(pdsl_view_t2, pdsl_view_t1);                                       // softmax.pdsl:25
+            pto::TEXP(pdsl_t5, pdsl_t4);                                                 // softmax.pdsl:25
+            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                // softmax.pdsl:26
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
+            pto::TMUL(pdsl_view_t3, pdsl_view_u_l, pdsl_view_t2);                        // softmax.pdsl:25
+            pto::TMOV(pdsl_e0, pdsl_t5);                                                 // softmax.pdsl:25
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
+            pto::TROWSUM(pdsl_t6, pdsl_e0, pdsl_tmp_pdsl_t6);                            // softmax.pdsl:25
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
+            pto::TADD(pdsl_view_u_l, pdsl_view_t3, pdsl_view_t6);                        // softmax.pdsl:25
         }
-        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / 256; ++pdsl_u2_j) { // softmax.pdsl:29
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                            // softmax.pdsl:30
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                           // softmax.pdsl:30
-            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                         // softmax.pdsl:30
-            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                        // softmax.pdsl:30
-            pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                       // softmax.pdsl:30
-            pto::TASSIGN(pdsl_t7, 0x0 + pdsl_version_t7 * 1024);               // softmax.pdsl:30
+        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / 256; ++pdsl_u2_j) { // softmax.pdsl:28
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                            // softmax.pdsl:29
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                           // softmax.pdsl:29
+            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                         // softmax.pdsl:29
+            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                        // softmax.pdsl:29
+            pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                       // softmax.pdsl:29
+            pto::TASSIGN(pdsl_t7, 0x0 + pdsl_version_t7 * 1024);               // softmax.pdsl:29
             pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u2_j * 256, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(256, 256, 256, pdsl_u_n, 1)); // softmax.pdsl:30
-            pto::TLOAD(pdsl_t7, pdsl_g_1);                                               // softmax.pdsl:30
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                      // softmax.pdsl:30
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // softmax.pdsl:30
-            pto::TROWEXPANDSUB(pdsl_t8, pdsl_t7, pdsl_u_mx);                             // softmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:30
-            pto::TEXP(pdsl_t9, pdsl_t8);                                                 // softmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:30
-            pto::TROWEXPANDDIV(pdsl_t10, pdsl_t9, pdsl_u_l);                             // softmax.pdsl:30
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // softmax.pdsl:30
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                     // softmax.pdsl:30
+                                    pdsl_gmt_0_u_x::Stride(256, 256, 256, pdsl_u_n, 1)); // softmax.pdsl:29
+            pto::TLOAD(pdsl_t7, pdsl_g_1);                                               // softmax.pdsl:29
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                      // softmax.pdsl:29
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // softmax.pdsl:29
+            pto::TROWEXPANDSUB(pdsl_t8, pdsl_t7, pdsl_u_mx);                             // softmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:29
+            pto::TEXP(pdsl_t9, pdsl_t8);                                                 // softmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:29
+            pto::TROWEXPANDDIV(pdsl_t10, pdsl_t9, pdsl_u_l);                             // softmax.pdsl:29
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // softmax.pdsl:29
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                     // softmax.pdsl:29
             pdsl_gmt_0_u_x pdsl_g_2(pdsl_u_out + pdsl_u_r * pdsl_u_n + pdsl_u2_j * 256, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(256, 256, 256, pdsl_u_n, 1)); // softmax.pdsl:30
-            pto::TSTORE(pdsl_g_2, pdsl_t10);                                             // softmax.pdsl:30
+                                    pdsl_gmt_0_u_x::Stride(256, 256, 256, pdsl_u_n, 1)); // softmax.pdsl:29
+            pto::TSTORE(pdsl_g_2, pdsl_t10);                                             // softmax.pdsl:29
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
@@ -237,64 +237,64 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_x, __gm__ float* pds
     int64_t pdsl_u_i = 0;
     int64_t pdsl_u_r = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_m + 2 - 1) / 2;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_m, 2);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:15
-        pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:15
-        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_m - 1);              // softmax.pdsl:20
-        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:21
-        pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:21
-        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:22
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 512; ++pdsl_u_j) {                 // softmax.pdsl:23
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:24
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // softmax.pdsl:24
-            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // softmax.pdsl:24
-            pto::TASSIGN(pdsl_u_s, 0x0 + pdsl_version_u_s * 2048);                          // softmax.pdsl:24
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:14
+        pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:14
+        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_m - 1);              // softmax.pdsl:19
+        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:20
+        pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:20
+        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:21
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 512; ++pdsl_u_j) {                 // softmax.pdsl:22
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:23
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // softmax.pdsl:23
+            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // softmax.pdsl:23
+            pto::TASSIGN(pdsl_u_s, 0x0 + pdsl_version_u_s * 2048);                          // softmax.pdsl:23
             pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u_j * 512, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // softmax.pdsl:24
-            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                              // softmax.pdsl:24
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                      // softmax.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // softmax.pdsl:25
-            pto::TROWMAX(pdsl_t11, pdsl_u_s, pdsl_tmp_pdsl_t11);                         // softmax.pdsl:25
+                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // softmax.pdsl:23
+            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                              // softmax.pdsl:23
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                      // softmax.pdsl:24
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // softmax.pdsl:24
+            pto::TROWMAX(pdsl_t11, pdsl_u_s, pdsl_tmp_pdsl_t11);                         // softmax.pdsl:24
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:24
+            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t11);                 // softmax.pdsl:24
             pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t11);                 // softmax.pdsl:25
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:26
-            pto::TSUB(pdsl_view_t12, pdsl_view_u_mx, pdsl_view_u_m_new);                 // softmax.pdsl:26
-            pto::TROWEXPANDSUB(pdsl_t15, pdsl_u_s, pdsl_u_m_new);                        // softmax.pdsl:26
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:26
-            pto::TEXP(pdsl_view_t13, pdsl_view_t12);                                     // softmax.pdsl:26
-            pto::TEXP(pdsl_t16, pdsl_t15);                                               // softmax.pdsl:26
-            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                // softmax.pdsl:27
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:26
-            pto::TMUL(pdsl_view_t14, pdsl_view_u_l, pdsl_view_t13);                      // softmax.pdsl:26
-            pto::TMOV(pdsl_e1, pdsl_t16);                                                // softmax.pdsl:26
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:26
-            pto::TROWSUM(pdsl_t17, pdsl_e1, pdsl_tmp_pdsl_t17);                          // softmax.pdsl:26
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:26
-            pto::TADD(pdsl_view_u_l, pdsl_view_t14, pdsl_view_t17);                      // softmax.pdsl:26
+            pto::TSUB(pdsl_view_t12, pdsl_view_u_mx, pdsl_view_u_m_new);                 // softmax.pdsl:25
+            pto::TROWEXPANDSUB(pdsl_t15, pdsl_u_s, pdsl_u_m_new);                        // softmax.pdsl:25
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
+            pto::TEXP(pdsl_view_t13, pdsl_view_t12);                                     // softmax.pdsl:25
+            pto::TEXP(pdsl_t16, pdsl_t15);                                               // softmax.pdsl:25
+            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                // softmax.pdsl:26
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
+            pto::TMUL(pdsl_view_t14, pdsl_view_u_l, pdsl_view_t13);                      // softmax.pdsl:25
+            pto::TMOV(pdsl_e1, pdsl_t16);                                                // softmax.pdsl:25
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
+            pto::TROWSUM(pdsl_t17, pdsl_e1, pdsl_tmp_pdsl_t17);                          // softmax.pdsl:25
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
+            pto::TADD(pdsl_view_u_l, pdsl_view_t14, pdsl_view_t17);                      // softmax.pdsl:25
         }
-        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / 512; ++pdsl_u2_j) { // softmax.pdsl:29
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                            // softmax.pdsl:30
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                           // softmax.pdsl:30
-            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                         // softmax.pdsl:30
-            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                        // softmax.pdsl:30
-            pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                     // softmax.pdsl:30
-            pto::TASSIGN(pdsl_t18, 0x0 + pdsl_version_t18 * 2048);             // softmax.pdsl:30
+        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / 512; ++pdsl_u2_j) { // softmax.pdsl:28
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                            // softmax.pdsl:29
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                           // softmax.pdsl:29
+            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                         // softmax.pdsl:29
+            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                        // softmax.pdsl:29
+            pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                     // softmax.pdsl:29
+            pto::TASSIGN(pdsl_t18, 0x0 + pdsl_version_t18 * 2048);             // softmax.pdsl:29
             pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u2_j * 512, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // softmax.pdsl:30
-            pto::TLOAD(pdsl_t18, pdsl_g_1);                                              // softmax.pdsl:30
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                      // softmax.pdsl:30
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // softmax.pdsl:30
-            pto::TROWEXPANDSUB(pdsl_t19, pdsl_t18, pdsl_u_mx);                           // softmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:30
-            pto::TEXP(pdsl_t20, pdsl_t19);                                               // softmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:30
-            pto::TROWEXPANDDIV(pdsl_t21, pdsl_t20, pdsl_u_l);                            // softmax.pdsl:30
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // softmax.pdsl:30
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                     // softmax.pdsl:30
+                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // softmax.pdsl:29
+            pto::TLOAD(pdsl_t18, pdsl_g_1);                                              // softmax.pdsl:29
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                      // softmax.pdsl:29
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                     // softmax.pdsl:29
+            pto::TROWEXPANDSUB(pdsl_t19, pdsl_t18, pdsl_u_mx);                           // softmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:29
+            pto::TEXP(pdsl_t20, pdsl_t19);                                               // softmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                        // softmax.pdsl:29
+            pto::TROWEXPANDDIV(pdsl_t21, pdsl_t20, pdsl_u_l);                            // softmax.pdsl:29
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                      // softmax.pdsl:29
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                     // softmax.pdsl:29
             pdsl_gmt_0_u_x pdsl_g_2(pdsl_u_out + pdsl_u_r * pdsl_u_n + pdsl_u2_j * 512, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // softmax.pdsl:30
-            pto::TSTORE(pdsl_g_2, pdsl_t21);                                             // softmax.pdsl:30
+                                    pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_n, 1)); // softmax.pdsl:29
+            pto::TSTORE(pdsl_g_2, pdsl_t21);                                             // softmax.pdsl:29
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
@@ -365,62 +365,62 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ float* pdsl_u_x, __gm__ float* pds
     int64_t pdsl_u_i = 0;
     int64_t pdsl_u_r = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_m + 16 - 1) / 16;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_m, 16);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:15
-        pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:15
-        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_m - 8);              // softmax.pdsl:20
-        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:21
-        pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:21
-        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:22
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 256; ++pdsl_u_j) {                 // softmax.pdsl:23
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:24
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // softmax.pdsl:24
-            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // softmax.pdsl:24
-            pto::TASSIGN(pdsl_u_s, 0x40 + pdsl_version_u_s * 8192);                         // softmax.pdsl:24
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:14
+        pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:14
+        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_m - 8);              // softmax.pdsl:19
+        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:20
+        pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:20
+        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:21
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 256; ++pdsl_u_j) {                 // softmax.pdsl:22
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:23
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // softmax.pdsl:23
+            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // softmax.pdsl:23
+            pto::TASSIGN(pdsl_u_s, 0x40 + pdsl_version_u_s * 8192);                         // softmax.pdsl:23
             pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u_j * 256, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // softmax.pdsl:24
-            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                 // softmax.pdsl:24
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // softmax.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                        // softmax.pdsl:25
-            pto::TROWMAX(pdsl_t22, pdsl_u_s, pdsl_tmp_pdsl_t22);                            // softmax.pdsl:25
+                                    pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // softmax.pdsl:23
+            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                 // softmax.pdsl:23
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // softmax.pdsl:24
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                        // softmax.pdsl:24
+            pto::TROWMAX(pdsl_t22, pdsl_u_s, pdsl_tmp_pdsl_t22);                            // softmax.pdsl:24
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:24
+            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t22);                    // softmax.pdsl:24
             pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t22);                    // softmax.pdsl:25
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:26
-            pto::TSUB(pdsl_view_t23, pdsl_view_u_mx, pdsl_view_u_m_new);                    // softmax.pdsl:26
-            pto::TROWEXPANDSUB(pdsl_t26, pdsl_u_s, pdsl_u_m_new);                           // softmax.pdsl:26
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:26
-            pto::TEXP(pdsl_view_t24, pdsl_view_t23);                                        // softmax.pdsl:26
-            pto::TEXP(pdsl_t27, pdsl_t26);                                                  // softmax.pdsl:26
-            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                   // softmax.pdsl:27
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:26
-            pto::TMUL(pdsl_view_t25, pdsl_view_u_l, pdsl_view_t24);                         // softmax.pdsl:26
-            pto::TROWSUM(pdsl_t28, pdsl_t27, pdsl_tmp_pdsl_t28);                            // softmax.pdsl:26
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:26
-            pto::TADD(pdsl_view_u_l, pdsl_view_t25, pdsl_view_t28);                         // softmax.pdsl:26
+            pto::TSUB(pdsl_view_t23, pdsl_view_u_mx, pdsl_view_u_m_new);                    // softmax.pdsl:25
+            pto::TROWEXPANDSUB(pdsl_t26, pdsl_u_s, pdsl_u_m_new);                           // softmax.pdsl:25
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
+            pto::TEXP(pdsl_view_t24, pdsl_view_t23);                                        // softmax.pdsl:25
+            pto::TEXP(pdsl_t27, pdsl_t26);                                                  // softmax.pdsl:25
+            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                   // softmax.pdsl:26
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
+            pto::TMUL(pdsl_view_t25, pdsl_view_u_l, pdsl_view_t24);                         // softmax.pdsl:25
+            pto::TROWSUM(pdsl_t28, pdsl_t27, pdsl_tmp_pdsl_t28);                            // softmax.pdsl:25
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
+            pto::TADD(pdsl_view_u_l, pdsl_view_t25, pdsl_view_t28);                         // softmax.pdsl:25
         }
-        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / 256; ++pdsl_u2_j) { // softmax.pdsl:29
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                            // softmax.pdsl:30
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                           // softmax.pdsl:30
-            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                         // softmax.pdsl:30
-            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                        // softmax.pdsl:30
-            pdsl_version_t29 = (pdsl_version_t29 + 1) % 2;                     // softmax.pdsl:30
-            pto::TASSIGN(pdsl_t29, 0x40 + pdsl_version_t29 * 8192);            // softmax.pdsl:30
+        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / 256; ++pdsl_u2_j) { // softmax.pdsl:28
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                            // softmax.pdsl:29
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                           // softmax.pdsl:29
+            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                         // softmax.pdsl:29
+            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                        // softmax.pdsl:29
+            pdsl_version_t29 = (pdsl_version_t29 + 1) % 2;                     // softmax.pdsl:29
+            pto::TASSIGN(pdsl_t29, 0x40 + pdsl_version_t29 * 8192);            // softmax.pdsl:29
             pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u2_j * 256, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // softmax.pdsl:30
-            pto::TLOAD(pdsl_t29, pdsl_g_1);                                                 // softmax.pdsl:30
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                         // softmax.pdsl:30
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // softmax.pdsl:30
-            pto::TROWEXPANDSUB(pdsl_t30, pdsl_t29, pdsl_u_mx);                              // softmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:30
-            pto::TEXP(pdsl_t31, pdsl_t30);                                                  // softmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:30
-            pto::TROWEXPANDDIV(pdsl_t32, pdsl_t31, pdsl_u_l);                               // softmax.pdsl:30
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                         // softmax.pdsl:30
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                        // softmax.pdsl:30
+                                    pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // softmax.pdsl:29
+            pto::TLOAD(pdsl_t29, pdsl_g_1);                                                 // softmax.pdsl:29
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                         // softmax.pdsl:29
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // softmax.pdsl:29
+            pto::TROWEXPANDSUB(pdsl_t30, pdsl_t29, pdsl_u_mx);                              // softmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:29
+            pto::TEXP(pdsl_t31, pdsl_t30);                                                  // softmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:29
+            pto::TROWEXPANDDIV(pdsl_t32, pdsl_t31, pdsl_u_l);                               // softmax.pdsl:29
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                         // softmax.pdsl:29
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                        // softmax.pdsl:29
             pdsl_gmt_0_u_x pdsl_g_2(pdsl_u_out + pdsl_u_r * pdsl_u_n + pdsl_u2_j * 256, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // softmax.pdsl:30
-            pto::TSTORE(pdsl_g_2, pdsl_t32);                                                // softmax.pdsl:30
+                                    pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // softmax.pdsl:29
+            pto::TSTORE(pdsl_g_2, pdsl_t32);                                                // softmax.pdsl:29
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
@@ -491,62 +491,62 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ float* pdsl_u_x, __gm__ float* pds
     int64_t pdsl_u_i = 0;
     int64_t pdsl_u_r = 0;
 
-    const int64_t pdsl_extent_0 = (pdsl_u_m + 16 - 1) / 16;
+    const int64_t pdsl_extent_0 = pdsl_ceildiv(pdsl_u_m, 16);
     const int64_t pdsl_total = pdsl_extent_0;
-    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:15
-        pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:15
-        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_m - 8);              // softmax.pdsl:20
-        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:21
-        pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:21
-        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:22
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 512; ++pdsl_u_j) {                 // softmax.pdsl:23
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:24
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // softmax.pdsl:24
-            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // softmax.pdsl:24
-            pto::TASSIGN(pdsl_u_s, 0x40 + pdsl_version_u_s * 16384);                        // softmax.pdsl:24
+    for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:14
+        pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:14
+        pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_m - 8);              // softmax.pdsl:19
+        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:20
+        pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:20
+        pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:21
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 512; ++pdsl_u_j) {                 // softmax.pdsl:22
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:23
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // softmax.pdsl:23
+            pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // softmax.pdsl:23
+            pto::TASSIGN(pdsl_u_s, 0x40 + pdsl_version_u_s * 16384);                        // softmax.pdsl:23
             pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u_j * 512, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // softmax.pdsl:24
-            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                 // softmax.pdsl:24
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // softmax.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                        // softmax.pdsl:25
-            pto::TROWMAX(pdsl_t33, pdsl_u_s, pdsl_tmp_pdsl_t33);                            // softmax.pdsl:25
+                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // softmax.pdsl:23
+            pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                 // softmax.pdsl:23
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // softmax.pdsl:24
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                        // softmax.pdsl:24
+            pto::TROWMAX(pdsl_t33, pdsl_u_s, pdsl_tmp_pdsl_t33);                            // softmax.pdsl:24
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:24
+            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t33);                    // softmax.pdsl:24
             pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t33);                    // softmax.pdsl:25
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:26
-            pto::TSUB(pdsl_view_t34, pdsl_view_u_mx, pdsl_view_u_m_new);                    // softmax.pdsl:26
-            pto::TROWEXPANDSUB(pdsl_t37, pdsl_u_s, pdsl_u_m_new);                           // softmax.pdsl:26
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:26
-            pto::TEXP(pdsl_view_t35, pdsl_view_t34);                                        // softmax.pdsl:26
-            pto::TEXP(pdsl_t38, pdsl_t37);                                                  // softmax.pdsl:26
-            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                   // softmax.pdsl:27
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:26
-            pto::TMUL(pdsl_view_t36, pdsl_view_u_l, pdsl_view_t35);                         // softmax.pdsl:26
-            pto::TROWSUM(pdsl_t39, pdsl_t38, pdsl_tmp_pdsl_t39);                            // softmax.pdsl:26
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:26
-            pto::TADD(pdsl_view_u_l, pdsl_view_t36, pdsl_view_t39);                         // softmax.pdsl:26
+            pto::TSUB(pdsl_view_t34, pdsl_view_u_mx, pdsl_view_u_m_new);                    // softmax.pdsl:25
+            pto::TROWEXPANDSUB(pdsl_t37, pdsl_u_s, pdsl_u_m_new);                           // softmax.pdsl:25
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
+            pto::TEXP(pdsl_view_t35, pdsl_view_t34);                                        // softmax.pdsl:25
+            pto::TEXP(pdsl_t38, pdsl_t37);                                                  // softmax.pdsl:25
+            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                   // softmax.pdsl:26
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
+            pto::TMUL(pdsl_view_t36, pdsl_view_u_l, pdsl_view_t35);                         // softmax.pdsl:25
+            pto::TROWSUM(pdsl_t39, pdsl_t38, pdsl_tmp_pdsl_t39);                            // softmax.pdsl:25
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
+            pto::TADD(pdsl_view_u_l, pdsl_view_t36, pdsl_view_t39);                         // softmax.pdsl:25
         }
-        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / 512; ++pdsl_u2_j) { // softmax.pdsl:29
-            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                            // softmax.pdsl:30
-            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                           // softmax.pdsl:30
-            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                         // softmax.pdsl:30
-            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                        // softmax.pdsl:30
-            pdsl_version_t40 = (pdsl_version_t40 + 1) % 2;                     // softmax.pdsl:30
-            pto::TASSIGN(pdsl_t40, 0x40 + pdsl_version_t40 * 16384);           // softmax.pdsl:30
+        for (int64_t pdsl_u2_j = 0; pdsl_u2_j < pdsl_u_n / 512; ++pdsl_u2_j) { // softmax.pdsl:28
+            set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                            // softmax.pdsl:29
+            wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                           // softmax.pdsl:29
+            set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                         // softmax.pdsl:29
+            wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                        // softmax.pdsl:29
+            pdsl_version_t40 = (pdsl_version_t40 + 1) % 2;                     // softmax.pdsl:29
+            pto::TASSIGN(pdsl_t40, 0x40 + pdsl_version_t40 * 16384);           // softmax.pdsl:29
             pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u2_j * 512, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // softmax.pdsl:30
-            pto::TLOAD(pdsl_t40, pdsl_g_1);                                                 // softmax.pdsl:30
-            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                         // softmax.pdsl:30
-            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // softmax.pdsl:30
-            pto::TROWEXPANDSUB(pdsl_t41, pdsl_t40, pdsl_u_mx);                              // softmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:30
-            pto::TEXP(pdsl_t42, pdsl_t41);                                                  // softmax.pdsl:30
-            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:30
-            pto::TROWEXPANDDIV(pdsl_t43, pdsl_t42, pdsl_u_l);                               // softmax.pdsl:30
-            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                         // softmax.pdsl:30
-            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                        // softmax.pdsl:30
+                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // softmax.pdsl:29
+            pto::TLOAD(pdsl_t40, pdsl_g_1);                                                 // softmax.pdsl:29
+            set_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                         // softmax.pdsl:29
+            wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID1);                                        // softmax.pdsl:29
+            pto::TROWEXPANDSUB(pdsl_t41, pdsl_t40, pdsl_u_mx);                              // softmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:29
+            pto::TEXP(pdsl_t42, pdsl_t41);                                                  // softmax.pdsl:29
+            pipe_barrier(PIPE_V);                                                           // softmax.pdsl:29
+            pto::TROWEXPANDDIV(pdsl_t43, pdsl_t42, pdsl_u_l);                               // softmax.pdsl:29
+            set_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                         // softmax.pdsl:29
+            wait_flag(PIPE_V, PIPE_MTE3, EVENT_ID0);                                        // softmax.pdsl:29
             pdsl_gmt_0_u_x pdsl_g_2(pdsl_u_out + pdsl_u_r * pdsl_u_n + pdsl_u2_j * 512, pdsl_gmt_0_u_x::Shape(),
-                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // softmax.pdsl:30
-            pto::TSTORE(pdsl_g_2, pdsl_t43);                                                // softmax.pdsl:30
+                                    pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // softmax.pdsl:29
+            pto::TSTORE(pdsl_g_2, pdsl_t43);                                                // softmax.pdsl:29
         }
         set_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_MTE3, PIPE_S, EVENT_ID7);
