@@ -12,6 +12,7 @@ the code generator adds each lane's byte offset into the pipe slots.
 from __future__ import annotations
 
 from .. import ir
+from .copies import coalesce_copies
 from .cube_moves import expand_cube_moves
 from .expand import expand_ops
 from .flatten import flatten
@@ -33,6 +34,7 @@ PASSES = (
     expand_ops,  # ops pto-isa lacks (sigmoid, index tiles, a zero accumulator) as the ops they are made of
     insert_frees,  # TFREE after the last use of every popped tile
     prefetch_loads,  # AIC loads in loops issued one iteration ahead, when L1 has room
+    coalesce_copies,  # AIV `v = x` of a fresh result: x computed into v's next version
     pipeline,  # prologue / steady state / epilogue; crossing values versioned
     check_schedule,  # the cores' push/pop order: no deadlock; cross-core handoffs for syncs
     expand_cube_moves,  # explicit L1 -> L0A / L0B moves before every matmul

@@ -94,14 +94,12 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
     pdsl_vec_f32_32x128_t pdsl_t16;
     pdsl_col_f32_32x1_t pdsl_t9;
     pdsl_colview_f32_32x1_t pdsl_view_t9;
-    pdsl_col_f32_32x1_t pdsl_u_m_new;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_32x1_t pdsl_u_m;
+    pdsl_colview_f32_32x1_t pdsl_view_u_m;
     pdsl_col_f32_32x1_t pdsl_u_alpha;
     pdsl_colview_f32_32x1_t pdsl_view_u_alpha;
     pdsl_col_f32_32x1_t pdsl_u_l;
     pdsl_colview_f32_32x1_t pdsl_view_u_l;
-    pdsl_col_f32_32x1_t pdsl_u_m;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m;
     pdsl_col_f32_32x1_t pdsl_t13;
     pdsl_colview_f32_32x1_t pdsl_view_t13;
     pdsl_vec_f32_32x128_t pdsl_t7;
@@ -109,6 +107,8 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
     pdsl_col_f32_32x1_t pdsl_e3;
     pdsl_colview_f32_32x1_t pdsl_view_e3;
     pdsl_vec_bf16_32x128_t pdsl_prev_p;
+    pdsl_col_f32_32x1_t pdsl_was_m;
+    pdsl_colview_f32_32x1_t pdsl_view_was_m;
     pdsl_col_f32_32x1_t pdsl_prev_alpha;
     pdsl_colview_f32_32x1_t pdsl_view_prev_alpha;
     pdsl_vec_f32_1x8_t pdsl_tmp_s;
@@ -130,21 +130,18 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
     pto::TASSIGN<0x24000>(pdsl_t10);
     pto::TASSIGN<0x24000>(pdsl_t16);
     pto::TASSIGN<0x24000>(pdsl_t9);
-    pto::TASSIGN<0x24080>(pdsl_u_m_new);
-    pto::TASSIGN<0x28100>(pdsl_u_l);
-    pto::TASSIGN<0x28180>(pdsl_u_m);
-    pto::TASSIGN<0x28200>(pdsl_t13);
+    pto::TASSIGN<0x28200>(pdsl_u_l);
+    pto::TASSIGN<0x28280>(pdsl_t13);
     pto::TASSIGN<0x18400>(pdsl_tmp_s);
     pto::TASSIGN<0x18000>(pdsl_tmp_pdsl_t9);
     pto::TASSIGN<0x4000>(pdsl_tmp_pdsl_t15);
     pto::TRESHAPE(pdsl_view_t15, pdsl_t15);
     pto::TRESHAPE(pdsl_view_t10, pdsl_t10);
     pto::TRESHAPE(pdsl_view_t9, pdsl_t9);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t13, pdsl_t13);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -174,6 +171,9 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
         pto::TCI<pdsl_vec_f32_1x32_t, float, 0>(pdsl_e2, static_cast<float>(0));  // flash_attention.pdsl:44
         pto::TRESHAPE(pdsl_e3, pdsl_e2);                                          // flash_attention.pdsl:44
         pto::TRESHAPE(pdsl_view_e3, pdsl_e3);                                     // flash_attention.pdsl:44
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                            // flash_attention.pdsl:45
+        pto::TASSIGN(pdsl_u_m, 0x28000 + pdsl_version_u_m * 128);                 // flash_attention.pdsl:45
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                                   // flash_attention.pdsl:45
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                          // flash_attention.pdsl:45
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                       // flash_attention.pdsl:46
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                            // flash_attention.pdsl:47
@@ -202,17 +202,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
             }
             pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:57
             pto::TROWMAX(pdsl_t9, pdsl_u_s, pdsl_tmp_pdsl_t9);                // flash_attention.pdsl:57
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // flash_attention.pdsl:59
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // flash_attention.pdsl:59
             pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:57
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t9);        // flash_attention.pdsl:57
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // flash_attention.pdsl:57
+            pto::TASSIGN(pdsl_u_m, 0x28000 + pdsl_version_u_m * 128);         // flash_attention.pdsl:57
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // flash_attention.pdsl:57
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t9);          // flash_attention.pdsl:57
             pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:58
-            pto::TSUB(pdsl_view_t10, pdsl_view_u_m, pdsl_view_u_m_new);       // flash_attention.pdsl:58
-            pto::TROWEXPANDSUB(pdsl_t11, pdsl_u_s, pdsl_u_m_new);             // flash_attention.pdsl:60
+            pto::TSUB(pdsl_view_t10, pdsl_view_was_m, pdsl_view_u_m);         // flash_attention.pdsl:58
+            pto::TROWEXPANDSUB(pdsl_t11, pdsl_u_s, pdsl_u_m);                 // flash_attention.pdsl:60
             pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:58
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // flash_attention.pdsl:58
-            pto::TASSIGN(pdsl_u_alpha, 0x28000 + pdsl_version_u_alpha * 128); // flash_attention.pdsl:58
+            pto::TASSIGN(pdsl_u_alpha, 0x28100 + pdsl_version_u_alpha * 128); // flash_attention.pdsl:58
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // flash_attention.pdsl:58
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t10);                      // flash_attention.pdsl:58
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // flash_attention.pdsl:59
             pto::TEXP(pdsl_t12, pdsl_t11);                                    // flash_attention.pdsl:60
             pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:60
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // flash_attention.pdsl:60
@@ -246,17 +250,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
                 }
                 pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:57
                 pto::TROWMAX(pdsl_t9, pdsl_u_s, pdsl_tmp_pdsl_t9);                // flash_attention.pdsl:57
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // flash_attention.pdsl:59
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // flash_attention.pdsl:59
                 pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:57
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t9);        // flash_attention.pdsl:57
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // flash_attention.pdsl:57
+                pto::TASSIGN(pdsl_u_m, 0x28000 + pdsl_version_u_m * 128);         // flash_attention.pdsl:57
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // flash_attention.pdsl:57
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t9);          // flash_attention.pdsl:57
                 pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:58
-                pto::TSUB(pdsl_view_t10, pdsl_view_u_m, pdsl_view_u_m_new);       // flash_attention.pdsl:58
-                pto::TROWEXPANDSUB(pdsl_t11, pdsl_u_s, pdsl_u_m_new);             // flash_attention.pdsl:60
+                pto::TSUB(pdsl_view_t10, pdsl_view_was_m, pdsl_view_u_m);         // flash_attention.pdsl:58
+                pto::TROWEXPANDSUB(pdsl_t11, pdsl_u_s, pdsl_u_m);                 // flash_attention.pdsl:60
                 pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:58
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // flash_attention.pdsl:58
-                pto::TASSIGN(pdsl_u_alpha, 0x28000 + pdsl_version_u_alpha * 128); // flash_attention.pdsl:58
+                pto::TASSIGN(pdsl_u_alpha, 0x28100 + pdsl_version_u_alpha * 128); // flash_attention.pdsl:58
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // flash_attention.pdsl:58
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t10);                      // flash_attention.pdsl:58
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // flash_attention.pdsl:59
                 pto::TEXP(pdsl_t12, pdsl_t11);                                    // flash_attention.pdsl:60
                 pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:60
                 set_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                           // flash_attention.pdsl:60
