@@ -13,7 +13,8 @@ the result into the var's next version and names the old value:
 Memory planning then gives the var two versions (the old value is read after the new one is
 written) instead of the copy; the values are unchanged. Conditions: `op` is a vector op that
 writes a tile of its own (not an alias, an in-place pad or insert, nor a scratch-using row
-reduction), of the var's type; `x` is read only in this statement list and is not a var; the
+reduction), of the var's type, and may write over its operand when it reads the var (the old
+value's version is reused when nothing reads it after the op); `x` is read only in this statement list and is not a var; the
 var is not assigned between the two statements nor after the copy in the list (reads of the
 var after the copy see the new value, as before).
 """
@@ -79,8 +80,13 @@ class _Coalesce(Rewriter):
         if let.mutable or not isinstance(value, ir.TileOp) or value.type != copy.value.type:
             return False
         spec = OPS[value.op]
+        # The var's next version may be the bytes of its current one (one version is enough
+        # when nothing reads the old value after the op): only an op that may write over its
+        # operand may read the var.
+        reads_var = any(isinstance(a, ir.Name) and a.name == copy.name for a in value.args)
         return (spec.pipe == "V" and not spec.alias and not spec.scratch
-                and value.op not in ("pad_cols", "insert"))
+                and value.op not in ("pad_cols", "insert")
+                and (spec.in_place or not reads_var))
 
 
 def _coalesced(stmts: list, i: int, k: int) -> list:
