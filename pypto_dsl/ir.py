@@ -276,6 +276,21 @@ class PipelinedLoop:
 
 
 @dataclass(frozen=True)
+class Prefetch:
+    """What the prefetch pass (passes/prefetch.py) decided for one dispatch case of the AIC:
+    the loads it issues one iteration ahead, and the L1 bound that allowed it (or did not)."""
+
+    case: int  # index into Kernel.cases
+    loads: tuple  # (tile name, tensor) of the loads issued one iteration ahead
+    bound: int  # bytes of L1 the case would need at most with no tiles sharing bytes
+    capacity: int  # bytes of L1
+
+    @property
+    def fits(self) -> bool:
+        return self.bound <= self.capacity
+
+
+@dataclass(frozen=True)
 class PipelinedFor(Stmt):
     var: str
     start: Expr
@@ -443,6 +458,7 @@ class Kernel:
     # vector-only or cube-only task).
     cores: tuple = ("aic", "aiv")
     pipelined: tuple = ()  # PipelinedLoop, once pipelined (the loops it lowered)
+    prefetches: tuple = ()  # Prefetch, one per case, once loads are prefetched
     # GM tensors the kernel declares for itself (`scratch name: f32[...]`, direction
     # "scratch"), sized at launch: no argument holds them; the orchestration allocates them
     # before the first task and the interpreter fills them with NaN (so that a read of an

@@ -11,6 +11,7 @@ Everything here is read back from the lowered IR (the storage plan of each dispa
   logical block executes outside loops (on the path with the most syncs) and per iteration of
   its loops, so a block whose loop runs k times executes outside + k * per-iteration (guarded
   barriers counted apart: they run only when their pad does);
+- the prefetch decision of each AIC case (`Kernel.prefetches`, passes/prefetch.py);
 - `report(kernel)`: all of it as text.
 """
 
@@ -60,6 +61,8 @@ def report(kernel: ir.Kernel) -> str:
             lines.append("")
             lines.append(f"{core}{' ' + label if label else ''}")
             lines.extend(_memory_lines(kernel.plans[case.index], core, chip))
+            if core == "aic":
+                lines.extend(_prefetch_lines(kernel, case.index))
             lines.extend(_sync_lines(counts[core][label], *profile[core][label]))
     return "\n".join(lines) + "\n"
 
@@ -91,6 +94,19 @@ def _memory_lines(case_plan, core: str, chip) -> list:
                        for b, peak in storage.peak)
     lines.append(f"  peak: {totals}")
     return lines
+
+
+def _prefetch_lines(kernel: ir.Kernel, index: int) -> list:
+    record = next((p for p in kernel.prefetches if p.case == index), None)
+    if record is None:
+        return []
+    bound = f"L1 bound with no sharing {kib(record.bound)} of {kib(record.capacity)}"
+    if not record.fits:
+        return [f"  prefetch: off ({bound}): loads stay where they are written"]
+    if not record.loads:
+        return [f"  prefetch: no load in a loop qualifies ({bound})"]
+    loads = ", ".join(f"{tile} ({tensor})" for tile, tensor in record.loads)
+    return [f"  prefetch: {loads} loaded one iteration ahead ({bound})"]
 
 
 def _sync_lines(total: SyncCounts, outside: SyncCounts, looped: SyncCounts) -> list:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import ir
+from .copies import coalesce_copies
 from .cube_moves import expand_cube_moves
 from .expand import expand_ops
 from .flatten import flatten
@@ -22,6 +23,7 @@ from .grid import lower_grid
 from .limits import check_limits
 from .memory import plan_memory
 from .pipeline import pipeline
+from .prefetch import prefetch_loads
 from .schedule import check_schedule
 from .specialize import specialize
 from .syncs import insert_syncs
@@ -33,6 +35,8 @@ PASSES = (
     flatten,  # one tile op per statement, temporaries named in order
     expand_ops,  # ops pto-isa lacks (sigmoid, index tiles, a zero accumulator) as the ops they are made of
     insert_frees,  # TFREE after the last use of every popped tile
+    prefetch_loads,  # AIC loads in loops issued one iteration ahead, when L1 has room
+    coalesce_copies,  # AIV `v = x` of a fresh result: x computed into v's next version
     pipeline,  # prologue / steady state / epilogue; crossing values versioned
     check_schedule,  # the cores' push/pop order: no deadlock; cross-core handoffs for syncs
     expand_cube_moves,  # explicit L1 -> L0A / L0B moves before every matmul

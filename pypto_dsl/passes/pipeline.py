@@ -24,7 +24,9 @@ one the other part runs. For two stages this is the familiar form: prologue `s0[
 one `if`: a drain step is a block, not a guard per statement, so the analyses after this pass,
 which do not relate two conditions, never follow a path that runs one half of a step (memory
 planning would count a history entry as older than it ever is, and the popped tiles and
-versions held at once too high).
+versions held at once too high). An `if` of a stage whose condition is constant for a copy
+(the prefetch pass's `if j + 1 < b` at j = b - 1) is the branch it takes, and the loop's guard
+directly inside an `if` of the same condition (the prefetch pass's) is merged into it.
 
 The order is only legal when no `var` is updated in a stage and read in an earlier one, and
 none is updated in two stages: such a loop is rejected with the location of the offending
@@ -38,7 +40,7 @@ from dataclasses import replace
 from .. import ir, walk
 from ..diagnostics import ErrorSink
 from ..walk import Rewriter
-from .rewrite import defines, reads, rename, substitute_names
+from .rewrite import ConstantBranches, defines, reads, rename, substitute_names
 
 PREV = "pdsl_prev_"
 
@@ -66,6 +68,17 @@ class _Pipeline(Rewriter):
         self.sink = ErrorSink()
         self.core = "aic"
         self.loops: list = []  # ir.PipelinedLoop, one per loop lowered (its copies once)
+
+    def rewrite_If(self, stmt: ir.If):
+        """`if c { s...; if c { t... } }` as `if c { s...; t... }` when s assigns nothing c
+        reads: the guard of a lowered loop inside the prefetch pass's guard of the same loop."""
+        stmt = self.generic_stmt(stmt)
+        inner = stmt.then[-1] if stmt.then else None
+        if (isinstance(inner, ir.If) and inner.cond == stmt.cond and not inner.orelse
+                and not stmt.orelse
+                and not _assigned(stmt.then[:-1]) & reads((ir.TPush("", stmt.cond),))):
+            return replace(stmt, then=stmt.then[:-1] + inner.then)
+        return stmt
 
     def rewrite_PipelinedFor(self, loop: ir.PipelinedFor):
         stages = [replace(s, body=self.stmts(s.body)) for s in loop.stages]
@@ -144,7 +157,7 @@ class _Schedule:
         renames = {name: history(name, k - first) for name, (first, _) in self.crossing.items()
                    if first < k}
         body = substitute_names(rename(stage.body, renames), {self.loop.var: iteration})
-        return _guarded(guard, body)
+        return _guarded(guard, ConstantBranches().stmts(body))
 
     # -- guards ----------------------------------------------------------------------------
 

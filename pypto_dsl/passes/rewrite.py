@@ -28,7 +28,10 @@ def substitute_names(stmts: tuple, values: dict) -> tuple:
 
 def fold(expr: ir.Expr) -> ir.Expr:
     """An integer or boolean BinOp, scalar builtin call or negation of constants, as one
-    constant (so a specialisation's `if q_tile == 64` becomes a constant condition)."""
+    constant (so a specialisation's `if q_tile == 64` becomes a constant condition); an
+    integer `(x - 1) + 1` as `x`, and a comparison of an integer expression with itself as its
+    constant result (so a pipelined copy of `if j + 1 < n` at j = n - 1 is `false`)."""
+    expr = _fold_offsets(expr)
     if isinstance(expr, (ir.BinOp, ir.Call, ir.UnaryOp)) and expr.type in (ir.I64, ir.BOOL):
         folded = substitute(expr, {})
         if isinstance(folded, ir.Const):
@@ -37,6 +40,39 @@ def fold(expr: ir.Expr) -> ir.Expr:
                 and isinstance(expr.operand, ir.Const)):
             return ir.Const(not expr.operand.value, expr.span, ir.BOOL)
     return expr
+
+
+_SELF = {"<": False, ">": False, "!=": False, "<=": True, ">=": True, "==": True}
+
+
+def _fold_offsets(expr: ir.Expr) -> ir.Expr:
+    if not isinstance(expr, ir.BinOp):
+        return expr
+    if expr.op in _SELF and expr.lhs == expr.rhs and expr.lhs.type == ir.I64:
+        return ir.Const(_SELF[expr.op], expr.span, ir.BOOL)
+    if expr.type != ir.I64 or expr.op not in "+-" or not _int_const(expr.rhs):
+        return expr
+    base, offset = _offset(expr.lhs)
+    if base is expr.lhs:
+        return expr
+    total = offset + (expr.rhs.value if expr.op == "+" else -expr.rhs.value)
+    if total == 0:
+        return base
+    return ir.BinOp("+" if total > 0 else "-", base, ir.Const(abs(total), expr.span, ir.I64),
+                    expr.span, ir.I64)
+
+
+def _offset(expr: ir.Expr) -> tuple:
+    """(x, c) when `expr` is the integer `x + c` or `x - c`; else (expr, 0)."""
+    if (isinstance(expr, ir.BinOp) and expr.type == ir.I64 and expr.op in "+-"
+            and _int_const(expr.rhs)):
+        return expr.lhs, expr.rhs.value if expr.op == "+" else -expr.rhs.value
+    return expr, 0
+
+
+def _int_const(expr: ir.Expr) -> bool:
+    return isinstance(expr, ir.Const) and isinstance(expr.value, int) \
+        and not isinstance(expr.value, bool)
 
 
 class ConstantBranches(Rewriter):

@@ -113,7 +113,7 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_logits, __gm__ int32
         pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_batch - 1);          // argmax.pdsl:20
         pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:22
         pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:23
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 8 - 1) / 8; ++pdsl_u_j) {     // argmax.pdsl:24
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 7) / 8; ++pdsl_u_j) {         // argmax.pdsl:24
             pdsl_u_c0 = pdsl_min(pdsl_u_j * 8, pdsl_u_vocab - 8);                           // argmax.pdsl:25
             set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:26
             wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:26
@@ -230,7 +230,7 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_logits, __gm__ int32
         pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_batch - 1);          // argmax.pdsl:20
         pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:22
         pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:23
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 256 - 1) / 256; ++pdsl_u_j) { // argmax.pdsl:24
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 255) / 256; ++pdsl_u_j) {     // argmax.pdsl:24
             pdsl_u_c0 = pdsl_min(pdsl_u_j * 256, pdsl_u_vocab - 256);                       // argmax.pdsl:25
             set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:26
             wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:26
@@ -346,7 +346,7 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ float* pdsl_u_logits, __gm__ int32
         pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_batch - 8);          // argmax.pdsl:20
         pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:22
         pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:23
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 8 - 1) / 8; ++pdsl_u_j) {     // argmax.pdsl:24
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 7) / 8; ++pdsl_u_j) {         // argmax.pdsl:24
             pdsl_u_c0 = pdsl_min(pdsl_u_j * 8, pdsl_u_vocab - 8);                           // argmax.pdsl:25
             set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:26
             wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:26
@@ -464,7 +464,7 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ float* pdsl_u_logits, __gm__ int32
         pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_batch - 8);          // argmax.pdsl:20
         pto::TEXPANDS(pdsl_u_best, -__builtin_inff());                                      // argmax.pdsl:22
         pto::TEXPANDS(pdsl_u_idx, 0.0f);                                                    // argmax.pdsl:23
-        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 256 - 1) / 256; ++pdsl_u_j) { // argmax.pdsl:24
+        for (int64_t pdsl_u_j = 0; pdsl_u_j < (pdsl_u_vocab + 255) / 256; ++pdsl_u_j) {     // argmax.pdsl:24
             pdsl_u_c0 = pdsl_min(pdsl_u_j * 256, pdsl_u_vocab - 256);                       // argmax.pdsl:25
             set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // argmax.pdsl:26
             wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // argmax.pdsl:26

@@ -107,37 +107,57 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                      // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                     // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_0, pdsl_right_1);                         // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {        // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 16 > 1) {                                                     // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                               // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
             pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                             // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t2, 0x0 + pdsl_version_t2 * 512);                      // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(256, 256, 256, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t2, pdsl_g_2);                                               // bmm_transposed.pdsl:25
             pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                 // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t3, 0x400 + pdsl_version_t3 * 512);                        // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(256, 256, 256, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t3, pdsl_g_3);                                               // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                   // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_2, pdsl_t2);                                             // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_3, pdsl_t3);                                            // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_2, pdsl_right_3);         // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {        // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                               // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                              // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                 // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_2, pdsl_t2);                                         // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_3, pdsl_t3);                                        // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_2, pdsl_right_3);     // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 16) {                                     // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                           // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                          // bmm_transposed.pdsl:25
+                    pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                         // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t2, 0x0 + pdsl_version_t2 * 512);                  // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(256, 256, 256, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t2, pdsl_g_4);                           // bmm_transposed.pdsl:25
+                    pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;             // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t3, 0x400 + pdsl_version_t3 * 512);    // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(256, 256, 256, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t3, pdsl_g_5);                           // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(256, 256, 256, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                               // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                               // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -211,37 +231,57 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_4, pdsl_right_5);                            // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 64 > 1) {                                                        // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // bmm_transposed.pdsl:25
             pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                                // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t6, 0x0 + pdsl_version_t6 * 2048);                        // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t6, pdsl_g_2);                                                  // bmm_transposed.pdsl:25
             pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                                    // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t7, 0x1000 + pdsl_version_t7 * 2048);                         // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t7, pdsl_g_3);                                                  // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_6, pdsl_t6);                                                // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_7, pdsl_t7);                                               // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_6, pdsl_right_7);            // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_6, pdsl_t6);                                            // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_7, pdsl_t7);                                           // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_6, pdsl_right_7);        // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                        // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                            // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t6, 0x0 + pdsl_version_t6 * 2048);                    // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t6, pdsl_g_4);                              // bmm_transposed.pdsl:25
+                    pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t7, 0x1000 + pdsl_version_t7 * 2048);     // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t7, pdsl_g_5);                              // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(256, 256, 256, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                               // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                               // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -315,37 +355,57 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_8, pdsl_right_9);                            // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 16 > 1) {                                                        // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // bmm_transposed.pdsl:25
             pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                              // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t10, 0x0 + pdsl_version_t10 * 512);                       // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(256, 256, 256, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t10, pdsl_g_2);                                              // bmm_transposed.pdsl:25
             pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;                               // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t11, 0x400 + pdsl_version_t11 * 2048);                     // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t11, pdsl_g_3);                                                 // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_10, pdsl_t10);                                              // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_11, pdsl_t11);                                             // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_10, pdsl_right_11);          // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_10, pdsl_t10);                                          // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_11, pdsl_t11);                                         // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_10, pdsl_right_11);      // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 16) {                                        // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                          // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t10, 0x0 + pdsl_version_t10 * 512);                   // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(256, 256, 256, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t10, pdsl_g_4);                          // bmm_transposed.pdsl:25
+                    pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;           // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t11, 0x400 + pdsl_version_t11 * 2048); // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t11, pdsl_g_5);                             // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(1024, 1024, 1024, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -419,37 +479,57 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_12, pdsl_right_13);                          // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 64 > 1) {                                                        // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // bmm_transposed.pdsl:25
             pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;                              // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t14, 0x0 + pdsl_version_t14 * 2048);                      // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t14, pdsl_g_2);                                                 // bmm_transposed.pdsl:25
             pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                                  // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t15, 0x1000 + pdsl_version_t15 * 8192);                       // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t15, pdsl_g_3);                                                 // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_14, pdsl_t14);                                              // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_15, pdsl_t15);                                             // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_14, pdsl_right_15);          // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_14, pdsl_t14);                                          // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_15, pdsl_t15);                                         // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_14, pdsl_right_15);      // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                        // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;                          // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t14, 0x0 + pdsl_version_t14 * 2048);                  // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t14, pdsl_g_4);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;              // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t15, 0x1000 + pdsl_version_t15 * 8192);   // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t15, pdsl_g_5);                             // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(1024, 1024, 1024, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -523,37 +603,57 @@ static __aicore__ void pdsl_case_aic_4(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_16, pdsl_right_17);                          // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 16 > 1) {                                                        // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // bmm_transposed.pdsl:25
             pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                              // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t18, 0x0 + pdsl_version_t18 * 512);                       // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(256, 256, 256, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t18, pdsl_g_2);                                              // bmm_transposed.pdsl:25
             pdsl_version_t19 = (pdsl_version_t19 + 1) % 2;                               // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t19, 0x400 + pdsl_version_t19 * 4096);                     // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(2048, 2048, 2048, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t19, pdsl_g_3);                                                 // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_18, pdsl_t18);                                              // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_19, pdsl_t19);                                             // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_18, pdsl_right_19);          // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_18, pdsl_t18);                                          // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_19, pdsl_t19);                                         // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_18, pdsl_right_19);      // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 16) {                                        // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                          // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t18, 0x0 + pdsl_version_t18 * 512);                   // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(256, 256, 256, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t18, pdsl_g_4);                          // bmm_transposed.pdsl:25
+                    pdsl_version_t19 = (pdsl_version_t19 + 1) % 2;           // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t19, 0x400 + pdsl_version_t19 * 4096); // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(2048, 2048, 2048, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t19, pdsl_g_5);                             // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -627,37 +727,57 @@ static __aicore__ void pdsl_case_aic_5(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_20, pdsl_right_21);                          // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 64 > 1) {                                                        // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // bmm_transposed.pdsl:25
             pdsl_version_t22 = (pdsl_version_t22 + 1) % 2;                              // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t22, 0x0 + pdsl_version_t22 * 2048);                      // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t22, pdsl_g_2);                                                 // bmm_transposed.pdsl:25
             pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;                                  // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t23, 0x1000 + pdsl_version_t23 * 16384);                      // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t23, pdsl_g_3);                                                 // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_22, pdsl_t22);                                              // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_23, pdsl_t23);                                             // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_22, pdsl_right_23);          // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_22, pdsl_t22);                                          // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_23, pdsl_t23);                                         // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_22, pdsl_right_23);      // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                        // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t22 = (pdsl_version_t22 + 1) % 2;                          // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t22, 0x0 + pdsl_version_t22 * 2048);                  // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t22, pdsl_g_4);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;              // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t23, 0x1000 + pdsl_version_t23 * 16384);  // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t23, pdsl_g_5);                             // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -731,37 +851,57 @@ static __aicore__ void pdsl_case_aic_6(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                      // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                     // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_24, pdsl_right_25);                       // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {        // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 16 > 1) {                                                     // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                               // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
             pdsl_version_t26 = (pdsl_version_t26 + 1) % 2;                           // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t26, 0x0 + pdsl_version_t26 * 2048);                   // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t26, pdsl_g_2);                                                 // bmm_transposed.pdsl:25
             pdsl_version_t27 = (pdsl_version_t27 + 1) % 2;                                  // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t27, 0x1000 + pdsl_version_t27 * 512);                        // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(256, 256, 256, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t27, pdsl_g_3);                                              // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                   // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_26, pdsl_t26);                                           // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_27, pdsl_t27);                                          // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_26, pdsl_right_27);       // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {        // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                               // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                              // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                 // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_26, pdsl_t26);                                       // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_27, pdsl_t27);                                      // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_26, pdsl_right_27);   // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 16) {                                     // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                           // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                          // bmm_transposed.pdsl:25
+                    pdsl_version_t26 = (pdsl_version_t26 + 1) % 2;                       // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t26, 0x0 + pdsl_version_t26 * 2048);               // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t26, pdsl_g_4);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t27 = (pdsl_version_t27 + 1) % 2;              // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t27, 0x1000 + pdsl_version_t27 * 512);    // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(256, 256, 256, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t27, pdsl_g_5);                          // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(1024, 1024, 1024, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -835,37 +975,57 @@ static __aicore__ void pdsl_case_aic_7(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_28, pdsl_right_29);                          // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 64 > 1) {                                                        // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // bmm_transposed.pdsl:25
             pdsl_version_t30 = (pdsl_version_t30 + 1) % 2;                              // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t30, 0x0 + pdsl_version_t30 * 8192);                      // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t30, pdsl_g_2);                                                 // bmm_transposed.pdsl:25
             pdsl_version_t31 = (pdsl_version_t31 + 1) % 2;                                  // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t31, 0x4000 + pdsl_version_t31 * 2048);                       // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t31, pdsl_g_3);                                                 // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_30, pdsl_t30);                                              // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_31, pdsl_t31);                                             // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_30, pdsl_right_31);          // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_30, pdsl_t30);                                          // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_31, pdsl_t31);                                         // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_30, pdsl_right_31);      // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                        // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t30 = (pdsl_version_t30 + 1) % 2;                          // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t30, 0x0 + pdsl_version_t30 * 8192);                  // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t30, pdsl_g_4);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t31 = (pdsl_version_t31 + 1) % 2;              // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t31, 0x4000 + pdsl_version_t31 * 2048);   // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t31, pdsl_g_5);                             // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(1024, 1024, 1024, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -939,37 +1099,57 @@ static __aicore__ void pdsl_case_aic_8(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_32, pdsl_right_33);                          // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 16 > 1) {                                                        // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // bmm_transposed.pdsl:25
             pdsl_version_t34 = (pdsl_version_t34 + 1) % 2;                              // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t34, 0x0 + pdsl_version_t34 * 2048);                      // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t34, pdsl_g_2);                                                 // bmm_transposed.pdsl:25
             pdsl_version_t35 = (pdsl_version_t35 + 1) % 2;                                  // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t35, 0x1000 + pdsl_version_t35 * 2048);                       // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t35, pdsl_g_3);                                                 // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_34, pdsl_t34);                                              // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_35, pdsl_t35);                                             // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_34, pdsl_right_35);          // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_34, pdsl_t34);                                          // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_35, pdsl_t35);                                         // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_34, pdsl_right_35);      // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 16) {                                        // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t34 = (pdsl_version_t34 + 1) % 2;                          // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t34, 0x0 + pdsl_version_t34 * 2048);                  // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t34, pdsl_g_4);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t35 = (pdsl_version_t35 + 1) % 2;              // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t35, 0x1000 + pdsl_version_t35 * 2048);   // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t35, pdsl_g_5);                             // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -1043,37 +1223,57 @@ static __aicore__ void pdsl_case_aic_9(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_36, pdsl_right_37);                          // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 64 > 1) {                                                        // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // bmm_transposed.pdsl:25
             pdsl_version_t38 = (pdsl_version_t38 + 1) % 2;                              // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t38, 0x0 + pdsl_version_t38 * 8192);                      // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t38, pdsl_g_2);                                                 // bmm_transposed.pdsl:25
             pdsl_version_t39 = (pdsl_version_t39 + 1) % 2;                                  // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t39, 0x4000 + pdsl_version_t39 * 8192);                       // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t39, pdsl_g_3);                                                 // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_38, pdsl_t38);                                              // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_39, pdsl_t39);                                             // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_38, pdsl_right_39);          // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_38, pdsl_t38);                                          // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_39, pdsl_t39);                                         // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_38, pdsl_right_39);      // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                        // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t38 = (pdsl_version_t38 + 1) % 2;                          // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t38, 0x0 + pdsl_version_t38 * 8192);                  // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t38, pdsl_g_4);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t39 = (pdsl_version_t39 + 1) % 2;              // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t39, 0x4000 + pdsl_version_t39 * 8192);   // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t39, pdsl_g_5);                             // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -1148,37 +1348,57 @@ static __aicore__ void pdsl_case_aic_10(__gm__ bfloat16_t* pdsl_u_a, __gm__ bflo
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_40, pdsl_right_41);                          // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 16 > 1) {                                                        // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // bmm_transposed.pdsl:25
             pdsl_version_t42 = (pdsl_version_t42 + 1) % 2;                              // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t42, 0x0 + pdsl_version_t42 * 2048);                      // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t42, pdsl_g_2);                                                 // bmm_transposed.pdsl:25
             pdsl_version_t43 = (pdsl_version_t43 + 1) % 2;                                  // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t43, 0x1000 + pdsl_version_t43 * 4096);                       // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 16,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 16,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(2048, 2048, 2048, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t43, pdsl_g_3);                                                 // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_42, pdsl_t42);                                              // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_43, pdsl_t43);                                             // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_42, pdsl_right_43);          // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_42, pdsl_t42);                                          // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_43, pdsl_t43);                                         // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_42, pdsl_right_43);      // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 16) {                                        // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t42 = (pdsl_version_t42 + 1) % 2;                          // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t42, 0x0 + pdsl_version_t42 * 2048);                  // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t42, pdsl_g_4);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t43 = (pdsl_version_t43 + 1) % 2;              // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t43, 0x1000 + pdsl_version_t43 * 4096);   // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 16,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(2048, 2048, 2048, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t43, pdsl_g_5);                             // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -1253,37 +1473,57 @@ static __aicore__ void pdsl_case_aic_11(__gm__ bfloat16_t* pdsl_u_a, __gm__ bflo
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // bmm_transposed.pdsl:23
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // bmm_transposed.pdsl:23
         pto::TMATMUL(pdsl_u_acc, pdsl_left_44, pdsl_right_45);                          // bmm_transposed.pdsl:23
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+        if (pdsl_u_k / 64 > 1) {                                                        // bmm_transposed.pdsl:24
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // bmm_transposed.pdsl:25
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // bmm_transposed.pdsl:25
             pdsl_version_t46 = (pdsl_version_t46 + 1) % 2;                              // bmm_transposed.pdsl:25
             pto::TASSIGN(pdsl_t46, 0x0 + pdsl_version_t46 * 8192);                      // bmm_transposed.pdsl:25
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
             pto::TLOAD(pdsl_t46, pdsl_g_2);                                                 // bmm_transposed.pdsl:25
             pdsl_version_t47 = (pdsl_version_t47 + 1) % 2;                                  // bmm_transposed.pdsl:26
             pto::TASSIGN(pdsl_t47, 0x4000 + pdsl_version_t47 * 16384);                      // bmm_transposed.pdsl:26
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + pdsl_u_kk * 64,
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + 64,
                                     pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
             pto::TLOAD(pdsl_t47, pdsl_g_3);                                                 // bmm_transposed.pdsl:26
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_left_46, pdsl_t46);                                              // bmm_transposed.pdsl:25
-            pto::TMOV(pdsl_right_47, pdsl_t47);                                             // bmm_transposed.pdsl:25
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // bmm_transposed.pdsl:25
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // bmm_transposed.pdsl:25
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_46, pdsl_right_47);          // bmm_transposed.pdsl:25
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // bmm_transposed.pdsl:24
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // bmm_transposed.pdsl:25
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_left_46, pdsl_t46);                                          // bmm_transposed.pdsl:25
+                pto::TMOV(pdsl_right_47, pdsl_t47);                                         // bmm_transposed.pdsl:25
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // bmm_transposed.pdsl:25
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // bmm_transposed.pdsl:25
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_46, pdsl_right_47);      // bmm_transposed.pdsl:25
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                        // bmm_transposed.pdsl:26
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // bmm_transposed.pdsl:25
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t46 = (pdsl_version_t46 + 1) % 2;                          // bmm_transposed.pdsl:25
+                    pto::TASSIGN(pdsl_t46, 0x0 + pdsl_version_t46 * 8192);                  // bmm_transposed.pdsl:25
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_i * (pdsl_u_m * pdsl_u_k) + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // bmm_transposed.pdsl:25
+                    pto::TLOAD(pdsl_t46, pdsl_g_4);                             // bmm_transposed.pdsl:25
+                    pdsl_version_t47 = (pdsl_version_t47 + 1) % 2;              // bmm_transposed.pdsl:26
+                    pto::TASSIGN(pdsl_t47, 0x4000 + pdsl_version_t47 * 16384);  // bmm_transposed.pdsl:26
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + pdsl_u_i * (pdsl_u_n * pdsl_u_k) + pdsl_u_c0 * pdsl_u_k + (pdsl_u_kk + 1) * 64,
+                        pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, 1, pdsl_u_k)); // bmm_transposed.pdsl:26
+                    pto::TLOAD(pdsl_t47, pdsl_g_5);                             // bmm_transposed.pdsl:26
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // bmm_transposed.pdsl:28
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // bmm_transposed.pdsl:28
-        pdsl_gmt_0_u_out pdsl_g_4(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
+        pdsl_gmt_0_u_out pdsl_g_6(pdsl_u_out + pdsl_u_i * (pdsl_u_m * pdsl_u_n) + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0,
                                   pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // bmm_transposed.pdsl:28
-        pto::TSTORE(pdsl_g_4, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
+        pto::TSTORE(pdsl_g_6, pdsl_u_acc);                                                  // bmm_transposed.pdsl:28
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }

@@ -112,41 +112,53 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_q, __gm__ bfloa
         pdsl_u_n = pdsl_u_causal != 0 ? pdsl_min(pdsl_u_seq_k / 64, (pdsl_u_q0 + 127 + pdsl_u_offset) / 64 + 1)
                                       : pdsl_u_seq_k / 64; // flash_attention.pdsl:29
         pdsl_gmt_0_u_q pdsl_g_0(pdsl_u_q + pdsl_u_h * (pdsl_u_seq_q * 128) +
-                                pdsl_u_q0 * 128);                                // flash_attention.pdsl:32
-        pto::TLOAD(pdsl_u_qt, pdsl_g_0);                                         // flash_attention.pdsl:32
-        if (pdsl_u_n > 0) {                                                      // flash_attention.pdsl:33
-            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                         // flash_attention.pdsl:35
-            pto::TASSIGN(pdsl_t0, 0x10000 + pdsl_version_t0 * 16384);            // flash_attention.pdsl:35
-            pdsl_gmt_0_u_k pdsl_g_1(pdsl_u_k + pdsl_u_h * (pdsl_u_seq_k * 128)); // flash_attention.pdsl:35
-            pto::TLOAD(pdsl_t0, pdsl_g_1);                                       // flash_attention.pdsl:35
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // flash_attention.pdsl:35
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                          // flash_attention.pdsl:35
-            pto::TMOV(pdsl_left_0, pdsl_u_qt);                                   // flash_attention.pdsl:35
-            pto::TMOV(pdsl_right_1, pdsl_t0);                                    // flash_attention.pdsl:35
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // flash_attention.pdsl:35
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                             // flash_attention.pdsl:35
-            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                    // flash_attention.pdsl:35
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                               // flash_attention.pdsl:35
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                              // flash_attention.pdsl:35
+                                pdsl_u_q0 * 128);                                           // flash_attention.pdsl:32
+        pto::TLOAD(pdsl_u_qt, pdsl_g_0);                                                    // flash_attention.pdsl:32
+        if (pdsl_u_n > 0) {                                                                 // flash_attention.pdsl:33
+            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                    // flash_attention.pdsl:35
+            pto::TASSIGN(pdsl_t0, 0x10000 + pdsl_version_t0 * 16384);                       // flash_attention.pdsl:35
+            pdsl_gmt_0_u_k pdsl_g_1(pdsl_u_k + pdsl_u_h * (pdsl_u_seq_k * 128));            // flash_attention.pdsl:35
+            pto::TLOAD(pdsl_t0, pdsl_g_1);                                                  // flash_attention.pdsl:35
+            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                    // flash_attention.pdsl:38
+            pto::TASSIGN(pdsl_t3, 0x18000 + pdsl_version_t3 * 16384);                       // flash_attention.pdsl:38
+            pdsl_gmt_0_u_v pdsl_g_2(pdsl_u_v + pdsl_u_h * (pdsl_u_seq_k * 128));            // flash_attention.pdsl:38
+            pto::TLOAD(pdsl_t3, pdsl_g_2);                                                  // flash_attention.pdsl:38
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // flash_attention.pdsl:35
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                     // flash_attention.pdsl:35
+            pto::TMOV(pdsl_left_0, pdsl_u_qt);                                              // flash_attention.pdsl:35
+            pto::TMOV(pdsl_right_1, pdsl_t0);                                               // flash_attention.pdsl:35
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // flash_attention.pdsl:35
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // flash_attention.pdsl:35
+            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                               // flash_attention.pdsl:35
+            if (1 < pdsl_u_n) {                                                             // flash_attention.pdsl:35
+                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                // flash_attention.pdsl:35
+                pto::TASSIGN(pdsl_t0, 0x10000 + pdsl_version_t0 * 16384);                   // flash_attention.pdsl:35
+                pdsl_gmt_0_u_k pdsl_g_3(pdsl_u_k + pdsl_u_h * (pdsl_u_seq_k * 128) + 8192); // flash_attention.pdsl:35
+                pto::TLOAD(pdsl_t0, pdsl_g_3);                                              // flash_attention.pdsl:35
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // flash_attention.pdsl:35
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // flash_attention.pdsl:35
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_128x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
-                pdsl_pipe_u_sij, pdsl_t1);                                // flash_attention.pdsl:35
-            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // flash_attention.pdsl:35
-            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // flash_attention.pdsl:35
-            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // flash_attention.pdsl:33
-                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;              // flash_attention.pdsl:35
-                pto::TASSIGN(pdsl_t0, 0x10000 + pdsl_version_t0 * 16384); // flash_attention.pdsl:35
-                pdsl_gmt_0_u_k pdsl_g_2(pdsl_u_k + pdsl_u_h * (pdsl_u_seq_k * 128) +
-                                        pdsl_u_j * 64 * 128);     // flash_attention.pdsl:35
-                pto::TLOAD(pdsl_t0, pdsl_g_2);                    // flash_attention.pdsl:35
-                pto::TMOV(pdsl_left_0, pdsl_u_qt);                // flash_attention.pdsl:35
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);        // flash_attention.pdsl:35
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);       // flash_attention.pdsl:35
-                pto::TMOV(pdsl_right_1, pdsl_t0);                 // flash_attention.pdsl:35
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);           // flash_attention.pdsl:35
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);          // flash_attention.pdsl:35
-                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1); // flash_attention.pdsl:35
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);            // flash_attention.pdsl:35
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);           // flash_attention.pdsl:35
+                pdsl_pipe_u_sij, pdsl_t1);                                    // flash_attention.pdsl:35
+            set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                            // flash_attention.pdsl:35
+            wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                           // flash_attention.pdsl:35
+            for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) {     // flash_attention.pdsl:33
+                pto::TMOV(pdsl_left_0, pdsl_u_qt);                            // flash_attention.pdsl:35
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                    // flash_attention.pdsl:35
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                   // flash_attention.pdsl:35
+                pto::TMOV(pdsl_right_1, pdsl_t0);                             // flash_attention.pdsl:35
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                       // flash_attention.pdsl:35
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                      // flash_attention.pdsl:35
+                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);             // flash_attention.pdsl:35
+                if (pdsl_u_j + 1 < pdsl_u_n) {                                // flash_attention.pdsl:35
+                    pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;              // flash_attention.pdsl:35
+                    pto::TASSIGN(pdsl_t0, 0x10000 + pdsl_version_t0 * 16384); // flash_attention.pdsl:35
+                    pdsl_gmt_0_u_k pdsl_g_4(pdsl_u_k + pdsl_u_h * (pdsl_u_seq_k * 128) +
+                                            (pdsl_u_j + 1) * 64 * 128); // flash_attention.pdsl:35
+                    pto::TLOAD(pdsl_t0, pdsl_g_4);                      // flash_attention.pdsl:35
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // flash_attention.pdsl:35
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // flash_attention.pdsl:35
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_128x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_sij, pdsl_t1);                            // flash_attention.pdsl:35
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // flash_attention.pdsl:35
@@ -156,21 +168,23 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_q, __gm__ bfloa
                     pdsl_pipe_u_pij, pdsl_t2); // flash_attention.pdsl:38
                 ++pdsl_pops_u_pij;             // flash_attention.pdsl:38
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_pij);                                     // flash_attention.pdsl:38
-                pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;              // flash_attention.pdsl:38
-                pto::TASSIGN(pdsl_t3, 0x10000 + pdsl_version_t3 * 16384); // flash_attention.pdsl:38
-                pdsl_gmt_0_u_v pdsl_g_3(pdsl_u_v + pdsl_u_h * (pdsl_u_seq_k * 128) +
-                                        (pdsl_u_j - 1) * 64 * 128); // flash_attention.pdsl:38
-                pto::TLOAD(pdsl_t3, pdsl_g_3);                      // flash_attention.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // flash_attention.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);         // flash_attention.pdsl:38
-                pto::TMOV(pdsl_left_2, pdsl_t2);                    // flash_attention.pdsl:38
-                pto::TMOV(pdsl_right_3, pdsl_t3);                   // flash_attention.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // flash_attention.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);            // flash_attention.pdsl:38
-                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);   // flash_attention.pdsl:38
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);              // flash_attention.pdsl:38
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);             // flash_attention.pdsl:38
+                    pdsl_pipe_u_pij);                                         // flash_attention.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                    // flash_attention.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                   // flash_attention.pdsl:38
+                pto::TMOV(pdsl_left_2, pdsl_t2);                              // flash_attention.pdsl:38
+                pto::TMOV(pdsl_right_3, pdsl_t3);                             // flash_attention.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                       // flash_attention.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                      // flash_attention.pdsl:38
+                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);             // flash_attention.pdsl:38
+                if (pdsl_u_j < pdsl_u_n) {                                    // flash_attention.pdsl:38
+                    pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;              // flash_attention.pdsl:38
+                    pto::TASSIGN(pdsl_t3, 0x18000 + pdsl_version_t3 * 16384); // flash_attention.pdsl:38
+                    pdsl_gmt_0_u_v pdsl_g_5(pdsl_u_v + pdsl_u_h * (pdsl_u_seq_k * 128) +
+                                            pdsl_u_j * 64 * 128); // flash_attention.pdsl:38
+                    pto::TLOAD(pdsl_t3, pdsl_g_5);                // flash_attention.pdsl:38
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // flash_attention.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // flash_attention.pdsl:38
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_128x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t4);           // flash_attention.pdsl:38
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // flash_attention.pdsl:38
@@ -181,20 +195,15 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_q, __gm__ bfloa
                 pdsl_pipe_u_pij, pdsl_t2);                                                    // flash_attention.pdsl:38
             ++pdsl_pops_u_pij;                                                                // flash_attention.pdsl:38
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // flash_attention.pdsl:38
-            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                      // flash_attention.pdsl:38
-            pto::TASSIGN(pdsl_t3, 0x10000 + pdsl_version_t3 * 16384);                         // flash_attention.pdsl:38
-            pdsl_gmt_0_u_v pdsl_g_4(pdsl_u_v + pdsl_u_h * (pdsl_u_seq_k * 128) +
-                                    (pdsl_u_n - 1) * 64 * 128); // flash_attention.pdsl:38
-            pto::TLOAD(pdsl_t3, pdsl_g_4);                      // flash_attention.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // flash_attention.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);         // flash_attention.pdsl:38
-            pto::TMOV(pdsl_left_2, pdsl_t2);                    // flash_attention.pdsl:38
-            pto::TMOV(pdsl_right_3, pdsl_t3);                   // flash_attention.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // flash_attention.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);            // flash_attention.pdsl:38
-            pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);   // flash_attention.pdsl:38
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);              // flash_attention.pdsl:38
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);             // flash_attention.pdsl:38
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // flash_attention.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // flash_attention.pdsl:38
+            pto::TMOV(pdsl_left_2, pdsl_t2);                                                  // flash_attention.pdsl:38
+            pto::TMOV(pdsl_right_3, pdsl_t3);                                                 // flash_attention.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // flash_attention.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // flash_attention.pdsl:38
+            pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);                                 // flash_attention.pdsl:38
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // flash_attention.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // flash_attention.pdsl:38
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_128x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t4);           // flash_attention.pdsl:38
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // flash_attention.pdsl:38

@@ -48,10 +48,10 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
 {
     using pdsl_vec_f32_64x64_t = pto::Tile<pto::TileType::Vec, float, 64, 64, pto::BLayout::RowMajor, 64, 64>;
     using pdsl_vec_f32_64x128_t = pto::Tile<pto::TileType::Vec, float, 64, 128, pto::BLayout::RowMajor, 64, 128>;
-    using pdsl_col_f32_64x1_t = pto::Tile<pto::TileType::Vec, float, 64, 1, pto::BLayout::ColMajor, 64, 1>;
-    using pdsl_colview_f32_64x1_t = pto::Tile<pto::TileType::Vec, float, 8, 8, pto::BLayout::RowMajor, 8, 8>;
     using pdsl_vec_bf16_64x64_t = pto::Tile<pto::TileType::Vec, bfloat16_t, 64, 64, pto::BLayout::RowMajor, 64, 64>;
     using pdsl_vec_f32_1x64_t = pto::Tile<pto::TileType::Vec, float, 1, 64, pto::BLayout::RowMajor, 1, 64>;
+    using pdsl_col_f32_64x1_t = pto::Tile<pto::TileType::Vec, float, 64, 1, pto::BLayout::ColMajor, 64, 1>;
+    using pdsl_colview_f32_64x1_t = pto::Tile<pto::TileType::Vec, float, 8, 8, pto::BLayout::RowMajor, 8, 8>;
     using pdsl_mask_bool_64x32_v64x64_t = pto::Tile<pto::TileType::Vec, uint8_t, 64, 32, pto::BLayout::RowMajor, 64, 8>;
     using pdsl_vec_f32_1x8_t = pto::Tile<pto::TileType::Vec, float, 1, 8, pto::BLayout::RowMajor, 1, 8>;
     using pdsl_gmt_0_u_out =
@@ -78,8 +78,6 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
     pdsl_vec_f32_64x64_t pdsl_t5;
     pdsl_vec_f32_64x64_t pdsl_u_s;
     pdsl_vec_f32_64x128_t pdsl_u_o;
-    pdsl_col_f32_64x1_t pdsl_u_m_new;
-    pdsl_colview_f32_64x1_t pdsl_view_u_m_new;
     pdsl_vec_bf16_64x64_t pdsl_u_p;
     pdsl_vec_f32_1x64_t pdsl_e0;
     pdsl_vec_f32_64x64_t pdsl_t6;
@@ -87,14 +85,14 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
     pdsl_colview_f32_64x1_t pdsl_view_t9;
     pdsl_mask_bool_64x32_v64x64_t pdsl_u_keep;
     pdsl_vec_f32_1x64_t pdsl_e2;
+    pdsl_col_f32_64x1_t pdsl_u_m;
+    pdsl_colview_f32_64x1_t pdsl_view_u_m;
     pdsl_col_f32_64x1_t pdsl_u_alpha;
     pdsl_colview_f32_64x1_t pdsl_view_u_alpha;
     pdsl_col_f32_64x1_t pdsl_u_psum;
     pdsl_colview_f32_64x1_t pdsl_view_u_psum;
     pdsl_col_f32_64x1_t pdsl_u_l;
     pdsl_colview_f32_64x1_t pdsl_view_u_l;
-    pdsl_col_f32_64x1_t pdsl_u_m;
-    pdsl_colview_f32_64x1_t pdsl_view_u_m;
     pdsl_col_f32_64x1_t pdsl_t11;
     pdsl_colview_f32_64x1_t pdsl_view_t11;
     pdsl_col_f32_64x1_t pdsl_t8;
@@ -103,6 +101,8 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
     pdsl_vec_f32_64x128_t pdsl_t12;
     pdsl_col_f32_64x1_t pdsl_e3;
     pdsl_colview_f32_64x1_t pdsl_view_e3;
+    pdsl_col_f32_64x1_t pdsl_was_m;
+    pdsl_colview_f32_64x1_t pdsl_view_was_m;
     pdsl_col_f32_64x1_t pdsl_prev_alpha;
     pdsl_colview_f32_64x1_t pdsl_view_prev_alpha;
     pdsl_col_f32_64x1_t pdsl_prev_psum;
@@ -114,26 +114,23 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
     pto::TASSIGN<0x4000>(pdsl_t5);
     pto::TASSIGN<0x4000>(pdsl_u_s);
     pto::TASSIGN<0x14000>(pdsl_u_o);
-    pto::TASSIGN<0x24000>(pdsl_u_m_new);
     pto::TASSIGN<0x24000>(pdsl_u_p);
     pto::TASSIGN<0x24000>(pdsl_e0);
     pto::TASSIGN<0x24000>(pdsl_t6);
-    pto::TASSIGN<0x24100>(pdsl_t9);
+    pto::TASSIGN<0x24000>(pdsl_t9);
     pto::TASSIGN<0x28000>(pdsl_u_keep);
     pto::TASSIGN<0x28000>(pdsl_e2);
-    pto::TASSIGN<0x28C00>(pdsl_u_l);
-    pto::TASSIGN<0x28D00>(pdsl_u_m);
-    pto::TASSIGN<0x28E00>(pdsl_t11);
-    pto::TASSIGN<0x28E00>(pdsl_t8);
+    pto::TASSIGN<0x28E00>(pdsl_u_l);
+    pto::TASSIGN<0x28F00>(pdsl_t11);
+    pto::TASSIGN<0x28F00>(pdsl_t8);
     pto::TASSIGN<0x24000>(pdsl_tmp_s);
     pto::TASSIGN<0x24000>(pdsl_tmp_pdsl_t8);
     pto::TASSIGN<0x24000>(pdsl_tmp_psum);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_t9, pdsl_t9);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t11, pdsl_t11);
     pto::TRESHAPE(pdsl_view_t8, pdsl_t8);
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_version_u_psum = 1;
     uint32_t pdsl_pops_u_sij = 0;
@@ -164,6 +161,9 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
         pto::TCI<pdsl_vec_f32_1x64_t, float, 0>(pdsl_e2, static_cast<float>(0)); // flash_attention.pdsl:49
         pto::TRESHAPE(pdsl_e3, pdsl_e2);                                         // flash_attention.pdsl:49
         pto::TRESHAPE(pdsl_view_e3, pdsl_e3);                                    // flash_attention.pdsl:49
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                           // flash_attention.pdsl:50
+        pto::TASSIGN(pdsl_u_m, 0x28800 + pdsl_version_u_m * 256);                // flash_attention.pdsl:50
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                                  // flash_attention.pdsl:50
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                         // flash_attention.pdsl:50
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                      // flash_attention.pdsl:51
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                           // flash_attention.pdsl:52
@@ -196,17 +196,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
             }
             pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:64
             pto::TROWMAX(pdsl_t8, pdsl_u_s, pdsl_tmp_pdsl_t8);                // flash_attention.pdsl:64
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // flash_attention.pdsl:66
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // flash_attention.pdsl:66
             pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:64
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t8);        // flash_attention.pdsl:64
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // flash_attention.pdsl:64
+            pto::TASSIGN(pdsl_u_m, 0x28800 + pdsl_version_u_m * 256);         // flash_attention.pdsl:64
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // flash_attention.pdsl:64
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t8);          // flash_attention.pdsl:64
             pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:65
-            pto::TSUB(pdsl_view_t9, pdsl_view_u_m, pdsl_view_u_m_new);        // flash_attention.pdsl:65
-            pto::TROWEXPANDSUB(pdsl_u_s, pdsl_u_s, pdsl_u_m_new);             // flash_attention.pdsl:67
+            pto::TSUB(pdsl_view_t9, pdsl_view_was_m, pdsl_view_u_m);          // flash_attention.pdsl:65
+            pto::TROWEXPANDSUB(pdsl_u_s, pdsl_u_s, pdsl_u_m);                 // flash_attention.pdsl:67
             pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:65
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // flash_attention.pdsl:65
-            pto::TASSIGN(pdsl_u_alpha, 0x28800 + pdsl_version_u_alpha * 256); // flash_attention.pdsl:65
+            pto::TASSIGN(pdsl_u_alpha, 0x28A00 + pdsl_version_u_alpha * 256); // flash_attention.pdsl:65
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // flash_attention.pdsl:65
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t9);                       // flash_attention.pdsl:65
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // flash_attention.pdsl:66
             pto::TEXP(pdsl_u_s, pdsl_u_s);                                    // flash_attention.pdsl:68
             pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:69
             pto::TCVT(pdsl_u_p, pdsl_u_s, pto::RoundMode::CAST_ROUND);        // flash_attention.pdsl:69
@@ -220,7 +224,7 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
             set_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                         // flash_attention.pdsl:71
             wait_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                        // flash_attention.pdsl:71
             pdsl_version_u_psum = (pdsl_version_u_psum + 1) % 2;            // flash_attention.pdsl:71
-            pto::TASSIGN(pdsl_u_psum, 0x28A00 + pdsl_version_u_psum * 256); // flash_attention.pdsl:71
+            pto::TASSIGN(pdsl_u_psum, 0x28C00 + pdsl_version_u_psum * 256); // flash_attention.pdsl:71
             pto::TRESHAPE(pdsl_view_u_psum, pdsl_u_psum);                   // flash_attention.pdsl:71
             pto::TROWSUM(pdsl_u_psum, pdsl_t10, pdsl_tmp_psum);             // flash_attention.pdsl:71
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) {   // flash_attention.pdsl:53
@@ -251,17 +255,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
                 }
                 pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:64
                 pto::TROWMAX(pdsl_t8, pdsl_u_s, pdsl_tmp_pdsl_t8);                // flash_attention.pdsl:64
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // flash_attention.pdsl:66
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // flash_attention.pdsl:66
                 pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:64
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t8);        // flash_attention.pdsl:64
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // flash_attention.pdsl:64
+                pto::TASSIGN(pdsl_u_m, 0x28800 + pdsl_version_u_m * 256);         // flash_attention.pdsl:64
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // flash_attention.pdsl:64
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t8);          // flash_attention.pdsl:64
                 pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:65
-                pto::TSUB(pdsl_view_t9, pdsl_view_u_m, pdsl_view_u_m_new);        // flash_attention.pdsl:65
-                pto::TROWEXPANDSUB(pdsl_u_s, pdsl_u_s, pdsl_u_m_new);             // flash_attention.pdsl:67
+                pto::TSUB(pdsl_view_t9, pdsl_view_was_m, pdsl_view_u_m);          // flash_attention.pdsl:65
+                pto::TROWEXPANDSUB(pdsl_u_s, pdsl_u_s, pdsl_u_m);                 // flash_attention.pdsl:67
                 pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:65
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // flash_attention.pdsl:65
-                pto::TASSIGN(pdsl_u_alpha, 0x28800 + pdsl_version_u_alpha * 256); // flash_attention.pdsl:65
+                pto::TASSIGN(pdsl_u_alpha, 0x28A00 + pdsl_version_u_alpha * 256); // flash_attention.pdsl:65
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // flash_attention.pdsl:65
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t9);                       // flash_attention.pdsl:65
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // flash_attention.pdsl:66
                 pto::TEXP(pdsl_u_s, pdsl_u_s);                                    // flash_attention.pdsl:68
                 pipe_barrier(PIPE_V);                                             // flash_attention.pdsl:69
                 pto::TCVT(pdsl_u_p, pdsl_u_s, pto::RoundMode::CAST_ROUND);        // flash_attention.pdsl:69
@@ -277,7 +285,7 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_out, __gm__ uint8_t*
                 set_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                         // flash_attention.pdsl:71
                 wait_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                        // flash_attention.pdsl:71
                 pdsl_version_u_psum = (pdsl_version_u_psum + 1) % 2;            // flash_attention.pdsl:71
-                pto::TASSIGN(pdsl_u_psum, 0x28A00 + pdsl_version_u_psum * 256); // flash_attention.pdsl:71
+                pto::TASSIGN(pdsl_u_psum, 0x28C00 + pdsl_version_u_psum * 256); // flash_attention.pdsl:71
                 pto::TRESHAPE(pdsl_view_u_psum, pdsl_u_psum);                   // flash_attention.pdsl:71
                 pto::TROWSUM(pdsl_u_psum, pdsl_t10, pdsl_tmp_psum);             // flash_attention.pdsl:71
                 pto::TADD(pdsl_view_u_l, pdsl_view_t11, pdsl_view_prev_psum);   // flash_attention.pdsl:74

@@ -106,28 +106,46 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gemm_bias_gelu.pdsl:26
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // gemm_bias_gelu.pdsl:26
         pto::TMATMUL(pdsl_u_acc, pdsl_left_0, pdsl_right_1);                            // gemm_bias_gelu.pdsl:26
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // gemm_bias_gelu.pdsl:27
+        if (pdsl_u_k / 16 > 1) {                                                        // gemm_bias_gelu.pdsl:27
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // gemm_bias_gelu.pdsl:28
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // gemm_bias_gelu.pdsl:28
             pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                                // gemm_bias_gelu.pdsl:28
             pto::TASSIGN(pdsl_t2, 0x0 + pdsl_version_t2 * 512);                         // gemm_bias_gelu.pdsl:28
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 16, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 16, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(256, 256, 256, pdsl_u_k, 1)); // gemm_bias_gelu.pdsl:28
             pto::TLOAD(pdsl_t2, pdsl_g_2);                                               // gemm_bias_gelu.pdsl:28
             pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                 // gemm_bias_gelu.pdsl:28
             pto::TASSIGN(pdsl_t3, 0x400 + pdsl_version_t3 * 4096);                       // gemm_bias_gelu.pdsl:28
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_kk * 16 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + 16 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // gemm_bias_gelu.pdsl:28
             pto::TLOAD(pdsl_t3, pdsl_g_3);                                                  // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // gemm_bias_gelu.pdsl:28
-            pto::TMOV(pdsl_left_2, pdsl_t2);                                                // gemm_bias_gelu.pdsl:28
-            pto::TMOV(pdsl_right_3, pdsl_t3);                                               // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // gemm_bias_gelu.pdsl:28
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_2, pdsl_right_3);            // gemm_bias_gelu.pdsl:28
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // gemm_bias_gelu.pdsl:27
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // gemm_bias_gelu.pdsl:28
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // gemm_bias_gelu.pdsl:28
+                pto::TMOV(pdsl_left_2, pdsl_t2);                                            // gemm_bias_gelu.pdsl:28
+                pto::TMOV(pdsl_right_3, pdsl_t3);                                           // gemm_bias_gelu.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // gemm_bias_gelu.pdsl:28
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_2, pdsl_right_3);        // gemm_bias_gelu.pdsl:28
+                if (pdsl_u_kk + 1 < pdsl_u_k / 16) {                                        // gemm_bias_gelu.pdsl:28
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // gemm_bias_gelu.pdsl:28
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // gemm_bias_gelu.pdsl:28
+                    pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                            // gemm_bias_gelu.pdsl:28
+                    pto::TASSIGN(pdsl_t2, 0x0 + pdsl_version_t2 * 512);                     // gemm_bias_gelu.pdsl:28
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 16, pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(256, 256, 256, pdsl_u_k, 1)); // gemm_bias_gelu.pdsl:28
+                    pto::TLOAD(pdsl_t2, pdsl_g_4);                           // gemm_bias_gelu.pdsl:28
+                    pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;             // gemm_bias_gelu.pdsl:28
+                    pto::TASSIGN(pdsl_t3, 0x400 + pdsl_version_t3 * 4096);   // gemm_bias_gelu.pdsl:28
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + (pdsl_u_kk + 1) * 16 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // gemm_bias_gelu.pdsl:28
+                    pto::TLOAD(pdsl_t3, pdsl_g_5);                              // gemm_bias_gelu.pdsl:28
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gemm_bias_gelu.pdsl:30
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gemm_bias_gelu.pdsl:30
@@ -205,28 +223,46 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gemm_bias_gelu.pdsl:26
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // gemm_bias_gelu.pdsl:26
         pto::TMATMUL(pdsl_u_acc, pdsl_left_4, pdsl_right_5);                            // gemm_bias_gelu.pdsl:26
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // gemm_bias_gelu.pdsl:27
+        if (pdsl_u_k / 64 > 1) {                                                        // gemm_bias_gelu.pdsl:27
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // gemm_bias_gelu.pdsl:28
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // gemm_bias_gelu.pdsl:28
             pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                                // gemm_bias_gelu.pdsl:28
             pto::TASSIGN(pdsl_t6, 0x0 + pdsl_version_t6 * 2048);                        // gemm_bias_gelu.pdsl:28
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 64, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // gemm_bias_gelu.pdsl:28
             pto::TLOAD(pdsl_t6, pdsl_g_2);                                                  // gemm_bias_gelu.pdsl:28
             pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                                    // gemm_bias_gelu.pdsl:28
             pto::TASSIGN(pdsl_t7, 0x1000 + pdsl_version_t7 * 16384);                        // gemm_bias_gelu.pdsl:28
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_kk * 64 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + 64 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_bias_gelu.pdsl:28
             pto::TLOAD(pdsl_t7, pdsl_g_3);                                                  // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // gemm_bias_gelu.pdsl:28
-            pto::TMOV(pdsl_left_6, pdsl_t6);                                                // gemm_bias_gelu.pdsl:28
-            pto::TMOV(pdsl_right_7, pdsl_t7);                                               // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // gemm_bias_gelu.pdsl:28
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_6, pdsl_right_7);            // gemm_bias_gelu.pdsl:28
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // gemm_bias_gelu.pdsl:27
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // gemm_bias_gelu.pdsl:28
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // gemm_bias_gelu.pdsl:28
+                pto::TMOV(pdsl_left_6, pdsl_t6);                                            // gemm_bias_gelu.pdsl:28
+                pto::TMOV(pdsl_right_7, pdsl_t7);                                           // gemm_bias_gelu.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // gemm_bias_gelu.pdsl:28
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_6, pdsl_right_7);        // gemm_bias_gelu.pdsl:28
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                        // gemm_bias_gelu.pdsl:28
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // gemm_bias_gelu.pdsl:28
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // gemm_bias_gelu.pdsl:28
+                    pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                            // gemm_bias_gelu.pdsl:28
+                    pto::TASSIGN(pdsl_t6, 0x0 + pdsl_version_t6 * 2048);                    // gemm_bias_gelu.pdsl:28
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64, pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // gemm_bias_gelu.pdsl:28
+                    pto::TLOAD(pdsl_t6, pdsl_g_4);                              // gemm_bias_gelu.pdsl:28
+                    pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                // gemm_bias_gelu.pdsl:28
+                    pto::TASSIGN(pdsl_t7, 0x1000 + pdsl_version_t7 * 16384);    // gemm_bias_gelu.pdsl:28
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + (pdsl_u_kk + 1) * 64 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_bias_gelu.pdsl:28
+                    pto::TLOAD(pdsl_t7, pdsl_g_5);                              // gemm_bias_gelu.pdsl:28
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gemm_bias_gelu.pdsl:30
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gemm_bias_gelu.pdsl:30
@@ -304,28 +340,46 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gemm_bias_gelu.pdsl:26
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // gemm_bias_gelu.pdsl:26
         pto::TMATMUL(pdsl_u_acc, pdsl_left_8, pdsl_right_9);                            // gemm_bias_gelu.pdsl:26
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // gemm_bias_gelu.pdsl:27
+        if (pdsl_u_k / 16 > 1) {                                                        // gemm_bias_gelu.pdsl:27
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // gemm_bias_gelu.pdsl:28
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // gemm_bias_gelu.pdsl:28
             pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                              // gemm_bias_gelu.pdsl:28
             pto::TASSIGN(pdsl_t10, 0x0 + pdsl_version_t10 * 2048);                      // gemm_bias_gelu.pdsl:28
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 16, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 16, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // gemm_bias_gelu.pdsl:28
             pto::TLOAD(pdsl_t10, pdsl_g_2);                                                 // gemm_bias_gelu.pdsl:28
             pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;                                  // gemm_bias_gelu.pdsl:28
             pto::TASSIGN(pdsl_t11, 0x1000 + pdsl_version_t11 * 4096);                       // gemm_bias_gelu.pdsl:28
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_kk * 16 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + 16 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // gemm_bias_gelu.pdsl:28
             pto::TLOAD(pdsl_t11, pdsl_g_3);                                                 // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // gemm_bias_gelu.pdsl:28
-            pto::TMOV(pdsl_left_10, pdsl_t10);                                              // gemm_bias_gelu.pdsl:28
-            pto::TMOV(pdsl_right_11, pdsl_t11);                                             // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // gemm_bias_gelu.pdsl:28
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_10, pdsl_right_11);          // gemm_bias_gelu.pdsl:28
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 16; ++pdsl_u_kk) {           // gemm_bias_gelu.pdsl:27
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // gemm_bias_gelu.pdsl:28
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // gemm_bias_gelu.pdsl:28
+                pto::TMOV(pdsl_left_10, pdsl_t10);                                          // gemm_bias_gelu.pdsl:28
+                pto::TMOV(pdsl_right_11, pdsl_t11);                                         // gemm_bias_gelu.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // gemm_bias_gelu.pdsl:28
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_10, pdsl_right_11);      // gemm_bias_gelu.pdsl:28
+                if (pdsl_u_kk + 1 < pdsl_u_k / 16) {                                        // gemm_bias_gelu.pdsl:28
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // gemm_bias_gelu.pdsl:28
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // gemm_bias_gelu.pdsl:28
+                    pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                          // gemm_bias_gelu.pdsl:28
+                    pto::TASSIGN(pdsl_t10, 0x0 + pdsl_version_t10 * 2048);                  // gemm_bias_gelu.pdsl:28
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 16, pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // gemm_bias_gelu.pdsl:28
+                    pto::TLOAD(pdsl_t10, pdsl_g_4);                             // gemm_bias_gelu.pdsl:28
+                    pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;              // gemm_bias_gelu.pdsl:28
+                    pto::TASSIGN(pdsl_t11, 0x1000 + pdsl_version_t11 * 4096);   // gemm_bias_gelu.pdsl:28
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + (pdsl_u_kk + 1) * 16 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // gemm_bias_gelu.pdsl:28
+                    pto::TLOAD(pdsl_t11, pdsl_g_5);                             // gemm_bias_gelu.pdsl:28
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gemm_bias_gelu.pdsl:30
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gemm_bias_gelu.pdsl:30
@@ -403,28 +457,46 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gemm_bias_gelu.pdsl:26
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // gemm_bias_gelu.pdsl:26
         pto::TMATMUL(pdsl_u_acc, pdsl_left_12, pdsl_right_13);                          // gemm_bias_gelu.pdsl:26
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // gemm_bias_gelu.pdsl:27
+        if (pdsl_u_k / 64 > 1) {                                                        // gemm_bias_gelu.pdsl:27
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // gemm_bias_gelu.pdsl:28
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // gemm_bias_gelu.pdsl:28
             pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;                              // gemm_bias_gelu.pdsl:28
             pto::TASSIGN(pdsl_t14, 0x0 + pdsl_version_t14 * 8192);                      // gemm_bias_gelu.pdsl:28
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 64, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // gemm_bias_gelu.pdsl:28
             pto::TLOAD(pdsl_t14, pdsl_g_2);                                                 // gemm_bias_gelu.pdsl:28
             pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                                  // gemm_bias_gelu.pdsl:28
             pto::TASSIGN(pdsl_t15, 0x4000 + pdsl_version_t15 * 16384);                      // gemm_bias_gelu.pdsl:28
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_kk * 64 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + 64 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_bias_gelu.pdsl:28
             pto::TLOAD(pdsl_t15, pdsl_g_3);                                                 // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // gemm_bias_gelu.pdsl:28
-            pto::TMOV(pdsl_left_14, pdsl_t14);                                              // gemm_bias_gelu.pdsl:28
-            pto::TMOV(pdsl_right_15, pdsl_t15);                                             // gemm_bias_gelu.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // gemm_bias_gelu.pdsl:28
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // gemm_bias_gelu.pdsl:28
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_14, pdsl_right_15);          // gemm_bias_gelu.pdsl:28
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // gemm_bias_gelu.pdsl:27
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // gemm_bias_gelu.pdsl:28
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // gemm_bias_gelu.pdsl:28
+                pto::TMOV(pdsl_left_14, pdsl_t14);                                          // gemm_bias_gelu.pdsl:28
+                pto::TMOV(pdsl_right_15, pdsl_t15);                                         // gemm_bias_gelu.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // gemm_bias_gelu.pdsl:28
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // gemm_bias_gelu.pdsl:28
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_14, pdsl_right_15);      // gemm_bias_gelu.pdsl:28
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                        // gemm_bias_gelu.pdsl:28
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // gemm_bias_gelu.pdsl:28
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // gemm_bias_gelu.pdsl:28
+                    pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;                          // gemm_bias_gelu.pdsl:28
+                    pto::TASSIGN(pdsl_t14, 0x0 + pdsl_version_t14 * 8192);                  // gemm_bias_gelu.pdsl:28
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64, pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // gemm_bias_gelu.pdsl:28
+                    pto::TLOAD(pdsl_t14, pdsl_g_4);                             // gemm_bias_gelu.pdsl:28
+                    pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;              // gemm_bias_gelu.pdsl:28
+                    pto::TASSIGN(pdsl_t15, 0x4000 + pdsl_version_t15 * 16384);  // gemm_bias_gelu.pdsl:28
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + (pdsl_u_kk + 1) * 64 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_bias_gelu.pdsl:28
+                    pto::TLOAD(pdsl_t15, pdsl_g_5);                             // gemm_bias_gelu.pdsl:28
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gemm_bias_gelu.pdsl:30
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gemm_bias_gelu.pdsl:30

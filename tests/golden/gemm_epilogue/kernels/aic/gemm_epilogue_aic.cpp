@@ -108,28 +108,46 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gemm_epilogue.pdsl:25
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // gemm_epilogue.pdsl:25
         pto::TMATMUL(pdsl_u_acc, pdsl_left_0, pdsl_right_1);                            // gemm_epilogue.pdsl:25
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / pdsl_u_tk; ++pdsl_u_kk) {    // gemm_epilogue.pdsl:26
+        if (pdsl_u_k / pdsl_u_tk > 1) {                                                 // gemm_epilogue.pdsl:26
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // gemm_epilogue.pdsl:27
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // gemm_epilogue.pdsl:27
             pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                                // gemm_epilogue.pdsl:27
             pto::TASSIGN(pdsl_t2, 0x0 + pdsl_version_t2 * 4096);                        // gemm_epilogue.pdsl:27
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * pdsl_u_tk, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 1 * pdsl_u_tk, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // gemm_epilogue.pdsl:27
             pto::TLOAD(pdsl_t2, pdsl_g_2);                                                  // gemm_epilogue.pdsl:27
             pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                    // gemm_epilogue.pdsl:27
             pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_t3 * 16384);                        // gemm_epilogue.pdsl:27
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_kk * pdsl_u_tk * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + 1 * pdsl_u_tk * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_epilogue.pdsl:27
             pto::TLOAD(pdsl_t3, pdsl_g_3);                                                  // gemm_epilogue.pdsl:27
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // gemm_epilogue.pdsl:27
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // gemm_epilogue.pdsl:27
-            pto::TMOV(pdsl_left_2, pdsl_t2);                                                // gemm_epilogue.pdsl:27
-            pto::TMOV(pdsl_right_3, pdsl_t3);                                               // gemm_epilogue.pdsl:27
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // gemm_epilogue.pdsl:27
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_2, pdsl_right_3);            // gemm_epilogue.pdsl:27
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / pdsl_u_tk; ++pdsl_u_kk) {    // gemm_epilogue.pdsl:26
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // gemm_epilogue.pdsl:27
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // gemm_epilogue.pdsl:27
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // gemm_epilogue.pdsl:27
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // gemm_epilogue.pdsl:27
+                pto::TMOV(pdsl_left_2, pdsl_t2);                                            // gemm_epilogue.pdsl:27
+                pto::TMOV(pdsl_right_3, pdsl_t3);                                           // gemm_epilogue.pdsl:27
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // gemm_epilogue.pdsl:27
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // gemm_epilogue.pdsl:27
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_2, pdsl_right_3);        // gemm_epilogue.pdsl:27
+                if (pdsl_u_kk + 1 < pdsl_u_k / pdsl_u_tk) {                                 // gemm_epilogue.pdsl:27
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // gemm_epilogue.pdsl:27
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // gemm_epilogue.pdsl:27
+                    pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                            // gemm_epilogue.pdsl:27
+                    pto::TASSIGN(pdsl_t2, 0x0 + pdsl_version_t2 * 4096);                    // gemm_epilogue.pdsl:27
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * pdsl_u_tk, pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // gemm_epilogue.pdsl:27
+                    pto::TLOAD(pdsl_t2, pdsl_g_4);                              // gemm_epilogue.pdsl:27
+                    pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                // gemm_epilogue.pdsl:27
+                    pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_t3 * 16384);    // gemm_epilogue.pdsl:27
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_epilogue.pdsl:27
+                    pto::TLOAD(pdsl_t3, pdsl_g_5);                              // gemm_epilogue.pdsl:27
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gemm_epilogue.pdsl:29
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gemm_epilogue.pdsl:29
@@ -209,28 +227,46 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_a, __gm__ bfloa
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gemm_epilogue.pdsl:25
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // gemm_epilogue.pdsl:25
         pto::TMATMUL(pdsl_u_acc, pdsl_left_4, pdsl_right_5);                            // gemm_epilogue.pdsl:25
-        for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / pdsl_u_tk; ++pdsl_u_kk) {    // gemm_epilogue.pdsl:26
+        if (pdsl_u_k / pdsl_u_tk > 1) {                                                 // gemm_epilogue.pdsl:26
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // gemm_epilogue.pdsl:27
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // gemm_epilogue.pdsl:27
             pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                                // gemm_epilogue.pdsl:27
             pto::TASSIGN(pdsl_t6, 0x0 + pdsl_version_t6 * 8192);                        // gemm_epilogue.pdsl:27
-            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * pdsl_u_tk, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 1 * pdsl_u_tk, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // gemm_epilogue.pdsl:27
             pto::TLOAD(pdsl_t6, pdsl_g_2);                                                  // gemm_epilogue.pdsl:27
             pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                                    // gemm_epilogue.pdsl:27
             pto::TASSIGN(pdsl_t7, 0x4000 + pdsl_version_t7 * 16384);                        // gemm_epilogue.pdsl:27
-            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_kk * pdsl_u_tk * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + 1 * pdsl_u_tk * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_epilogue.pdsl:27
             pto::TLOAD(pdsl_t7, pdsl_g_3);                                                  // gemm_epilogue.pdsl:27
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // gemm_epilogue.pdsl:27
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // gemm_epilogue.pdsl:27
-            pto::TMOV(pdsl_left_6, pdsl_t6);                                                // gemm_epilogue.pdsl:27
-            pto::TMOV(pdsl_right_7, pdsl_t7);                                               // gemm_epilogue.pdsl:27
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // gemm_epilogue.pdsl:27
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // gemm_epilogue.pdsl:27
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_6, pdsl_right_7);            // gemm_epilogue.pdsl:27
+            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_k / pdsl_u_tk; ++pdsl_u_kk) {    // gemm_epilogue.pdsl:26
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // gemm_epilogue.pdsl:27
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // gemm_epilogue.pdsl:27
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                     // gemm_epilogue.pdsl:27
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // gemm_epilogue.pdsl:27
+                pto::TMOV(pdsl_left_6, pdsl_t6);                                            // gemm_epilogue.pdsl:27
+                pto::TMOV(pdsl_right_7, pdsl_t7);                                           // gemm_epilogue.pdsl:27
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // gemm_epilogue.pdsl:27
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // gemm_epilogue.pdsl:27
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_6, pdsl_right_7);        // gemm_epilogue.pdsl:27
+                if (pdsl_u_kk + 1 < pdsl_u_k / pdsl_u_tk) {                                 // gemm_epilogue.pdsl:27
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                              // gemm_epilogue.pdsl:27
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                             // gemm_epilogue.pdsl:27
+                    pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                            // gemm_epilogue.pdsl:27
+                    pto::TASSIGN(pdsl_t6, 0x0 + pdsl_version_t6 * 8192);                    // gemm_epilogue.pdsl:27
+                    pdsl_gmt_0_u_a pdsl_g_4(
+                        pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * pdsl_u_tk, pdsl_gmt_0_u_a::Shape(),
+                        pdsl_gmt_0_u_a::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // gemm_epilogue.pdsl:27
+                    pto::TLOAD(pdsl_t6, pdsl_g_4);                              // gemm_epilogue.pdsl:27
+                    pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                // gemm_epilogue.pdsl:27
+                    pto::TASSIGN(pdsl_t7, 0x4000 + pdsl_version_t7 * 16384);    // gemm_epilogue.pdsl:27
+                    pdsl_gmt_0_u_b pdsl_g_5(
+                        pdsl_u_b + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                        pdsl_gmt_0_u_b::Stride(8192, 8192, 8192, pdsl_u_n, 1)); // gemm_epilogue.pdsl:27
+                    pto::TLOAD(pdsl_t7, pdsl_g_5);                              // gemm_epilogue.pdsl:27
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gemm_epilogue.pdsl:29
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gemm_epilogue.pdsl:29

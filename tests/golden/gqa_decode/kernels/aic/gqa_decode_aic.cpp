@@ -100,8 +100,9 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t0 = 0;
+    int64_t pdsl_next_kv_t3 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_kv_heads;
@@ -113,50 +114,71 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // gqa_decode.pdsl:31
         pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
-                                    pdsl_u_h0 * 128);                                           // gqa_decode.pdsl:34
-        pto::TLOAD(pdsl_u_q, pdsl_g_0);                                                         // gqa_decode.pdsl:34
-        if (pdsl_u_n > 0) {                                                                     // gqa_decode.pdsl:35
-            pdsl_u_kv = static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
-            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                        // gqa_decode.pdsl:38
-            pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);                            // gqa_decode.pdsl:38
+                                    pdsl_u_h0 * 128); // gqa_decode.pdsl:34
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // gqa_decode.pdsl:34
+        if (pdsl_u_n > 0) {                           // gqa_decode.pdsl:35
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
+            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                // gqa_decode.pdsl:38
+            pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);                    // gqa_decode.pdsl:38
             pdsl_gmt_0_u_key_cache pdsl_g_1(
-                pdsl_u_key_cache + pdsl_u_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_u_key_cache + pdsl_first_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
                 pdsl_gmt_0_u_key_cache::Shape(),
                 pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
             pto::TLOAD(pdsl_t0, pdsl_g_1);                                                   // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                       // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_right_1, pdsl_t0);                                                // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                          // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gqa_decode.pdsl:38
-            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                                // gqa_decode.pdsl:38
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                           // gqa_decode.pdsl:38
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                          // gqa_decode.pdsl:38
+            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                     // gqa_decode.pdsl:41
+            pto::TASSIGN(pdsl_t3, 0xA000 + pdsl_version_t3 * 16384);                         // gqa_decode.pdsl:41
+            pdsl_gmt_0_u_value_cache pdsl_g_2(
+                pdsl_u_value_cache + pdsl_first_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_gmt_0_u_value_cache::Shape(),
+                pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
+            pto::TLOAD(pdsl_t3, pdsl_g_2);                                                     // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                         // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                        // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                  // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_right_1, pdsl_t0);                                                  // gqa_decode.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                           // gqa_decode.pdsl:38
+            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                                  // gqa_decode.pdsl:38
+            if (1 < pdsl_u_n) {                                                                // gqa_decode.pdsl:38
+                pdsl_next_kv_t0 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]); // gqa_decode.pdsl:37
+                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                    // gqa_decode.pdsl:38
+                pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);                        // gqa_decode.pdsl:38
+                pdsl_gmt_0_u_key_cache pdsl_g_3(
+                    pdsl_u_key_cache + pdsl_next_kv_t0 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                    pdsl_gmt_0_u_key_cache::Shape(),
+                    pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                pto::TLOAD(pdsl_t0, pdsl_g_3);                                                   // gqa_decode.pdsl:38
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_v1x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_sij, pdsl_t1);                                // gqa_decode.pdsl:38
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // gqa_decode.pdsl:38
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // gqa_decode.pdsl:38
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // gqa_decode.pdsl:35
-                pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
-                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                      // gqa_decode.pdsl:38
-                pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);          // gqa_decode.pdsl:38
-                pdsl_gmt_0_u_key_cache pdsl_g_2(
-                    pdsl_u_key_cache + pdsl_u_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_key_cache::Shape(),
-                    pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
-                pto::TLOAD(pdsl_t0, pdsl_g_2);                                                   // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                                                // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                       // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_right_1, pdsl_t0);                                                // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                          // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gqa_decode.pdsl:38
-                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                                // gqa_decode.pdsl:38
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                           // gqa_decode.pdsl:38
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                          // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_right_1, pdsl_t0);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // gqa_decode.pdsl:38
+                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);         // gqa_decode.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // gqa_decode.pdsl:38
+                    pdsl_next_kv_t0 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // gqa_decode.pdsl:37
+                    pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                            // gqa_decode.pdsl:38
+                    pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);                // gqa_decode.pdsl:38
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(
+                        pdsl_u_key_cache + pdsl_next_kv_t0 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_key_cache::Shape(),
+                        pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1,
+                                                       pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                    pto::TLOAD(pdsl_t0, pdsl_g_4);                              // gqa_decode.pdsl:38
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_v1x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                     pdsl_pipe_u_sij, pdsl_t1);                           // gqa_decode.pdsl:38
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // gqa_decode.pdsl:38
@@ -166,49 +188,46 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t2);                                                    // gqa_decode.pdsl:41
                 ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-                pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                      // gqa_decode.pdsl:41
-                pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_t3 * 16384);                          // gqa_decode.pdsl:41
-                pdsl_gmt_0_u_value_cache pdsl_g_3(
-                    pdsl_u_value_cache + pdsl_prev_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_value_cache::Shape(),
-                    pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-                pto::TLOAD(pdsl_t3, pdsl_g_3);                                                     // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_left_2, pdsl_t2);                                                   // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_right_3, pdsl_t3);                                                  // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
-                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);                                  // gqa_decode.pdsl:41
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                             // gqa_decode.pdsl:41
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_left_2, pdsl_t2);                                                  // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_right_3, pdsl_t3);                                                 // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);                                 // gqa_decode.pdsl:41
+                if (pdsl_u_j < pdsl_u_n) {                                                        // gqa_decode.pdsl:41
+                    pdsl_next_kv_t3 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
+                    pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                      // gqa_decode.pdsl:41
+                    pto::TASSIGN(pdsl_t3, 0xA000 + pdsl_version_t3 * 16384);          // gqa_decode.pdsl:41
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(
+                        pdsl_u_value_cache + pdsl_next_kv_t3 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_value_cache::Shape(),
+                        pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128,
+                                                         1)); // gqa_decode.pdsl:41
+                    pto::TLOAD(pdsl_t3, pdsl_g_5);            // gqa_decode.pdsl:41
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // gqa_decode.pdsl:41
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // gqa_decode.pdsl:41
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t4);           // gqa_decode.pdsl:41
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gqa_decode.pdsl:41
             }
-            pdsl_prev_kv = pdsl_u_kv;                                // gqa_decode.pdsl:35
             pto::TASSIGN(pdsl_t2, 0x0 + pdsl_pops_u_pij % 2 * 2048); // gqa_decode.pdsl:41
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t2);                                                    // gqa_decode.pdsl:41
             ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                      // gqa_decode.pdsl:41
-            pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_t3 * 16384);                          // gqa_decode.pdsl:41
-            pdsl_gmt_0_u_value_cache pdsl_g_4(
-                pdsl_u_value_cache + pdsl_prev_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                pdsl_gmt_0_u_value_cache::Shape(),
-                pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-            pto::TLOAD(pdsl_t3, pdsl_g_4);                                                     // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_left_2, pdsl_t2);                                                   // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_right_3, pdsl_t3);                                                  // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
-            pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);                                  // gqa_decode.pdsl:41
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                             // gqa_decode.pdsl:41
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_left_2, pdsl_t2);                                                  // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_right_3, pdsl_t3);                                                 // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+            pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);                                 // gqa_decode.pdsl:41
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // gqa_decode.pdsl:41
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t4);           // gqa_decode.pdsl:41
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
@@ -277,8 +296,9 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t5 = 0;
+    int64_t pdsl_next_kv_t8 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_kv_heads;
@@ -290,51 +310,72 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // gqa_decode.pdsl:31
         pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
-                                    pdsl_u_h0 * 128);                                           // gqa_decode.pdsl:34
-        pto::TLOAD(pdsl_u_q, pdsl_g_0);                                                         // gqa_decode.pdsl:34
-        if (pdsl_u_n > 0) {                                                                     // gqa_decode.pdsl:35
-            pdsl_u_kv = static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
-            pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                                        // gqa_decode.pdsl:38
-            pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);                            // gqa_decode.pdsl:38
+                                    pdsl_u_h0 * 128); // gqa_decode.pdsl:34
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // gqa_decode.pdsl:34
+        if (pdsl_u_n > 0) {                           // gqa_decode.pdsl:35
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
+            pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                                // gqa_decode.pdsl:38
+            pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);                    // gqa_decode.pdsl:38
             pdsl_gmt_0_u_key_cache pdsl_g_1(
-                pdsl_u_key_cache + pdsl_u_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_u_key_cache + pdsl_first_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
                 pdsl_gmt_0_u_key_cache::Shape(),
                 pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
             pto::TLOAD(pdsl_t5, pdsl_g_1);                                                      // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                          // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                         // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                   // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_right_4, pdsl_t5);                                                   // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                             // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // gqa_decode.pdsl:38
-            pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);                                   // gqa_decode.pdsl:38
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                              // gqa_decode.pdsl:38
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                             // gqa_decode.pdsl:38
+            pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                                        // gqa_decode.pdsl:41
+            pto::TASSIGN(pdsl_t8, 0x13000 + pdsl_version_t8 * 32768);                           // gqa_decode.pdsl:41
+            pdsl_gmt_0_u_value_cache pdsl_g_2(
+                pdsl_u_value_cache + pdsl_first_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_gmt_0_u_value_cache::Shape(),
+                pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
+            pto::TLOAD(pdsl_t8, pdsl_g_2);                                                        // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                            // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                           // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                     // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_right_4, pdsl_t5);                                                     // gqa_decode.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                               // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                              // gqa_decode.pdsl:38
+            pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);                                     // gqa_decode.pdsl:38
+            if (1 < pdsl_u_n) {                                                                   // gqa_decode.pdsl:38
+                pdsl_next_kv_t5 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]); // gqa_decode.pdsl:37
+                pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                                    // gqa_decode.pdsl:38
+                pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);                        // gqa_decode.pdsl:38
+                pdsl_gmt_0_u_key_cache pdsl_g_3(
+                    pdsl_u_key_cache + pdsl_next_kv_t5 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                    pdsl_gmt_0_u_key_cache::Shape(),
+                    pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
+                                                   pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                pto::TLOAD(pdsl_t5, pdsl_g_3);                              // gqa_decode.pdsl:38
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_v1x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_sij, pdsl_t6);                                // gqa_decode.pdsl:38
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // gqa_decode.pdsl:38
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // gqa_decode.pdsl:38
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // gqa_decode.pdsl:35
-                pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
-                pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                      // gqa_decode.pdsl:38
-                pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);          // gqa_decode.pdsl:38
-                pdsl_gmt_0_u_key_cache pdsl_g_2(
-                    pdsl_u_key_cache + pdsl_u_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_key_cache::Shape(),
-                    pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
-                                                   pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
-                pto::TLOAD(pdsl_t5, pdsl_g_2);                              // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                           // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                  // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                 // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_right_4, pdsl_t5);                           // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                     // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                    // gqa_decode.pdsl:38
-                pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);           // gqa_decode.pdsl:38
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                      // gqa_decode.pdsl:38
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                     // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_right_4, pdsl_t5);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // gqa_decode.pdsl:38
+                pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);         // gqa_decode.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // gqa_decode.pdsl:38
+                    pdsl_next_kv_t5 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // gqa_decode.pdsl:37
+                    pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                            // gqa_decode.pdsl:38
+                    pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);                // gqa_decode.pdsl:38
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(
+                        pdsl_u_key_cache + pdsl_next_kv_t5 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_key_cache::Shape(),
+                        pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
+                                                       pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                    pto::TLOAD(pdsl_t5, pdsl_g_4);                              // gqa_decode.pdsl:38
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_v1x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                     pdsl_pipe_u_sij, pdsl_t6);                           // gqa_decode.pdsl:38
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // gqa_decode.pdsl:38
@@ -344,50 +385,46 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t7);                                                    // gqa_decode.pdsl:41
                 ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-                pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                                      // gqa_decode.pdsl:41
-                pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_t8 * 32768);                          // gqa_decode.pdsl:41
-                pdsl_gmt_0_u_value_cache pdsl_g_3(
-                    pdsl_u_value_cache + pdsl_prev_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_value_cache::Shape(),
-                    pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128,
-                                                     1));         // gqa_decode.pdsl:41
-                pto::TLOAD(pdsl_t8, pdsl_g_3);                    // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);        // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);       // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_left_5, pdsl_t7);                  // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_right_6, pdsl_t8);                 // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);           // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);          // gqa_decode.pdsl:41
-                pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6); // gqa_decode.pdsl:41
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);            // gqa_decode.pdsl:41
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);           // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_left_5, pdsl_t7);                                                  // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_right_6, pdsl_t8);                                                 // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+                pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6);                                 // gqa_decode.pdsl:41
+                if (pdsl_u_j < pdsl_u_n) {                                                        // gqa_decode.pdsl:41
+                    pdsl_next_kv_t8 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
+                    pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                      // gqa_decode.pdsl:41
+                    pto::TASSIGN(pdsl_t8, 0x13000 + pdsl_version_t8 * 32768);         // gqa_decode.pdsl:41
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(
+                        pdsl_u_value_cache + pdsl_next_kv_t8 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_value_cache::Shape(),
+                        pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128,
+                                                         1)); // gqa_decode.pdsl:41
+                    pto::TLOAD(pdsl_t8, pdsl_g_5);            // gqa_decode.pdsl:41
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // gqa_decode.pdsl:41
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // gqa_decode.pdsl:41
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t9);           // gqa_decode.pdsl:41
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gqa_decode.pdsl:41
             }
-            pdsl_prev_kv = pdsl_u_kv;                                // gqa_decode.pdsl:35
             pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_pij % 2 * 4096); // gqa_decode.pdsl:41
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t7);                                                    // gqa_decode.pdsl:41
             ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-            pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                                      // gqa_decode.pdsl:41
-            pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_t8 * 32768);                          // gqa_decode.pdsl:41
-            pdsl_gmt_0_u_value_cache pdsl_g_4(
-                pdsl_u_value_cache + pdsl_prev_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                pdsl_gmt_0_u_value_cache::Shape(),
-                pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-            pto::TLOAD(pdsl_t8, pdsl_g_4);                                                        // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                            // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                           // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_left_5, pdsl_t7);                                                      // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_right_6, pdsl_t8);                                                     // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                               // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                              // gqa_decode.pdsl:41
-            pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6);                                     // gqa_decode.pdsl:41
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                                // gqa_decode.pdsl:41
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_left_5, pdsl_t7);                                                  // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_right_6, pdsl_t8);                                                 // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+            pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6);                                 // gqa_decode.pdsl:41
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // gqa_decode.pdsl:41
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t9);           // gqa_decode.pdsl:41
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
@@ -457,8 +494,9 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t10 = 0;
+    int64_t pdsl_next_kv_t13 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_kv_heads;
@@ -470,50 +508,71 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // gqa_decode.pdsl:31
         pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
-                                    pdsl_u_h0 * 128);                                           // gqa_decode.pdsl:34
-        pto::TLOAD(pdsl_u_q, pdsl_g_0);                                                         // gqa_decode.pdsl:34
-        if (pdsl_u_n > 0) {                                                                     // gqa_decode.pdsl:35
-            pdsl_u_kv = static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
-            pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                                      // gqa_decode.pdsl:38
-            pto::TASSIGN(pdsl_t10, 0x2000 + pdsl_version_t10 * 16384);                          // gqa_decode.pdsl:38
+                                    pdsl_u_h0 * 128); // gqa_decode.pdsl:34
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // gqa_decode.pdsl:34
+        if (pdsl_u_n > 0) {                           // gqa_decode.pdsl:35
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
+            pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                              // gqa_decode.pdsl:38
+            pto::TASSIGN(pdsl_t10, 0x2000 + pdsl_version_t10 * 16384);                  // gqa_decode.pdsl:38
             pdsl_gmt_0_u_key_cache pdsl_g_1(
-                pdsl_u_key_cache + pdsl_u_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_u_key_cache + pdsl_first_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
                 pdsl_gmt_0_u_key_cache::Shape(),
                 pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
             pto::TLOAD(pdsl_t10, pdsl_g_1);                                                  // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                       // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_right_7, pdsl_t10);                                               // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                          // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gqa_decode.pdsl:38
-            pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                               // gqa_decode.pdsl:38
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                           // gqa_decode.pdsl:38
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                          // gqa_decode.pdsl:38
+            pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                                   // gqa_decode.pdsl:41
+            pto::TASSIGN(pdsl_t13, 0xA000 + pdsl_version_t13 * 16384);                       // gqa_decode.pdsl:41
+            pdsl_gmt_0_u_value_cache pdsl_g_2(
+                pdsl_u_value_cache + pdsl_first_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_gmt_0_u_value_cache::Shape(),
+                pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
+            pto::TLOAD(pdsl_t13, pdsl_g_2);                                                    // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                         // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                        // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                  // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_right_7, pdsl_t10);                                                 // gqa_decode.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                           // gqa_decode.pdsl:38
+            pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                                 // gqa_decode.pdsl:38
+            if (1 < pdsl_u_n) {                                                                // gqa_decode.pdsl:38
+                pdsl_next_kv_t10 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]); // gqa_decode.pdsl:37
+                pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                                  // gqa_decode.pdsl:38
+                pto::TASSIGN(pdsl_t10, 0x2000 + pdsl_version_t10 * 16384);                      // gqa_decode.pdsl:38
+                pdsl_gmt_0_u_key_cache pdsl_g_3(
+                    pdsl_u_key_cache + pdsl_next_kv_t10 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                    pdsl_gmt_0_u_key_cache::Shape(),
+                    pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                pto::TLOAD(pdsl_t10, pdsl_g_3);                                                  // gqa_decode.pdsl:38
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_v2x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_sij, pdsl_t11);                               // gqa_decode.pdsl:38
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // gqa_decode.pdsl:38
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // gqa_decode.pdsl:38
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // gqa_decode.pdsl:35
-                pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
-                pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                    // gqa_decode.pdsl:38
-                pto::TASSIGN(pdsl_t10, 0x2000 + pdsl_version_t10 * 16384);        // gqa_decode.pdsl:38
-                pdsl_gmt_0_u_key_cache pdsl_g_2(
-                    pdsl_u_key_cache + pdsl_u_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_key_cache::Shape(),
-                    pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
-                pto::TLOAD(pdsl_t10, pdsl_g_2);                                                  // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                                                // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                       // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_right_7, pdsl_t10);                                               // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                          // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gqa_decode.pdsl:38
-                pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                               // gqa_decode.pdsl:38
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                           // gqa_decode.pdsl:38
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                          // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_right_7, pdsl_t10);                        // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // gqa_decode.pdsl:38
+                pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);        // gqa_decode.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // gqa_decode.pdsl:38
+                    pdsl_next_kv_t10 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // gqa_decode.pdsl:37
+                    pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                          // gqa_decode.pdsl:38
+                    pto::TASSIGN(pdsl_t10, 0x2000 + pdsl_version_t10 * 16384);              // gqa_decode.pdsl:38
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(
+                        pdsl_u_key_cache + pdsl_next_kv_t10 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_key_cache::Shape(),
+                        pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1,
+                                                       pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                    pto::TLOAD(pdsl_t10, pdsl_g_4);                             // gqa_decode.pdsl:38
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_v2x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                     pdsl_pipe_u_sij, pdsl_t11);                           // gqa_decode.pdsl:38
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // gqa_decode.pdsl:38
@@ -523,49 +582,46 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t12);                                                   // gqa_decode.pdsl:41
                 ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-                pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                                    // gqa_decode.pdsl:41
-                pto::TASSIGN(pdsl_t13, 0x2000 + pdsl_version_t13 * 16384);                        // gqa_decode.pdsl:41
-                pdsl_gmt_0_u_value_cache pdsl_g_3(
-                    pdsl_u_value_cache + pdsl_prev_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_value_cache::Shape(),
-                    pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-                pto::TLOAD(pdsl_t13, pdsl_g_3);                                                    // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_left_8, pdsl_t12);                                                  // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_right_9, pdsl_t13);                                                 // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
-                pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9);                                 // gqa_decode.pdsl:41
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                             // gqa_decode.pdsl:41
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_left_8, pdsl_t12);                                                 // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_right_9, pdsl_t13);                                                // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+                pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9);                                // gqa_decode.pdsl:41
+                if (pdsl_u_j < pdsl_u_n) {                                                        // gqa_decode.pdsl:41
+                    pdsl_next_kv_t13 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
+                    pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                    // gqa_decode.pdsl:41
+                    pto::TASSIGN(pdsl_t13, 0xA000 + pdsl_version_t13 * 16384);        // gqa_decode.pdsl:41
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(
+                        pdsl_u_value_cache + pdsl_next_kv_t13 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_value_cache::Shape(),
+                        pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128,
+                                                         1)); // gqa_decode.pdsl:41
+                    pto::TLOAD(pdsl_t13, pdsl_g_5);           // gqa_decode.pdsl:41
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // gqa_decode.pdsl:41
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // gqa_decode.pdsl:41
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t14);          // gqa_decode.pdsl:41
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gqa_decode.pdsl:41
             }
-            pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
             pto::TASSIGN(pdsl_t12, 0x0 + pdsl_pops_u_pij % 2 * 2048); // gqa_decode.pdsl:41
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t12);                                                   // gqa_decode.pdsl:41
             ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-            pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                                    // gqa_decode.pdsl:41
-            pto::TASSIGN(pdsl_t13, 0x2000 + pdsl_version_t13 * 16384);                        // gqa_decode.pdsl:41
-            pdsl_gmt_0_u_value_cache pdsl_g_4(
-                pdsl_u_value_cache + pdsl_prev_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                pdsl_gmt_0_u_value_cache::Shape(),
-                pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-            pto::TLOAD(pdsl_t13, pdsl_g_4);                                                    // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_left_8, pdsl_t12);                                                  // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_right_9, pdsl_t13);                                                 // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
-            pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9);                                 // gqa_decode.pdsl:41
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                             // gqa_decode.pdsl:41
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_left_8, pdsl_t12);                                                 // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_right_9, pdsl_t13);                                                // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+            pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9);                                // gqa_decode.pdsl:41
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // gqa_decode.pdsl:41
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t14);          // gqa_decode.pdsl:41
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
@@ -634,8 +690,9 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t15 = 0;
+    int64_t pdsl_next_kv_t18 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_kv_heads;
@@ -647,51 +704,72 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // gqa_decode.pdsl:31
         pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
-                                    pdsl_u_h0 * 128);                                           // gqa_decode.pdsl:34
-        pto::TLOAD(pdsl_u_q, pdsl_g_0);                                                         // gqa_decode.pdsl:34
-        if (pdsl_u_n > 0) {                                                                     // gqa_decode.pdsl:35
-            pdsl_u_kv = static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
-            pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                                      // gqa_decode.pdsl:38
-            pto::TASSIGN(pdsl_t15, 0x3000 + pdsl_version_t15 * 32768);                          // gqa_decode.pdsl:38
+                                    pdsl_u_h0 * 128); // gqa_decode.pdsl:34
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // gqa_decode.pdsl:34
+        if (pdsl_u_n > 0) {                           // gqa_decode.pdsl:35
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
+            pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                              // gqa_decode.pdsl:38
+            pto::TASSIGN(pdsl_t15, 0x3000 + pdsl_version_t15 * 32768);                  // gqa_decode.pdsl:38
             pdsl_gmt_0_u_key_cache pdsl_g_1(
-                pdsl_u_key_cache + pdsl_u_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_u_key_cache + pdsl_first_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
                 pdsl_gmt_0_u_key_cache::Shape(),
                 pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
             pto::TLOAD(pdsl_t15, pdsl_g_1);                                                     // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                          // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                         // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                   // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_right_10, pdsl_t15);                                                 // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                             // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // gqa_decode.pdsl:38
-            pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);                                 // gqa_decode.pdsl:38
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                              // gqa_decode.pdsl:38
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                             // gqa_decode.pdsl:38
+            pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                                      // gqa_decode.pdsl:41
+            pto::TASSIGN(pdsl_t18, 0x13000 + pdsl_version_t18 * 32768);                         // gqa_decode.pdsl:41
+            pdsl_gmt_0_u_value_cache pdsl_g_2(
+                pdsl_u_value_cache + pdsl_first_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_gmt_0_u_value_cache::Shape(),
+                pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
+            pto::TLOAD(pdsl_t18, pdsl_g_2);                                                       // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                            // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                           // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                     // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_right_10, pdsl_t15);                                                   // gqa_decode.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                               // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                              // gqa_decode.pdsl:38
+            pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);                                   // gqa_decode.pdsl:38
+            if (1 < pdsl_u_n) {                                                                   // gqa_decode.pdsl:38
+                pdsl_next_kv_t15 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]); // gqa_decode.pdsl:37
+                pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                                  // gqa_decode.pdsl:38
+                pto::TASSIGN(pdsl_t15, 0x3000 + pdsl_version_t15 * 32768);                      // gqa_decode.pdsl:38
+                pdsl_gmt_0_u_key_cache pdsl_g_3(
+                    pdsl_u_key_cache + pdsl_next_kv_t15 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                    pdsl_gmt_0_u_key_cache::Shape(),
+                    pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
+                                                   pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                pto::TLOAD(pdsl_t15, pdsl_g_3);                             // gqa_decode.pdsl:38
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_v2x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_sij, pdsl_t16);                               // gqa_decode.pdsl:38
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // gqa_decode.pdsl:38
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // gqa_decode.pdsl:38
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // gqa_decode.pdsl:35
-                pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
-                pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                    // gqa_decode.pdsl:38
-                pto::TASSIGN(pdsl_t15, 0x3000 + pdsl_version_t15 * 32768);        // gqa_decode.pdsl:38
-                pdsl_gmt_0_u_key_cache pdsl_g_2(
-                    pdsl_u_key_cache + pdsl_u_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_key_cache::Shape(),
-                    pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
-                                                   pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
-                pto::TLOAD(pdsl_t15, pdsl_g_2);                             // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                           // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                  // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                 // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_right_10, pdsl_t15);                         // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                     // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                    // gqa_decode.pdsl:38
-                pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);         // gqa_decode.pdsl:38
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                      // gqa_decode.pdsl:38
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                     // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_right_10, pdsl_t15);                       // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // gqa_decode.pdsl:38
+                pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);       // gqa_decode.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // gqa_decode.pdsl:38
+                    pdsl_next_kv_t15 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // gqa_decode.pdsl:37
+                    pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                          // gqa_decode.pdsl:38
+                    pto::TASSIGN(pdsl_t15, 0x3000 + pdsl_version_t15 * 32768);              // gqa_decode.pdsl:38
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(
+                        pdsl_u_key_cache + pdsl_next_kv_t15 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_key_cache::Shape(),
+                        pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
+                                                       pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                    pto::TLOAD(pdsl_t15, pdsl_g_4);                             // gqa_decode.pdsl:38
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_v2x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                     pdsl_pipe_u_sij, pdsl_t16);                           // gqa_decode.pdsl:38
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // gqa_decode.pdsl:38
@@ -701,50 +779,46 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t17);                                                   // gqa_decode.pdsl:41
                 ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-                pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                                    // gqa_decode.pdsl:41
-                pto::TASSIGN(pdsl_t18, 0x3000 + pdsl_version_t18 * 32768);                        // gqa_decode.pdsl:41
-                pdsl_gmt_0_u_value_cache pdsl_g_3(
-                    pdsl_u_value_cache + pdsl_prev_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_value_cache::Shape(),
-                    pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128,
-                                                     1));            // gqa_decode.pdsl:41
-                pto::TLOAD(pdsl_t18, pdsl_g_3);                      // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);           // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_left_11, pdsl_t17);                   // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_right_12, pdsl_t18);                  // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);              // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // gqa_decode.pdsl:41
-                pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12); // gqa_decode.pdsl:41
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);               // gqa_decode.pdsl:41
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);              // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_left_11, pdsl_t17);                                                // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_right_12, pdsl_t18);                                               // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+                pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12);                              // gqa_decode.pdsl:41
+                if (pdsl_u_j < pdsl_u_n) {                                                        // gqa_decode.pdsl:41
+                    pdsl_next_kv_t18 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
+                    pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                    // gqa_decode.pdsl:41
+                    pto::TASSIGN(pdsl_t18, 0x13000 + pdsl_version_t18 * 32768);       // gqa_decode.pdsl:41
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(
+                        pdsl_u_value_cache + pdsl_next_kv_t18 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_value_cache::Shape(),
+                        pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128,
+                                                         1)); // gqa_decode.pdsl:41
+                    pto::TLOAD(pdsl_t18, pdsl_g_5);           // gqa_decode.pdsl:41
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // gqa_decode.pdsl:41
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // gqa_decode.pdsl:41
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t19);          // gqa_decode.pdsl:41
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gqa_decode.pdsl:41
             }
-            pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
             pto::TASSIGN(pdsl_t17, 0x0 + pdsl_pops_u_pij % 2 * 4096); // gqa_decode.pdsl:41
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t17);                                                   // gqa_decode.pdsl:41
             ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-            pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                                    // gqa_decode.pdsl:41
-            pto::TASSIGN(pdsl_t18, 0x3000 + pdsl_version_t18 * 32768);                        // gqa_decode.pdsl:41
-            pdsl_gmt_0_u_value_cache pdsl_g_4(
-                pdsl_u_value_cache + pdsl_prev_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                pdsl_gmt_0_u_value_cache::Shape(),
-                pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-            pto::TLOAD(pdsl_t18, pdsl_g_4);                                                       // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                            // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                           // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_left_11, pdsl_t17);                                                    // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_right_12, pdsl_t18);                                                   // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                               // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                              // gqa_decode.pdsl:41
-            pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12);                                  // gqa_decode.pdsl:41
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                                // gqa_decode.pdsl:41
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_left_11, pdsl_t17);                                                // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_right_12, pdsl_t18);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+            pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12);                              // gqa_decode.pdsl:41
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // gqa_decode.pdsl:41
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t19);          // gqa_decode.pdsl:41
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
@@ -814,8 +888,9 @@ static __aicore__ void pdsl_case_aic_4(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t20 = 0;
+    int64_t pdsl_next_kv_t23 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_kv_heads;
@@ -827,50 +902,71 @@ static __aicore__ void pdsl_case_aic_4(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // gqa_decode.pdsl:31
         pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
-                                    pdsl_u_h0 * 128);                                           // gqa_decode.pdsl:34
-        pto::TLOAD(pdsl_u_q, pdsl_g_0);                                                         // gqa_decode.pdsl:34
-        if (pdsl_u_n > 0) {                                                                     // gqa_decode.pdsl:35
-            pdsl_u_kv = static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
-            pdsl_version_t20 = (pdsl_version_t20 + 1) % 2;                                      // gqa_decode.pdsl:38
-            pto::TASSIGN(pdsl_t20, 0x2000 + pdsl_version_t20 * 16384);                          // gqa_decode.pdsl:38
+                                    pdsl_u_h0 * 128); // gqa_decode.pdsl:34
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // gqa_decode.pdsl:34
+        if (pdsl_u_n > 0) {                           // gqa_decode.pdsl:35
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
+            pdsl_version_t20 = (pdsl_version_t20 + 1) % 2;                              // gqa_decode.pdsl:38
+            pto::TASSIGN(pdsl_t20, 0x2000 + pdsl_version_t20 * 16384);                  // gqa_decode.pdsl:38
             pdsl_gmt_0_u_key_cache pdsl_g_1(
-                pdsl_u_key_cache + pdsl_u_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_u_key_cache + pdsl_first_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
                 pdsl_gmt_0_u_key_cache::Shape(),
                 pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
             pto::TLOAD(pdsl_t20, pdsl_g_1);                                                  // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                       // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_right_13, pdsl_t20);                                              // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                          // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gqa_decode.pdsl:38
-            pto::TMATMUL(pdsl_t21, pdsl_left_0, pdsl_right_13);                              // gqa_decode.pdsl:38
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                           // gqa_decode.pdsl:38
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                          // gqa_decode.pdsl:38
+            pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;                                   // gqa_decode.pdsl:41
+            pto::TASSIGN(pdsl_t23, 0xA000 + pdsl_version_t23 * 16384);                       // gqa_decode.pdsl:41
+            pdsl_gmt_0_u_value_cache pdsl_g_2(
+                pdsl_u_value_cache + pdsl_first_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_gmt_0_u_value_cache::Shape(),
+                pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
+            pto::TLOAD(pdsl_t23, pdsl_g_2);                                                    // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                         // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                        // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                  // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_right_13, pdsl_t20);                                                // gqa_decode.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                           // gqa_decode.pdsl:38
+            pto::TMATMUL(pdsl_t21, pdsl_left_0, pdsl_right_13);                                // gqa_decode.pdsl:38
+            if (1 < pdsl_u_n) {                                                                // gqa_decode.pdsl:38
+                pdsl_next_kv_t20 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]); // gqa_decode.pdsl:37
+                pdsl_version_t20 = (pdsl_version_t20 + 1) % 2;                                  // gqa_decode.pdsl:38
+                pto::TASSIGN(pdsl_t20, 0x2000 + pdsl_version_t20 * 16384);                      // gqa_decode.pdsl:38
+                pdsl_gmt_0_u_key_cache pdsl_g_3(
+                    pdsl_u_key_cache + pdsl_next_kv_t20 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                    pdsl_gmt_0_u_key_cache::Shape(),
+                    pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                pto::TLOAD(pdsl_t20, pdsl_g_3);                                                  // gqa_decode.pdsl:38
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_v4x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_sij, pdsl_t21);                               // gqa_decode.pdsl:38
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // gqa_decode.pdsl:38
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // gqa_decode.pdsl:38
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // gqa_decode.pdsl:35
-                pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
-                pdsl_version_t20 = (pdsl_version_t20 + 1) % 2;                    // gqa_decode.pdsl:38
-                pto::TASSIGN(pdsl_t20, 0x2000 + pdsl_version_t20 * 16384);        // gqa_decode.pdsl:38
-                pdsl_gmt_0_u_key_cache pdsl_g_2(
-                    pdsl_u_key_cache + pdsl_u_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_key_cache::Shape(),
-                    pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
-                pto::TLOAD(pdsl_t20, pdsl_g_2);                                                  // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                                                // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                       // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_right_13, pdsl_t20);                                              // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                          // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gqa_decode.pdsl:38
-                pto::TMATMUL(pdsl_t21, pdsl_left_0, pdsl_right_13);                              // gqa_decode.pdsl:38
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                           // gqa_decode.pdsl:38
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                          // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_right_13, pdsl_t20);                       // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // gqa_decode.pdsl:38
+                pto::TMATMUL(pdsl_t21, pdsl_left_0, pdsl_right_13);       // gqa_decode.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // gqa_decode.pdsl:38
+                    pdsl_next_kv_t20 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // gqa_decode.pdsl:37
+                    pdsl_version_t20 = (pdsl_version_t20 + 1) % 2;                          // gqa_decode.pdsl:38
+                    pto::TASSIGN(pdsl_t20, 0x2000 + pdsl_version_t20 * 16384);              // gqa_decode.pdsl:38
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(
+                        pdsl_u_key_cache + pdsl_next_kv_t20 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_key_cache::Shape(),
+                        pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1,
+                                                       pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                    pto::TLOAD(pdsl_t20, pdsl_g_4);                             // gqa_decode.pdsl:38
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_v4x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                     pdsl_pipe_u_sij, pdsl_t21);                           // gqa_decode.pdsl:38
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // gqa_decode.pdsl:38
@@ -880,49 +976,46 @@ static __aicore__ void pdsl_case_aic_4(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t22);                                                   // gqa_decode.pdsl:41
                 ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-                pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;                                    // gqa_decode.pdsl:41
-                pto::TASSIGN(pdsl_t23, 0x2000 + pdsl_version_t23 * 16384);                        // gqa_decode.pdsl:41
-                pdsl_gmt_0_u_value_cache pdsl_g_3(
-                    pdsl_u_value_cache + pdsl_prev_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_value_cache::Shape(),
-                    pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-                pto::TLOAD(pdsl_t23, pdsl_g_3);                                                    // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_left_14, pdsl_t22);                                                 // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_right_15, pdsl_t23);                                                // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
-                pto::TMATMUL(pdsl_t24, pdsl_left_14, pdsl_right_15);                               // gqa_decode.pdsl:41
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                             // gqa_decode.pdsl:41
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_left_14, pdsl_t22);                                                // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_right_15, pdsl_t23);                                               // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+                pto::TMATMUL(pdsl_t24, pdsl_left_14, pdsl_right_15);                              // gqa_decode.pdsl:41
+                if (pdsl_u_j < pdsl_u_n) {                                                        // gqa_decode.pdsl:41
+                    pdsl_next_kv_t23 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
+                    pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;                    // gqa_decode.pdsl:41
+                    pto::TASSIGN(pdsl_t23, 0xA000 + pdsl_version_t23 * 16384);        // gqa_decode.pdsl:41
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(
+                        pdsl_u_value_cache + pdsl_next_kv_t23 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_value_cache::Shape(),
+                        pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128,
+                                                         1)); // gqa_decode.pdsl:41
+                    pto::TLOAD(pdsl_t23, pdsl_g_5);           // gqa_decode.pdsl:41
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // gqa_decode.pdsl:41
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // gqa_decode.pdsl:41
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t24);          // gqa_decode.pdsl:41
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gqa_decode.pdsl:41
             }
-            pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
             pto::TASSIGN(pdsl_t22, 0x0 + pdsl_pops_u_pij % 2 * 2048); // gqa_decode.pdsl:41
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t22);                                                   // gqa_decode.pdsl:41
             ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-            pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;                                    // gqa_decode.pdsl:41
-            pto::TASSIGN(pdsl_t23, 0x2000 + pdsl_version_t23 * 16384);                        // gqa_decode.pdsl:41
-            pdsl_gmt_0_u_value_cache pdsl_g_4(
-                pdsl_u_value_cache + pdsl_prev_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                pdsl_gmt_0_u_value_cache::Shape(),
-                pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-            pto::TLOAD(pdsl_t23, pdsl_g_4);                                                    // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_left_14, pdsl_t22);                                                 // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_right_15, pdsl_t23);                                                // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
-            pto::TMATMUL(pdsl_t24, pdsl_left_14, pdsl_right_15);                               // gqa_decode.pdsl:41
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                             // gqa_decode.pdsl:41
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_left_14, pdsl_t22);                                                // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_right_15, pdsl_t23);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+            pto::TMATMUL(pdsl_t24, pdsl_left_14, pdsl_right_15);                              // gqa_decode.pdsl:41
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // gqa_decode.pdsl:41
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t24);          // gqa_decode.pdsl:41
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
@@ -991,8 +1084,9 @@ static __aicore__ void pdsl_case_aic_5(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t25 = 0;
+    int64_t pdsl_next_kv_t28 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_kv_heads;
@@ -1004,51 +1098,72 @@ static __aicore__ void pdsl_case_aic_5(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // gqa_decode.pdsl:31
         pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
-                                    pdsl_u_h0 * 128);                                           // gqa_decode.pdsl:34
-        pto::TLOAD(pdsl_u_q, pdsl_g_0);                                                         // gqa_decode.pdsl:34
-        if (pdsl_u_n > 0) {                                                                     // gqa_decode.pdsl:35
-            pdsl_u_kv = static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
-            pdsl_version_t25 = (pdsl_version_t25 + 1) % 2;                                      // gqa_decode.pdsl:38
-            pto::TASSIGN(pdsl_t25, 0x3000 + pdsl_version_t25 * 32768);                          // gqa_decode.pdsl:38
+                                    pdsl_u_h0 * 128); // gqa_decode.pdsl:34
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // gqa_decode.pdsl:34
+        if (pdsl_u_n > 0) {                           // gqa_decode.pdsl:35
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
+            pdsl_version_t25 = (pdsl_version_t25 + 1) % 2;                              // gqa_decode.pdsl:38
+            pto::TASSIGN(pdsl_t25, 0x3000 + pdsl_version_t25 * 32768);                  // gqa_decode.pdsl:38
             pdsl_gmt_0_u_key_cache pdsl_g_1(
-                pdsl_u_key_cache + pdsl_u_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_u_key_cache + pdsl_first_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
                 pdsl_gmt_0_u_key_cache::Shape(),
                 pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
             pto::TLOAD(pdsl_t25, pdsl_g_1);                                                     // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                          // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                         // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                   // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_right_16, pdsl_t25);                                                 // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                             // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // gqa_decode.pdsl:38
-            pto::TMATMUL(pdsl_t26, pdsl_left_0, pdsl_right_16);                                 // gqa_decode.pdsl:38
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                              // gqa_decode.pdsl:38
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                             // gqa_decode.pdsl:38
+            pdsl_version_t28 = (pdsl_version_t28 + 1) % 2;                                      // gqa_decode.pdsl:41
+            pto::TASSIGN(pdsl_t28, 0x13000 + pdsl_version_t28 * 32768);                         // gqa_decode.pdsl:41
+            pdsl_gmt_0_u_value_cache pdsl_g_2(
+                pdsl_u_value_cache + pdsl_first_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_gmt_0_u_value_cache::Shape(),
+                pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
+            pto::TLOAD(pdsl_t28, pdsl_g_2);                                                       // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                            // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                           // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                     // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_right_16, pdsl_t25);                                                   // gqa_decode.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                               // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                              // gqa_decode.pdsl:38
+            pto::TMATMUL(pdsl_t26, pdsl_left_0, pdsl_right_16);                                   // gqa_decode.pdsl:38
+            if (1 < pdsl_u_n) {                                                                   // gqa_decode.pdsl:38
+                pdsl_next_kv_t25 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]); // gqa_decode.pdsl:37
+                pdsl_version_t25 = (pdsl_version_t25 + 1) % 2;                                  // gqa_decode.pdsl:38
+                pto::TASSIGN(pdsl_t25, 0x3000 + pdsl_version_t25 * 32768);                      // gqa_decode.pdsl:38
+                pdsl_gmt_0_u_key_cache pdsl_g_3(
+                    pdsl_u_key_cache + pdsl_next_kv_t25 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                    pdsl_gmt_0_u_key_cache::Shape(),
+                    pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
+                                                   pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                pto::TLOAD(pdsl_t25, pdsl_g_3);                             // gqa_decode.pdsl:38
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_v4x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_sij, pdsl_t26);                               // gqa_decode.pdsl:38
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // gqa_decode.pdsl:38
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // gqa_decode.pdsl:38
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // gqa_decode.pdsl:35
-                pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
-                pdsl_version_t25 = (pdsl_version_t25 + 1) % 2;                    // gqa_decode.pdsl:38
-                pto::TASSIGN(pdsl_t25, 0x3000 + pdsl_version_t25 * 32768);        // gqa_decode.pdsl:38
-                pdsl_gmt_0_u_key_cache pdsl_g_2(
-                    pdsl_u_key_cache + pdsl_u_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_key_cache::Shape(),
-                    pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
-                                                   pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
-                pto::TLOAD(pdsl_t25, pdsl_g_2);                             // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                           // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                  // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                 // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_right_16, pdsl_t25);                         // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                     // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                    // gqa_decode.pdsl:38
-                pto::TMATMUL(pdsl_t26, pdsl_left_0, pdsl_right_16);         // gqa_decode.pdsl:38
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                      // gqa_decode.pdsl:38
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                     // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_right_16, pdsl_t25);                       // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // gqa_decode.pdsl:38
+                pto::TMATMUL(pdsl_t26, pdsl_left_0, pdsl_right_16);       // gqa_decode.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // gqa_decode.pdsl:38
+                    pdsl_next_kv_t25 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // gqa_decode.pdsl:37
+                    pdsl_version_t25 = (pdsl_version_t25 + 1) % 2;                          // gqa_decode.pdsl:38
+                    pto::TASSIGN(pdsl_t25, 0x3000 + pdsl_version_t25 * 32768);              // gqa_decode.pdsl:38
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(
+                        pdsl_u_key_cache + pdsl_next_kv_t25 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_key_cache::Shape(),
+                        pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
+                                                       pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                    pto::TLOAD(pdsl_t25, pdsl_g_4);                             // gqa_decode.pdsl:38
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_v4x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                     pdsl_pipe_u_sij, pdsl_t26);                           // gqa_decode.pdsl:38
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // gqa_decode.pdsl:38
@@ -1058,50 +1173,46 @@ static __aicore__ void pdsl_case_aic_5(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t27);                                                   // gqa_decode.pdsl:41
                 ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-                pdsl_version_t28 = (pdsl_version_t28 + 1) % 2;                                    // gqa_decode.pdsl:41
-                pto::TASSIGN(pdsl_t28, 0x3000 + pdsl_version_t28 * 32768);                        // gqa_decode.pdsl:41
-                pdsl_gmt_0_u_value_cache pdsl_g_3(
-                    pdsl_u_value_cache + pdsl_prev_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_value_cache::Shape(),
-                    pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128,
-                                                     1));            // gqa_decode.pdsl:41
-                pto::TLOAD(pdsl_t28, pdsl_g_3);                      // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);           // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_left_17, pdsl_t27);                   // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_right_18, pdsl_t28);                  // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);              // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // gqa_decode.pdsl:41
-                pto::TMATMUL(pdsl_t29, pdsl_left_17, pdsl_right_18); // gqa_decode.pdsl:41
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);               // gqa_decode.pdsl:41
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);              // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_left_17, pdsl_t27);                                                // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_right_18, pdsl_t28);                                               // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+                pto::TMATMUL(pdsl_t29, pdsl_left_17, pdsl_right_18);                              // gqa_decode.pdsl:41
+                if (pdsl_u_j < pdsl_u_n) {                                                        // gqa_decode.pdsl:41
+                    pdsl_next_kv_t28 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
+                    pdsl_version_t28 = (pdsl_version_t28 + 1) % 2;                    // gqa_decode.pdsl:41
+                    pto::TASSIGN(pdsl_t28, 0x13000 + pdsl_version_t28 * 32768);       // gqa_decode.pdsl:41
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(
+                        pdsl_u_value_cache + pdsl_next_kv_t28 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_value_cache::Shape(),
+                        pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128,
+                                                         1)); // gqa_decode.pdsl:41
+                    pto::TLOAD(pdsl_t28, pdsl_g_5);           // gqa_decode.pdsl:41
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // gqa_decode.pdsl:41
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // gqa_decode.pdsl:41
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t29);          // gqa_decode.pdsl:41
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gqa_decode.pdsl:41
             }
-            pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
             pto::TASSIGN(pdsl_t27, 0x0 + pdsl_pops_u_pij % 2 * 4096); // gqa_decode.pdsl:41
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t27);                                                   // gqa_decode.pdsl:41
             ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-            pdsl_version_t28 = (pdsl_version_t28 + 1) % 2;                                    // gqa_decode.pdsl:41
-            pto::TASSIGN(pdsl_t28, 0x3000 + pdsl_version_t28 * 32768);                        // gqa_decode.pdsl:41
-            pdsl_gmt_0_u_value_cache pdsl_g_4(
-                pdsl_u_value_cache + pdsl_prev_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                pdsl_gmt_0_u_value_cache::Shape(),
-                pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-            pto::TLOAD(pdsl_t28, pdsl_g_4);                                                       // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                            // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                           // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_left_17, pdsl_t27);                                                    // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_right_18, pdsl_t28);                                                   // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                               // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                              // gqa_decode.pdsl:41
-            pto::TMATMUL(pdsl_t29, pdsl_left_17, pdsl_right_18);                                  // gqa_decode.pdsl:41
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                                // gqa_decode.pdsl:41
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_left_17, pdsl_t27);                                                // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_right_18, pdsl_t28);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+            pto::TMATMUL(pdsl_t29, pdsl_left_17, pdsl_right_18);                              // gqa_decode.pdsl:41
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // gqa_decode.pdsl:41
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t29);          // gqa_decode.pdsl:41
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
@@ -1171,8 +1282,9 @@ static __aicore__ void pdsl_case_aic_6(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t30 = 0;
+    int64_t pdsl_next_kv_t33 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_kv_heads;
@@ -1184,50 +1296,71 @@ static __aicore__ void pdsl_case_aic_6(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // gqa_decode.pdsl:31
         pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
-                                    pdsl_u_h0 * 128);                                           // gqa_decode.pdsl:34
-        pto::TLOAD(pdsl_u_q, pdsl_g_0);                                                         // gqa_decode.pdsl:34
-        if (pdsl_u_n > 0) {                                                                     // gqa_decode.pdsl:35
-            pdsl_u_kv = static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
-            pdsl_version_t30 = (pdsl_version_t30 + 1) % 2;                                      // gqa_decode.pdsl:38
-            pto::TASSIGN(pdsl_t30, 0x2000 + pdsl_version_t30 * 16384);                          // gqa_decode.pdsl:38
+                                    pdsl_u_h0 * 128); // gqa_decode.pdsl:34
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // gqa_decode.pdsl:34
+        if (pdsl_u_n > 0) {                           // gqa_decode.pdsl:35
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
+            pdsl_version_t30 = (pdsl_version_t30 + 1) % 2;                              // gqa_decode.pdsl:38
+            pto::TASSIGN(pdsl_t30, 0x2000 + pdsl_version_t30 * 16384);                  // gqa_decode.pdsl:38
             pdsl_gmt_0_u_key_cache pdsl_g_1(
-                pdsl_u_key_cache + pdsl_u_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_u_key_cache + pdsl_first_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
                 pdsl_gmt_0_u_key_cache::Shape(),
                 pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
             pto::TLOAD(pdsl_t30, pdsl_g_1);                                                  // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                       // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_right_19, pdsl_t30);                                              // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                          // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gqa_decode.pdsl:38
-            pto::TMATMUL(pdsl_t31, pdsl_left_0, pdsl_right_19);                              // gqa_decode.pdsl:38
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                           // gqa_decode.pdsl:38
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                          // gqa_decode.pdsl:38
+            pdsl_version_t33 = (pdsl_version_t33 + 1) % 2;                                   // gqa_decode.pdsl:41
+            pto::TASSIGN(pdsl_t33, 0xA000 + pdsl_version_t33 * 16384);                       // gqa_decode.pdsl:41
+            pdsl_gmt_0_u_value_cache pdsl_g_2(
+                pdsl_u_value_cache + pdsl_first_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_gmt_0_u_value_cache::Shape(),
+                pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
+            pto::TLOAD(pdsl_t33, pdsl_g_2);                                                    // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                         // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                        // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                  // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_right_19, pdsl_t30);                                                // gqa_decode.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                           // gqa_decode.pdsl:38
+            pto::TMATMUL(pdsl_t31, pdsl_left_0, pdsl_right_19);                                // gqa_decode.pdsl:38
+            if (1 < pdsl_u_n) {                                                                // gqa_decode.pdsl:38
+                pdsl_next_kv_t30 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]); // gqa_decode.pdsl:37
+                pdsl_version_t30 = (pdsl_version_t30 + 1) % 2;                                  // gqa_decode.pdsl:38
+                pto::TASSIGN(pdsl_t30, 0x2000 + pdsl_version_t30 * 16384);                      // gqa_decode.pdsl:38
+                pdsl_gmt_0_u_key_cache pdsl_g_3(
+                    pdsl_u_key_cache + pdsl_next_kv_t30 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                    pdsl_gmt_0_u_key_cache::Shape(),
+                    pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                pto::TLOAD(pdsl_t30, pdsl_g_3);                                                  // gqa_decode.pdsl:38
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_v8x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_sij, pdsl_t31);                               // gqa_decode.pdsl:38
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // gqa_decode.pdsl:38
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // gqa_decode.pdsl:38
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // gqa_decode.pdsl:35
-                pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
-                pdsl_version_t30 = (pdsl_version_t30 + 1) % 2;                    // gqa_decode.pdsl:38
-                pto::TASSIGN(pdsl_t30, 0x2000 + pdsl_version_t30 * 16384);        // gqa_decode.pdsl:38
-                pdsl_gmt_0_u_key_cache pdsl_g_2(
-                    pdsl_u_key_cache + pdsl_u_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_key_cache::Shape(),
-                    pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
-                pto::TLOAD(pdsl_t30, pdsl_g_2);                                                  // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                                                // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                       // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_right_19, pdsl_t30);                                              // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                          // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gqa_decode.pdsl:38
-                pto::TMATMUL(pdsl_t31, pdsl_left_0, pdsl_right_19);                              // gqa_decode.pdsl:38
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                           // gqa_decode.pdsl:38
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                          // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_right_19, pdsl_t30);                       // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // gqa_decode.pdsl:38
+                pto::TMATMUL(pdsl_t31, pdsl_left_0, pdsl_right_19);       // gqa_decode.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // gqa_decode.pdsl:38
+                    pdsl_next_kv_t30 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // gqa_decode.pdsl:37
+                    pdsl_version_t30 = (pdsl_version_t30 + 1) % 2;                          // gqa_decode.pdsl:38
+                    pto::TASSIGN(pdsl_t30, 0x2000 + pdsl_version_t30 * 16384);              // gqa_decode.pdsl:38
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(
+                        pdsl_u_key_cache + pdsl_next_kv_t30 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_key_cache::Shape(),
+                        pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1,
+                                                       pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                    pto::TLOAD(pdsl_t30, pdsl_g_4);                             // gqa_decode.pdsl:38
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_v8x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                     pdsl_pipe_u_sij, pdsl_t31);                           // gqa_decode.pdsl:38
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // gqa_decode.pdsl:38
@@ -1237,49 +1370,46 @@ static __aicore__ void pdsl_case_aic_6(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t32);                                                   // gqa_decode.pdsl:41
                 ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-                pdsl_version_t33 = (pdsl_version_t33 + 1) % 2;                                    // gqa_decode.pdsl:41
-                pto::TASSIGN(pdsl_t33, 0x2000 + pdsl_version_t33 * 16384);                        // gqa_decode.pdsl:41
-                pdsl_gmt_0_u_value_cache pdsl_g_3(
-                    pdsl_u_value_cache + pdsl_prev_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_value_cache::Shape(),
-                    pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-                pto::TLOAD(pdsl_t33, pdsl_g_3);                                                    // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_left_20, pdsl_t32);                                                 // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_right_21, pdsl_t33);                                                // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
-                pto::TMATMUL(pdsl_t34, pdsl_left_20, pdsl_right_21);                               // gqa_decode.pdsl:41
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                             // gqa_decode.pdsl:41
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_left_20, pdsl_t32);                                                // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_right_21, pdsl_t33);                                               // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+                pto::TMATMUL(pdsl_t34, pdsl_left_20, pdsl_right_21);                              // gqa_decode.pdsl:41
+                if (pdsl_u_j < pdsl_u_n) {                                                        // gqa_decode.pdsl:41
+                    pdsl_next_kv_t33 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
+                    pdsl_version_t33 = (pdsl_version_t33 + 1) % 2;                    // gqa_decode.pdsl:41
+                    pto::TASSIGN(pdsl_t33, 0xA000 + pdsl_version_t33 * 16384);        // gqa_decode.pdsl:41
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(
+                        pdsl_u_value_cache + pdsl_next_kv_t33 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_value_cache::Shape(),
+                        pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128,
+                                                         1)); // gqa_decode.pdsl:41
+                    pto::TLOAD(pdsl_t33, pdsl_g_5);           // gqa_decode.pdsl:41
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // gqa_decode.pdsl:41
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // gqa_decode.pdsl:41
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t34);          // gqa_decode.pdsl:41
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gqa_decode.pdsl:41
             }
-            pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
             pto::TASSIGN(pdsl_t32, 0x0 + pdsl_pops_u_pij % 2 * 2048); // gqa_decode.pdsl:41
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t32);                                                   // gqa_decode.pdsl:41
             ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-            pdsl_version_t33 = (pdsl_version_t33 + 1) % 2;                                    // gqa_decode.pdsl:41
-            pto::TASSIGN(pdsl_t33, 0x2000 + pdsl_version_t33 * 16384);                        // gqa_decode.pdsl:41
-            pdsl_gmt_0_u_value_cache pdsl_g_4(
-                pdsl_u_value_cache + pdsl_prev_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                pdsl_gmt_0_u_value_cache::Shape(),
-                pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-            pto::TLOAD(pdsl_t33, pdsl_g_4);                                                    // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_left_20, pdsl_t32);                                                 // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_right_21, pdsl_t33);                                                // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
-            pto::TMATMUL(pdsl_t34, pdsl_left_20, pdsl_right_21);                               // gqa_decode.pdsl:41
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                             // gqa_decode.pdsl:41
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_left_20, pdsl_t32);                                                // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_right_21, pdsl_t33);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+            pto::TMATMUL(pdsl_t34, pdsl_left_20, pdsl_right_21);                              // gqa_decode.pdsl:41
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // gqa_decode.pdsl:41
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t34);          // gqa_decode.pdsl:41
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
@@ -1348,8 +1478,9 @@ static __aicore__ void pdsl_case_aic_7(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t35 = 0;
+    int64_t pdsl_next_kv_t38 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_kv_heads;
@@ -1361,51 +1492,72 @@ static __aicore__ void pdsl_case_aic_7(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // gqa_decode.pdsl:31
         pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
-                                    pdsl_u_h0 * 128);                                           // gqa_decode.pdsl:34
-        pto::TLOAD(pdsl_u_q, pdsl_g_0);                                                         // gqa_decode.pdsl:34
-        if (pdsl_u_n > 0) {                                                                     // gqa_decode.pdsl:35
-            pdsl_u_kv = static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
-            pdsl_version_t35 = (pdsl_version_t35 + 1) % 2;                                      // gqa_decode.pdsl:38
-            pto::TASSIGN(pdsl_t35, 0x3000 + pdsl_version_t35 * 32768);                          // gqa_decode.pdsl:38
+                                    pdsl_u_h0 * 128); // gqa_decode.pdsl:34
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // gqa_decode.pdsl:34
+        if (pdsl_u_n > 0) {                           // gqa_decode.pdsl:35
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
+            pdsl_version_t35 = (pdsl_version_t35 + 1) % 2;                              // gqa_decode.pdsl:38
+            pto::TASSIGN(pdsl_t35, 0x3000 + pdsl_version_t35 * 32768);                  // gqa_decode.pdsl:38
             pdsl_gmt_0_u_key_cache pdsl_g_1(
-                pdsl_u_key_cache + pdsl_u_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_u_key_cache + pdsl_first_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
                 pdsl_gmt_0_u_key_cache::Shape(),
                 pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
             pto::TLOAD(pdsl_t35, pdsl_g_1);                                                     // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                          // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                         // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                   // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_right_22, pdsl_t35);                                                 // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                             // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // gqa_decode.pdsl:38
-            pto::TMATMUL(pdsl_t36, pdsl_left_0, pdsl_right_22);                                 // gqa_decode.pdsl:38
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                              // gqa_decode.pdsl:38
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                             // gqa_decode.pdsl:38
+            pdsl_version_t38 = (pdsl_version_t38 + 1) % 2;                                      // gqa_decode.pdsl:41
+            pto::TASSIGN(pdsl_t38, 0x13000 + pdsl_version_t38 * 32768);                         // gqa_decode.pdsl:41
+            pdsl_gmt_0_u_value_cache pdsl_g_2(
+                pdsl_u_value_cache + pdsl_first_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_gmt_0_u_value_cache::Shape(),
+                pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
+            pto::TLOAD(pdsl_t38, pdsl_g_2);                                                       // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                            // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                           // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                     // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_right_22, pdsl_t35);                                                   // gqa_decode.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                               // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                              // gqa_decode.pdsl:38
+            pto::TMATMUL(pdsl_t36, pdsl_left_0, pdsl_right_22);                                   // gqa_decode.pdsl:38
+            if (1 < pdsl_u_n) {                                                                   // gqa_decode.pdsl:38
+                pdsl_next_kv_t35 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]); // gqa_decode.pdsl:37
+                pdsl_version_t35 = (pdsl_version_t35 + 1) % 2;                                  // gqa_decode.pdsl:38
+                pto::TASSIGN(pdsl_t35, 0x3000 + pdsl_version_t35 * 32768);                      // gqa_decode.pdsl:38
+                pdsl_gmt_0_u_key_cache pdsl_g_3(
+                    pdsl_u_key_cache + pdsl_next_kv_t35 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                    pdsl_gmt_0_u_key_cache::Shape(),
+                    pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
+                                                   pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                pto::TLOAD(pdsl_t35, pdsl_g_3);                             // gqa_decode.pdsl:38
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_v8x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_sij, pdsl_t36);                               // gqa_decode.pdsl:38
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // gqa_decode.pdsl:38
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // gqa_decode.pdsl:38
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // gqa_decode.pdsl:35
-                pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
-                pdsl_version_t35 = (pdsl_version_t35 + 1) % 2;                    // gqa_decode.pdsl:38
-                pto::TASSIGN(pdsl_t35, 0x3000 + pdsl_version_t35 * 32768);        // gqa_decode.pdsl:38
-                pdsl_gmt_0_u_key_cache pdsl_g_2(
-                    pdsl_u_key_cache + pdsl_u_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_key_cache::Shape(),
-                    pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
-                                                   pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
-                pto::TLOAD(pdsl_t35, pdsl_g_2);                             // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                           // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                  // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                 // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_right_22, pdsl_t35);                         // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                     // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                    // gqa_decode.pdsl:38
-                pto::TMATMUL(pdsl_t36, pdsl_left_0, pdsl_right_22);         // gqa_decode.pdsl:38
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                      // gqa_decode.pdsl:38
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                     // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_right_22, pdsl_t35);                       // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // gqa_decode.pdsl:38
+                pto::TMATMUL(pdsl_t36, pdsl_left_0, pdsl_right_22);       // gqa_decode.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // gqa_decode.pdsl:38
+                    pdsl_next_kv_t35 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // gqa_decode.pdsl:37
+                    pdsl_version_t35 = (pdsl_version_t35 + 1) % 2;                          // gqa_decode.pdsl:38
+                    pto::TASSIGN(pdsl_t35, 0x3000 + pdsl_version_t35 * 32768);              // gqa_decode.pdsl:38
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(
+                        pdsl_u_key_cache + pdsl_next_kv_t35 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_key_cache::Shape(),
+                        pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
+                                                       pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                    pto::TLOAD(pdsl_t35, pdsl_g_4);                             // gqa_decode.pdsl:38
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_v8x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                     pdsl_pipe_u_sij, pdsl_t36);                           // gqa_decode.pdsl:38
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // gqa_decode.pdsl:38
@@ -1415,50 +1567,46 @@ static __aicore__ void pdsl_case_aic_7(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t37);                                                   // gqa_decode.pdsl:41
                 ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-                pdsl_version_t38 = (pdsl_version_t38 + 1) % 2;                                    // gqa_decode.pdsl:41
-                pto::TASSIGN(pdsl_t38, 0x3000 + pdsl_version_t38 * 32768);                        // gqa_decode.pdsl:41
-                pdsl_gmt_0_u_value_cache pdsl_g_3(
-                    pdsl_u_value_cache + pdsl_prev_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_value_cache::Shape(),
-                    pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128,
-                                                     1));            // gqa_decode.pdsl:41
-                pto::TLOAD(pdsl_t38, pdsl_g_3);                      // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);           // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_left_23, pdsl_t37);                   // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_right_24, pdsl_t38);                  // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);              // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // gqa_decode.pdsl:41
-                pto::TMATMUL(pdsl_t39, pdsl_left_23, pdsl_right_24); // gqa_decode.pdsl:41
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);               // gqa_decode.pdsl:41
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);              // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_left_23, pdsl_t37);                                                // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_right_24, pdsl_t38);                                               // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+                pto::TMATMUL(pdsl_t39, pdsl_left_23, pdsl_right_24);                              // gqa_decode.pdsl:41
+                if (pdsl_u_j < pdsl_u_n) {                                                        // gqa_decode.pdsl:41
+                    pdsl_next_kv_t38 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
+                    pdsl_version_t38 = (pdsl_version_t38 + 1) % 2;                    // gqa_decode.pdsl:41
+                    pto::TASSIGN(pdsl_t38, 0x13000 + pdsl_version_t38 * 32768);       // gqa_decode.pdsl:41
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(
+                        pdsl_u_value_cache + pdsl_next_kv_t38 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_value_cache::Shape(),
+                        pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128,
+                                                         1)); // gqa_decode.pdsl:41
+                    pto::TLOAD(pdsl_t38, pdsl_g_5);           // gqa_decode.pdsl:41
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // gqa_decode.pdsl:41
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // gqa_decode.pdsl:41
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t39);          // gqa_decode.pdsl:41
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gqa_decode.pdsl:41
             }
-            pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
             pto::TASSIGN(pdsl_t37, 0x0 + pdsl_pops_u_pij % 2 * 4096); // gqa_decode.pdsl:41
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t37);                                                   // gqa_decode.pdsl:41
             ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-            pdsl_version_t38 = (pdsl_version_t38 + 1) % 2;                                    // gqa_decode.pdsl:41
-            pto::TASSIGN(pdsl_t38, 0x3000 + pdsl_version_t38 * 32768);                        // gqa_decode.pdsl:41
-            pdsl_gmt_0_u_value_cache pdsl_g_4(
-                pdsl_u_value_cache + pdsl_prev_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                pdsl_gmt_0_u_value_cache::Shape(),
-                pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-            pto::TLOAD(pdsl_t38, pdsl_g_4);                                                       // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                            // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                           // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_left_23, pdsl_t37);                                                    // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_right_24, pdsl_t38);                                                   // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                               // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                              // gqa_decode.pdsl:41
-            pto::TMATMUL(pdsl_t39, pdsl_left_23, pdsl_right_24);                                  // gqa_decode.pdsl:41
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                                // gqa_decode.pdsl:41
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_left_23, pdsl_t37);                                                // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_right_24, pdsl_t38);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+            pto::TMATMUL(pdsl_t39, pdsl_left_23, pdsl_right_24);                              // gqa_decode.pdsl:41
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // gqa_decode.pdsl:41
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t39);          // gqa_decode.pdsl:41
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
@@ -1528,8 +1676,9 @@ static __aicore__ void pdsl_case_aic_8(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t40 = 0;
+    int64_t pdsl_next_kv_t43 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_kv_heads;
@@ -1541,50 +1690,71 @@ static __aicore__ void pdsl_case_aic_8(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // gqa_decode.pdsl:31
         pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
-                                    pdsl_u_h0 * 128);                                           // gqa_decode.pdsl:34
-        pto::TLOAD(pdsl_u_q, pdsl_g_0);                                                         // gqa_decode.pdsl:34
-        if (pdsl_u_n > 0) {                                                                     // gqa_decode.pdsl:35
-            pdsl_u_kv = static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
-            pdsl_version_t40 = (pdsl_version_t40 + 1) % 2;                                      // gqa_decode.pdsl:38
-            pto::TASSIGN(pdsl_t40, 0x3000 + pdsl_version_t40 * 16384);                          // gqa_decode.pdsl:38
+                                    pdsl_u_h0 * 128); // gqa_decode.pdsl:34
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // gqa_decode.pdsl:34
+        if (pdsl_u_n > 0) {                           // gqa_decode.pdsl:35
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
+            pdsl_version_t40 = (pdsl_version_t40 + 1) % 2;                              // gqa_decode.pdsl:38
+            pto::TASSIGN(pdsl_t40, 0x3000 + pdsl_version_t40 * 16384);                  // gqa_decode.pdsl:38
             pdsl_gmt_0_u_key_cache pdsl_g_1(
-                pdsl_u_key_cache + pdsl_u_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_u_key_cache + pdsl_first_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
                 pdsl_gmt_0_u_key_cache::Shape(),
                 pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
             pto::TLOAD(pdsl_t40, pdsl_g_1);                                                  // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                       // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_right_25, pdsl_t40);                                              // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                          // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gqa_decode.pdsl:38
-            pto::TMATMUL(pdsl_t41, pdsl_left_0, pdsl_right_25);                              // gqa_decode.pdsl:38
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                           // gqa_decode.pdsl:38
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                          // gqa_decode.pdsl:38
+            pdsl_version_t43 = (pdsl_version_t43 + 1) % 2;                                   // gqa_decode.pdsl:41
+            pto::TASSIGN(pdsl_t43, 0xB000 + pdsl_version_t43 * 16384);                       // gqa_decode.pdsl:41
+            pdsl_gmt_0_u_value_cache pdsl_g_2(
+                pdsl_u_value_cache + pdsl_first_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_gmt_0_u_value_cache::Shape(),
+                pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
+            pto::TLOAD(pdsl_t43, pdsl_g_2);                                                    // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                         // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                        // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                  // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_right_25, pdsl_t40);                                                // gqa_decode.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                           // gqa_decode.pdsl:38
+            pto::TMATMUL(pdsl_t41, pdsl_left_0, pdsl_right_25);                                // gqa_decode.pdsl:38
+            if (1 < pdsl_u_n) {                                                                // gqa_decode.pdsl:38
+                pdsl_next_kv_t40 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]); // gqa_decode.pdsl:37
+                pdsl_version_t40 = (pdsl_version_t40 + 1) % 2;                                  // gqa_decode.pdsl:38
+                pto::TASSIGN(pdsl_t40, 0x3000 + pdsl_version_t40 * 16384);                      // gqa_decode.pdsl:38
+                pdsl_gmt_0_u_key_cache pdsl_g_3(
+                    pdsl_u_key_cache + pdsl_next_kv_t40 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                    pdsl_gmt_0_u_key_cache::Shape(),
+                    pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                pto::TLOAD(pdsl_t40, pdsl_g_3);                                                  // gqa_decode.pdsl:38
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_sij, pdsl_t41);                               // gqa_decode.pdsl:38
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // gqa_decode.pdsl:38
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // gqa_decode.pdsl:38
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // gqa_decode.pdsl:35
-                pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
-                pdsl_version_t40 = (pdsl_version_t40 + 1) % 2;                    // gqa_decode.pdsl:38
-                pto::TASSIGN(pdsl_t40, 0x3000 + pdsl_version_t40 * 16384);        // gqa_decode.pdsl:38
-                pdsl_gmt_0_u_key_cache pdsl_g_2(
-                    pdsl_u_key_cache + pdsl_u_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_key_cache::Shape(),
-                    pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
-                pto::TLOAD(pdsl_t40, pdsl_g_2);                                                  // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                                                // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                       // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                      // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_right_25, pdsl_t40);                                              // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                          // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // gqa_decode.pdsl:38
-                pto::TMATMUL(pdsl_t41, pdsl_left_0, pdsl_right_25);                              // gqa_decode.pdsl:38
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                           // gqa_decode.pdsl:38
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                          // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_right_25, pdsl_t40);                       // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // gqa_decode.pdsl:38
+                pto::TMATMUL(pdsl_t41, pdsl_left_0, pdsl_right_25);       // gqa_decode.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // gqa_decode.pdsl:38
+                    pdsl_next_kv_t40 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // gqa_decode.pdsl:37
+                    pdsl_version_t40 = (pdsl_version_t40 + 1) % 2;                          // gqa_decode.pdsl:38
+                    pto::TASSIGN(pdsl_t40, 0x3000 + pdsl_version_t40 * 16384);              // gqa_decode.pdsl:38
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(
+                        pdsl_u_key_cache + pdsl_next_kv_t40 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_key_cache::Shape(),
+                        pdsl_gmt_0_u_key_cache::Stride(8192, 8192, 8192, 1,
+                                                       pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                    pto::TLOAD(pdsl_t40, pdsl_g_4);                             // gqa_decode.pdsl:38
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                     pdsl_pipe_u_sij, pdsl_t41);                           // gqa_decode.pdsl:38
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // gqa_decode.pdsl:38
@@ -1594,49 +1764,46 @@ static __aicore__ void pdsl_case_aic_8(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t42);                                                   // gqa_decode.pdsl:41
                 ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-                pdsl_version_t43 = (pdsl_version_t43 + 1) % 2;                                    // gqa_decode.pdsl:41
-                pto::TASSIGN(pdsl_t43, 0x3000 + pdsl_version_t43 * 16384);                        // gqa_decode.pdsl:41
-                pdsl_gmt_0_u_value_cache pdsl_g_3(
-                    pdsl_u_value_cache + pdsl_prev_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_value_cache::Shape(),
-                    pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-                pto::TLOAD(pdsl_t43, pdsl_g_3);                                                    // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_left_26, pdsl_t42);                                                 // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_right_27, pdsl_t43);                                                // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
-                pto::TMATMUL(pdsl_t44, pdsl_left_26, pdsl_right_27);                               // gqa_decode.pdsl:41
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                             // gqa_decode.pdsl:41
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_left_26, pdsl_t42);                                                // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_right_27, pdsl_t43);                                               // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+                pto::TMATMUL(pdsl_t44, pdsl_left_26, pdsl_right_27);                              // gqa_decode.pdsl:41
+                if (pdsl_u_j < pdsl_u_n) {                                                        // gqa_decode.pdsl:41
+                    pdsl_next_kv_t43 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
+                    pdsl_version_t43 = (pdsl_version_t43 + 1) % 2;                    // gqa_decode.pdsl:41
+                    pto::TASSIGN(pdsl_t43, 0xB000 + pdsl_version_t43 * 16384);        // gqa_decode.pdsl:41
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(
+                        pdsl_u_value_cache + pdsl_next_kv_t43 * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_value_cache::Shape(),
+                        pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128,
+                                                         1)); // gqa_decode.pdsl:41
+                    pto::TLOAD(pdsl_t43, pdsl_g_5);           // gqa_decode.pdsl:41
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // gqa_decode.pdsl:41
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // gqa_decode.pdsl:41
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t44);          // gqa_decode.pdsl:41
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gqa_decode.pdsl:41
             }
-            pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
             pto::TASSIGN(pdsl_t42, 0x0 + pdsl_pops_u_pij % 2 * 4096); // gqa_decode.pdsl:41
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_32x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t42);                                                   // gqa_decode.pdsl:41
             ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-            pdsl_version_t43 = (pdsl_version_t43 + 1) % 2;                                    // gqa_decode.pdsl:41
-            pto::TASSIGN(pdsl_t43, 0x3000 + pdsl_version_t43 * 16384);                        // gqa_decode.pdsl:41
-            pdsl_gmt_0_u_value_cache pdsl_g_4(
-                pdsl_u_value_cache + pdsl_prev_kv * (64 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                pdsl_gmt_0_u_value_cache::Shape(),
-                pdsl_gmt_0_u_value_cache::Stride(8192, 8192, 8192, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-            pto::TLOAD(pdsl_t43, pdsl_g_4);                                                    // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_left_26, pdsl_t42);                                                 // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_right_27, pdsl_t43);                                                // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
-            pto::TMATMUL(pdsl_t44, pdsl_left_26, pdsl_right_27);                               // gqa_decode.pdsl:41
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                             // gqa_decode.pdsl:41
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_left_26, pdsl_t42);                                                // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_right_27, pdsl_t43);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+            pto::TMATMUL(pdsl_t44, pdsl_left_26, pdsl_right_27);                              // gqa_decode.pdsl:41
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // gqa_decode.pdsl:41
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t44);          // gqa_decode.pdsl:41
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
@@ -1705,8 +1872,9 @@ static __aicore__ void pdsl_case_aic_9(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t45 = 0;
+    int64_t pdsl_next_kv_t48 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_kv_heads;
@@ -1718,51 +1886,72 @@ static __aicore__ void pdsl_case_aic_9(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // gqa_decode.pdsl:31
         pdsl_gmt_0_u_query pdsl_g_0(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 128) +
-                                    pdsl_u_h0 * 128);                                           // gqa_decode.pdsl:34
-        pto::TLOAD(pdsl_u_q, pdsl_g_0);                                                         // gqa_decode.pdsl:34
-        if (pdsl_u_n > 0) {                                                                     // gqa_decode.pdsl:35
-            pdsl_u_kv = static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
-            pdsl_version_t45 = (pdsl_version_t45 + 1) % 2;                                      // gqa_decode.pdsl:38
-            pto::TASSIGN(pdsl_t45, 0x5000 + pdsl_version_t45 * 32768);                          // gqa_decode.pdsl:38
+                                    pdsl_u_h0 * 128); // gqa_decode.pdsl:34
+        pto::TLOAD(pdsl_u_q, pdsl_g_0);               // gqa_decode.pdsl:34
+        if (pdsl_u_n > 0) {                           // gqa_decode.pdsl:35
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // gqa_decode.pdsl:37
+            pdsl_version_t45 = (pdsl_version_t45 + 1) % 2;                              // gqa_decode.pdsl:38
+            pto::TASSIGN(pdsl_t45, 0x5000 + pdsl_version_t45 * 32768);                  // gqa_decode.pdsl:38
             pdsl_gmt_0_u_key_cache pdsl_g_1(
-                pdsl_u_key_cache + pdsl_u_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_u_key_cache + pdsl_first_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
                 pdsl_gmt_0_u_key_cache::Shape(),
                 pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1, pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
             pto::TLOAD(pdsl_t45, pdsl_g_1);                                                     // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                          // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                         // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                   // gqa_decode.pdsl:38
-            pto::TMOV(pdsl_right_28, pdsl_t45);                                                 // gqa_decode.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                             // gqa_decode.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // gqa_decode.pdsl:38
-            pto::TMATMUL(pdsl_t46, pdsl_left_0, pdsl_right_28);                                 // gqa_decode.pdsl:38
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                              // gqa_decode.pdsl:38
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                             // gqa_decode.pdsl:38
+            pdsl_version_t48 = (pdsl_version_t48 + 1) % 2;                                      // gqa_decode.pdsl:41
+            pto::TASSIGN(pdsl_t48, 0x15000 + pdsl_version_t48 * 32768);                         // gqa_decode.pdsl:41
+            pdsl_gmt_0_u_value_cache pdsl_g_2(
+                pdsl_u_value_cache + pdsl_first_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                pdsl_gmt_0_u_value_cache::Shape(),
+                pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
+            pto::TLOAD(pdsl_t48, pdsl_g_2);                                                       // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                            // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                           // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                                     // gqa_decode.pdsl:38
+            pto::TMOV(pdsl_right_28, pdsl_t45);                                                   // gqa_decode.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                               // gqa_decode.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                              // gqa_decode.pdsl:38
+            pto::TMATMUL(pdsl_t46, pdsl_left_0, pdsl_right_28);                                   // gqa_decode.pdsl:38
+            if (1 < pdsl_u_n) {                                                                   // gqa_decode.pdsl:38
+                pdsl_next_kv_t45 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]); // gqa_decode.pdsl:37
+                pdsl_version_t45 = (pdsl_version_t45 + 1) % 2;                                  // gqa_decode.pdsl:38
+                pto::TASSIGN(pdsl_t45, 0x5000 + pdsl_version_t45 * 32768);                      // gqa_decode.pdsl:38
+                pdsl_gmt_0_u_key_cache pdsl_g_3(
+                    pdsl_u_key_cache + pdsl_next_kv_t45 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                    pdsl_gmt_0_u_key_cache::Shape(),
+                    pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
+                                                   pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                pto::TLOAD(pdsl_t45, pdsl_g_3);                             // gqa_decode.pdsl:38
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_sij, pdsl_t46);                               // gqa_decode.pdsl:38
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // gqa_decode.pdsl:38
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // gqa_decode.pdsl:38
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // gqa_decode.pdsl:35
-                pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
-                pdsl_version_t45 = (pdsl_version_t45 + 1) % 2;                    // gqa_decode.pdsl:38
-                pto::TASSIGN(pdsl_t45, 0x5000 + pdsl_version_t45 * 32768);        // gqa_decode.pdsl:38
-                pdsl_gmt_0_u_key_cache pdsl_g_2(
-                    pdsl_u_key_cache + pdsl_u_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_key_cache::Shape(),
-                    pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
-                                                   pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
-                pto::TLOAD(pdsl_t45, pdsl_g_2);                             // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                           // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                  // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                 // gqa_decode.pdsl:38
-                pto::TMOV(pdsl_right_28, pdsl_t45);                         // gqa_decode.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                     // gqa_decode.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                    // gqa_decode.pdsl:38
-                pto::TMATMUL(pdsl_t46, pdsl_left_0, pdsl_right_28);         // gqa_decode.pdsl:38
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                      // gqa_decode.pdsl:38
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                     // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // gqa_decode.pdsl:38
+                pto::TMOV(pdsl_right_28, pdsl_t45);                       // gqa_decode.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // gqa_decode.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // gqa_decode.pdsl:38
+                pto::TMATMUL(pdsl_t46, pdsl_left_0, pdsl_right_28);       // gqa_decode.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // gqa_decode.pdsl:38
+                    pdsl_next_kv_t45 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // gqa_decode.pdsl:37
+                    pdsl_version_t45 = (pdsl_version_t45 + 1) % 2;                          // gqa_decode.pdsl:38
+                    pto::TASSIGN(pdsl_t45, 0x5000 + pdsl_version_t45 * 32768);              // gqa_decode.pdsl:38
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(
+                        pdsl_u_key_cache + pdsl_next_kv_t45 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_key_cache::Shape(),
+                        pdsl_gmt_0_u_key_cache::Stride(16384, 16384, 16384, 1,
+                                                       pdsl_u_kv_heads * 128)); // gqa_decode.pdsl:38
+                    pto::TLOAD(pdsl_t45, pdsl_g_4);                             // gqa_decode.pdsl:38
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // gqa_decode.pdsl:38
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // gqa_decode.pdsl:38
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                     pdsl_pipe_u_sij, pdsl_t46);                           // gqa_decode.pdsl:38
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // gqa_decode.pdsl:38
@@ -1772,50 +1961,46 @@ static __aicore__ void pdsl_case_aic_9(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t47);                                                   // gqa_decode.pdsl:41
                 ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-                pdsl_version_t48 = (pdsl_version_t48 + 1) % 2;                                    // gqa_decode.pdsl:41
-                pto::TASSIGN(pdsl_t48, 0x5000 + pdsl_version_t48 * 32768);                        // gqa_decode.pdsl:41
-                pdsl_gmt_0_u_value_cache pdsl_g_3(
-                    pdsl_u_value_cache + pdsl_prev_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                    pdsl_gmt_0_u_value_cache::Shape(),
-                    pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128,
-                                                     1));            // gqa_decode.pdsl:41
-                pto::TLOAD(pdsl_t48, pdsl_g_3);                      // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);           // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_left_29, pdsl_t47);                   // gqa_decode.pdsl:41
-                pto::TMOV(pdsl_right_30, pdsl_t48);                  // gqa_decode.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);              // gqa_decode.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // gqa_decode.pdsl:41
-                pto::TMATMUL(pdsl_t49, pdsl_left_29, pdsl_right_30); // gqa_decode.pdsl:41
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);               // gqa_decode.pdsl:41
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);              // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_left_29, pdsl_t47);                                                // gqa_decode.pdsl:41
+                pto::TMOV(pdsl_right_30, pdsl_t48);                                               // gqa_decode.pdsl:41
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+                pto::TMATMUL(pdsl_t49, pdsl_left_29, pdsl_right_30);                              // gqa_decode.pdsl:41
+                if (pdsl_u_j < pdsl_u_n) {                                                        // gqa_decode.pdsl:41
+                    pdsl_next_kv_t48 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // gqa_decode.pdsl:37
+                    pdsl_version_t48 = (pdsl_version_t48 + 1) % 2;                    // gqa_decode.pdsl:41
+                    pto::TASSIGN(pdsl_t48, 0x15000 + pdsl_version_t48 * 32768);       // gqa_decode.pdsl:41
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(
+                        pdsl_u_value_cache + pdsl_next_kv_t48 * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
+                        pdsl_gmt_0_u_value_cache::Shape(),
+                        pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128,
+                                                         1)); // gqa_decode.pdsl:41
+                    pto::TLOAD(pdsl_t48, pdsl_g_5);           // gqa_decode.pdsl:41
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // gqa_decode.pdsl:41
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // gqa_decode.pdsl:41
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t49);          // gqa_decode.pdsl:41
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // gqa_decode.pdsl:41
             }
-            pdsl_prev_kv = pdsl_u_kv;                                 // gqa_decode.pdsl:35
             pto::TASSIGN(pdsl_t47, 0x0 + pdsl_pops_u_pij % 2 * 8192); // gqa_decode.pdsl:41
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_32x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t47);                                                   // gqa_decode.pdsl:41
             ++pdsl_pops_u_pij;                                                                // gqa_decode.pdsl:41
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // gqa_decode.pdsl:41
-            pdsl_version_t48 = (pdsl_version_t48 + 1) % 2;                                    // gqa_decode.pdsl:41
-            pto::TASSIGN(pdsl_t48, 0x5000 + pdsl_version_t48 * 32768);                        // gqa_decode.pdsl:41
-            pdsl_gmt_0_u_value_cache pdsl_g_4(
-                pdsl_u_value_cache + pdsl_prev_kv * (128 * pdsl_u_kv_heads * 128) + pdsl_u_kvh * 128,
-                pdsl_gmt_0_u_value_cache::Shape(),
-                pdsl_gmt_0_u_value_cache::Stride(16384, 16384, 16384, pdsl_u_kv_heads * 128, 1)); // gqa_decode.pdsl:41
-            pto::TLOAD(pdsl_t48, pdsl_g_4);                                                       // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                            // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                           // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_left_29, pdsl_t47);                                                    // gqa_decode.pdsl:41
-            pto::TMOV(pdsl_right_30, pdsl_t48);                                                   // gqa_decode.pdsl:41
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                               // gqa_decode.pdsl:41
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                              // gqa_decode.pdsl:41
-            pto::TMATMUL(pdsl_t49, pdsl_left_29, pdsl_right_30);                                  // gqa_decode.pdsl:41
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                                // gqa_decode.pdsl:41
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_left_29, pdsl_t47);                                                // gqa_decode.pdsl:41
+            pto::TMOV(pdsl_right_30, pdsl_t48);                                               // gqa_decode.pdsl:41
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // gqa_decode.pdsl:41
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                          // gqa_decode.pdsl:41
+            pto::TMATMUL(pdsl_t49, pdsl_left_29, pdsl_right_30);                              // gqa_decode.pdsl:41
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // gqa_decode.pdsl:41
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // gqa_decode.pdsl:41
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_32x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t49);          // gqa_decode.pdsl:41
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // gqa_decode.pdsl:41

@@ -89,22 +89,22 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_8x1_t pdsl_t58;
     pdsl_colview_f32_8x1_t pdsl_view_t58;
     pdsl_vec_bf16_8x64_t pdsl_u_p;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
-    pdsl_vec_f32_8x64_t pdsl_t57;
     pdsl_col_f32_8x1_t pdsl_t53;
     pdsl_colview_f32_8x1_t pdsl_view_t53;
+    pdsl_vec_f32_8x64_t pdsl_t57;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t56;
     pdsl_colview_f32_8x1_t pdsl_view_t56;
     pdsl_vec_f32_1x64_t pdsl_t50;
     pdsl_vec_f32_8x128_t pdsl_t60;
     pdsl_vec_bf16_8x64_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x64_t pdsl_pad_0;
@@ -123,22 +123,19 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x4A00>(pdsl_t52);
     pto::TASSIGN<0x4A00>(pdsl_t55);
     pto::TASSIGN<0x4A00>(pdsl_t58);
-    pto::TASSIGN<0x5A00>(pdsl_u_m_new);
+    pto::TASSIGN<0x5A00>(pdsl_t53);
     pto::TASSIGN<0x5A00>(pdsl_t57);
-    pto::TASSIGN<0x5A20>(pdsl_t53);
-    pto::TASSIGN<0x6240>(pdsl_u_l);
-    pto::TASSIGN<0x6260>(pdsl_u_m);
-    pto::TASSIGN<0x6280>(pdsl_t56);
+    pto::TASSIGN<0x6280>(pdsl_u_l);
+    pto::TASSIGN<0x62A0>(pdsl_t56);
     pto::TASSIGN<0x3200>(pdsl_tmp_pdsl_t52);
     pto::TASSIGN<0x1200>(pdsl_tmp_pdsl_t58);
     pto::TRESHAPE(pdsl_view_t52, pdsl_t52);
     pto::TRESHAPE(pdsl_view_t58, pdsl_t58);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_t53, pdsl_t53);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t56, pdsl_t56);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -159,8 +156,11 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // gqa_decode.pdsl:31
         // pdsl_u_gp = 8: read only where a constant stands in the C++ // gqa_decode.pdsl:50
-        pipe_barrier(PIPE_V);                                        // gqa_decode.pdsl:51
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;               // gqa_decode.pdsl:51
+        pto::TASSIGN(pdsl_u_m, 0x6200 + pdsl_version_u_m * 32);      // gqa_decode.pdsl:51
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                      // gqa_decode.pdsl:51
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());             // gqa_decode.pdsl:51
+        pipe_barrier(PIPE_V);                                        // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                          // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_u_o, 0.0f);                               // gqa_decode.pdsl:53
         pto::TEXPANDS(pdsl_u_s_pad, 0.0f);                           // gqa_decode.pdsl:54
@@ -189,17 +189,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t51, pdsl_u_scale);                   // gqa_decode.pdsl:59
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
             pto::TROWMAX(pdsl_t52, pdsl_u_s, pdsl_tmp_pdsl_t52);            // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t52);     // gqa_decode.pdsl:60
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+            pto::TASSIGN(pdsl_u_m, 0x6200 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t52);       // gqa_decode.pdsl:60
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-            pto::TSUB(pdsl_view_t53, pdsl_view_u_m, pdsl_view_u_m_new);     // gqa_decode.pdsl:61
-            pto::TROWEXPANDSUB(pdsl_t54, pdsl_u_s, pdsl_u_m_new);           // gqa_decode.pdsl:63
+            pto::TSUB(pdsl_view_t53, pdsl_view_was_m, pdsl_view_u_m);       // gqa_decode.pdsl:61
+            pto::TROWEXPANDSUB(pdsl_t54, pdsl_u_s, pdsl_u_m);               // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-            pto::TASSIGN(pdsl_u_alpha, 0x6200 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+            pto::TASSIGN(pdsl_u_alpha, 0x6240 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t53);                    // gqa_decode.pdsl:61
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
             pto::TEXP(pdsl_t55, pdsl_t54);                                  // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -236,17 +240,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t51, pdsl_u_scale);                   // gqa_decode.pdsl:59
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
                 pto::TROWMAX(pdsl_t52, pdsl_u_s, pdsl_tmp_pdsl_t52);            // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t52);     // gqa_decode.pdsl:60
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+                pto::TASSIGN(pdsl_u_m, 0x6200 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t52);       // gqa_decode.pdsl:60
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-                pto::TSUB(pdsl_view_t53, pdsl_view_u_m, pdsl_view_u_m_new);     // gqa_decode.pdsl:61
-                pto::TROWEXPANDSUB(pdsl_t54, pdsl_u_s, pdsl_u_m_new);           // gqa_decode.pdsl:63
+                pto::TSUB(pdsl_view_t53, pdsl_view_was_m, pdsl_view_u_m);       // gqa_decode.pdsl:61
+                pto::TROWEXPANDSUB(pdsl_t54, pdsl_u_s, pdsl_u_m);               // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-                pto::TASSIGN(pdsl_u_alpha, 0x6200 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+                pto::TASSIGN(pdsl_u_alpha, 0x6240 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t53);                    // gqa_decode.pdsl:61
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
                 pto::TEXP(pdsl_t55, pdsl_t54);                                  // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -374,19 +382,19 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_8x1_t pdsl_t66;
     pdsl_colview_f32_8x1_t pdsl_view_t66;
     pdsl_vec_f32_8x128_t pdsl_t72;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t69;
     pdsl_colview_f32_8x1_t pdsl_view_t69;
     pdsl_vec_f32_1x128_t pdsl_t63;
     pdsl_vec_f32_8x128_t pdsl_t73;
     pdsl_vec_bf16_8x128_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x128_t pdsl_pad_0;
@@ -407,20 +415,17 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x7400>(pdsl_t65);
     pto::TASSIGN<0x7400>(pdsl_t66);
     pto::TASSIGN<0x7400>(pdsl_t72);
-    pto::TASSIGN<0x7420>(pdsl_u_m_new);
-    pto::TASSIGN<0x8440>(pdsl_u_l);
-    pto::TASSIGN<0x8460>(pdsl_u_m);
-    pto::TASSIGN<0x8480>(pdsl_t69);
+    pto::TASSIGN<0x8480>(pdsl_u_l);
+    pto::TASSIGN<0x84A0>(pdsl_t69);
     pto::TASSIGN<0x4400>(pdsl_tmp_pdsl_t65);
     pto::TASSIGN<0x1400>(pdsl_tmp_pdsl_t71);
     pto::TRESHAPE(pdsl_view_t71, pdsl_t71);
     pto::TRESHAPE(pdsl_view_t65, pdsl_t65);
     pto::TRESHAPE(pdsl_view_t66, pdsl_t66);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t69, pdsl_t69);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -441,8 +446,11 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // gqa_decode.pdsl:31
         // pdsl_u_gp = 8: read only where a constant stands in the C++ // gqa_decode.pdsl:50
-        pipe_barrier(PIPE_V);                                        // gqa_decode.pdsl:51
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;               // gqa_decode.pdsl:51
+        pto::TASSIGN(pdsl_u_m, 0x8400 + pdsl_version_u_m * 32);      // gqa_decode.pdsl:51
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                      // gqa_decode.pdsl:51
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());             // gqa_decode.pdsl:51
+        pipe_barrier(PIPE_V);                                        // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                          // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_u_o, 0.0f);                               // gqa_decode.pdsl:53
         pto::TEXPANDS(pdsl_u_s_pad, 0.0f);                           // gqa_decode.pdsl:54
@@ -471,17 +479,21 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t64, pdsl_u_scale);                   // gqa_decode.pdsl:59
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
             pto::TROWMAX(pdsl_t65, pdsl_u_s, pdsl_tmp_pdsl_t65);            // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t65);     // gqa_decode.pdsl:60
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+            pto::TASSIGN(pdsl_u_m, 0x8400 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t65);       // gqa_decode.pdsl:60
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-            pto::TSUB(pdsl_view_t66, pdsl_view_u_m, pdsl_view_u_m_new);     // gqa_decode.pdsl:61
-            pto::TROWEXPANDSUB(pdsl_t67, pdsl_u_s, pdsl_u_m_new);           // gqa_decode.pdsl:63
+            pto::TSUB(pdsl_view_t66, pdsl_view_was_m, pdsl_view_u_m);       // gqa_decode.pdsl:61
+            pto::TROWEXPANDSUB(pdsl_t67, pdsl_u_s, pdsl_u_m);               // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-            pto::TASSIGN(pdsl_u_alpha, 0x8400 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+            pto::TASSIGN(pdsl_u_alpha, 0x8440 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t66);                    // gqa_decode.pdsl:61
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
             pto::TEXP(pdsl_t68, pdsl_t67);                                  // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -518,17 +530,21 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t64, pdsl_u_scale);                   // gqa_decode.pdsl:59
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
                 pto::TROWMAX(pdsl_t65, pdsl_u_s, pdsl_tmp_pdsl_t65);            // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t65);     // gqa_decode.pdsl:60
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+                pto::TASSIGN(pdsl_u_m, 0x8400 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t65);       // gqa_decode.pdsl:60
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-                pto::TSUB(pdsl_view_t66, pdsl_view_u_m, pdsl_view_u_m_new);     // gqa_decode.pdsl:61
-                pto::TROWEXPANDSUB(pdsl_t67, pdsl_u_s, pdsl_u_m_new);           // gqa_decode.pdsl:63
+                pto::TSUB(pdsl_view_t66, pdsl_view_was_m, pdsl_view_u_m);       // gqa_decode.pdsl:61
+                pto::TROWEXPANDSUB(pdsl_t67, pdsl_u_s, pdsl_u_m);               // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-                pto::TASSIGN(pdsl_u_alpha, 0x8400 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+                pto::TASSIGN(pdsl_u_alpha, 0x8440 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t66);                    // gqa_decode.pdsl:61
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
                 pto::TEXP(pdsl_t68, pdsl_t67);                                  // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -655,22 +671,22 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_8x1_t pdsl_t84;
     pdsl_colview_f32_8x1_t pdsl_view_t84;
     pdsl_vec_bf16_8x64_t pdsl_u_p;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
-    pdsl_vec_f32_8x64_t pdsl_t83;
     pdsl_col_f32_8x1_t pdsl_t79;
     pdsl_colview_f32_8x1_t pdsl_view_t79;
+    pdsl_vec_f32_8x64_t pdsl_t83;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t82;
     pdsl_colview_f32_8x1_t pdsl_view_t82;
     pdsl_vec_f32_2x64_t pdsl_t76;
     pdsl_vec_f32_8x128_t pdsl_t86;
     pdsl_vec_bf16_8x64_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x64_t pdsl_pad_0;
@@ -689,22 +705,19 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x4C00>(pdsl_t78);
     pto::TASSIGN<0x4C00>(pdsl_t81);
     pto::TASSIGN<0x4C00>(pdsl_t84);
-    pto::TASSIGN<0x5C00>(pdsl_u_m_new);
+    pto::TASSIGN<0x5C00>(pdsl_t79);
     pto::TASSIGN<0x5C00>(pdsl_t83);
-    pto::TASSIGN<0x5C20>(pdsl_t79);
-    pto::TASSIGN<0x6440>(pdsl_u_l);
-    pto::TASSIGN<0x6460>(pdsl_u_m);
-    pto::TASSIGN<0x6480>(pdsl_t82);
+    pto::TASSIGN<0x6480>(pdsl_u_l);
+    pto::TASSIGN<0x64A0>(pdsl_t82);
     pto::TASSIGN<0x3400>(pdsl_tmp_pdsl_t78);
     pto::TASSIGN<0x1400>(pdsl_tmp_pdsl_t84);
     pto::TRESHAPE(pdsl_view_t78, pdsl_t78);
     pto::TRESHAPE(pdsl_view_t84, pdsl_t84);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_t79, pdsl_t79);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t82, pdsl_t82);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -725,8 +738,11 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // gqa_decode.pdsl:31
         // pdsl_u_gp = 8: read only where a constant stands in the C++ // gqa_decode.pdsl:50
-        pipe_barrier(PIPE_V);                                        // gqa_decode.pdsl:51
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;               // gqa_decode.pdsl:51
+        pto::TASSIGN(pdsl_u_m, 0x6400 + pdsl_version_u_m * 32);      // gqa_decode.pdsl:51
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                      // gqa_decode.pdsl:51
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());             // gqa_decode.pdsl:51
+        pipe_barrier(PIPE_V);                                        // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                          // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_u_o, 0.0f);                               // gqa_decode.pdsl:53
         pto::TEXPANDS(pdsl_u_s_pad, 0.0f);                           // gqa_decode.pdsl:54
@@ -755,17 +771,21 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t77, pdsl_u_scale);                   // gqa_decode.pdsl:59
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
             pto::TROWMAX(pdsl_t78, pdsl_u_s, pdsl_tmp_pdsl_t78);            // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t78);     // gqa_decode.pdsl:60
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+            pto::TASSIGN(pdsl_u_m, 0x6400 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t78);       // gqa_decode.pdsl:60
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-            pto::TSUB(pdsl_view_t79, pdsl_view_u_m, pdsl_view_u_m_new);     // gqa_decode.pdsl:61
-            pto::TROWEXPANDSUB(pdsl_t80, pdsl_u_s, pdsl_u_m_new);           // gqa_decode.pdsl:63
+            pto::TSUB(pdsl_view_t79, pdsl_view_was_m, pdsl_view_u_m);       // gqa_decode.pdsl:61
+            pto::TROWEXPANDSUB(pdsl_t80, pdsl_u_s, pdsl_u_m);               // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-            pto::TASSIGN(pdsl_u_alpha, 0x6400 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+            pto::TASSIGN(pdsl_u_alpha, 0x6440 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t79);                    // gqa_decode.pdsl:61
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
             pto::TEXP(pdsl_t81, pdsl_t80);                                  // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -802,17 +822,21 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t77, pdsl_u_scale);                   // gqa_decode.pdsl:59
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
                 pto::TROWMAX(pdsl_t78, pdsl_u_s, pdsl_tmp_pdsl_t78);            // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t78);     // gqa_decode.pdsl:60
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+                pto::TASSIGN(pdsl_u_m, 0x6400 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t78);       // gqa_decode.pdsl:60
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-                pto::TSUB(pdsl_view_t79, pdsl_view_u_m, pdsl_view_u_m_new);     // gqa_decode.pdsl:61
-                pto::TROWEXPANDSUB(pdsl_t80, pdsl_u_s, pdsl_u_m_new);           // gqa_decode.pdsl:63
+                pto::TSUB(pdsl_view_t79, pdsl_view_was_m, pdsl_view_u_m);       // gqa_decode.pdsl:61
+                pto::TROWEXPANDSUB(pdsl_t80, pdsl_u_s, pdsl_u_m);               // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-                pto::TASSIGN(pdsl_u_alpha, 0x6400 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+                pto::TASSIGN(pdsl_u_alpha, 0x6440 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t79);                    // gqa_decode.pdsl:61
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
                 pto::TEXP(pdsl_t81, pdsl_t80);                                  // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -940,19 +964,19 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_8x1_t pdsl_t92;
     pdsl_colview_f32_8x1_t pdsl_view_t92;
     pdsl_vec_f32_8x128_t pdsl_t98;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t95;
     pdsl_colview_f32_8x1_t pdsl_view_t95;
     pdsl_vec_f32_2x128_t pdsl_t89;
     pdsl_vec_f32_8x128_t pdsl_t99;
     pdsl_vec_bf16_8x128_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x128_t pdsl_pad_0;
@@ -973,20 +997,17 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x7800>(pdsl_t91);
     pto::TASSIGN<0x7800>(pdsl_t92);
     pto::TASSIGN<0x7800>(pdsl_t98);
-    pto::TASSIGN<0x7820>(pdsl_u_m_new);
-    pto::TASSIGN<0x8840>(pdsl_u_l);
-    pto::TASSIGN<0x8860>(pdsl_u_m);
-    pto::TASSIGN<0x8880>(pdsl_t95);
+    pto::TASSIGN<0x8880>(pdsl_u_l);
+    pto::TASSIGN<0x88A0>(pdsl_t95);
     pto::TASSIGN<0x4800>(pdsl_tmp_pdsl_t91);
     pto::TASSIGN<0x1800>(pdsl_tmp_pdsl_t97);
     pto::TRESHAPE(pdsl_view_t97, pdsl_t97);
     pto::TRESHAPE(pdsl_view_t91, pdsl_t91);
     pto::TRESHAPE(pdsl_view_t92, pdsl_t92);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t95, pdsl_t95);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -1007,8 +1028,11 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // gqa_decode.pdsl:31
         // pdsl_u_gp = 8: read only where a constant stands in the C++ // gqa_decode.pdsl:50
-        pipe_barrier(PIPE_V);                                         // gqa_decode.pdsl:51
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                // gqa_decode.pdsl:51
+        pto::TASSIGN(pdsl_u_m, 0x8800 + pdsl_version_u_m * 32);       // gqa_decode.pdsl:51
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                       // gqa_decode.pdsl:51
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());              // gqa_decode.pdsl:51
+        pipe_barrier(PIPE_V);                                         // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                           // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                // gqa_decode.pdsl:53
         pto::TEXPANDS(pdsl_u_s_pad, 0.0f);                            // gqa_decode.pdsl:54
@@ -1037,17 +1061,21 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t90, pdsl_u_scale);                   // gqa_decode.pdsl:59
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
             pto::TROWMAX(pdsl_t91, pdsl_u_s, pdsl_tmp_pdsl_t91);            // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t91);     // gqa_decode.pdsl:60
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+            pto::TASSIGN(pdsl_u_m, 0x8800 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t91);       // gqa_decode.pdsl:60
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-            pto::TSUB(pdsl_view_t92, pdsl_view_u_m, pdsl_view_u_m_new);     // gqa_decode.pdsl:61
-            pto::TROWEXPANDSUB(pdsl_t93, pdsl_u_s, pdsl_u_m_new);           // gqa_decode.pdsl:63
+            pto::TSUB(pdsl_view_t92, pdsl_view_was_m, pdsl_view_u_m);       // gqa_decode.pdsl:61
+            pto::TROWEXPANDSUB(pdsl_t93, pdsl_u_s, pdsl_u_m);               // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-            pto::TASSIGN(pdsl_u_alpha, 0x8800 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+            pto::TASSIGN(pdsl_u_alpha, 0x8840 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t92);                    // gqa_decode.pdsl:61
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
             pto::TEXP(pdsl_t94, pdsl_t93);                                  // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -1084,17 +1112,21 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t90, pdsl_u_scale);                   // gqa_decode.pdsl:59
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
                 pto::TROWMAX(pdsl_t91, pdsl_u_s, pdsl_tmp_pdsl_t91);            // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t91);     // gqa_decode.pdsl:60
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+                pto::TASSIGN(pdsl_u_m, 0x8800 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t91);       // gqa_decode.pdsl:60
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-                pto::TSUB(pdsl_view_t92, pdsl_view_u_m, pdsl_view_u_m_new);     // gqa_decode.pdsl:61
-                pto::TROWEXPANDSUB(pdsl_t93, pdsl_u_s, pdsl_u_m_new);           // gqa_decode.pdsl:63
+                pto::TSUB(pdsl_view_t92, pdsl_view_was_m, pdsl_view_u_m);       // gqa_decode.pdsl:61
+                pto::TROWEXPANDSUB(pdsl_t93, pdsl_u_s, pdsl_u_m);               // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-                pto::TASSIGN(pdsl_u_alpha, 0x8800 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+                pto::TASSIGN(pdsl_u_alpha, 0x8840 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t92);                    // gqa_decode.pdsl:61
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
                 pto::TEXP(pdsl_t94, pdsl_t93);                                  // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -1221,22 +1253,22 @@ static __aicore__ void pdsl_case_aiv_4(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_8x1_t pdsl_t110;
     pdsl_colview_f32_8x1_t pdsl_view_t110;
     pdsl_vec_bf16_8x64_t pdsl_u_p;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
-    pdsl_vec_f32_8x64_t pdsl_t109;
     pdsl_col_f32_8x1_t pdsl_t105;
     pdsl_colview_f32_8x1_t pdsl_view_t105;
+    pdsl_vec_f32_8x64_t pdsl_t109;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t108;
     pdsl_colview_f32_8x1_t pdsl_view_t108;
     pdsl_vec_f32_4x64_t pdsl_t102;
     pdsl_vec_f32_8x128_t pdsl_t112;
     pdsl_vec_bf16_8x64_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x64_t pdsl_pad_0;
@@ -1255,22 +1287,19 @@ static __aicore__ void pdsl_case_aiv_4(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x5000>(pdsl_t104);
     pto::TASSIGN<0x5000>(pdsl_t107);
     pto::TASSIGN<0x5000>(pdsl_t110);
-    pto::TASSIGN<0x6000>(pdsl_u_m_new);
+    pto::TASSIGN<0x6000>(pdsl_t105);
     pto::TASSIGN<0x6000>(pdsl_t109);
-    pto::TASSIGN<0x6020>(pdsl_t105);
-    pto::TASSIGN<0x6840>(pdsl_u_l);
-    pto::TASSIGN<0x6860>(pdsl_u_m);
-    pto::TASSIGN<0x6880>(pdsl_t108);
+    pto::TASSIGN<0x6880>(pdsl_u_l);
+    pto::TASSIGN<0x68A0>(pdsl_t108);
     pto::TASSIGN<0x3800>(pdsl_tmp_pdsl_t104);
     pto::TASSIGN<0x1800>(pdsl_tmp_pdsl_t110);
     pto::TRESHAPE(pdsl_view_t104, pdsl_t104);
     pto::TRESHAPE(pdsl_view_t110, pdsl_t110);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_t105, pdsl_t105);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t108, pdsl_t108);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -1291,8 +1320,11 @@ static __aicore__ void pdsl_case_aiv_4(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // gqa_decode.pdsl:31
         // pdsl_u_gp = 8: read only where a constant stands in the C++ // gqa_decode.pdsl:50
-        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:51
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                 // gqa_decode.pdsl:51
+        pto::TASSIGN(pdsl_u_m, 0x6800 + pdsl_version_u_m * 32);        // gqa_decode.pdsl:51
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                        // gqa_decode.pdsl:51
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());               // gqa_decode.pdsl:51
+        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                            // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                 // gqa_decode.pdsl:53
         pto::TEXPANDS(pdsl_u_s_pad, 0.0f);                             // gqa_decode.pdsl:54
@@ -1321,17 +1353,21 @@ static __aicore__ void pdsl_case_aiv_4(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t103, pdsl_u_scale);                  // gqa_decode.pdsl:59
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
             pto::TROWMAX(pdsl_t104, pdsl_u_s, pdsl_tmp_pdsl_t104);          // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t104);    // gqa_decode.pdsl:60
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+            pto::TASSIGN(pdsl_u_m, 0x6800 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t104);      // gqa_decode.pdsl:60
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-            pto::TSUB(pdsl_view_t105, pdsl_view_u_m, pdsl_view_u_m_new);    // gqa_decode.pdsl:61
-            pto::TROWEXPANDSUB(pdsl_t106, pdsl_u_s, pdsl_u_m_new);          // gqa_decode.pdsl:63
+            pto::TSUB(pdsl_view_t105, pdsl_view_was_m, pdsl_view_u_m);      // gqa_decode.pdsl:61
+            pto::TROWEXPANDSUB(pdsl_t106, pdsl_u_s, pdsl_u_m);              // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-            pto::TASSIGN(pdsl_u_alpha, 0x6800 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+            pto::TASSIGN(pdsl_u_alpha, 0x6840 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t105);                   // gqa_decode.pdsl:61
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
             pto::TEXP(pdsl_t107, pdsl_t106);                                // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -1368,17 +1404,21 @@ static __aicore__ void pdsl_case_aiv_4(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t103, pdsl_u_scale);                  // gqa_decode.pdsl:59
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
                 pto::TROWMAX(pdsl_t104, pdsl_u_s, pdsl_tmp_pdsl_t104);          // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t104);    // gqa_decode.pdsl:60
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+                pto::TASSIGN(pdsl_u_m, 0x6800 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t104);      // gqa_decode.pdsl:60
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-                pto::TSUB(pdsl_view_t105, pdsl_view_u_m, pdsl_view_u_m_new);    // gqa_decode.pdsl:61
-                pto::TROWEXPANDSUB(pdsl_t106, pdsl_u_s, pdsl_u_m_new);          // gqa_decode.pdsl:63
+                pto::TSUB(pdsl_view_t105, pdsl_view_was_m, pdsl_view_u_m);      // gqa_decode.pdsl:61
+                pto::TROWEXPANDSUB(pdsl_t106, pdsl_u_s, pdsl_u_m);              // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-                pto::TASSIGN(pdsl_u_alpha, 0x6800 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+                pto::TASSIGN(pdsl_u_alpha, 0x6840 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t105);                   // gqa_decode.pdsl:61
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
                 pto::TEXP(pdsl_t107, pdsl_t106);                                // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -1506,19 +1546,19 @@ static __aicore__ void pdsl_case_aiv_5(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_8x1_t pdsl_t118;
     pdsl_colview_f32_8x1_t pdsl_view_t118;
     pdsl_vec_f32_8x128_t pdsl_t124;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t121;
     pdsl_colview_f32_8x1_t pdsl_view_t121;
     pdsl_vec_f32_4x128_t pdsl_t115;
     pdsl_vec_f32_8x128_t pdsl_t125;
     pdsl_vec_bf16_8x128_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x128_t pdsl_pad_0;
@@ -1539,20 +1579,17 @@ static __aicore__ void pdsl_case_aiv_5(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x8000>(pdsl_t117);
     pto::TASSIGN<0x8000>(pdsl_t118);
     pto::TASSIGN<0x8000>(pdsl_t124);
-    pto::TASSIGN<0x8020>(pdsl_u_m_new);
-    pto::TASSIGN<0x9040>(pdsl_u_l);
-    pto::TASSIGN<0x9060>(pdsl_u_m);
-    pto::TASSIGN<0x9080>(pdsl_t121);
+    pto::TASSIGN<0x9080>(pdsl_u_l);
+    pto::TASSIGN<0x90A0>(pdsl_t121);
     pto::TASSIGN<0x5000>(pdsl_tmp_pdsl_t117);
     pto::TASSIGN<0x2000>(pdsl_tmp_pdsl_t123);
     pto::TRESHAPE(pdsl_view_t123, pdsl_t123);
     pto::TRESHAPE(pdsl_view_t117, pdsl_t117);
     pto::TRESHAPE(pdsl_view_t118, pdsl_t118);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t121, pdsl_t121);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -1573,8 +1610,11 @@ static __aicore__ void pdsl_case_aiv_5(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // gqa_decode.pdsl:31
         // pdsl_u_gp = 8: read only where a constant stands in the C++ // gqa_decode.pdsl:50
-        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:51
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                 // gqa_decode.pdsl:51
+        pto::TASSIGN(pdsl_u_m, 0x9000 + pdsl_version_u_m * 32);        // gqa_decode.pdsl:51
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                        // gqa_decode.pdsl:51
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());               // gqa_decode.pdsl:51
+        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                            // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                 // gqa_decode.pdsl:53
         pto::TEXPANDS(pdsl_u_s_pad, 0.0f);                             // gqa_decode.pdsl:54
@@ -1603,17 +1643,21 @@ static __aicore__ void pdsl_case_aiv_5(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t116, pdsl_u_scale);                  // gqa_decode.pdsl:59
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
             pto::TROWMAX(pdsl_t117, pdsl_u_s, pdsl_tmp_pdsl_t117);          // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t117);    // gqa_decode.pdsl:60
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+            pto::TASSIGN(pdsl_u_m, 0x9000 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t117);      // gqa_decode.pdsl:60
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-            pto::TSUB(pdsl_view_t118, pdsl_view_u_m, pdsl_view_u_m_new);    // gqa_decode.pdsl:61
-            pto::TROWEXPANDSUB(pdsl_t119, pdsl_u_s, pdsl_u_m_new);          // gqa_decode.pdsl:63
+            pto::TSUB(pdsl_view_t118, pdsl_view_was_m, pdsl_view_u_m);      // gqa_decode.pdsl:61
+            pto::TROWEXPANDSUB(pdsl_t119, pdsl_u_s, pdsl_u_m);              // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-            pto::TASSIGN(pdsl_u_alpha, 0x9000 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+            pto::TASSIGN(pdsl_u_alpha, 0x9040 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t118);                   // gqa_decode.pdsl:61
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
             pto::TEXP(pdsl_t120, pdsl_t119);                                // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -1650,17 +1694,21 @@ static __aicore__ void pdsl_case_aiv_5(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t116, pdsl_u_scale);                  // gqa_decode.pdsl:59
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
                 pto::TROWMAX(pdsl_t117, pdsl_u_s, pdsl_tmp_pdsl_t117);          // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t117);    // gqa_decode.pdsl:60
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+                pto::TASSIGN(pdsl_u_m, 0x9000 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t117);      // gqa_decode.pdsl:60
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-                pto::TSUB(pdsl_view_t118, pdsl_view_u_m, pdsl_view_u_m_new);    // gqa_decode.pdsl:61
-                pto::TROWEXPANDSUB(pdsl_t119, pdsl_u_s, pdsl_u_m_new);          // gqa_decode.pdsl:63
+                pto::TSUB(pdsl_view_t118, pdsl_view_was_m, pdsl_view_u_m);      // gqa_decode.pdsl:61
+                pto::TROWEXPANDSUB(pdsl_t119, pdsl_u_s, pdsl_u_m);              // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-                pto::TASSIGN(pdsl_u_alpha, 0x9000 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+                pto::TASSIGN(pdsl_u_alpha, 0x9040 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t118);                   // gqa_decode.pdsl:61
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
                 pto::TEXP(pdsl_t120, pdsl_t119);                                // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
                 set_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                         // gqa_decode.pdsl:63
@@ -1787,22 +1835,22 @@ static __aicore__ void pdsl_case_aiv_6(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_8x1_t pdsl_t136;
     pdsl_colview_f32_8x1_t pdsl_view_t136;
     pdsl_vec_bf16_8x64_t pdsl_u_p;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
-    pdsl_vec_f32_8x64_t pdsl_t135;
     pdsl_col_f32_8x1_t pdsl_t131;
     pdsl_colview_f32_8x1_t pdsl_view_t131;
+    pdsl_vec_f32_8x64_t pdsl_t135;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t134;
     pdsl_colview_f32_8x1_t pdsl_view_t134;
     pdsl_vec_f32_8x64_t pdsl_t128;
     pdsl_vec_f32_8x128_t pdsl_t138;
     pdsl_vec_bf16_8x64_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x64_t pdsl_pad_0;
@@ -1821,22 +1869,19 @@ static __aicore__ void pdsl_case_aiv_6(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x5800>(pdsl_t130);
     pto::TASSIGN<0x5800>(pdsl_t133);
     pto::TASSIGN<0x5800>(pdsl_t136);
-    pto::TASSIGN<0x6800>(pdsl_u_m_new);
+    pto::TASSIGN<0x6800>(pdsl_t131);
     pto::TASSIGN<0x6800>(pdsl_t135);
-    pto::TASSIGN<0x6820>(pdsl_t131);
-    pto::TASSIGN<0x7040>(pdsl_u_l);
-    pto::TASSIGN<0x7060>(pdsl_u_m);
-    pto::TASSIGN<0x7080>(pdsl_t134);
+    pto::TASSIGN<0x7080>(pdsl_u_l);
+    pto::TASSIGN<0x70A0>(pdsl_t134);
     pto::TASSIGN<0x4000>(pdsl_tmp_pdsl_t130);
     pto::TASSIGN<0x2000>(pdsl_tmp_pdsl_t136);
     pto::TRESHAPE(pdsl_view_t130, pdsl_t130);
     pto::TRESHAPE(pdsl_view_t136, pdsl_t136);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_t131, pdsl_t131);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t134, pdsl_t134);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -1857,8 +1902,11 @@ static __aicore__ void pdsl_case_aiv_6(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // gqa_decode.pdsl:31
         // pdsl_u_gp = 8: read only where a constant stands in the C++ // gqa_decode.pdsl:50
-        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:51
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                 // gqa_decode.pdsl:51
+        pto::TASSIGN(pdsl_u_m, 0x7000 + pdsl_version_u_m * 32);        // gqa_decode.pdsl:51
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                        // gqa_decode.pdsl:51
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());               // gqa_decode.pdsl:51
+        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                            // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                 // gqa_decode.pdsl:53
         pto::TEXPANDS(pdsl_u_s_pad, 0.0f);                             // gqa_decode.pdsl:54
@@ -1887,17 +1935,21 @@ static __aicore__ void pdsl_case_aiv_6(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t129, pdsl_u_scale);                  // gqa_decode.pdsl:59
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
             pto::TROWMAX(pdsl_t130, pdsl_u_s, pdsl_tmp_pdsl_t130);          // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t130);    // gqa_decode.pdsl:60
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+            pto::TASSIGN(pdsl_u_m, 0x7000 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t130);      // gqa_decode.pdsl:60
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-            pto::TSUB(pdsl_view_t131, pdsl_view_u_m, pdsl_view_u_m_new);    // gqa_decode.pdsl:61
-            pto::TROWEXPANDSUB(pdsl_t132, pdsl_u_s, pdsl_u_m_new);          // gqa_decode.pdsl:63
+            pto::TSUB(pdsl_view_t131, pdsl_view_was_m, pdsl_view_u_m);      // gqa_decode.pdsl:61
+            pto::TROWEXPANDSUB(pdsl_t132, pdsl_u_s, pdsl_u_m);              // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-            pto::TASSIGN(pdsl_u_alpha, 0x7000 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+            pto::TASSIGN(pdsl_u_alpha, 0x7040 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t131);                   // gqa_decode.pdsl:61
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
             pto::TEXP(pdsl_t133, pdsl_t132);                                // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -1934,17 +1986,21 @@ static __aicore__ void pdsl_case_aiv_6(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t129, pdsl_u_scale);                  // gqa_decode.pdsl:59
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
                 pto::TROWMAX(pdsl_t130, pdsl_u_s, pdsl_tmp_pdsl_t130);          // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t130);    // gqa_decode.pdsl:60
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+                pto::TASSIGN(pdsl_u_m, 0x7000 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t130);      // gqa_decode.pdsl:60
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-                pto::TSUB(pdsl_view_t131, pdsl_view_u_m, pdsl_view_u_m_new);    // gqa_decode.pdsl:61
-                pto::TROWEXPANDSUB(pdsl_t132, pdsl_u_s, pdsl_u_m_new);          // gqa_decode.pdsl:63
+                pto::TSUB(pdsl_view_t131, pdsl_view_was_m, pdsl_view_u_m);      // gqa_decode.pdsl:61
+                pto::TROWEXPANDSUB(pdsl_t132, pdsl_u_s, pdsl_u_m);              // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-                pto::TASSIGN(pdsl_u_alpha, 0x7000 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+                pto::TASSIGN(pdsl_u_alpha, 0x7040 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t131);                   // gqa_decode.pdsl:61
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
                 pto::TEXP(pdsl_t133, pdsl_t132);                                // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -2071,19 +2127,19 @@ static __aicore__ void pdsl_case_aiv_7(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_8x1_t pdsl_t144;
     pdsl_colview_f32_8x1_t pdsl_view_t144;
     pdsl_vec_f32_8x128_t pdsl_t150;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t147;
     pdsl_colview_f32_8x1_t pdsl_view_t147;
     pdsl_vec_f32_8x128_t pdsl_t141;
     pdsl_vec_f32_8x128_t pdsl_t151;
     pdsl_vec_bf16_8x128_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x128_t pdsl_pad_0;
@@ -2104,20 +2160,17 @@ static __aicore__ void pdsl_case_aiv_7(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x9000>(pdsl_t143);
     pto::TASSIGN<0x9000>(pdsl_t144);
     pto::TASSIGN<0x9000>(pdsl_t150);
-    pto::TASSIGN<0x9020>(pdsl_u_m_new);
-    pto::TASSIGN<0xA040>(pdsl_u_l);
-    pto::TASSIGN<0xA060>(pdsl_u_m);
-    pto::TASSIGN<0xA080>(pdsl_t147);
+    pto::TASSIGN<0xA080>(pdsl_u_l);
+    pto::TASSIGN<0xA0A0>(pdsl_t147);
     pto::TASSIGN<0x6000>(pdsl_tmp_pdsl_t143);
     pto::TASSIGN<0x3000>(pdsl_tmp_pdsl_t149);
     pto::TRESHAPE(pdsl_view_t149, pdsl_t149);
     pto::TRESHAPE(pdsl_view_t143, pdsl_t143);
     pto::TRESHAPE(pdsl_view_t144, pdsl_t144);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t147, pdsl_t147);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -2138,8 +2191,11 @@ static __aicore__ void pdsl_case_aiv_7(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // gqa_decode.pdsl:31
         // pdsl_u_gp = 8: read only where a constant stands in the C++ // gqa_decode.pdsl:50
-        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:51
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                 // gqa_decode.pdsl:51
+        pto::TASSIGN(pdsl_u_m, 0xA000 + pdsl_version_u_m * 32);        // gqa_decode.pdsl:51
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                        // gqa_decode.pdsl:51
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());               // gqa_decode.pdsl:51
+        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                            // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                 // gqa_decode.pdsl:53
         pto::TEXPANDS(pdsl_u_s_pad, 0.0f);                             // gqa_decode.pdsl:54
@@ -2168,17 +2224,21 @@ static __aicore__ void pdsl_case_aiv_7(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t142, pdsl_u_scale);                  // gqa_decode.pdsl:59
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
             pto::TROWMAX(pdsl_t143, pdsl_u_s, pdsl_tmp_pdsl_t143);          // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t143);    // gqa_decode.pdsl:60
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+            pto::TASSIGN(pdsl_u_m, 0xA000 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t143);      // gqa_decode.pdsl:60
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-            pto::TSUB(pdsl_view_t144, pdsl_view_u_m, pdsl_view_u_m_new);    // gqa_decode.pdsl:61
-            pto::TROWEXPANDSUB(pdsl_t145, pdsl_u_s, pdsl_u_m_new);          // gqa_decode.pdsl:63
+            pto::TSUB(pdsl_view_t144, pdsl_view_was_m, pdsl_view_u_m);      // gqa_decode.pdsl:61
+            pto::TROWEXPANDSUB(pdsl_t145, pdsl_u_s, pdsl_u_m);              // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-            pto::TASSIGN(pdsl_u_alpha, 0xA000 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+            pto::TASSIGN(pdsl_u_alpha, 0xA040 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t144);                   // gqa_decode.pdsl:61
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
             pto::TEXP(pdsl_t146, pdsl_t145);                                // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -2215,17 +2275,21 @@ static __aicore__ void pdsl_case_aiv_7(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t142, pdsl_u_scale);                  // gqa_decode.pdsl:59
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
                 pto::TROWMAX(pdsl_t143, pdsl_u_s, pdsl_tmp_pdsl_t143);          // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t143);    // gqa_decode.pdsl:60
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+                pto::TASSIGN(pdsl_u_m, 0xA000 + pdsl_version_u_m * 32);         // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t143);      // gqa_decode.pdsl:60
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-                pto::TSUB(pdsl_view_t144, pdsl_view_u_m, pdsl_view_u_m_new);    // gqa_decode.pdsl:61
-                pto::TROWEXPANDSUB(pdsl_t145, pdsl_u_s, pdsl_u_m_new);          // gqa_decode.pdsl:63
+                pto::TSUB(pdsl_view_t144, pdsl_view_was_m, pdsl_view_u_m);      // gqa_decode.pdsl:61
+                pto::TROWEXPANDSUB(pdsl_t145, pdsl_u_s, pdsl_u_m);              // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-                pto::TASSIGN(pdsl_u_alpha, 0xA000 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
+                pto::TASSIGN(pdsl_u_alpha, 0xA040 + pdsl_version_u_alpha * 32); // gqa_decode.pdsl:61
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t144);                   // gqa_decode.pdsl:61
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
                 pto::TEXP(pdsl_t146, pdsl_t145);                                // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -2350,22 +2414,22 @@ static __aicore__ void pdsl_case_aiv_8(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_16x1_t pdsl_t162;
     pdsl_colview_f32_16x1_t pdsl_view_t162;
     pdsl_vec_bf16_16x64_t pdsl_u_p;
-    pdsl_col_f32_16x1_t pdsl_u_m_new;
-    pdsl_colview_f32_16x1_t pdsl_view_u_m_new;
-    pdsl_vec_f32_16x64_t pdsl_t161;
     pdsl_col_f32_16x1_t pdsl_t157;
     pdsl_colview_f32_16x1_t pdsl_view_t157;
+    pdsl_vec_f32_16x64_t pdsl_t161;
+    pdsl_col_f32_16x1_t pdsl_u_m;
+    pdsl_colview_f32_16x1_t pdsl_view_u_m;
     pdsl_col_f32_16x1_t pdsl_u_alpha;
     pdsl_colview_f32_16x1_t pdsl_view_u_alpha;
     pdsl_col_f32_16x1_t pdsl_u_l;
     pdsl_colview_f32_16x1_t pdsl_view_u_l;
-    pdsl_col_f32_16x1_t pdsl_u_m;
-    pdsl_colview_f32_16x1_t pdsl_view_u_m;
     pdsl_col_f32_16x1_t pdsl_t160;
     pdsl_colview_f32_16x1_t pdsl_view_t160;
     pdsl_vec_f32_16x64_t pdsl_t154;
     pdsl_vec_f32_16x128_t pdsl_t164;
     pdsl_vec_bf16_16x64_t pdsl_prev_p;
+    pdsl_col_f32_16x1_t pdsl_was_m;
+    pdsl_colview_f32_16x1_t pdsl_view_was_m;
     pdsl_col_f32_16x1_t pdsl_prev_alpha;
     pdsl_colview_f32_16x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_16x64_t pdsl_pad_0;
@@ -2384,22 +2448,19 @@ static __aicore__ void pdsl_case_aiv_8(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0xB000>(pdsl_t156);
     pto::TASSIGN<0xB000>(pdsl_t159);
     pto::TASSIGN<0xB000>(pdsl_t162);
-    pto::TASSIGN<0xD000>(pdsl_u_m_new);
+    pto::TASSIGN<0xD000>(pdsl_t157);
     pto::TASSIGN<0xD000>(pdsl_t161);
-    pto::TASSIGN<0xD040>(pdsl_t157);
-    pto::TASSIGN<0xE080>(pdsl_u_l);
-    pto::TASSIGN<0xE0C0>(pdsl_u_m);
-    pto::TASSIGN<0xE100>(pdsl_t160);
+    pto::TASSIGN<0xE100>(pdsl_u_l);
+    pto::TASSIGN<0xE140>(pdsl_t160);
     pto::TASSIGN<0x8000>(pdsl_tmp_pdsl_t156);
     pto::TASSIGN<0x4000>(pdsl_tmp_pdsl_t162);
     pto::TRESHAPE(pdsl_view_t156, pdsl_t156);
     pto::TRESHAPE(pdsl_view_t162, pdsl_t162);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_t157, pdsl_t157);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t160, pdsl_t160);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -2420,8 +2481,11 @@ static __aicore__ void pdsl_case_aiv_8(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // gqa_decode.pdsl:31
         // pdsl_u_gp = 16: read only where a constant stands in the C++ // gqa_decode.pdsl:50
-        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:51
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                 // gqa_decode.pdsl:51
+        pto::TASSIGN(pdsl_u_m, 0xE000 + pdsl_version_u_m * 64);        // gqa_decode.pdsl:51
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                        // gqa_decode.pdsl:51
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());               // gqa_decode.pdsl:51
+        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                            // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                 // gqa_decode.pdsl:53
         pto::TEXPANDS(pdsl_u_s_pad, 0.0f);                             // gqa_decode.pdsl:54
@@ -2450,17 +2514,21 @@ static __aicore__ void pdsl_case_aiv_8(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t155, pdsl_u_scale);                  // gqa_decode.pdsl:59
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
             pto::TROWMAX(pdsl_t156, pdsl_u_s, pdsl_tmp_pdsl_t156);          // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t156);    // gqa_decode.pdsl:60
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+            pto::TASSIGN(pdsl_u_m, 0xE000 + pdsl_version_u_m * 64);         // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t156);      // gqa_decode.pdsl:60
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-            pto::TSUB(pdsl_view_t157, pdsl_view_u_m, pdsl_view_u_m_new);    // gqa_decode.pdsl:61
-            pto::TROWEXPANDSUB(pdsl_t158, pdsl_u_s, pdsl_u_m_new);          // gqa_decode.pdsl:63
+            pto::TSUB(pdsl_view_t157, pdsl_view_was_m, pdsl_view_u_m);      // gqa_decode.pdsl:61
+            pto::TROWEXPANDSUB(pdsl_t158, pdsl_u_s, pdsl_u_m);              // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-            pto::TASSIGN(pdsl_u_alpha, 0xE000 + pdsl_version_u_alpha * 64); // gqa_decode.pdsl:61
+            pto::TASSIGN(pdsl_u_alpha, 0xE080 + pdsl_version_u_alpha * 64); // gqa_decode.pdsl:61
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t157);                   // gqa_decode.pdsl:61
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
             pto::TEXP(pdsl_t159, pdsl_t158);                                // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -2497,17 +2565,21 @@ static __aicore__ void pdsl_case_aiv_8(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t155, pdsl_u_scale);                  // gqa_decode.pdsl:59
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
                 pto::TROWMAX(pdsl_t156, pdsl_u_s, pdsl_tmp_pdsl_t156);          // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // gqa_decode.pdsl:62
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // gqa_decode.pdsl:62
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:60
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t156);    // gqa_decode.pdsl:60
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // gqa_decode.pdsl:60
+                pto::TASSIGN(pdsl_u_m, 0xE000 + pdsl_version_u_m * 64);         // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // gqa_decode.pdsl:60
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t156);      // gqa_decode.pdsl:60
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
-                pto::TSUB(pdsl_view_t157, pdsl_view_u_m, pdsl_view_u_m_new);    // gqa_decode.pdsl:61
-                pto::TROWEXPANDSUB(pdsl_t158, pdsl_u_s, pdsl_u_m_new);          // gqa_decode.pdsl:63
+                pto::TSUB(pdsl_view_t157, pdsl_view_was_m, pdsl_view_u_m);      // gqa_decode.pdsl:61
+                pto::TROWEXPANDSUB(pdsl_t158, pdsl_u_s, pdsl_u_m);              // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:61
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // gqa_decode.pdsl:61
-                pto::TASSIGN(pdsl_u_alpha, 0xE000 + pdsl_version_u_alpha * 64); // gqa_decode.pdsl:61
+                pto::TASSIGN(pdsl_u_alpha, 0xE080 + pdsl_version_u_alpha * 64); // gqa_decode.pdsl:61
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // gqa_decode.pdsl:61
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t157);                   // gqa_decode.pdsl:61
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // gqa_decode.pdsl:62
                 pto::TEXP(pdsl_t159, pdsl_t158);                                // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                           // gqa_decode.pdsl:63
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // gqa_decode.pdsl:63
@@ -2634,19 +2706,19 @@ static __aicore__ void pdsl_case_aiv_9(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_16x1_t pdsl_t170;
     pdsl_colview_f32_16x1_t pdsl_view_t170;
     pdsl_vec_f32_16x128_t pdsl_t176;
-    pdsl_col_f32_16x1_t pdsl_u_m_new;
-    pdsl_colview_f32_16x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_16x1_t pdsl_u_m;
+    pdsl_colview_f32_16x1_t pdsl_view_u_m;
     pdsl_col_f32_16x1_t pdsl_u_alpha;
     pdsl_colview_f32_16x1_t pdsl_view_u_alpha;
     pdsl_col_f32_16x1_t pdsl_u_l;
     pdsl_colview_f32_16x1_t pdsl_view_u_l;
-    pdsl_col_f32_16x1_t pdsl_u_m;
-    pdsl_colview_f32_16x1_t pdsl_view_u_m;
     pdsl_col_f32_16x1_t pdsl_t173;
     pdsl_colview_f32_16x1_t pdsl_view_t173;
     pdsl_vec_f32_16x128_t pdsl_t167;
     pdsl_vec_f32_16x128_t pdsl_t177;
     pdsl_vec_bf16_16x128_t pdsl_prev_p;
+    pdsl_col_f32_16x1_t pdsl_was_m;
+    pdsl_colview_f32_16x1_t pdsl_view_was_m;
     pdsl_col_f32_16x1_t pdsl_prev_alpha;
     pdsl_colview_f32_16x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_16x128_t pdsl_pad_0;
@@ -2667,20 +2739,17 @@ static __aicore__ void pdsl_case_aiv_9(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x12000>(pdsl_t169);
     pto::TASSIGN<0x12000>(pdsl_t170);
     pto::TASSIGN<0x12000>(pdsl_t176);
-    pto::TASSIGN<0x12040>(pdsl_u_m_new);
-    pto::TASSIGN<0x14080>(pdsl_u_l);
-    pto::TASSIGN<0x140C0>(pdsl_u_m);
-    pto::TASSIGN<0x14100>(pdsl_t173);
+    pto::TASSIGN<0x14100>(pdsl_u_l);
+    pto::TASSIGN<0x14140>(pdsl_t173);
     pto::TASSIGN<0xC000>(pdsl_tmp_pdsl_t169);
     pto::TASSIGN<0x6000>(pdsl_tmp_pdsl_t175);
     pto::TRESHAPE(pdsl_view_t175, pdsl_t175);
     pto::TRESHAPE(pdsl_view_t169, pdsl_t169);
     pto::TRESHAPE(pdsl_view_t170, pdsl_t170);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t173, pdsl_t173);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -2701,8 +2770,11 @@ static __aicore__ void pdsl_case_aiv_9(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // gqa_decode.pdsl:30
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // gqa_decode.pdsl:31
         // pdsl_u_gp = 16: read only where a constant stands in the C++ // gqa_decode.pdsl:50
-        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:51
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                 // gqa_decode.pdsl:51
+        pto::TASSIGN(pdsl_u_m, 0x14000 + pdsl_version_u_m * 64);       // gqa_decode.pdsl:51
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                        // gqa_decode.pdsl:51
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());               // gqa_decode.pdsl:51
+        pipe_barrier(PIPE_V);                                          // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                            // gqa_decode.pdsl:52
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                 // gqa_decode.pdsl:53
         pto::TEXPANDS(pdsl_u_s_pad, 0.0f);                             // gqa_decode.pdsl:54
@@ -2731,17 +2803,21 @@ static __aicore__ void pdsl_case_aiv_9(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t168, pdsl_u_scale);                   // gqa_decode.pdsl:59
             pipe_barrier(PIPE_V);                                            // gqa_decode.pdsl:60
             pto::TROWMAX(pdsl_t169, pdsl_u_s, pdsl_tmp_pdsl_t169);           // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                             // gqa_decode.pdsl:62
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                      // gqa_decode.pdsl:62
             pipe_barrier(PIPE_V);                                            // gqa_decode.pdsl:60
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t169);     // gqa_decode.pdsl:60
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                   // gqa_decode.pdsl:60
+            pto::TASSIGN(pdsl_u_m, 0x14000 + pdsl_version_u_m * 64);         // gqa_decode.pdsl:60
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                          // gqa_decode.pdsl:60
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t169);       // gqa_decode.pdsl:60
             pipe_barrier(PIPE_V);                                            // gqa_decode.pdsl:61
-            pto::TSUB(pdsl_view_t170, pdsl_view_u_m, pdsl_view_u_m_new);     // gqa_decode.pdsl:61
-            pto::TROWEXPANDSUB(pdsl_t171, pdsl_u_s, pdsl_u_m_new);           // gqa_decode.pdsl:63
+            pto::TSUB(pdsl_view_t170, pdsl_view_was_m, pdsl_view_u_m);       // gqa_decode.pdsl:61
+            pto::TROWEXPANDSUB(pdsl_t171, pdsl_u_s, pdsl_u_m);               // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                            // gqa_decode.pdsl:61
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;           // gqa_decode.pdsl:61
-            pto::TASSIGN(pdsl_u_alpha, 0x14000 + pdsl_version_u_alpha * 64); // gqa_decode.pdsl:61
+            pto::TASSIGN(pdsl_u_alpha, 0x14080 + pdsl_version_u_alpha * 64); // gqa_decode.pdsl:61
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                  // gqa_decode.pdsl:61
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t170);                    // gqa_decode.pdsl:61
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                     // gqa_decode.pdsl:62
             pto::TEXP(pdsl_t172, pdsl_t171);                                 // gqa_decode.pdsl:63
             pipe_barrier(PIPE_V);                                            // gqa_decode.pdsl:63
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                   // gqa_decode.pdsl:63
@@ -2778,17 +2854,21 @@ static __aicore__ void pdsl_case_aiv_9(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t168, pdsl_u_scale);                   // gqa_decode.pdsl:59
                 pipe_barrier(PIPE_V);                                            // gqa_decode.pdsl:60
                 pto::TROWMAX(pdsl_t169, pdsl_u_s, pdsl_tmp_pdsl_t169);           // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                             // gqa_decode.pdsl:62
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                      // gqa_decode.pdsl:62
                 pipe_barrier(PIPE_V);                                            // gqa_decode.pdsl:60
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t169);     // gqa_decode.pdsl:60
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                   // gqa_decode.pdsl:60
+                pto::TASSIGN(pdsl_u_m, 0x14000 + pdsl_version_u_m * 64);         // gqa_decode.pdsl:60
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                          // gqa_decode.pdsl:60
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t169);       // gqa_decode.pdsl:60
                 pipe_barrier(PIPE_V);                                            // gqa_decode.pdsl:61
-                pto::TSUB(pdsl_view_t170, pdsl_view_u_m, pdsl_view_u_m_new);     // gqa_decode.pdsl:61
-                pto::TROWEXPANDSUB(pdsl_t171, pdsl_u_s, pdsl_u_m_new);           // gqa_decode.pdsl:63
+                pto::TSUB(pdsl_view_t170, pdsl_view_was_m, pdsl_view_u_m);       // gqa_decode.pdsl:61
+                pto::TROWEXPANDSUB(pdsl_t171, pdsl_u_s, pdsl_u_m);               // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                            // gqa_decode.pdsl:61
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;           // gqa_decode.pdsl:61
-                pto::TASSIGN(pdsl_u_alpha, 0x14000 + pdsl_version_u_alpha * 64); // gqa_decode.pdsl:61
+                pto::TASSIGN(pdsl_u_alpha, 0x14080 + pdsl_version_u_alpha * 64); // gqa_decode.pdsl:61
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                  // gqa_decode.pdsl:61
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t170);                    // gqa_decode.pdsl:61
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                     // gqa_decode.pdsl:62
                 pto::TEXP(pdsl_t172, pdsl_t171);                                 // gqa_decode.pdsl:63
                 pipe_barrier(PIPE_V);                                            // gqa_decode.pdsl:63
                 set_flag(PIPE_MTE3, PIPE_V, EVENT_ID0);                          // gqa_decode.pdsl:63

@@ -128,29 +128,41 @@ static __aicore__ void pdsl_case_aic_0(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // int8_matmul.pdsl:37
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // int8_matmul.pdsl:37
             pto::TMATMUL(pdsl_u_acc_w, pdsl_left_0, pdsl_right_1);                          // int8_matmul.pdsl:37
-            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {           // int8_matmul.pdsl:38
+            if (pdsl_u_k / 32 > 0) {                                                        // int8_matmul.pdsl:38
                 set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // int8_matmul.pdsl:39
                 wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // int8_matmul.pdsl:39
                 pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                // int8_matmul.pdsl:39
                 pto::TASSIGN(pdsl_t0, 0x800 + pdsl_version_t0 * 512);                       // int8_matmul.pdsl:39
-                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 32, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(512, 512, 512, pdsl_u_k, 1)); // int8_matmul.pdsl:39
                 pto::TLOAD(pdsl_t0, pdsl_g_0);                                               // int8_matmul.pdsl:39
-                pto::TASSIGN(pdsl_t1, 0x0 + pdsl_pops_u_b_wide % 2 * 1024);                  // int8_matmul.pdsl:39
-                pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_32x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide, pdsl_t1); // int8_matmul.pdsl:39
-                ++pdsl_pops_u_b_wide;             // int8_matmul.pdsl:39
-                pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide);                                                 // int8_matmul.pdsl:39
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                  // int8_matmul.pdsl:39
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                 // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                               // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                              // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_left_2, pdsl_t0);                                         // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_right_3, pdsl_t1);                                        // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                  // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                 // int8_matmul.pdsl:39
-                pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_2, pdsl_right_3); // int8_matmul.pdsl:39
+                for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {        // int8_matmul.pdsl:38
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                               // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                              // int8_matmul.pdsl:39
+                    pto::TASSIGN(pdsl_t1, 0x0 + pdsl_pops_u_b_wide % 2 * 1024);              // int8_matmul.pdsl:39
+                    pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_32x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide, pdsl_t1); // int8_matmul.pdsl:39
+                    ++pdsl_pops_u_b_wide;             // int8_matmul.pdsl:39
+                    pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide);                                                 // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                               // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                              // int8_matmul.pdsl:39
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                  // int8_matmul.pdsl:39
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                 // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_left_2, pdsl_t0);                                         // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_right_3, pdsl_t1);                                        // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                  // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_2, pdsl_right_3); // int8_matmul.pdsl:39
+                    if (pdsl_u_kk + 1 < pdsl_u_k / 32) {                                     // int8_matmul.pdsl:39
+                        pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                         // int8_matmul.pdsl:39
+                        pto::TASSIGN(pdsl_t0, 0x800 + pdsl_version_t0 * 512);                // int8_matmul.pdsl:39
+                        pdsl_gmt_0_u_a pdsl_g_1(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 32, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(512, 512, 512, pdsl_u_k, 1)); // int8_matmul.pdsl:39
+                        pto::TLOAD(pdsl_t0, pdsl_g_1);                           // int8_matmul.pdsl:39
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // int8_matmul.pdsl:41
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // int8_matmul.pdsl:41
@@ -159,12 +171,12 @@ static __aicore__ void pdsl_case_aic_0(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);   // int8_matmul.pdsl:41
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // int8_matmul.pdsl:41
         } else {
-            pdsl_gmt_0_u_a pdsl_g_1(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(512, 512, 512, pdsl_u_k, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t2, pdsl_g_1);                                               // int8_matmul.pdsl:43
-            pdsl_gmt_0_u_b pdsl_g_2(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pto::TLOAD(pdsl_t2, pdsl_g_2);                                               // int8_matmul.pdsl:43
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, pdsl_u_n, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t3, pdsl_g_2);                                                  // int8_matmul.pdsl:43
+            pto::TLOAD(pdsl_t3, pdsl_g_3);                                                  // int8_matmul.pdsl:43
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                      // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                     // int8_matmul.pdsl:43
             pto::TMOV(pdsl_left_4, pdsl_t2);                                                // int8_matmul.pdsl:43
@@ -172,28 +184,46 @@ static __aicore__ void pdsl_case_aic_0(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                         // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                        // int8_matmul.pdsl:43
             pto::TMATMUL(pdsl_u_acc, pdsl_left_4, pdsl_right_5);                            // int8_matmul.pdsl:43
-            for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 32; ++pdsl_u2_kk) {        // int8_matmul.pdsl:44
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:45
+            if (pdsl_u_k / 32 > 1) {                                                        // int8_matmul.pdsl:44
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                  // int8_matmul.pdsl:45
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                 // int8_matmul.pdsl:45
                 pdsl_version_t4 = (pdsl_version_t4 + 1) % 2;                                // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t4, 0x800 + pdsl_version_t4 * 512);                       // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_a pdsl_g_3(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u2_kk * 32, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_4(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 32, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(512, 512, 512, pdsl_u_k, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t4, pdsl_g_3);                                               // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t4, pdsl_g_4);                                               // int8_matmul.pdsl:45
                 pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                                 // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t5, 0xC00 + pdsl_version_t5 * 1024);                       // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_b pdsl_g_4(pdsl_u_b + pdsl_u2_kk * 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                pdsl_gmt_0_u_b pdsl_g_5(pdsl_u_b + 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                         pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, pdsl_u_n, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t5, pdsl_g_4);                                                  // int8_matmul.pdsl:45
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                        // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                      // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                     // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_left_6, pdsl_t4);                                                // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_right_7, pdsl_t5);                                               // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                        // int8_matmul.pdsl:45
-                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_6, pdsl_right_7);            // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t5, pdsl_g_5);                                                  // int8_matmul.pdsl:45
+                for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 32; ++pdsl_u2_kk) {        // int8_matmul.pdsl:44
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                  // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                 // int8_matmul.pdsl:45
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                    // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_left_6, pdsl_t4);                                            // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_right_7, pdsl_t5);                                           // int8_matmul.pdsl:45
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                    // int8_matmul.pdsl:45
+                    pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_6, pdsl_right_7);        // int8_matmul.pdsl:45
+                    if (pdsl_u2_kk + 1 < pdsl_u_k / 32) {                                       // int8_matmul.pdsl:45
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // int8_matmul.pdsl:45
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                             // int8_matmul.pdsl:45
+                        pdsl_version_t4 = (pdsl_version_t4 + 1) % 2;                            // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t4, 0x800 + pdsl_version_t4 * 512);                   // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_a pdsl_g_6(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u2_kk + 1) * 32, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(512, 512, 512, pdsl_u_k, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t4, pdsl_g_6);                           // int8_matmul.pdsl:45
+                        pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;             // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t5, 0xC00 + pdsl_version_t5 * 1024);   // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_b pdsl_g_7(
+                            pdsl_u_b + (pdsl_u2_kk + 1) * 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                            pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, pdsl_u_n, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t5, pdsl_g_7);                              // int8_matmul.pdsl:45
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // int8_matmul.pdsl:47
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // int8_matmul.pdsl:47
@@ -300,29 +330,41 @@ static __aicore__ void pdsl_case_aic_1(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // int8_matmul.pdsl:37
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // int8_matmul.pdsl:37
             pto::TMATMUL(pdsl_u_acc_w, pdsl_left_8, pdsl_right_9);                          // int8_matmul.pdsl:37
-            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 128; ++pdsl_u_kk) {          // int8_matmul.pdsl:38
+            if (pdsl_u_k / 128 > 0) {                                                       // int8_matmul.pdsl:38
                 set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // int8_matmul.pdsl:39
                 wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // int8_matmul.pdsl:39
                 pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                                // int8_matmul.pdsl:39
                 pto::TASSIGN(pdsl_t6, 0x2000 + pdsl_version_t6 * 2048);                     // int8_matmul.pdsl:39
-                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 128, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:39
                 pto::TLOAD(pdsl_t6, pdsl_g_0);                                                  // int8_matmul.pdsl:39
-                pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_b_wide % 2 * 4096);                     // int8_matmul.pdsl:39
-                pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_128x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide, pdsl_t7); // int8_matmul.pdsl:39
-                ++pdsl_pops_u_b_wide;             // int8_matmul.pdsl:39
-                pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_left_10, pdsl_t6);                                          // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_right_11, pdsl_t7);                                         // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
-                pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_10, pdsl_right_11); // int8_matmul.pdsl:39
+                for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 128; ++pdsl_u_kk) {          // int8_matmul.pdsl:38
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_b_wide % 2 * 4096);                 // int8_matmul.pdsl:39
+                    pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_128x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide, pdsl_t7); // int8_matmul.pdsl:39
+                    ++pdsl_pops_u_b_wide;             // int8_matmul.pdsl:39
+                    pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_left_10, pdsl_t6);                                          // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_right_11, pdsl_t7);                                         // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
+                    pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_10, pdsl_right_11); // int8_matmul.pdsl:39
+                    if (pdsl_u_kk + 1 < pdsl_u_k / 128) {                                      // int8_matmul.pdsl:39
+                        pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                           // int8_matmul.pdsl:39
+                        pto::TASSIGN(pdsl_t6, 0x2000 + pdsl_version_t6 * 2048);                // int8_matmul.pdsl:39
+                        pdsl_gmt_0_u_a pdsl_g_1(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 128, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:39
+                        pto::TLOAD(pdsl_t6, pdsl_g_1);                              // int8_matmul.pdsl:39
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // int8_matmul.pdsl:41
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // int8_matmul.pdsl:41
@@ -331,12 +373,12 @@ static __aicore__ void pdsl_case_aic_1(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);   // int8_matmul.pdsl:41
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // int8_matmul.pdsl:41
         } else {
-            pdsl_gmt_0_u_a pdsl_g_1(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t8, pdsl_g_1);                                                  // int8_matmul.pdsl:43
-            pdsl_gmt_0_u_b pdsl_g_2(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pto::TLOAD(pdsl_t8, pdsl_g_2);                                                  // int8_matmul.pdsl:43
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t9, pdsl_g_2);                                                  // int8_matmul.pdsl:43
+            pto::TLOAD(pdsl_t9, pdsl_g_3);                                                  // int8_matmul.pdsl:43
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                      // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                     // int8_matmul.pdsl:43
             pto::TMOV(pdsl_left_12, pdsl_t8);                                               // int8_matmul.pdsl:43
@@ -344,28 +386,46 @@ static __aicore__ void pdsl_case_aic_1(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                         // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                        // int8_matmul.pdsl:43
             pto::TMATMUL(pdsl_u_acc, pdsl_left_12, pdsl_right_13);                          // int8_matmul.pdsl:43
-            for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 128; ++pdsl_u2_kk) {       // int8_matmul.pdsl:44
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:45
+            if (pdsl_u_k / 128 > 1) {                                                       // int8_matmul.pdsl:44
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                  // int8_matmul.pdsl:45
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                 // int8_matmul.pdsl:45
                 pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                              // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t10, 0x2000 + pdsl_version_t10 * 2048);                   // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_a pdsl_g_3(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u2_kk * 128, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_4(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 128, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t10, pdsl_g_3);                                                 // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t10, pdsl_g_4);                                                 // int8_matmul.pdsl:45
                 pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;                                  // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t11, 0x3000 + pdsl_version_t11 * 4096);                       // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_b pdsl_g_4(pdsl_u_b + pdsl_u2_kk * 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                pdsl_gmt_0_u_b pdsl_g_5(pdsl_u_b + 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                         pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t11, pdsl_g_4);                                                 // int8_matmul.pdsl:45
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                        // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                      // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                     // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_left_14, pdsl_t10);                                              // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_right_15, pdsl_t11);                                             // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                        // int8_matmul.pdsl:45
-                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_14, pdsl_right_15);          // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t11, pdsl_g_5);                                                 // int8_matmul.pdsl:45
+                for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 128; ++pdsl_u2_kk) {       // int8_matmul.pdsl:44
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                  // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                 // int8_matmul.pdsl:45
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                    // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_left_14, pdsl_t10);                                          // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_right_15, pdsl_t11);                                         // int8_matmul.pdsl:45
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                    // int8_matmul.pdsl:45
+                    pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_14, pdsl_right_15);      // int8_matmul.pdsl:45
+                    if (pdsl_u2_kk + 1 < pdsl_u_k / 128) {                                      // int8_matmul.pdsl:45
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // int8_matmul.pdsl:45
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                             // int8_matmul.pdsl:45
+                        pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                          // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t10, 0x2000 + pdsl_version_t10 * 2048);               // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_a pdsl_g_6(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u2_kk + 1) * 128, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t10, pdsl_g_6);                             // int8_matmul.pdsl:45
+                        pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;              // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t11, 0x3000 + pdsl_version_t11 * 4096);   // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_b pdsl_g_7(
+                            pdsl_u_b + (pdsl_u2_kk + 1) * 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                            pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t11, pdsl_g_7);                             // int8_matmul.pdsl:45
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // int8_matmul.pdsl:47
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // int8_matmul.pdsl:47
@@ -470,29 +530,41 @@ static __aicore__ void pdsl_case_aic_2(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // int8_matmul.pdsl:37
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // int8_matmul.pdsl:37
             pto::TMATMUL(pdsl_u_acc_w, pdsl_left_16, pdsl_right_17);                        // int8_matmul.pdsl:37
-            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {           // int8_matmul.pdsl:38
+            if (pdsl_u_k / 32 > 0) {                                                        // int8_matmul.pdsl:38
                 set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // int8_matmul.pdsl:39
                 wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // int8_matmul.pdsl:39
                 pdsl_version_t12 = (pdsl_version_t12 + 1) % 2;                              // int8_matmul.pdsl:39
                 pto::TASSIGN(pdsl_t12, 0x800 + pdsl_version_t12 * 512);                     // int8_matmul.pdsl:39
-                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 32, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(512, 512, 512, pdsl_u_k, 1)); // int8_matmul.pdsl:39
                 pto::TLOAD(pdsl_t12, pdsl_g_0);                                              // int8_matmul.pdsl:39
-                pto::TASSIGN(pdsl_t13, 0x0 + pdsl_pops_u_b_wide % 2 * 1024);                 // int8_matmul.pdsl:39
-                pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_32x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide, pdsl_t13); // int8_matmul.pdsl:39
-                ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
-                pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_left_18, pdsl_t12);                                         // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_right_19, pdsl_t13);                                        // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
-                pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_18, pdsl_right_19); // int8_matmul.pdsl:39
+                for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {        // int8_matmul.pdsl:38
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                               // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                              // int8_matmul.pdsl:39
+                    pto::TASSIGN(pdsl_t13, 0x0 + pdsl_pops_u_b_wide % 2 * 1024);             // int8_matmul.pdsl:39
+                    pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_32x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide, pdsl_t13); // int8_matmul.pdsl:39
+                    ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
+                    pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_left_18, pdsl_t12);                                         // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_right_19, pdsl_t13);                                        // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
+                    pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_18, pdsl_right_19); // int8_matmul.pdsl:39
+                    if (pdsl_u_kk + 1 < pdsl_u_k / 32) {                                       // int8_matmul.pdsl:39
+                        pdsl_version_t12 = (pdsl_version_t12 + 1) % 2;                         // int8_matmul.pdsl:39
+                        pto::TASSIGN(pdsl_t12, 0x800 + pdsl_version_t12 * 512);                // int8_matmul.pdsl:39
+                        pdsl_gmt_0_u_a pdsl_g_1(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 32, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(512, 512, 512, pdsl_u_k, 1)); // int8_matmul.pdsl:39
+                        pto::TLOAD(pdsl_t12, pdsl_g_1);                          // int8_matmul.pdsl:39
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // int8_matmul.pdsl:41
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // int8_matmul.pdsl:41
@@ -501,12 +573,12 @@ static __aicore__ void pdsl_case_aic_2(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);   // int8_matmul.pdsl:41
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // int8_matmul.pdsl:41
         } else {
-            pdsl_gmt_0_u_a pdsl_g_1(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(512, 512, 512, pdsl_u_k, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t14, pdsl_g_1);                                              // int8_matmul.pdsl:43
-            pdsl_gmt_0_u_b pdsl_g_2(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pto::TLOAD(pdsl_t14, pdsl_g_2);                                              // int8_matmul.pdsl:43
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t15, pdsl_g_2);                                                 // int8_matmul.pdsl:43
+            pto::TLOAD(pdsl_t15, pdsl_g_3);                                                 // int8_matmul.pdsl:43
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                      // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                     // int8_matmul.pdsl:43
             pto::TMOV(pdsl_left_20, pdsl_t14);                                              // int8_matmul.pdsl:43
@@ -514,28 +586,46 @@ static __aicore__ void pdsl_case_aic_2(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                         // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                        // int8_matmul.pdsl:43
             pto::TMATMUL(pdsl_u_acc, pdsl_left_20, pdsl_right_21);                          // int8_matmul.pdsl:43
-            for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 32; ++pdsl_u2_kk) {        // int8_matmul.pdsl:44
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:45
+            if (pdsl_u_k / 32 > 1) {                                                        // int8_matmul.pdsl:44
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                  // int8_matmul.pdsl:45
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                 // int8_matmul.pdsl:45
                 pdsl_version_t16 = (pdsl_version_t16 + 1) % 2;                              // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t16, 0x800 + pdsl_version_t16 * 512);                     // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_a pdsl_g_3(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u2_kk * 32, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_4(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 32, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(512, 512, 512, pdsl_u_k, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t16, pdsl_g_3);                                              // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t16, pdsl_g_4);                                              // int8_matmul.pdsl:45
                 pdsl_version_t17 = (pdsl_version_t17 + 1) % 2;                               // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t17, 0xC00 + pdsl_version_t17 * 4096);                     // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_b pdsl_g_4(pdsl_u_b + pdsl_u2_kk * 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                pdsl_gmt_0_u_b pdsl_g_5(pdsl_u_b + 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                         pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t17, pdsl_g_4);                                                 // int8_matmul.pdsl:45
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                        // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                      // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                     // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_left_22, pdsl_t16);                                              // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_right_23, pdsl_t17);                                             // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                        // int8_matmul.pdsl:45
-                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_22, pdsl_right_23);          // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t17, pdsl_g_5);                                                 // int8_matmul.pdsl:45
+                for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 32; ++pdsl_u2_kk) {        // int8_matmul.pdsl:44
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                  // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                 // int8_matmul.pdsl:45
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                    // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_left_22, pdsl_t16);                                          // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_right_23, pdsl_t17);                                         // int8_matmul.pdsl:45
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                    // int8_matmul.pdsl:45
+                    pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_22, pdsl_right_23);      // int8_matmul.pdsl:45
+                    if (pdsl_u2_kk + 1 < pdsl_u_k / 32) {                                       // int8_matmul.pdsl:45
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // int8_matmul.pdsl:45
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                             // int8_matmul.pdsl:45
+                        pdsl_version_t16 = (pdsl_version_t16 + 1) % 2;                          // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t16, 0x800 + pdsl_version_t16 * 512);                 // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_a pdsl_g_6(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u2_kk + 1) * 32, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(512, 512, 512, pdsl_u_k, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t16, pdsl_g_6);                          // int8_matmul.pdsl:45
+                        pdsl_version_t17 = (pdsl_version_t17 + 1) % 2;           // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t17, 0xC00 + pdsl_version_t17 * 4096); // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_b pdsl_g_7(
+                            pdsl_u_b + (pdsl_u2_kk + 1) * 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                            pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t17, pdsl_g_7);                             // int8_matmul.pdsl:45
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // int8_matmul.pdsl:47
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // int8_matmul.pdsl:47
@@ -646,29 +736,41 @@ static __aicore__ void pdsl_case_aic_3(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // int8_matmul.pdsl:37
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // int8_matmul.pdsl:37
             pto::TMATMUL(pdsl_u_acc_w, pdsl_left_24, pdsl_right_25);                        // int8_matmul.pdsl:37
-            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 128; ++pdsl_u_kk) {          // int8_matmul.pdsl:38
+            if (pdsl_u_k / 128 > 0) {                                                       // int8_matmul.pdsl:38
                 set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // int8_matmul.pdsl:39
                 wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // int8_matmul.pdsl:39
                 pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                              // int8_matmul.pdsl:39
                 pto::TASSIGN(pdsl_t18, 0x2000 + pdsl_version_t18 * 2048);                   // int8_matmul.pdsl:39
-                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 128, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:39
                 pto::TLOAD(pdsl_t18, pdsl_g_0);                                                 // int8_matmul.pdsl:39
-                pto::TASSIGN(pdsl_t19, 0x0 + pdsl_pops_u_b_wide % 2 * 4096);                    // int8_matmul.pdsl:39
-                pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_128x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide, pdsl_t19); // int8_matmul.pdsl:39
-                ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
-                pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_left_26, pdsl_t18);                                         // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_right_27, pdsl_t19);                                        // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
-                pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_26, pdsl_right_27); // int8_matmul.pdsl:39
+                for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 128; ++pdsl_u_kk) {          // int8_matmul.pdsl:38
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    pto::TASSIGN(pdsl_t19, 0x0 + pdsl_pops_u_b_wide % 2 * 4096);                // int8_matmul.pdsl:39
+                    pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_128x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide, pdsl_t19); // int8_matmul.pdsl:39
+                    ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
+                    pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_left_26, pdsl_t18);                                         // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_right_27, pdsl_t19);                                        // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
+                    pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_26, pdsl_right_27); // int8_matmul.pdsl:39
+                    if (pdsl_u_kk + 1 < pdsl_u_k / 128) {                                      // int8_matmul.pdsl:39
+                        pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                         // int8_matmul.pdsl:39
+                        pto::TASSIGN(pdsl_t18, 0x2000 + pdsl_version_t18 * 2048);              // int8_matmul.pdsl:39
+                        pdsl_gmt_0_u_a pdsl_g_1(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 128, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:39
+                        pto::TLOAD(pdsl_t18, pdsl_g_1);                             // int8_matmul.pdsl:39
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // int8_matmul.pdsl:41
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // int8_matmul.pdsl:41
@@ -677,12 +779,12 @@ static __aicore__ void pdsl_case_aic_3(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);   // int8_matmul.pdsl:41
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // int8_matmul.pdsl:41
         } else {
-            pdsl_gmt_0_u_a pdsl_g_1(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t20, pdsl_g_1);                                                 // int8_matmul.pdsl:43
-            pdsl_gmt_0_u_b pdsl_g_2(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pto::TLOAD(pdsl_t20, pdsl_g_2);                                                 // int8_matmul.pdsl:43
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(16384, 16384, 16384, pdsl_u_n, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t21, pdsl_g_2);                                                    // int8_matmul.pdsl:43
+            pto::TLOAD(pdsl_t21, pdsl_g_3);                                                    // int8_matmul.pdsl:43
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                         // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                        // int8_matmul.pdsl:43
             pto::TMOV(pdsl_left_28, pdsl_t20);                                                 // int8_matmul.pdsl:43
@@ -690,29 +792,47 @@ static __aicore__ void pdsl_case_aic_3(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                            // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                           // int8_matmul.pdsl:43
             pto::TMATMUL(pdsl_u_acc, pdsl_left_28, pdsl_right_29);                             // int8_matmul.pdsl:43
-            for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 128; ++pdsl_u2_kk) {          // int8_matmul.pdsl:44
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                     // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                    // int8_matmul.pdsl:45
+            if (pdsl_u_k / 128 > 1) {                                                          // int8_matmul.pdsl:44
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                     // int8_matmul.pdsl:45
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                    // int8_matmul.pdsl:45
                 pdsl_version_t22 = (pdsl_version_t22 + 1) % 2;                                 // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t22, 0x2000 + pdsl_version_t22 * 2048);                      // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_a pdsl_g_3(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u2_kk * 128, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_4(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 128, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t22, pdsl_g_3);                                                 // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t22, pdsl_g_4);                                                 // int8_matmul.pdsl:45
                 pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;                                  // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t23, 0x3000 + pdsl_version_t23 * 16384);                      // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_b pdsl_g_4(
-                    pdsl_u_b + pdsl_u2_kk * 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
-                    pdsl_gmt_0_u_b::Stride(16384, 16384, 16384, pdsl_u_n, 1));         // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t23, pdsl_g_4);                                        // int8_matmul.pdsl:45
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:45
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                               // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                             // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                            // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_left_30, pdsl_t22);                                     // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_right_31, pdsl_t23);                                    // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                               // int8_matmul.pdsl:45
-                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_30, pdsl_right_31); // int8_matmul.pdsl:45
+                pdsl_gmt_0_u_b pdsl_g_5(
+                    pdsl_u_b + 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                    pdsl_gmt_0_u_b::Stride(16384, 16384, 16384, pdsl_u_n, 1));             // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t23, pdsl_g_5);                                            // int8_matmul.pdsl:45
+                for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 128; ++pdsl_u2_kk) {  // int8_matmul.pdsl:44
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                             // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                            // int8_matmul.pdsl:45
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:45
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                               // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_left_30, pdsl_t22);                                     // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_right_31, pdsl_t23);                                    // int8_matmul.pdsl:45
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                               // int8_matmul.pdsl:45
+                    pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_30, pdsl_right_31); // int8_matmul.pdsl:45
+                    if (pdsl_u2_kk + 1 < pdsl_u_k / 128) {                                 // int8_matmul.pdsl:45
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                         // int8_matmul.pdsl:45
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                        // int8_matmul.pdsl:45
+                        pdsl_version_t22 = (pdsl_version_t22 + 1) % 2;                     // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t22, 0x2000 + pdsl_version_t22 * 2048);          // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_a pdsl_g_6(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u2_kk + 1) * 128, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t22, pdsl_g_6);                             // int8_matmul.pdsl:45
+                        pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;              // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t23, 0x3000 + pdsl_version_t23 * 16384);  // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_b pdsl_g_7(
+                            pdsl_u_b + (pdsl_u2_kk + 1) * 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                            pdsl_gmt_0_u_b::Stride(16384, 16384, 16384, pdsl_u_n, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t23, pdsl_g_7);                                // int8_matmul.pdsl:45
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // int8_matmul.pdsl:47
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // int8_matmul.pdsl:47
@@ -813,29 +933,41 @@ static __aicore__ void pdsl_case_aic_4(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // int8_matmul.pdsl:37
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // int8_matmul.pdsl:37
             pto::TMATMUL(pdsl_u_acc_w, pdsl_left_32, pdsl_right_33);                        // int8_matmul.pdsl:37
-            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {           // int8_matmul.pdsl:38
+            if (pdsl_u_k / 32 > 0) {                                                        // int8_matmul.pdsl:38
                 set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // int8_matmul.pdsl:39
                 wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // int8_matmul.pdsl:39
                 pdsl_version_t24 = (pdsl_version_t24 + 1) % 2;                              // int8_matmul.pdsl:39
                 pto::TASSIGN(pdsl_t24, 0x800 + pdsl_version_t24 * 2048);                    // int8_matmul.pdsl:39
-                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 32, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:39
                 pto::TLOAD(pdsl_t24, pdsl_g_0);                                                 // int8_matmul.pdsl:39
-                pto::TASSIGN(pdsl_t25, 0x0 + pdsl_pops_u_b_wide % 2 * 1024);                    // int8_matmul.pdsl:39
-                pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_32x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide, pdsl_t25); // int8_matmul.pdsl:39
-                ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
-                pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_left_34, pdsl_t24);                                         // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_right_35, pdsl_t25);                                        // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
-                pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_34, pdsl_right_35); // int8_matmul.pdsl:39
+                for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {           // int8_matmul.pdsl:38
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    pto::TASSIGN(pdsl_t25, 0x0 + pdsl_pops_u_b_wide % 2 * 1024);                // int8_matmul.pdsl:39
+                    pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_32x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide, pdsl_t25); // int8_matmul.pdsl:39
+                    ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
+                    pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_left_34, pdsl_t24);                                         // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_right_35, pdsl_t25);                                        // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
+                    pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_34, pdsl_right_35); // int8_matmul.pdsl:39
+                    if (pdsl_u_kk + 1 < pdsl_u_k / 32) {                                       // int8_matmul.pdsl:39
+                        pdsl_version_t24 = (pdsl_version_t24 + 1) % 2;                         // int8_matmul.pdsl:39
+                        pto::TASSIGN(pdsl_t24, 0x800 + pdsl_version_t24 * 2048);               // int8_matmul.pdsl:39
+                        pdsl_gmt_0_u_a pdsl_g_1(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 32, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:39
+                        pto::TLOAD(pdsl_t24, pdsl_g_1);                             // int8_matmul.pdsl:39
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // int8_matmul.pdsl:41
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // int8_matmul.pdsl:41
@@ -844,12 +976,12 @@ static __aicore__ void pdsl_case_aic_4(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);   // int8_matmul.pdsl:41
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // int8_matmul.pdsl:41
         } else {
-            pdsl_gmt_0_u_a pdsl_g_1(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t26, pdsl_g_1);                                                 // int8_matmul.pdsl:43
-            pdsl_gmt_0_u_b pdsl_g_2(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pto::TLOAD(pdsl_t26, pdsl_g_2);                                                 // int8_matmul.pdsl:43
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, pdsl_u_n, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t27, pdsl_g_2);                                                 // int8_matmul.pdsl:43
+            pto::TLOAD(pdsl_t27, pdsl_g_3);                                                 // int8_matmul.pdsl:43
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                      // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                     // int8_matmul.pdsl:43
             pto::TMOV(pdsl_left_36, pdsl_t26);                                              // int8_matmul.pdsl:43
@@ -857,28 +989,46 @@ static __aicore__ void pdsl_case_aic_4(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                         // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                        // int8_matmul.pdsl:43
             pto::TMATMUL(pdsl_u_acc, pdsl_left_36, pdsl_right_37);                          // int8_matmul.pdsl:43
-            for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 32; ++pdsl_u2_kk) {        // int8_matmul.pdsl:44
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:45
+            if (pdsl_u_k / 32 > 1) {                                                        // int8_matmul.pdsl:44
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                  // int8_matmul.pdsl:45
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                 // int8_matmul.pdsl:45
                 pdsl_version_t28 = (pdsl_version_t28 + 1) % 2;                              // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t28, 0x800 + pdsl_version_t28 * 2048);                    // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_a pdsl_g_3(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u2_kk * 32, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_4(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 32, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t28, pdsl_g_3);                                                 // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t28, pdsl_g_4);                                                 // int8_matmul.pdsl:45
                 pdsl_version_t29 = (pdsl_version_t29 + 1) % 2;                                  // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t29, 0x1800 + pdsl_version_t29 * 1024);                       // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_b pdsl_g_4(pdsl_u_b + pdsl_u2_kk * 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                pdsl_gmt_0_u_b pdsl_g_5(pdsl_u_b + 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                         pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, pdsl_u_n, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t29, pdsl_g_4);                                                 // int8_matmul.pdsl:45
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                        // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                      // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                     // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_left_38, pdsl_t28);                                              // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_right_39, pdsl_t29);                                             // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                        // int8_matmul.pdsl:45
-                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_38, pdsl_right_39);          // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t29, pdsl_g_5);                                                 // int8_matmul.pdsl:45
+                for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 32; ++pdsl_u2_kk) {        // int8_matmul.pdsl:44
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                  // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                 // int8_matmul.pdsl:45
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                    // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_left_38, pdsl_t28);                                          // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_right_39, pdsl_t29);                                         // int8_matmul.pdsl:45
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                    // int8_matmul.pdsl:45
+                    pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_38, pdsl_right_39);      // int8_matmul.pdsl:45
+                    if (pdsl_u2_kk + 1 < pdsl_u_k / 32) {                                       // int8_matmul.pdsl:45
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // int8_matmul.pdsl:45
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                             // int8_matmul.pdsl:45
+                        pdsl_version_t28 = (pdsl_version_t28 + 1) % 2;                          // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t28, 0x800 + pdsl_version_t28 * 2048);                // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_a pdsl_g_6(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u2_kk + 1) * 32, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t28, pdsl_g_6);                             // int8_matmul.pdsl:45
+                        pdsl_version_t29 = (pdsl_version_t29 + 1) % 2;              // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t29, 0x1800 + pdsl_version_t29 * 1024);   // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_b pdsl_g_7(
+                            pdsl_u_b + (pdsl_u2_kk + 1) * 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                            pdsl_gmt_0_u_b::Stride(1024, 1024, 1024, pdsl_u_n, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t29, pdsl_g_7);                             // int8_matmul.pdsl:45
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // int8_matmul.pdsl:47
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // int8_matmul.pdsl:47
@@ -985,29 +1135,41 @@ static __aicore__ void pdsl_case_aic_5(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // int8_matmul.pdsl:37
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // int8_matmul.pdsl:37
             pto::TMATMUL(pdsl_u_acc_w, pdsl_left_40, pdsl_right_41);                        // int8_matmul.pdsl:37
-            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 128; ++pdsl_u_kk) {          // int8_matmul.pdsl:38
+            if (pdsl_u_k / 128 > 0) {                                                       // int8_matmul.pdsl:38
                 set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // int8_matmul.pdsl:39
                 wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // int8_matmul.pdsl:39
                 pdsl_version_t30 = (pdsl_version_t30 + 1) % 2;                              // int8_matmul.pdsl:39
                 pto::TASSIGN(pdsl_t30, 0x2000 + pdsl_version_t30 * 8192);                   // int8_matmul.pdsl:39
-                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 128, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(8192, 8192, 8192, pdsl_u_k, 1)); // int8_matmul.pdsl:39
                 pto::TLOAD(pdsl_t30, pdsl_g_0);                                                 // int8_matmul.pdsl:39
-                pto::TASSIGN(pdsl_t31, 0x0 + pdsl_pops_u_b_wide % 2 * 4096);                    // int8_matmul.pdsl:39
-                pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_128x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide, pdsl_t31); // int8_matmul.pdsl:39
-                ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
-                pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_left_42, pdsl_t30);                                         // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_right_43, pdsl_t31);                                        // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
-                pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_42, pdsl_right_43); // int8_matmul.pdsl:39
+                for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 128; ++pdsl_u_kk) {          // int8_matmul.pdsl:38
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    pto::TASSIGN(pdsl_t31, 0x0 + pdsl_pops_u_b_wide % 2 * 4096);                // int8_matmul.pdsl:39
+                    pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_128x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide, pdsl_t31); // int8_matmul.pdsl:39
+                    ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
+                    pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_left_42, pdsl_t30);                                         // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_right_43, pdsl_t31);                                        // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
+                    pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_42, pdsl_right_43); // int8_matmul.pdsl:39
+                    if (pdsl_u_kk + 1 < pdsl_u_k / 128) {                                      // int8_matmul.pdsl:39
+                        pdsl_version_t30 = (pdsl_version_t30 + 1) % 2;                         // int8_matmul.pdsl:39
+                        pto::TASSIGN(pdsl_t30, 0x2000 + pdsl_version_t30 * 8192);              // int8_matmul.pdsl:39
+                        pdsl_gmt_0_u_a pdsl_g_1(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 128, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(8192, 8192, 8192, pdsl_u_k, 1)); // int8_matmul.pdsl:39
+                        pto::TLOAD(pdsl_t30, pdsl_g_1);                             // int8_matmul.pdsl:39
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // int8_matmul.pdsl:41
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // int8_matmul.pdsl:41
@@ -1016,12 +1178,12 @@ static __aicore__ void pdsl_case_aic_5(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);   // int8_matmul.pdsl:41
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // int8_matmul.pdsl:41
         } else {
-            pdsl_gmt_0_u_a pdsl_g_1(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(8192, 8192, 8192, pdsl_u_k, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t32, pdsl_g_1);                                                 // int8_matmul.pdsl:43
-            pdsl_gmt_0_u_b pdsl_g_2(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pto::TLOAD(pdsl_t32, pdsl_g_2);                                                 // int8_matmul.pdsl:43
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t33, pdsl_g_2);                                                 // int8_matmul.pdsl:43
+            pto::TLOAD(pdsl_t33, pdsl_g_3);                                                 // int8_matmul.pdsl:43
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                      // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                     // int8_matmul.pdsl:43
             pto::TMOV(pdsl_left_44, pdsl_t32);                                              // int8_matmul.pdsl:43
@@ -1029,28 +1191,46 @@ static __aicore__ void pdsl_case_aic_5(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                         // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                        // int8_matmul.pdsl:43
             pto::TMATMUL(pdsl_u_acc, pdsl_left_44, pdsl_right_45);                          // int8_matmul.pdsl:43
-            for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 128; ++pdsl_u2_kk) {       // int8_matmul.pdsl:44
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:45
+            if (pdsl_u_k / 128 > 1) {                                                       // int8_matmul.pdsl:44
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                  // int8_matmul.pdsl:45
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                 // int8_matmul.pdsl:45
                 pdsl_version_t34 = (pdsl_version_t34 + 1) % 2;                              // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t34, 0x2000 + pdsl_version_t34 * 8192);                   // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_a pdsl_g_3(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u2_kk * 128, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_4(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 128, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(8192, 8192, 8192, pdsl_u_k, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t34, pdsl_g_3);                                                 // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t34, pdsl_g_4);                                                 // int8_matmul.pdsl:45
                 pdsl_version_t35 = (pdsl_version_t35 + 1) % 2;                                  // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t35, 0x6000 + pdsl_version_t35 * 4096);                       // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_b pdsl_g_4(pdsl_u_b + pdsl_u2_kk * 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                pdsl_gmt_0_u_b pdsl_g_5(pdsl_u_b + 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                         pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t35, pdsl_g_4);                                                 // int8_matmul.pdsl:45
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                        // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                      // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                     // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_left_46, pdsl_t34);                                              // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_right_47, pdsl_t35);                                             // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                        // int8_matmul.pdsl:45
-                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_46, pdsl_right_47);          // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t35, pdsl_g_5);                                                 // int8_matmul.pdsl:45
+                for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 128; ++pdsl_u2_kk) {       // int8_matmul.pdsl:44
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                  // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                 // int8_matmul.pdsl:45
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                    // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_left_46, pdsl_t34);                                          // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_right_47, pdsl_t35);                                         // int8_matmul.pdsl:45
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                    // int8_matmul.pdsl:45
+                    pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_46, pdsl_right_47);      // int8_matmul.pdsl:45
+                    if (pdsl_u2_kk + 1 < pdsl_u_k / 128) {                                      // int8_matmul.pdsl:45
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // int8_matmul.pdsl:45
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                             // int8_matmul.pdsl:45
+                        pdsl_version_t34 = (pdsl_version_t34 + 1) % 2;                          // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t34, 0x2000 + pdsl_version_t34 * 8192);               // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_a pdsl_g_6(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u2_kk + 1) * 128, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(8192, 8192, 8192, pdsl_u_k, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t34, pdsl_g_6);                             // int8_matmul.pdsl:45
+                        pdsl_version_t35 = (pdsl_version_t35 + 1) % 2;              // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t35, 0x6000 + pdsl_version_t35 * 4096);   // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_b pdsl_g_7(
+                            pdsl_u_b + (pdsl_u2_kk + 1) * 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                            pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t35, pdsl_g_7);                             // int8_matmul.pdsl:45
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // int8_matmul.pdsl:47
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // int8_matmul.pdsl:47
@@ -1155,29 +1335,41 @@ static __aicore__ void pdsl_case_aic_6(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // int8_matmul.pdsl:37
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // int8_matmul.pdsl:37
             pto::TMATMUL(pdsl_u_acc_w, pdsl_left_48, pdsl_right_49);                        // int8_matmul.pdsl:37
-            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {           // int8_matmul.pdsl:38
+            if (pdsl_u_k / 32 > 0) {                                                        // int8_matmul.pdsl:38
                 set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // int8_matmul.pdsl:39
                 wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // int8_matmul.pdsl:39
                 pdsl_version_t36 = (pdsl_version_t36 + 1) % 2;                              // int8_matmul.pdsl:39
                 pto::TASSIGN(pdsl_t36, 0x800 + pdsl_version_t36 * 2048);                    // int8_matmul.pdsl:39
-                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 32, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:39
                 pto::TLOAD(pdsl_t36, pdsl_g_0);                                                 // int8_matmul.pdsl:39
-                pto::TASSIGN(pdsl_t37, 0x0 + pdsl_pops_u_b_wide % 2 * 1024);                    // int8_matmul.pdsl:39
-                pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_32x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide, pdsl_t37); // int8_matmul.pdsl:39
-                ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
-                pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_left_50, pdsl_t36);                                         // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_right_51, pdsl_t37);                                        // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
-                pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_50, pdsl_right_51); // int8_matmul.pdsl:39
+                for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {           // int8_matmul.pdsl:38
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    pto::TASSIGN(pdsl_t37, 0x0 + pdsl_pops_u_b_wide % 2 * 1024);                // int8_matmul.pdsl:39
+                    pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_32x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide, pdsl_t37); // int8_matmul.pdsl:39
+                    ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
+                    pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_left_50, pdsl_t36);                                         // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_right_51, pdsl_t37);                                        // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
+                    pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_50, pdsl_right_51); // int8_matmul.pdsl:39
+                    if (pdsl_u_kk + 1 < pdsl_u_k / 32) {                                       // int8_matmul.pdsl:39
+                        pdsl_version_t36 = (pdsl_version_t36 + 1) % 2;                         // int8_matmul.pdsl:39
+                        pto::TASSIGN(pdsl_t36, 0x800 + pdsl_version_t36 * 2048);               // int8_matmul.pdsl:39
+                        pdsl_gmt_0_u_a pdsl_g_1(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 32, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:39
+                        pto::TLOAD(pdsl_t36, pdsl_g_1);                             // int8_matmul.pdsl:39
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // int8_matmul.pdsl:41
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // int8_matmul.pdsl:41
@@ -1186,12 +1378,12 @@ static __aicore__ void pdsl_case_aic_6(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);   // int8_matmul.pdsl:41
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // int8_matmul.pdsl:41
         } else {
-            pdsl_gmt_0_u_a pdsl_g_1(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t38, pdsl_g_1);                                                 // int8_matmul.pdsl:43
-            pdsl_gmt_0_u_b pdsl_g_2(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pto::TLOAD(pdsl_t38, pdsl_g_2);                                                 // int8_matmul.pdsl:43
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t39, pdsl_g_2);                                                 // int8_matmul.pdsl:43
+            pto::TLOAD(pdsl_t39, pdsl_g_3);                                                 // int8_matmul.pdsl:43
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                      // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                     // int8_matmul.pdsl:43
             pto::TMOV(pdsl_left_52, pdsl_t38);                                              // int8_matmul.pdsl:43
@@ -1199,28 +1391,46 @@ static __aicore__ void pdsl_case_aic_6(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                         // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                        // int8_matmul.pdsl:43
             pto::TMATMUL(pdsl_u_acc, pdsl_left_52, pdsl_right_53);                          // int8_matmul.pdsl:43
-            for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 32; ++pdsl_u2_kk) {        // int8_matmul.pdsl:44
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:45
+            if (pdsl_u_k / 32 > 1) {                                                        // int8_matmul.pdsl:44
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                  // int8_matmul.pdsl:45
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                 // int8_matmul.pdsl:45
                 pdsl_version_t40 = (pdsl_version_t40 + 1) % 2;                              // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t40, 0x800 + pdsl_version_t40 * 2048);                    // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_a pdsl_g_3(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u2_kk * 32, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_4(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 32, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t40, pdsl_g_3);                                                 // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t40, pdsl_g_4);                                                 // int8_matmul.pdsl:45
                 pdsl_version_t41 = (pdsl_version_t41 + 1) % 2;                                  // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t41, 0x1800 + pdsl_version_t41 * 4096);                       // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_b pdsl_g_4(pdsl_u_b + pdsl_u2_kk * 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                pdsl_gmt_0_u_b pdsl_g_5(pdsl_u_b + 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                         pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t41, pdsl_g_4);                                                 // int8_matmul.pdsl:45
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                        // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                      // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                     // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_left_54, pdsl_t40);                                              // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_right_55, pdsl_t41);                                             // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                         // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                        // int8_matmul.pdsl:45
-                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_54, pdsl_right_55);          // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t41, pdsl_g_5);                                                 // int8_matmul.pdsl:45
+                for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 32; ++pdsl_u2_kk) {        // int8_matmul.pdsl:44
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                  // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                 // int8_matmul.pdsl:45
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                    // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_left_54, pdsl_t40);                                          // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_right_55, pdsl_t41);                                         // int8_matmul.pdsl:45
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                     // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                    // int8_matmul.pdsl:45
+                    pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_54, pdsl_right_55);      // int8_matmul.pdsl:45
+                    if (pdsl_u2_kk + 1 < pdsl_u_k / 32) {                                       // int8_matmul.pdsl:45
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // int8_matmul.pdsl:45
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                             // int8_matmul.pdsl:45
+                        pdsl_version_t40 = (pdsl_version_t40 + 1) % 2;                          // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t40, 0x800 + pdsl_version_t40 * 2048);                // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_a pdsl_g_6(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u2_kk + 1) * 32, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t40, pdsl_g_6);                             // int8_matmul.pdsl:45
+                        pdsl_version_t41 = (pdsl_version_t41 + 1) % 2;              // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t41, 0x1800 + pdsl_version_t41 * 4096);   // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_b pdsl_g_7(
+                            pdsl_u_b + (pdsl_u2_kk + 1) * 32 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                            pdsl_gmt_0_u_b::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t41, pdsl_g_7);                             // int8_matmul.pdsl:45
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // int8_matmul.pdsl:47
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // int8_matmul.pdsl:47
@@ -1331,29 +1541,41 @@ static __aicore__ void pdsl_case_aic_7(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                         // int8_matmul.pdsl:37
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // int8_matmul.pdsl:37
             pto::TMATMUL(pdsl_u_acc_w, pdsl_left_56, pdsl_right_57);                        // int8_matmul.pdsl:37
-            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 128; ++pdsl_u_kk) {          // int8_matmul.pdsl:38
+            if (pdsl_u_k / 128 > 0) {                                                       // int8_matmul.pdsl:38
                 set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                  // int8_matmul.pdsl:39
                 wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // int8_matmul.pdsl:39
                 pdsl_version_t42 = (pdsl_version_t42 + 1) % 2;                              // int8_matmul.pdsl:39
                 pto::TASSIGN(pdsl_t42, 0x2000 + pdsl_version_t42 * 8192);                   // int8_matmul.pdsl:39
-                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 128, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_0(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(8192, 8192, 8192, pdsl_u_k, 1)); // int8_matmul.pdsl:39
                 pto::TLOAD(pdsl_t42, pdsl_g_0);                                                 // int8_matmul.pdsl:39
-                pto::TASSIGN(pdsl_t43, 0x0 + pdsl_pops_u_b_wide % 2 * 4096);                    // int8_matmul.pdsl:39
-                pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_128x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide, pdsl_t43); // int8_matmul.pdsl:39
-                ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
-                pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_left_58, pdsl_t42);                                         // int8_matmul.pdsl:39
-                pto::TMOV(pdsl_right_59, pdsl_t43);                                        // int8_matmul.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
-                pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_58, pdsl_right_59); // int8_matmul.pdsl:39
+                for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 128; ++pdsl_u_kk) {          // int8_matmul.pdsl:38
+                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    pto::TASSIGN(pdsl_t43, 0x0 + pdsl_pops_u_b_wide % 2 * 4096);                // int8_matmul.pdsl:39
+                    pto::TPOP<pdsl_pipet_u_b_wide, pdsl_nz_i8_128x32_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide, pdsl_t43); // int8_matmul.pdsl:39
+                    ++pdsl_pops_u_b_wide;              // int8_matmul.pdsl:39
+                    pto::TFREE<pdsl_pipet_u_b_wide, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                        pdsl_pipe_u_b_wide);                                                   // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:39
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_left_58, pdsl_t42);                                         // int8_matmul.pdsl:39
+                    pto::TMOV(pdsl_right_59, pdsl_t43);                                        // int8_matmul.pdsl:39
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // int8_matmul.pdsl:39
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // int8_matmul.pdsl:39
+                    pto::TMATMUL_ACC(pdsl_u_acc_w, pdsl_u_acc_w, pdsl_left_58, pdsl_right_59); // int8_matmul.pdsl:39
+                    if (pdsl_u_kk + 1 < pdsl_u_k / 128) {                                      // int8_matmul.pdsl:39
+                        pdsl_version_t42 = (pdsl_version_t42 + 1) % 2;                         // int8_matmul.pdsl:39
+                        pto::TASSIGN(pdsl_t42, 0x2000 + pdsl_version_t42 * 8192);              // int8_matmul.pdsl:39
+                        pdsl_gmt_0_u_a pdsl_g_1(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 128, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(8192, 8192, 8192, pdsl_u_k, 1)); // int8_matmul.pdsl:39
+                        pto::TLOAD(pdsl_t42, pdsl_g_1);                             // int8_matmul.pdsl:39
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // int8_matmul.pdsl:41
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // int8_matmul.pdsl:41
@@ -1362,12 +1584,12 @@ static __aicore__ void pdsl_case_aic_7(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);   // int8_matmul.pdsl:41
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // int8_matmul.pdsl:41
         } else {
-            pdsl_gmt_0_u_a pdsl_g_1(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
+            pdsl_gmt_0_u_a pdsl_g_2(pdsl_u_a + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_a::Shape(),
                                     pdsl_gmt_0_u_a::Stride(8192, 8192, 8192, pdsl_u_k, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t44, pdsl_g_1);                                                 // int8_matmul.pdsl:43
-            pdsl_gmt_0_u_b pdsl_g_2(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+            pto::TLOAD(pdsl_t44, pdsl_g_2);                                                 // int8_matmul.pdsl:43
+            pdsl_gmt_0_u_b pdsl_g_3(pdsl_u_b + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
                                     pdsl_gmt_0_u_b::Stride(16384, 16384, 16384, pdsl_u_n, 1)); // int8_matmul.pdsl:43
-            pto::TLOAD(pdsl_t45, pdsl_g_2);                                                    // int8_matmul.pdsl:43
+            pto::TLOAD(pdsl_t45, pdsl_g_3);                                                    // int8_matmul.pdsl:43
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                         // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                        // int8_matmul.pdsl:43
             pto::TMOV(pdsl_left_60, pdsl_t44);                                                 // int8_matmul.pdsl:43
@@ -1375,29 +1597,47 @@ static __aicore__ void pdsl_case_aic_7(__gm__ int8_t* pdsl_u_a, __gm__ int8_t* p
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                            // int8_matmul.pdsl:43
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                           // int8_matmul.pdsl:43
             pto::TMATMUL(pdsl_u_acc, pdsl_left_60, pdsl_right_61);                             // int8_matmul.pdsl:43
-            for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 128; ++pdsl_u2_kk) {          // int8_matmul.pdsl:44
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                     // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                    // int8_matmul.pdsl:45
+            if (pdsl_u_k / 128 > 1) {                                                          // int8_matmul.pdsl:44
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                     // int8_matmul.pdsl:45
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                                    // int8_matmul.pdsl:45
                 pdsl_version_t46 = (pdsl_version_t46 + 1) % 2;                                 // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t46, 0x2000 + pdsl_version_t46 * 8192);                      // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_a pdsl_g_3(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + pdsl_u2_kk * 128, pdsl_gmt_0_u_a::Shape(),
+                pdsl_gmt_0_u_a pdsl_g_4(pdsl_u_a + pdsl_u_r0 * pdsl_u_k + 128, pdsl_gmt_0_u_a::Shape(),
                                         pdsl_gmt_0_u_a::Stride(8192, 8192, 8192, pdsl_u_k, 1)); // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t46, pdsl_g_3);                                                 // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t46, pdsl_g_4);                                                 // int8_matmul.pdsl:45
                 pdsl_version_t47 = (pdsl_version_t47 + 1) % 2;                                  // int8_matmul.pdsl:45
                 pto::TASSIGN(pdsl_t47, 0x6000 + pdsl_version_t47 * 16384);                      // int8_matmul.pdsl:45
-                pdsl_gmt_0_u_b pdsl_g_4(
-                    pdsl_u_b + pdsl_u2_kk * 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
-                    pdsl_gmt_0_u_b::Stride(16384, 16384, 16384, pdsl_u_n, 1));         // int8_matmul.pdsl:45
-                pto::TLOAD(pdsl_t47, pdsl_g_4);                                        // int8_matmul.pdsl:45
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:45
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                               // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                             // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                            // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_left_62, pdsl_t46);                                     // int8_matmul.pdsl:45
-                pto::TMOV(pdsl_right_63, pdsl_t47);                                    // int8_matmul.pdsl:45
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                // int8_matmul.pdsl:45
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                               // int8_matmul.pdsl:45
-                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_62, pdsl_right_63); // int8_matmul.pdsl:45
+                pdsl_gmt_0_u_b pdsl_g_5(
+                    pdsl_u_b + 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                    pdsl_gmt_0_u_b::Stride(16384, 16384, 16384, pdsl_u_n, 1));             // int8_matmul.pdsl:45
+                pto::TLOAD(pdsl_t47, pdsl_g_5);                                            // int8_matmul.pdsl:45
+                for (int64_t pdsl_u2_kk = 1; pdsl_u2_kk < pdsl_u_k / 128; ++pdsl_u2_kk) {  // int8_matmul.pdsl:44
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                             // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                            // int8_matmul.pdsl:45
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                // int8_matmul.pdsl:45
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                               // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_left_62, pdsl_t46);                                     // int8_matmul.pdsl:45
+                    pto::TMOV(pdsl_right_63, pdsl_t47);                                    // int8_matmul.pdsl:45
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                // int8_matmul.pdsl:45
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                               // int8_matmul.pdsl:45
+                    pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_62, pdsl_right_63); // int8_matmul.pdsl:45
+                    if (pdsl_u2_kk + 1 < pdsl_u_k / 128) {                                 // int8_matmul.pdsl:45
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                         // int8_matmul.pdsl:45
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                        // int8_matmul.pdsl:45
+                        pdsl_version_t46 = (pdsl_version_t46 + 1) % 2;                     // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t46, 0x2000 + pdsl_version_t46 * 8192);          // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_a pdsl_g_6(
+                            pdsl_u_a + pdsl_u_r0 * pdsl_u_k + (pdsl_u2_kk + 1) * 128, pdsl_gmt_0_u_a::Shape(),
+                            pdsl_gmt_0_u_a::Stride(8192, 8192, 8192, pdsl_u_k, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t46, pdsl_g_6);                             // int8_matmul.pdsl:45
+                        pdsl_version_t47 = (pdsl_version_t47 + 1) % 2;              // int8_matmul.pdsl:45
+                        pto::TASSIGN(pdsl_t47, 0x6000 + pdsl_version_t47 * 16384);  // int8_matmul.pdsl:45
+                        pdsl_gmt_0_u_b pdsl_g_7(
+                            pdsl_u_b + (pdsl_u2_kk + 1) * 128 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_b::Shape(),
+                            pdsl_gmt_0_u_b::Stride(16384, 16384, 16384, pdsl_u_n, 1)); // int8_matmul.pdsl:45
+                        pto::TLOAD(pdsl_t47, pdsl_g_7);                                // int8_matmul.pdsl:45
+                    }
+                }
             }
             set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // int8_matmul.pdsl:47
             wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // int8_matmul.pdsl:47

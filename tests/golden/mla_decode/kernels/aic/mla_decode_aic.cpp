@@ -107,8 +107,10 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t0 = 0;
+    int64_t pdsl_next_kv_t1 = 0;
+    int64_t pdsl_next_kv_t3 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_num_heads / 16;
@@ -123,74 +125,93 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                                     pdsl_u_h0 * 576); // mla_decode.pdsl:29
         pto::TLOAD(pdsl_u_q_lo, pdsl_g_0);            // mla_decode.pdsl:29
         pdsl_gmt_0_u_query pdsl_g_1(pdsl_u_query + pdsl_u_b * (pdsl_u_num_heads * 576) + pdsl_u_h0 * 576 +
-                                    288);                                                       // mla_decode.pdsl:30
-        pto::TLOAD(pdsl_u_q_hi, pdsl_g_1);                                                      // mla_decode.pdsl:30
-        if (pdsl_u_n > 0) {                                                                     // mla_decode.pdsl:31
-            pdsl_u_kv = static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // mla_decode.pdsl:33
-            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                        // mla_decode.pdsl:34
-            pto::TASSIGN(pdsl_t0, 0x5800 + pdsl_version_t0 * 36864);                            // mla_decode.pdsl:34
-            pdsl_gmt_0_u_kv_cache pdsl_g_2(pdsl_u_kv_cache + pdsl_u_kv * 36864);                // mla_decode.pdsl:34
-            pto::TLOAD(pdsl_t0, pdsl_g_2);                                                      // mla_decode.pdsl:34
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                          // mla_decode.pdsl:34
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                         // mla_decode.pdsl:34
-            pto::TMOV(pdsl_left_0, pdsl_u_q_lo);                                                // mla_decode.pdsl:34
-            pto::TMOV(pdsl_right_1, pdsl_t0);                                                   // mla_decode.pdsl:34
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                             // mla_decode.pdsl:34
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // mla_decode.pdsl:34
-            pto::TMATMUL(pdsl_u_s, pdsl_left_0, pdsl_right_1);                                  // mla_decode.pdsl:34
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                          // mla_decode.pdsl:35
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                         // mla_decode.pdsl:35
-            pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                                        // mla_decode.pdsl:35
-            pto::TASSIGN(pdsl_t1, 0x5800 + pdsl_version_t1 * 36864);                            // mla_decode.pdsl:35
-            pdsl_gmt_0_u_kv_cache pdsl_g_3(pdsl_u_kv_cache + pdsl_u_kv * 36864 + 288);          // mla_decode.pdsl:35
-            pto::TLOAD(pdsl_t1, pdsl_g_3);                                                      // mla_decode.pdsl:35
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                             // mla_decode.pdsl:35
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                            // mla_decode.pdsl:35
-            pto::TMOV(pdsl_left_2, pdsl_u_q_hi);                                                // mla_decode.pdsl:35
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                          // mla_decode.pdsl:35
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // mla_decode.pdsl:35
-            pto::TMOV(pdsl_right_3, pdsl_t1);                                                   // mla_decode.pdsl:35
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                             // mla_decode.pdsl:35
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // mla_decode.pdsl:35
-            pto::TMATMUL_ACC(pdsl_u_s, pdsl_u_s, pdsl_left_2, pdsl_right_3);                    // mla_decode.pdsl:35
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                              // mla_decode.pdsl:36
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                             // mla_decode.pdsl:36
+                                    288);  // mla_decode.pdsl:30
+        pto::TLOAD(pdsl_u_q_hi, pdsl_g_1); // mla_decode.pdsl:30
+        if (pdsl_u_n > 0) {                // mla_decode.pdsl:31
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]);    // mla_decode.pdsl:33
+            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                   // mla_decode.pdsl:34
+            pto::TASSIGN(pdsl_t0, 0x5800 + pdsl_version_t0 * 36864);                       // mla_decode.pdsl:34
+            pdsl_gmt_0_u_kv_cache pdsl_g_2(pdsl_u_kv_cache + pdsl_first_kv * 36864);       // mla_decode.pdsl:34
+            pto::TLOAD(pdsl_t0, pdsl_g_2);                                                 // mla_decode.pdsl:34
+            pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                                   // mla_decode.pdsl:35
+            pto::TASSIGN(pdsl_t1, 0x17800 + pdsl_version_t1 * 36864);                      // mla_decode.pdsl:35
+            pdsl_gmt_0_u_kv_cache pdsl_g_3(pdsl_u_kv_cache + pdsl_first_kv * 36864 + 288); // mla_decode.pdsl:35
+            pto::TLOAD(pdsl_t1, pdsl_g_3);                                                 // mla_decode.pdsl:35
+            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                   // mla_decode.pdsl:39
+            pto::TASSIGN(pdsl_t3, 0x29800 + pdsl_version_t3 * 65536);                      // mla_decode.pdsl:39
+            pdsl_gmt_1_u_kv_cache pdsl_g_4(pdsl_u_kv_cache + pdsl_first_kv * 36864);       // mla_decode.pdsl:39
+            pto::TLOAD(pdsl_t3, pdsl_g_4);                                                 // mla_decode.pdsl:39
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                     // mla_decode.pdsl:34
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                    // mla_decode.pdsl:34
+            pto::TMOV(pdsl_left_0, pdsl_u_q_lo);                                           // mla_decode.pdsl:34
+            pto::TMOV(pdsl_right_1, pdsl_t0);                                              // mla_decode.pdsl:34
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // mla_decode.pdsl:34
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                       // mla_decode.pdsl:34
+            pto::TMATMUL(pdsl_u_s, pdsl_left_0, pdsl_right_1);                             // mla_decode.pdsl:34
+            if (1 < pdsl_u_n) {                                                            // mla_decode.pdsl:34
+                pdsl_next_kv_t0 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]); // mla_decode.pdsl:33
+                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                    // mla_decode.pdsl:34
+                pto::TASSIGN(pdsl_t0, 0x5800 + pdsl_version_t0 * 36864);                        // mla_decode.pdsl:34
+                pdsl_gmt_0_u_kv_cache pdsl_g_5(pdsl_u_kv_cache + pdsl_next_kv_t0 * 36864);      // mla_decode.pdsl:34
+                pto::TLOAD(pdsl_t0, pdsl_g_5);                                                  // mla_decode.pdsl:34
+            }
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                          // mla_decode.pdsl:35
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                         // mla_decode.pdsl:35
+            pto::TMOV(pdsl_left_2, pdsl_u_q_hi);                             // mla_decode.pdsl:35
+            pto::TMOV(pdsl_right_3, pdsl_t1);                                // mla_decode.pdsl:35
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                          // mla_decode.pdsl:35
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                         // mla_decode.pdsl:35
+            pto::TMATMUL_ACC(pdsl_u_s, pdsl_u_s, pdsl_left_2, pdsl_right_3); // mla_decode.pdsl:35
+            if (1 < pdsl_u_n) {                                              // mla_decode.pdsl:35
+                pdsl_next_kv_t1 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]);  // mla_decode.pdsl:33
+                pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                                     // mla_decode.pdsl:35
+                pto::TASSIGN(pdsl_t1, 0x17800 + pdsl_version_t1 * 36864);                        // mla_decode.pdsl:35
+                pdsl_gmt_0_u_kv_cache pdsl_g_6(pdsl_u_kv_cache + pdsl_next_kv_t1 * 36864 + 288); // mla_decode.pdsl:35
+                pto::TLOAD(pdsl_t1, pdsl_g_6);                                                   // mla_decode.pdsl:35
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // mla_decode.pdsl:36
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // mla_decode.pdsl:36
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_sij, pdsl_u_s);                               // mla_decode.pdsl:36
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // mla_decode.pdsl:36
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // mla_decode.pdsl:36
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // mla_decode.pdsl:31
-                pdsl_prev_kv = pdsl_u_kv;                                 // mla_decode.pdsl:31
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);          // mla_decode.pdsl:33
-                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                               // mla_decode.pdsl:34
-                pto::TASSIGN(pdsl_t0, 0x5800 + pdsl_version_t0 * 36864);                   // mla_decode.pdsl:34
-                pdsl_gmt_0_u_kv_cache pdsl_g_4(pdsl_u_kv_cache + pdsl_u_kv * 36864);       // mla_decode.pdsl:34
-                pto::TLOAD(pdsl_t0, pdsl_g_4);                                             // mla_decode.pdsl:34
-                pto::TMOV(pdsl_left_0, pdsl_u_q_lo);                                       // mla_decode.pdsl:34
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                 // mla_decode.pdsl:34
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                // mla_decode.pdsl:34
-                pto::TMOV(pdsl_right_1, pdsl_t0);                                          // mla_decode.pdsl:34
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                    // mla_decode.pdsl:34
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                   // mla_decode.pdsl:34
-                pto::TMATMUL(pdsl_u_s, pdsl_left_0, pdsl_right_1);                         // mla_decode.pdsl:34
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                 // mla_decode.pdsl:35
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                // mla_decode.pdsl:35
-                pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                               // mla_decode.pdsl:35
-                pto::TASSIGN(pdsl_t1, 0x5800 + pdsl_version_t1 * 36864);                   // mla_decode.pdsl:35
-                pdsl_gmt_0_u_kv_cache pdsl_g_5(pdsl_u_kv_cache + pdsl_u_kv * 36864 + 288); // mla_decode.pdsl:35
-                pto::TLOAD(pdsl_t1, pdsl_g_5);                                             // mla_decode.pdsl:35
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                    // mla_decode.pdsl:35
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                   // mla_decode.pdsl:35
-                pto::TMOV(pdsl_left_2, pdsl_u_q_hi);                                       // mla_decode.pdsl:35
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                 // mla_decode.pdsl:35
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                // mla_decode.pdsl:35
-                pto::TMOV(pdsl_right_3, pdsl_t1);                                          // mla_decode.pdsl:35
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                    // mla_decode.pdsl:35
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                   // mla_decode.pdsl:35
-                pto::TMATMUL_ACC(pdsl_u_s, pdsl_u_s, pdsl_left_2, pdsl_right_3);           // mla_decode.pdsl:35
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                     // mla_decode.pdsl:36
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                    // mla_decode.pdsl:36
+                pto::TMOV(pdsl_left_0, pdsl_u_q_lo);                      // mla_decode.pdsl:34
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // mla_decode.pdsl:34
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // mla_decode.pdsl:34
+                pto::TMOV(pdsl_right_1, pdsl_t0);                         // mla_decode.pdsl:34
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // mla_decode.pdsl:34
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // mla_decode.pdsl:34
+                pto::TMATMUL(pdsl_u_s, pdsl_left_0, pdsl_right_1);        // mla_decode.pdsl:34
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // mla_decode.pdsl:34
+                    pdsl_next_kv_t0 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]);    // mla_decode.pdsl:33
+                    pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                               // mla_decode.pdsl:34
+                    pto::TASSIGN(pdsl_t0, 0x5800 + pdsl_version_t0 * 36864);                   // mla_decode.pdsl:34
+                    pdsl_gmt_0_u_kv_cache pdsl_g_7(pdsl_u_kv_cache + pdsl_next_kv_t0 * 36864); // mla_decode.pdsl:34
+                    pto::TLOAD(pdsl_t0, pdsl_g_7);                                             // mla_decode.pdsl:34
+                }
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                          // mla_decode.pdsl:35
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                         // mla_decode.pdsl:35
+                pto::TMOV(pdsl_left_2, pdsl_u_q_hi);                             // mla_decode.pdsl:35
+                pto::TMOV(pdsl_right_3, pdsl_t1);                                // mla_decode.pdsl:35
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                          // mla_decode.pdsl:35
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                         // mla_decode.pdsl:35
+                pto::TMATMUL_ACC(pdsl_u_s, pdsl_u_s, pdsl_left_2, pdsl_right_3); // mla_decode.pdsl:35
+                if (pdsl_u_j + 1 < pdsl_u_n) {                                   // mla_decode.pdsl:35
+                    pdsl_next_kv_t1 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // mla_decode.pdsl:33
+                    pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                            // mla_decode.pdsl:35
+                    pto::TASSIGN(pdsl_t1, 0x17800 + pdsl_version_t1 * 36864);               // mla_decode.pdsl:35
+                    pdsl_gmt_0_u_kv_cache pdsl_g_8(pdsl_u_kv_cache + pdsl_next_kv_t1 * 36864 +
+                                                   288); // mla_decode.pdsl:35
+                    pto::TLOAD(pdsl_t1, pdsl_g_8);       // mla_decode.pdsl:35
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // mla_decode.pdsl:36
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // mla_decode.pdsl:36
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_sij, pdsl_u_s);                          // mla_decode.pdsl:36
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // mla_decode.pdsl:36
@@ -200,36 +221,35 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t2);                                                    // mla_decode.pdsl:39
                 ++pdsl_pops_u_pij;                                                                // mla_decode.pdsl:39
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // mla_decode.pdsl:39
-                pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                      // mla_decode.pdsl:39
-                pto::TASSIGN(pdsl_t3, 0x5800 + pdsl_version_t3 * 65536);                          // mla_decode.pdsl:39
-                pdsl_gmt_1_u_kv_cache pdsl_g_6(pdsl_u_kv_cache + pdsl_prev_kv * 36864);           // mla_decode.pdsl:39
-                pto::TLOAD(pdsl_t3, pdsl_g_6);                                                    // mla_decode.pdsl:39
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                        // mla_decode.pdsl:39
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                       // mla_decode.pdsl:39
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // mla_decode.pdsl:39
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // mla_decode.pdsl:39
                 pto::TMOV(pdsl_left_4, pdsl_t2);                                                  // mla_decode.pdsl:39
                 pto::TMOV(pdsl_right_5, pdsl_t3);                                                 // mla_decode.pdsl:39
                 set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                           // mla_decode.pdsl:39
                 wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                          // mla_decode.pdsl:39
                 pto::TMATMUL(pdsl_t4, pdsl_left_4, pdsl_right_5);                                 // mla_decode.pdsl:39
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                            // mla_decode.pdsl:39
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                           // mla_decode.pdsl:39
+                if (pdsl_u_j < pdsl_u_n) {                                                        // mla_decode.pdsl:39
+                    pdsl_next_kv_t3 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);          // mla_decode.pdsl:33
+                    pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                               // mla_decode.pdsl:39
+                    pto::TASSIGN(pdsl_t3, 0x29800 + pdsl_version_t3 * 65536);                  // mla_decode.pdsl:39
+                    pdsl_gmt_1_u_kv_cache pdsl_g_9(pdsl_u_kv_cache + pdsl_next_kv_t3 * 36864); // mla_decode.pdsl:39
+                    pto::TLOAD(pdsl_t3, pdsl_g_9);                                             // mla_decode.pdsl:39
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // mla_decode.pdsl:39
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // mla_decode.pdsl:39
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x512_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t4);           // mla_decode.pdsl:39
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // mla_decode.pdsl:39
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // mla_decode.pdsl:39
             }
-            pdsl_prev_kv = pdsl_u_kv;                                // mla_decode.pdsl:31
             pto::TASSIGN(pdsl_t2, 0x0 + pdsl_pops_u_pij % 2 * 2048); // mla_decode.pdsl:39
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t2);                                                    // mla_decode.pdsl:39
             ++pdsl_pops_u_pij;                                                                // mla_decode.pdsl:39
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // mla_decode.pdsl:39
-            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                      // mla_decode.pdsl:39
-            pto::TASSIGN(pdsl_t3, 0x5800 + pdsl_version_t3 * 65536);                          // mla_decode.pdsl:39
-            pdsl_gmt_1_u_kv_cache pdsl_g_7(pdsl_u_kv_cache + pdsl_prev_kv * 36864);           // mla_decode.pdsl:39
-            pto::TLOAD(pdsl_t3, pdsl_g_7);                                                    // mla_decode.pdsl:39
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                        // mla_decode.pdsl:39
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                       // mla_decode.pdsl:39
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // mla_decode.pdsl:39
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // mla_decode.pdsl:39
             pto::TMOV(pdsl_left_4, pdsl_t2);                                                  // mla_decode.pdsl:39
             pto::TMOV(pdsl_right_5, pdsl_t3);                                                 // mla_decode.pdsl:39
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                           // mla_decode.pdsl:39

@@ -84,16 +84,14 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_colview_f32_8x1_t pdsl_view_t7;
     pdsl_col_f32_8x1_t pdsl_t8;
     pdsl_colview_f32_8x1_t pdsl_view_t8;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
     pdsl_vec_bf16_8x64_t pdsl_u_p;
     pdsl_vec_f32_8x64_t pdsl_t12;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t11;
     pdsl_colview_f32_8x1_t pdsl_view_t11;
     pdsl_col_f32_8x1_t pdsl_t13;
@@ -102,6 +100,8 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_vec_f32_8x64_t pdsl_t6;
     pdsl_vec_f32_8x512_t pdsl_t15;
     pdsl_vec_bf16_8x64_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x64_t pdsl_pad_0;
@@ -117,22 +117,19 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0xD800>(pdsl_t9);
     pto::TASSIGN<0xE000>(pdsl_t7);
     pto::TASSIGN<0xE000>(pdsl_t8);
-    pto::TASSIGN<0xE020>(pdsl_u_m_new);
     pto::TASSIGN<0x12000>(pdsl_t12);
-    pto::TASSIGN<0x12840>(pdsl_u_l);
-    pto::TASSIGN<0x12860>(pdsl_u_m);
-    pto::TASSIGN<0x12880>(pdsl_t11);
-    pto::TASSIGN<0x128A0>(pdsl_t13);
+    pto::TASSIGN<0x12880>(pdsl_u_l);
+    pto::TASSIGN<0x128A0>(pdsl_t11);
+    pto::TASSIGN<0x128C0>(pdsl_t13);
     pto::TASSIGN<0xD800>(pdsl_tmp_pdsl_t7);
     pto::TASSIGN<0x800>(pdsl_tmp_pdsl_t13);
     pto::TRESHAPE(pdsl_view_t7, pdsl_t7);
     pto::TRESHAPE(pdsl_view_t8, pdsl_t8);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t11, pdsl_t11);
     pto::TRESHAPE(pdsl_view_t13, pdsl_t13);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -153,6 +150,9 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_h0 = pdsl_u_t * 16;                                                          // mla_decode.pdsl:23
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // mla_decode.pdsl:24
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // mla_decode.pdsl:25
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                                      // mla_decode.pdsl:45
+        pto::TASSIGN(pdsl_u_m, 0x12800 + pdsl_version_u_m * 32);                            // mla_decode.pdsl:45
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                                             // mla_decode.pdsl:45
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                                    // mla_decode.pdsl:45
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // mla_decode.pdsl:46
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                                      // mla_decode.pdsl:47
@@ -178,17 +178,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t6, pdsl_u_scale);                     // mla_decode.pdsl:51
             pipe_barrier(PIPE_V);                                            // mla_decode.pdsl:52
             pto::TROWMAX(pdsl_t7, pdsl_u_s, pdsl_tmp_pdsl_t7);               // mla_decode.pdsl:52
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                             // mla_decode.pdsl:54
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                      // mla_decode.pdsl:54
             pipe_barrier(PIPE_V);                                            // mla_decode.pdsl:52
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t7);       // mla_decode.pdsl:52
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                   // mla_decode.pdsl:52
+            pto::TASSIGN(pdsl_u_m, 0x12800 + pdsl_version_u_m * 32);         // mla_decode.pdsl:52
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                          // mla_decode.pdsl:52
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t7);         // mla_decode.pdsl:52
             pipe_barrier(PIPE_V);                                            // mla_decode.pdsl:53
-            pto::TSUB(pdsl_view_t8, pdsl_view_u_m, pdsl_view_u_m_new);       // mla_decode.pdsl:53
-            pto::TROWEXPANDSUB(pdsl_t9, pdsl_u_s, pdsl_u_m_new);             // mla_decode.pdsl:55
+            pto::TSUB(pdsl_view_t8, pdsl_view_was_m, pdsl_view_u_m);         // mla_decode.pdsl:53
+            pto::TROWEXPANDSUB(pdsl_t9, pdsl_u_s, pdsl_u_m);                 // mla_decode.pdsl:55
             pipe_barrier(PIPE_V);                                            // mla_decode.pdsl:53
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;           // mla_decode.pdsl:53
-            pto::TASSIGN(pdsl_u_alpha, 0x12800 + pdsl_version_u_alpha * 32); // mla_decode.pdsl:53
+            pto::TASSIGN(pdsl_u_alpha, 0x12840 + pdsl_version_u_alpha * 32); // mla_decode.pdsl:53
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                  // mla_decode.pdsl:53
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t8);                      // mla_decode.pdsl:53
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                     // mla_decode.pdsl:54
             pto::TEXP(pdsl_t10, pdsl_t9);                                    // mla_decode.pdsl:55
             pipe_barrier(PIPE_V);                                            // mla_decode.pdsl:55
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                   // mla_decode.pdsl:55
@@ -221,17 +225,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t6, pdsl_u_scale);                     // mla_decode.pdsl:51
                 pipe_barrier(PIPE_V);                                            // mla_decode.pdsl:52
                 pto::TROWMAX(pdsl_t7, pdsl_u_s, pdsl_tmp_pdsl_t7);               // mla_decode.pdsl:52
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                             // mla_decode.pdsl:54
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                      // mla_decode.pdsl:54
                 pipe_barrier(PIPE_V);                                            // mla_decode.pdsl:52
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t7);       // mla_decode.pdsl:52
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                   // mla_decode.pdsl:52
+                pto::TASSIGN(pdsl_u_m, 0x12800 + pdsl_version_u_m * 32);         // mla_decode.pdsl:52
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                          // mla_decode.pdsl:52
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t7);         // mla_decode.pdsl:52
                 pipe_barrier(PIPE_V);                                            // mla_decode.pdsl:53
-                pto::TSUB(pdsl_view_t8, pdsl_view_u_m, pdsl_view_u_m_new);       // mla_decode.pdsl:53
-                pto::TROWEXPANDSUB(pdsl_t9, pdsl_u_s, pdsl_u_m_new);             // mla_decode.pdsl:55
+                pto::TSUB(pdsl_view_t8, pdsl_view_was_m, pdsl_view_u_m);         // mla_decode.pdsl:53
+                pto::TROWEXPANDSUB(pdsl_t9, pdsl_u_s, pdsl_u_m);                 // mla_decode.pdsl:55
                 pipe_barrier(PIPE_V);                                            // mla_decode.pdsl:53
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;           // mla_decode.pdsl:53
-                pto::TASSIGN(pdsl_u_alpha, 0x12800 + pdsl_version_u_alpha * 32); // mla_decode.pdsl:53
+                pto::TASSIGN(pdsl_u_alpha, 0x12840 + pdsl_version_u_alpha * 32); // mla_decode.pdsl:53
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                  // mla_decode.pdsl:53
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t8);                      // mla_decode.pdsl:53
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                     // mla_decode.pdsl:54
                 pto::TEXP(pdsl_t10, pdsl_t9);                                    // mla_decode.pdsl:55
                 pipe_barrier(PIPE_V);                                            // mla_decode.pdsl:55
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                   // mla_decode.pdsl:55

@@ -100,8 +100,9 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t0 = 0;
+    int64_t pdsl_next_kv_t3 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_num_heads / 16;
@@ -116,42 +117,56 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                                     pdsl_u_h0 * 128); // paged_attention.pdsl:29
         pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention.pdsl:29
         if (pdsl_u_n > 0) {                           // paged_attention.pdsl:30
-            pdsl_u_kv =
-                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // paged_attention.pdsl:32
-            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                // paged_attention.pdsl:33
-            pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);                    // paged_attention.pdsl:33
-            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 8192);       // paged_attention.pdsl:33
-            pto::TLOAD(pdsl_t0, pdsl_g_1);                                              // paged_attention.pdsl:33
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                  // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                 // paged_attention.pdsl:33
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                           // paged_attention.pdsl:33
-            pto::TMOV(pdsl_right_1, pdsl_t0);                                           // paged_attention.pdsl:33
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                     // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                    // paged_attention.pdsl:33
-            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                           // paged_attention.pdsl:33
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                      // paged_attention.pdsl:33
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                     // paged_attention.pdsl:33
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]);   // paged_attention.pdsl:32
+            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                  // paged_attention.pdsl:33
+            pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);                      // paged_attention.pdsl:33
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_first_kv * 8192);     // paged_attention.pdsl:33
+            pto::TLOAD(pdsl_t0, pdsl_g_1);                                                // paged_attention.pdsl:33
+            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                  // paged_attention.pdsl:36
+            pto::TASSIGN(pdsl_t3, 0xA000 + pdsl_version_t3 * 16384);                      // paged_attention.pdsl:36
+            pdsl_gmt_0_u_value_cache pdsl_g_2(pdsl_u_value_cache + pdsl_first_kv * 8192); // paged_attention.pdsl:36
+            pto::TLOAD(pdsl_t3, pdsl_g_2);                                                // paged_attention.pdsl:36
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                    // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                   // paged_attention.pdsl:33
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                             // paged_attention.pdsl:33
+            pto::TMOV(pdsl_right_1, pdsl_t0);                                             // paged_attention.pdsl:33
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                       // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                      // paged_attention.pdsl:33
+            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                             // paged_attention.pdsl:33
+            if (1 < pdsl_u_n) {                                                           // paged_attention.pdsl:33
+                pdsl_next_kv_t0 = static_cast<int64_t>(
+                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]);                  // paged_attention.pdsl:32
+                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);                    // paged_attention.pdsl:33
+                pdsl_gmt_0_u_key_cache pdsl_g_3(pdsl_u_key_cache + pdsl_next_kv_t0 * 8192); // paged_attention.pdsl:33
+                pto::TLOAD(pdsl_t0, pdsl_g_3);                                              // paged_attention.pdsl:33
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention.pdsl:33
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention.pdsl:33
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_sij, pdsl_t1);                                // paged_attention.pdsl:33
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // paged_attention.pdsl:33
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // paged_attention.pdsl:33
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // paged_attention.pdsl:30
-                pdsl_prev_kv = pdsl_u_kv;                                 // paged_attention.pdsl:30
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);     // paged_attention.pdsl:32
-                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                          // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);              // paged_attention.pdsl:33
-                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 8192); // paged_attention.pdsl:33
-                pto::TLOAD(pdsl_t0, pdsl_g_2);                                        // paged_attention.pdsl:33
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                                     // paged_attention.pdsl:33
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // paged_attention.pdsl:33
-                pto::TMOV(pdsl_right_1, pdsl_t0);                                     // paged_attention.pdsl:33
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // paged_attention.pdsl:33
-                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                     // paged_attention.pdsl:33
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention.pdsl:33
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                               // paged_attention.pdsl:33
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // paged_attention.pdsl:33
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // paged_attention.pdsl:33
+                pto::TMOV(pdsl_right_1, pdsl_t0);                         // paged_attention.pdsl:33
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // paged_attention.pdsl:33
+                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);         // paged_attention.pdsl:33
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // paged_attention.pdsl:33
+                    pdsl_next_kv_t0 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // paged_attention.pdsl:32
+                    pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                            // paged_attention.pdsl:33
+                    pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);                // paged_attention.pdsl:33
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(pdsl_u_key_cache +
+                                                    pdsl_next_kv_t0 * 8192); // paged_attention.pdsl:33
+                    pto::TLOAD(pdsl_t0, pdsl_g_4);                           // paged_attention.pdsl:33
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention.pdsl:33
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention.pdsl:33
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_sij, pdsl_t1);                           // paged_attention.pdsl:33
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // paged_attention.pdsl:33
@@ -161,35 +176,35 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t2); // paged_attention.pdsl:36
                 ++pdsl_pops_u_pij;             // paged_attention.pdsl:36
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_pij);                                                        // paged_attention.pdsl:36
-                pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                 // paged_attention.pdsl:36
-                pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_t3 * 16384);                     // paged_attention.pdsl:36
-                pdsl_gmt_0_u_value_cache pdsl_g_3(pdsl_u_value_cache + pdsl_prev_kv * 8192); // paged_attention.pdsl:36
-                pto::TLOAD(pdsl_t3, pdsl_g_3);                                               // paged_attention.pdsl:36
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                   // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                  // paged_attention.pdsl:36
-                pto::TMOV(pdsl_left_2, pdsl_t2);                                             // paged_attention.pdsl:36
-                pto::TMOV(pdsl_right_3, pdsl_t3);                                            // paged_attention.pdsl:36
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                      // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                     // paged_attention.pdsl:36
-                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);                            // paged_attention.pdsl:36
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                       // paged_attention.pdsl:36
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                      // paged_attention.pdsl:36
+                    pdsl_pipe_u_pij);                             // paged_attention.pdsl:36
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);        // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);       // paged_attention.pdsl:36
+                pto::TMOV(pdsl_left_2, pdsl_t2);                  // paged_attention.pdsl:36
+                pto::TMOV(pdsl_right_3, pdsl_t3);                 // paged_attention.pdsl:36
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);           // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);          // paged_attention.pdsl:36
+                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3); // paged_attention.pdsl:36
+                if (pdsl_u_j < pdsl_u_n) {                        // paged_attention.pdsl:36
+                    pdsl_next_kv_t3 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // paged_attention.pdsl:32
+                    pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                      // paged_attention.pdsl:36
+                    pto::TASSIGN(pdsl_t3, 0xA000 + pdsl_version_t3 * 16384);          // paged_attention.pdsl:36
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(pdsl_u_value_cache +
+                                                      pdsl_next_kv_t3 * 8192); // paged_attention.pdsl:36
+                    pto::TLOAD(pdsl_t3, pdsl_g_5);                             // paged_attention.pdsl:36
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention.pdsl:36
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention.pdsl:36
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t4);           // paged_attention.pdsl:36
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
             }
-            pdsl_prev_kv = pdsl_u_kv;                                // paged_attention.pdsl:30
             pto::TASSIGN(pdsl_t2, 0x0 + pdsl_pops_u_pij % 2 * 2048); // paged_attention.pdsl:36
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t2);                                                    // paged_attention.pdsl:36
             ++pdsl_pops_u_pij;                                                                // paged_attention.pdsl:36
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // paged_attention.pdsl:36
-            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                                      // paged_attention.pdsl:36
-            pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_t3 * 16384);                          // paged_attention.pdsl:36
-            pdsl_gmt_0_u_value_cache pdsl_g_4(pdsl_u_value_cache + pdsl_prev_kv * 8192);      // paged_attention.pdsl:36
-            pto::TLOAD(pdsl_t3, pdsl_g_4);                                                    // paged_attention.pdsl:36
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // paged_attention.pdsl:36
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // paged_attention.pdsl:36
             pto::TMOV(pdsl_left_2, pdsl_t2);                                                  // paged_attention.pdsl:36
@@ -263,8 +278,9 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t5 = 0;
+    int64_t pdsl_next_kv_t8 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_num_heads / 16;
@@ -279,42 +295,56 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                                     pdsl_u_h0 * 128); // paged_attention.pdsl:29
         pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention.pdsl:29
         if (pdsl_u_n > 0) {                           // paged_attention.pdsl:30
-            pdsl_u_kv =
-                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // paged_attention.pdsl:32
-            pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                                // paged_attention.pdsl:33
-            pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);                    // paged_attention.pdsl:33
-            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 16384);      // paged_attention.pdsl:33
-            pto::TLOAD(pdsl_t5, pdsl_g_1);                                              // paged_attention.pdsl:33
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                  // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                 // paged_attention.pdsl:33
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                           // paged_attention.pdsl:33
-            pto::TMOV(pdsl_right_4, pdsl_t5);                                           // paged_attention.pdsl:33
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                     // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                    // paged_attention.pdsl:33
-            pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);                           // paged_attention.pdsl:33
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                      // paged_attention.pdsl:33
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                     // paged_attention.pdsl:33
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]);    // paged_attention.pdsl:32
+            pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                                   // paged_attention.pdsl:33
+            pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);                       // paged_attention.pdsl:33
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_first_kv * 16384);     // paged_attention.pdsl:33
+            pto::TLOAD(pdsl_t5, pdsl_g_1);                                                 // paged_attention.pdsl:33
+            pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                                   // paged_attention.pdsl:36
+            pto::TASSIGN(pdsl_t8, 0x13000 + pdsl_version_t8 * 32768);                      // paged_attention.pdsl:36
+            pdsl_gmt_0_u_value_cache pdsl_g_2(pdsl_u_value_cache + pdsl_first_kv * 16384); // paged_attention.pdsl:36
+            pto::TLOAD(pdsl_t8, pdsl_g_2);                                                 // paged_attention.pdsl:36
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                     // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                    // paged_attention.pdsl:33
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                              // paged_attention.pdsl:33
+            pto::TMOV(pdsl_right_4, pdsl_t5);                                              // paged_attention.pdsl:33
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                       // paged_attention.pdsl:33
+            pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);                              // paged_attention.pdsl:33
+            if (1 < pdsl_u_n) {                                                            // paged_attention.pdsl:33
+                pdsl_next_kv_t5 = static_cast<int64_t>(
+                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]);                   // paged_attention.pdsl:32
+                pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                                 // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);                     // paged_attention.pdsl:33
+                pdsl_gmt_0_u_key_cache pdsl_g_3(pdsl_u_key_cache + pdsl_next_kv_t5 * 16384); // paged_attention.pdsl:33
+                pto::TLOAD(pdsl_t5, pdsl_g_3);                                               // paged_attention.pdsl:33
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention.pdsl:33
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention.pdsl:33
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_sij, pdsl_t6);                                // paged_attention.pdsl:33
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // paged_attention.pdsl:33
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // paged_attention.pdsl:33
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // paged_attention.pdsl:30
-                pdsl_prev_kv = pdsl_u_kv;                                 // paged_attention.pdsl:30
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);      // paged_attention.pdsl:32
-                pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                           // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);               // paged_attention.pdsl:33
-                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 16384); // paged_attention.pdsl:33
-                pto::TLOAD(pdsl_t5, pdsl_g_2);                                         // paged_attention.pdsl:33
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                                      // paged_attention.pdsl:33
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention.pdsl:33
-                pto::TMOV(pdsl_right_4, pdsl_t5);                                      // paged_attention.pdsl:33
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention.pdsl:33
-                pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);                      // paged_attention.pdsl:33
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention.pdsl:33
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention.pdsl:33
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // paged_attention.pdsl:33
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // paged_attention.pdsl:33
+                pto::TMOV(pdsl_right_4, pdsl_t5);                         // paged_attention.pdsl:33
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // paged_attention.pdsl:33
+                pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);         // paged_attention.pdsl:33
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // paged_attention.pdsl:33
+                    pdsl_next_kv_t5 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // paged_attention.pdsl:32
+                    pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                            // paged_attention.pdsl:33
+                    pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);                // paged_attention.pdsl:33
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(pdsl_u_key_cache +
+                                                    pdsl_next_kv_t5 * 16384); // paged_attention.pdsl:33
+                    pto::TLOAD(pdsl_t5, pdsl_g_4);                            // paged_attention.pdsl:33
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention.pdsl:33
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention.pdsl:33
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_sij, pdsl_t6);                           // paged_attention.pdsl:33
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // paged_attention.pdsl:33
@@ -324,35 +354,35 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t7); // paged_attention.pdsl:36
                 ++pdsl_pops_u_pij;             // paged_attention.pdsl:36
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_pij);                                                         // paged_attention.pdsl:36
-                pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                                  // paged_attention.pdsl:36
-                pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_t8 * 32768);                      // paged_attention.pdsl:36
-                pdsl_gmt_0_u_value_cache pdsl_g_3(pdsl_u_value_cache + pdsl_prev_kv * 16384); // paged_attention.pdsl:36
-                pto::TLOAD(pdsl_t8, pdsl_g_3);                                                // paged_attention.pdsl:36
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                    // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                   // paged_attention.pdsl:36
-                pto::TMOV(pdsl_left_5, pdsl_t7);                                              // paged_attention.pdsl:36
-                pto::TMOV(pdsl_right_6, pdsl_t8);                                             // paged_attention.pdsl:36
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                       // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                      // paged_attention.pdsl:36
-                pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6);                             // paged_attention.pdsl:36
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                        // paged_attention.pdsl:36
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                       // paged_attention.pdsl:36
+                    pdsl_pipe_u_pij);                             // paged_attention.pdsl:36
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);        // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);       // paged_attention.pdsl:36
+                pto::TMOV(pdsl_left_5, pdsl_t7);                  // paged_attention.pdsl:36
+                pto::TMOV(pdsl_right_6, pdsl_t8);                 // paged_attention.pdsl:36
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);           // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);          // paged_attention.pdsl:36
+                pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6); // paged_attention.pdsl:36
+                if (pdsl_u_j < pdsl_u_n) {                        // paged_attention.pdsl:36
+                    pdsl_next_kv_t8 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // paged_attention.pdsl:32
+                    pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                      // paged_attention.pdsl:36
+                    pto::TASSIGN(pdsl_t8, 0x13000 + pdsl_version_t8 * 32768);         // paged_attention.pdsl:36
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(pdsl_u_value_cache +
+                                                      pdsl_next_kv_t8 * 16384); // paged_attention.pdsl:36
+                    pto::TLOAD(pdsl_t8, pdsl_g_5);                              // paged_attention.pdsl:36
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention.pdsl:36
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention.pdsl:36
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t9);           // paged_attention.pdsl:36
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
             }
-            pdsl_prev_kv = pdsl_u_kv;                                // paged_attention.pdsl:30
             pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_pij % 2 * 4096); // paged_attention.pdsl:36
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t7);                                                    // paged_attention.pdsl:36
             ++pdsl_pops_u_pij;                                                                // paged_attention.pdsl:36
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // paged_attention.pdsl:36
-            pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                                      // paged_attention.pdsl:36
-            pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_t8 * 32768);                          // paged_attention.pdsl:36
-            pdsl_gmt_0_u_value_cache pdsl_g_4(pdsl_u_value_cache + pdsl_prev_kv * 16384);     // paged_attention.pdsl:36
-            pto::TLOAD(pdsl_t8, pdsl_g_4);                                                    // paged_attention.pdsl:36
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // paged_attention.pdsl:36
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // paged_attention.pdsl:36
             pto::TMOV(pdsl_left_5, pdsl_t7);                                                  // paged_attention.pdsl:36
@@ -427,8 +457,9 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t10 = 0;
+    int64_t pdsl_next_kv_t13 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_num_heads / 64;
@@ -443,12 +474,16 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                                     pdsl_u_h0 * 128); // paged_attention.pdsl:29
         pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention.pdsl:29
         if (pdsl_u_n > 0) {                           // paged_attention.pdsl:30
-            pdsl_u_kv =
+            pdsl_first_kv =
                 static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // paged_attention.pdsl:32
             pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                              // paged_attention.pdsl:33
             pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_t10 * 16384);                  // paged_attention.pdsl:33
-            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 8192);       // paged_attention.pdsl:33
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_first_kv * 8192);   // paged_attention.pdsl:33
             pto::TLOAD(pdsl_t10, pdsl_g_1);                                             // paged_attention.pdsl:33
+            pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                              // paged_attention.pdsl:36
+            pto::TASSIGN(pdsl_t13, 0x10000 + pdsl_version_t13 * 16384);                 // paged_attention.pdsl:36
+            pdsl_gmt_0_u_query pdsl_g_2(pdsl_u_value_cache + pdsl_first_kv * 8192);     // paged_attention.pdsl:36
+            pto::TLOAD(pdsl_t13, pdsl_g_2);                                             // paged_attention.pdsl:36
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                  // paged_attention.pdsl:33
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                 // paged_attention.pdsl:33
             pto::TMOV(pdsl_left_0, pdsl_u_q);                                           // paged_attention.pdsl:33
@@ -456,29 +491,39 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                     // paged_attention.pdsl:33
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                    // paged_attention.pdsl:33
             pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                          // paged_attention.pdsl:33
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                      // paged_attention.pdsl:33
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                     // paged_attention.pdsl:33
+            if (1 < pdsl_u_n) {                                                         // paged_attention.pdsl:33
+                pdsl_next_kv_t10 = static_cast<int64_t>(
+                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]);                   // paged_attention.pdsl:32
+                pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                               // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_t10 * 16384);                   // paged_attention.pdsl:33
+                pdsl_gmt_0_u_key_cache pdsl_g_3(pdsl_u_key_cache + pdsl_next_kv_t10 * 8192); // paged_attention.pdsl:33
+                pto::TLOAD(pdsl_t10, pdsl_g_3);                                              // paged_attention.pdsl:33
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention.pdsl:33
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention.pdsl:33
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_sij, pdsl_t11);                               // paged_attention.pdsl:33
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // paged_attention.pdsl:33
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // paged_attention.pdsl:33
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // paged_attention.pdsl:30
-                pdsl_prev_kv = pdsl_u_kv;                                 // paged_attention.pdsl:30
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);     // paged_attention.pdsl:32
-                pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                        // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_t10 * 16384);            // paged_attention.pdsl:33
-                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 8192); // paged_attention.pdsl:33
-                pto::TLOAD(pdsl_t10, pdsl_g_2);                                       // paged_attention.pdsl:33
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                                     // paged_attention.pdsl:33
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // paged_attention.pdsl:33
-                pto::TMOV(pdsl_right_7, pdsl_t10);                                    // paged_attention.pdsl:33
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // paged_attention.pdsl:33
-                pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                    // paged_attention.pdsl:33
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention.pdsl:33
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                               // paged_attention.pdsl:33
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // paged_attention.pdsl:33
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // paged_attention.pdsl:33
+                pto::TMOV(pdsl_right_7, pdsl_t10);                        // paged_attention.pdsl:33
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // paged_attention.pdsl:33
+                pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);        // paged_attention.pdsl:33
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // paged_attention.pdsl:33
+                    pdsl_next_kv_t10 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // paged_attention.pdsl:32
+                    pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                          // paged_attention.pdsl:33
+                    pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_t10 * 16384);              // paged_attention.pdsl:33
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(pdsl_u_key_cache +
+                                                    pdsl_next_kv_t10 * 8192); // paged_attention.pdsl:33
+                    pto::TLOAD(pdsl_t10, pdsl_g_4);                           // paged_attention.pdsl:33
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention.pdsl:33
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention.pdsl:33
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_sij, pdsl_t11);                           // paged_attention.pdsl:33
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // paged_attention.pdsl:33
@@ -488,35 +533,35 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t12); // paged_attention.pdsl:36
                 ++pdsl_pops_u_pij;              // paged_attention.pdsl:36
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_pij);                                                  // paged_attention.pdsl:36
-                pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                         // paged_attention.pdsl:36
-                pto::TASSIGN(pdsl_t13, 0x8000 + pdsl_version_t13 * 16384);             // paged_attention.pdsl:36
-                pdsl_gmt_0_u_query pdsl_g_3(pdsl_u_value_cache + pdsl_prev_kv * 8192); // paged_attention.pdsl:36
-                pto::TLOAD(pdsl_t13, pdsl_g_3);                                        // paged_attention.pdsl:36
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // paged_attention.pdsl:36
-                pto::TMOV(pdsl_left_8, pdsl_t12);                                      // paged_attention.pdsl:36
-                pto::TMOV(pdsl_right_9, pdsl_t13);                                     // paged_attention.pdsl:36
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // paged_attention.pdsl:36
-                pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9);                     // paged_attention.pdsl:36
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                 // paged_attention.pdsl:36
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                // paged_attention.pdsl:36
+                    pdsl_pipe_u_pij);                              // paged_attention.pdsl:36
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);         // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);        // paged_attention.pdsl:36
+                pto::TMOV(pdsl_left_8, pdsl_t12);                  // paged_attention.pdsl:36
+                pto::TMOV(pdsl_right_9, pdsl_t13);                 // paged_attention.pdsl:36
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);            // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);           // paged_attention.pdsl:36
+                pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9); // paged_attention.pdsl:36
+                if (pdsl_u_j < pdsl_u_n) {                         // paged_attention.pdsl:36
+                    pdsl_next_kv_t13 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // paged_attention.pdsl:32
+                    pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                    // paged_attention.pdsl:36
+                    pto::TASSIGN(pdsl_t13, 0x10000 + pdsl_version_t13 * 16384);       // paged_attention.pdsl:36
+                    pdsl_gmt_0_u_query pdsl_g_5(pdsl_u_value_cache +
+                                                pdsl_next_kv_t13 * 8192); // paged_attention.pdsl:36
+                    pto::TLOAD(pdsl_t13, pdsl_g_5);                       // paged_attention.pdsl:36
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention.pdsl:36
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention.pdsl:36
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t14);          // paged_attention.pdsl:36
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
             }
-            pdsl_prev_kv = pdsl_u_kv;                                 // paged_attention.pdsl:30
             pto::TASSIGN(pdsl_t12, 0x0 + pdsl_pops_u_pij % 2 * 8192); // paged_attention.pdsl:36
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_64x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t12);                                                   // paged_attention.pdsl:36
             ++pdsl_pops_u_pij;                                                                // paged_attention.pdsl:36
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // paged_attention.pdsl:36
-            pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                                    // paged_attention.pdsl:36
-            pto::TASSIGN(pdsl_t13, 0x8000 + pdsl_version_t13 * 16384);                        // paged_attention.pdsl:36
-            pdsl_gmt_0_u_query pdsl_g_4(pdsl_u_value_cache + pdsl_prev_kv * 8192);            // paged_attention.pdsl:36
-            pto::TLOAD(pdsl_t13, pdsl_g_4);                                                   // paged_attention.pdsl:36
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // paged_attention.pdsl:36
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // paged_attention.pdsl:36
             pto::TMOV(pdsl_left_8, pdsl_t12);                                                 // paged_attention.pdsl:36
@@ -590,8 +635,9 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_h0 = 0;
     int64_t pdsl_u_ctx = 0;
     int64_t pdsl_u_n = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t15 = 0;
+    int64_t pdsl_next_kv_t18 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_num_heads / 64;
@@ -606,42 +652,56 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                                     pdsl_u_h0 * 128); // paged_attention.pdsl:29
         pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention.pdsl:29
         if (pdsl_u_n > 0) {                           // paged_attention.pdsl:30
-            pdsl_u_kv =
-                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]); // paged_attention.pdsl:32
-            pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                              // paged_attention.pdsl:33
-            pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);                  // paged_attention.pdsl:33
-            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 16384);      // paged_attention.pdsl:33
-            pto::TLOAD(pdsl_t15, pdsl_g_1);                                             // paged_attention.pdsl:33
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                  // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                 // paged_attention.pdsl:33
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                           // paged_attention.pdsl:33
-            pto::TMOV(pdsl_right_10, pdsl_t15);                                         // paged_attention.pdsl:33
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                     // paged_attention.pdsl:33
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                    // paged_attention.pdsl:33
-            pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);                         // paged_attention.pdsl:33
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                      // paged_attention.pdsl:33
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                     // paged_attention.pdsl:33
+            pdsl_first_kv =
+                static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks]);    // paged_attention.pdsl:32
+            pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                                 // paged_attention.pdsl:33
+            pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);                     // paged_attention.pdsl:33
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_first_kv * 16384);     // paged_attention.pdsl:33
+            pto::TLOAD(pdsl_t15, pdsl_g_1);                                                // paged_attention.pdsl:33
+            pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                                 // paged_attention.pdsl:36
+            pto::TASSIGN(pdsl_t18, 0x1C000 + pdsl_version_t18 * 32768);                    // paged_attention.pdsl:36
+            pdsl_gmt_0_u_value_cache pdsl_g_2(pdsl_u_value_cache + pdsl_first_kv * 16384); // paged_attention.pdsl:36
+            pto::TLOAD(pdsl_t18, pdsl_g_2);                                                // paged_attention.pdsl:36
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                     // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                    // paged_attention.pdsl:33
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                              // paged_attention.pdsl:33
+            pto::TMOV(pdsl_right_10, pdsl_t15);                                            // paged_attention.pdsl:33
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                        // paged_attention.pdsl:33
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                       // paged_attention.pdsl:33
+            pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);                            // paged_attention.pdsl:33
+            if (1 < pdsl_u_n) {                                                            // paged_attention.pdsl:33
+                pdsl_next_kv_t15 = static_cast<int64_t>(
+                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + 1]);                    // paged_attention.pdsl:32
+                pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                                // paged_attention.pdsl:33
+                pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);                    // paged_attention.pdsl:33
+                pdsl_gmt_0_u_key_cache pdsl_g_3(pdsl_u_key_cache + pdsl_next_kv_t15 * 16384); // paged_attention.pdsl:33
+                pto::TLOAD(pdsl_t15, pdsl_g_3);                                               // paged_attention.pdsl:33
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention.pdsl:33
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention.pdsl:33
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_sij, pdsl_t16);                               // paged_attention.pdsl:33
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                        // paged_attention.pdsl:33
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                       // paged_attention.pdsl:33
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_n; ++pdsl_u_j) { // paged_attention.pdsl:30
-                pdsl_prev_kv = pdsl_u_kv;                                 // paged_attention.pdsl:30
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);      // paged_attention.pdsl:32
-                pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                         // paged_attention.pdsl:33
-                pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);             // paged_attention.pdsl:33
-                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 16384); // paged_attention.pdsl:33
-                pto::TLOAD(pdsl_t15, pdsl_g_2);                                        // paged_attention.pdsl:33
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                                      // paged_attention.pdsl:33
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention.pdsl:33
-                pto::TMOV(pdsl_right_10, pdsl_t15);                                    // paged_attention.pdsl:33
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention.pdsl:33
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention.pdsl:33
-                pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);                    // paged_attention.pdsl:33
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention.pdsl:33
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention.pdsl:33
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                         // paged_attention.pdsl:33
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // paged_attention.pdsl:33
+                pto::TMOV(pdsl_right_10, pdsl_t15);                       // paged_attention.pdsl:33
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // paged_attention.pdsl:33
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // paged_attention.pdsl:33
+                pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);       // paged_attention.pdsl:33
+                if (pdsl_u_j + 1 < pdsl_u_n) {                            // paged_attention.pdsl:33
+                    pdsl_next_kv_t15 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + (pdsl_u_j + 1)]); // paged_attention.pdsl:32
+                    pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                          // paged_attention.pdsl:33
+                    pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);              // paged_attention.pdsl:33
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(pdsl_u_key_cache +
+                                                    pdsl_next_kv_t15 * 16384); // paged_attention.pdsl:33
+                    pto::TLOAD(pdsl_t15, pdsl_g_4);                            // paged_attention.pdsl:33
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention.pdsl:33
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention.pdsl:33
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_sij, pdsl_t16);                            // paged_attention.pdsl:33
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                     // paged_attention.pdsl:33
@@ -651,35 +711,35 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t17); // paged_attention.pdsl:36
                 ++pdsl_pops_u_pij;              // paged_attention.pdsl:36
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_pij);                                                         // paged_attention.pdsl:36
-                pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                                // paged_attention.pdsl:36
-                pto::TASSIGN(pdsl_t18, 0xC000 + pdsl_version_t18 * 32768);                    // paged_attention.pdsl:36
-                pdsl_gmt_0_u_value_cache pdsl_g_3(pdsl_u_value_cache + pdsl_prev_kv * 16384); // paged_attention.pdsl:36
-                pto::TLOAD(pdsl_t18, pdsl_g_3);                                               // paged_attention.pdsl:36
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                    // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                   // paged_attention.pdsl:36
-                pto::TMOV(pdsl_left_11, pdsl_t17);                                            // paged_attention.pdsl:36
-                pto::TMOV(pdsl_right_12, pdsl_t18);                                           // paged_attention.pdsl:36
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                       // paged_attention.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                      // paged_attention.pdsl:36
-                pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12);                          // paged_attention.pdsl:36
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                        // paged_attention.pdsl:36
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                       // paged_attention.pdsl:36
+                    pdsl_pipe_u_pij);                                // paged_attention.pdsl:36
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);           // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // paged_attention.pdsl:36
+                pto::TMOV(pdsl_left_11, pdsl_t17);                   // paged_attention.pdsl:36
+                pto::TMOV(pdsl_right_12, pdsl_t18);                  // paged_attention.pdsl:36
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);              // paged_attention.pdsl:36
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // paged_attention.pdsl:36
+                pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12); // paged_attention.pdsl:36
+                if (pdsl_u_j < pdsl_u_n) {                           // paged_attention.pdsl:36
+                    pdsl_next_kv_t18 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // paged_attention.pdsl:32
+                    pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                    // paged_attention.pdsl:36
+                    pto::TASSIGN(pdsl_t18, 0x1C000 + pdsl_version_t18 * 32768);       // paged_attention.pdsl:36
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(pdsl_u_value_cache +
+                                                      pdsl_next_kv_t18 * 16384); // paged_attention.pdsl:36
+                    pto::TLOAD(pdsl_t18, pdsl_g_5);                              // paged_attention.pdsl:36
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention.pdsl:36
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention.pdsl:36
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t19);          // paged_attention.pdsl:36
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention.pdsl:36
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention.pdsl:36
             }
-            pdsl_prev_kv = pdsl_u_kv;                                  // paged_attention.pdsl:30
             pto::TASSIGN(pdsl_t17, 0x0 + pdsl_pops_u_pij % 2 * 16384); // paged_attention.pdsl:36
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t17);                                                   // paged_attention.pdsl:36
             ++pdsl_pops_u_pij;                                                                // paged_attention.pdsl:36
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_pij); // paged_attention.pdsl:36
-            pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                                    // paged_attention.pdsl:36
-            pto::TASSIGN(pdsl_t18, 0xC000 + pdsl_version_t18 * 32768);                        // paged_attention.pdsl:36
-            pdsl_gmt_0_u_value_cache pdsl_g_4(pdsl_u_value_cache + pdsl_prev_kv * 16384);     // paged_attention.pdsl:36
-            pto::TLOAD(pdsl_t18, pdsl_g_4);                                                   // paged_attention.pdsl:36
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // paged_attention.pdsl:36
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                       // paged_attention.pdsl:36
             pto::TMOV(pdsl_left_11, pdsl_t17);                                                // paged_attention.pdsl:36

@@ -84,16 +84,14 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_colview_f32_8x1_t pdsl_view_t22;
     pdsl_col_f32_8x1_t pdsl_t23;
     pdsl_colview_f32_8x1_t pdsl_view_t23;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
     pdsl_vec_bf16_8x64_t pdsl_u_p;
     pdsl_vec_f32_8x64_t pdsl_t27;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t26;
     pdsl_colview_f32_8x1_t pdsl_view_t26;
     pdsl_col_f32_8x1_t pdsl_t28;
@@ -102,6 +100,8 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_vec_f32_8x64_t pdsl_t21;
     pdsl_vec_f32_8x128_t pdsl_t30;
     pdsl_vec_bf16_8x64_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x64_t pdsl_pad_0;
@@ -117,22 +117,19 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x4800>(pdsl_t32);
     pto::TASSIGN<0x5000>(pdsl_t22);
     pto::TASSIGN<0x5000>(pdsl_t23);
-    pto::TASSIGN<0x5020>(pdsl_u_m_new);
     pto::TASSIGN<0x6000>(pdsl_t27);
-    pto::TASSIGN<0x6840>(pdsl_u_l);
-    pto::TASSIGN<0x6860>(pdsl_u_m);
-    pto::TASSIGN<0x6880>(pdsl_t26);
-    pto::TASSIGN<0x68A0>(pdsl_t28);
+    pto::TASSIGN<0x6880>(pdsl_u_l);
+    pto::TASSIGN<0x68A0>(pdsl_t26);
+    pto::TASSIGN<0x68C0>(pdsl_t28);
     pto::TASSIGN<0x4800>(pdsl_tmp_pdsl_t22);
     pto::TASSIGN<0x800>(pdsl_tmp_pdsl_t28);
     pto::TRESHAPE(pdsl_view_t22, pdsl_t22);
     pto::TRESHAPE(pdsl_view_t23, pdsl_t23);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t26, pdsl_t26);
     pto::TRESHAPE(pdsl_view_t28, pdsl_t28);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -155,6 +152,9 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // paged_attention.pdsl:26
         pdsl_u_lane_rows = 8;                                                               // paged_attention.pdsl:42
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                                      // paged_attention.pdsl:43
+        pto::TASSIGN(pdsl_u_m, 0x6800 + pdsl_version_u_m * 32);                             // paged_attention.pdsl:43
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                                             // paged_attention.pdsl:43
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                                    // paged_attention.pdsl:43
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // paged_attention.pdsl:44
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                                      // paged_attention.pdsl:45
@@ -180,17 +180,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t21, pdsl_u_scale);                   // paged_attention.pdsl:49
             pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
             pto::TROWMAX(pdsl_t22, pdsl_u_s, pdsl_tmp_pdsl_t22);            // paged_attention.pdsl:50
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // paged_attention.pdsl:52
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // paged_attention.pdsl:52
             pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t22);     // paged_attention.pdsl:50
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // paged_attention.pdsl:50
+            pto::TASSIGN(pdsl_u_m, 0x6800 + pdsl_version_u_m * 32);         // paged_attention.pdsl:50
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t22);       // paged_attention.pdsl:50
             pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_t23, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t24, pdsl_u_s, pdsl_u_m_new);           // paged_attention.pdsl:53
+            pto::TSUB(pdsl_view_t23, pdsl_view_was_m, pdsl_view_u_m);       // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t24, pdsl_u_s, pdsl_u_m);               // paged_attention.pdsl:53
             pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention.pdsl:51
-            pto::TASSIGN(pdsl_u_alpha, 0x6800 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
+            pto::TASSIGN(pdsl_u_alpha, 0x6840 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention.pdsl:51
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t23);                    // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention.pdsl:52
             pto::TEXP(pdsl_t25, pdsl_t24);                                  // paged_attention.pdsl:53
             pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:53
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention.pdsl:53
@@ -224,17 +228,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t21, pdsl_u_scale);                   // paged_attention.pdsl:49
                 pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
                 pto::TROWMAX(pdsl_t22, pdsl_u_s, pdsl_tmp_pdsl_t22);            // paged_attention.pdsl:50
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // paged_attention.pdsl:52
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // paged_attention.pdsl:52
                 pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t22);     // paged_attention.pdsl:50
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // paged_attention.pdsl:50
+                pto::TASSIGN(pdsl_u_m, 0x6800 + pdsl_version_u_m * 32);         // paged_attention.pdsl:50
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // paged_attention.pdsl:50
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t22);       // paged_attention.pdsl:50
                 pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
-                pto::TSUB(pdsl_view_t23, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention.pdsl:51
-                pto::TROWEXPANDSUB(pdsl_t24, pdsl_u_s, pdsl_u_m_new);           // paged_attention.pdsl:53
+                pto::TSUB(pdsl_view_t23, pdsl_view_was_m, pdsl_view_u_m);       // paged_attention.pdsl:51
+                pto::TROWEXPANDSUB(pdsl_t24, pdsl_u_s, pdsl_u_m);               // paged_attention.pdsl:53
                 pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention.pdsl:51
-                pto::TASSIGN(pdsl_u_alpha, 0x6800 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
+                pto::TASSIGN(pdsl_u_alpha, 0x6840 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention.pdsl:51
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t23);                    // paged_attention.pdsl:51
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention.pdsl:52
                 pto::TEXP(pdsl_t25, pdsl_t24);                                  // paged_attention.pdsl:53
                 pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:53
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention.pdsl:53
@@ -352,20 +360,20 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_8x1_t pdsl_t36;
     pdsl_colview_f32_8x1_t pdsl_view_t36;
     pdsl_vec_f32_8x128_t pdsl_t42;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t39;
     pdsl_colview_f32_8x1_t pdsl_view_t39;
     pdsl_vec_f32_8x128_t pdsl_t33;
     pdsl_vec_f32_8x128_t pdsl_t34;
     pdsl_vec_f32_8x128_t pdsl_t43;
     pdsl_vec_bf16_8x128_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x128_t pdsl_pad_0;
@@ -383,20 +391,17 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x8000>(pdsl_t35);
     pto::TASSIGN<0x8000>(pdsl_t36);
     pto::TASSIGN<0x8000>(pdsl_t42);
-    pto::TASSIGN<0x8020>(pdsl_u_m_new);
-    pto::TASSIGN<0x9040>(pdsl_u_l);
-    pto::TASSIGN<0x9060>(pdsl_u_m);
-    pto::TASSIGN<0x9080>(pdsl_t39);
+    pto::TASSIGN<0x9080>(pdsl_u_l);
+    pto::TASSIGN<0x90A0>(pdsl_t39);
     pto::TASSIGN<0x6000>(pdsl_tmp_pdsl_t35);
     pto::TASSIGN<0x1000>(pdsl_tmp_pdsl_t41);
     pto::TRESHAPE(pdsl_view_t41, pdsl_t41);
     pto::TRESHAPE(pdsl_view_t35, pdsl_t35);
     pto::TRESHAPE(pdsl_view_t36, pdsl_t36);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t39, pdsl_t39);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -419,6 +424,9 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // paged_attention.pdsl:26
         pdsl_u_lane_rows = 8;                                                               // paged_attention.pdsl:42
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                                      // paged_attention.pdsl:43
+        pto::TASSIGN(pdsl_u_m, 0x9000 + pdsl_version_u_m * 32);                             // paged_attention.pdsl:43
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                                             // paged_attention.pdsl:43
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                                    // paged_attention.pdsl:43
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // paged_attention.pdsl:44
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                                      // paged_attention.pdsl:45
@@ -444,17 +452,21 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t34, pdsl_u_scale);                   // paged_attention.pdsl:49
             pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
             pto::TROWMAX(pdsl_t35, pdsl_u_s, pdsl_tmp_pdsl_t35);            // paged_attention.pdsl:50
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // paged_attention.pdsl:52
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // paged_attention.pdsl:52
             pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t35);     // paged_attention.pdsl:50
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // paged_attention.pdsl:50
+            pto::TASSIGN(pdsl_u_m, 0x9000 + pdsl_version_u_m * 32);         // paged_attention.pdsl:50
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t35);       // paged_attention.pdsl:50
             pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_t36, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t37, pdsl_u_s, pdsl_u_m_new);           // paged_attention.pdsl:53
+            pto::TSUB(pdsl_view_t36, pdsl_view_was_m, pdsl_view_u_m);       // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t37, pdsl_u_s, pdsl_u_m);               // paged_attention.pdsl:53
             pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention.pdsl:51
-            pto::TASSIGN(pdsl_u_alpha, 0x9000 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
+            pto::TASSIGN(pdsl_u_alpha, 0x9040 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention.pdsl:51
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t36);                    // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention.pdsl:52
             pto::TEXP(pdsl_t38, pdsl_t37);                                  // paged_attention.pdsl:53
             pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:53
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention.pdsl:53
@@ -488,17 +500,21 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t34, pdsl_u_scale);                   // paged_attention.pdsl:49
                 pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
                 pto::TROWMAX(pdsl_t35, pdsl_u_s, pdsl_tmp_pdsl_t35);            // paged_attention.pdsl:50
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // paged_attention.pdsl:52
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // paged_attention.pdsl:52
                 pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:50
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t35);     // paged_attention.pdsl:50
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // paged_attention.pdsl:50
+                pto::TASSIGN(pdsl_u_m, 0x9000 + pdsl_version_u_m * 32);         // paged_attention.pdsl:50
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // paged_attention.pdsl:50
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t35);       // paged_attention.pdsl:50
                 pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
-                pto::TSUB(pdsl_view_t36, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention.pdsl:51
-                pto::TROWEXPANDSUB(pdsl_t37, pdsl_u_s, pdsl_u_m_new);           // paged_attention.pdsl:53
+                pto::TSUB(pdsl_view_t36, pdsl_view_was_m, pdsl_view_u_m);       // paged_attention.pdsl:51
+                pto::TROWEXPANDSUB(pdsl_t37, pdsl_u_s, pdsl_u_m);               // paged_attention.pdsl:53
                 pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:51
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention.pdsl:51
-                pto::TASSIGN(pdsl_u_alpha, 0x9000 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
+                pto::TASSIGN(pdsl_u_alpha, 0x9040 + pdsl_version_u_alpha * 32); // paged_attention.pdsl:51
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention.pdsl:51
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t36);                    // paged_attention.pdsl:51
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention.pdsl:52
                 pto::TEXP(pdsl_t38, pdsl_t37);                                  // paged_attention.pdsl:53
                 pipe_barrier(PIPE_V);                                           // paged_attention.pdsl:53
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention.pdsl:53
@@ -613,16 +629,14 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_colview_f32_32x1_t pdsl_view_t48;
     pdsl_col_f32_32x1_t pdsl_t49;
     pdsl_colview_f32_32x1_t pdsl_view_t49;
-    pdsl_col_f32_32x1_t pdsl_u_m_new;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m_new;
     pdsl_vec_bf16_32x64_t pdsl_u_p;
     pdsl_vec_f32_32x64_t pdsl_t53;
+    pdsl_col_f32_32x1_t pdsl_u_m;
+    pdsl_colview_f32_32x1_t pdsl_view_u_m;
     pdsl_col_f32_32x1_t pdsl_u_alpha;
     pdsl_colview_f32_32x1_t pdsl_view_u_alpha;
     pdsl_col_f32_32x1_t pdsl_u_l;
     pdsl_colview_f32_32x1_t pdsl_view_u_l;
-    pdsl_col_f32_32x1_t pdsl_u_m;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m;
     pdsl_col_f32_32x1_t pdsl_t52;
     pdsl_colview_f32_32x1_t pdsl_view_t52;
     pdsl_col_f32_32x1_t pdsl_t54;
@@ -631,6 +645,8 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_vec_f32_32x64_t pdsl_t47;
     pdsl_vec_f32_32x128_t pdsl_t56;
     pdsl_vec_bf16_32x64_t pdsl_prev_p;
+    pdsl_col_f32_32x1_t pdsl_was_m;
+    pdsl_colview_f32_32x1_t pdsl_view_was_m;
     pdsl_col_f32_32x1_t pdsl_prev_alpha;
     pdsl_colview_f32_32x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_32x64_t pdsl_pad_0;
@@ -646,22 +662,19 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x12000>(pdsl_t58);
     pto::TASSIGN<0x14000>(pdsl_t48);
     pto::TASSIGN<0x14000>(pdsl_t49);
-    pto::TASSIGN<0x14080>(pdsl_u_m_new);
     pto::TASSIGN<0x18000>(pdsl_t53);
-    pto::TASSIGN<0x1A100>(pdsl_u_l);
-    pto::TASSIGN<0x1A180>(pdsl_u_m);
-    pto::TASSIGN<0x1A200>(pdsl_t52);
-    pto::TASSIGN<0x1A280>(pdsl_t54);
+    pto::TASSIGN<0x1A200>(pdsl_u_l);
+    pto::TASSIGN<0x1A280>(pdsl_t52);
+    pto::TASSIGN<0x1A300>(pdsl_t54);
     pto::TASSIGN<0x12000>(pdsl_tmp_pdsl_t48);
     pto::TASSIGN<0x2000>(pdsl_tmp_pdsl_t54);
     pto::TRESHAPE(pdsl_view_t48, pdsl_t48);
     pto::TRESHAPE(pdsl_view_t49, pdsl_t49);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t52, pdsl_t52);
     pto::TRESHAPE(pdsl_view_t54, pdsl_t54);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -684,6 +697,9 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 64);                                            // paged_attention.pdsl:26
         pdsl_u_lane_rows = 32;                                                              // paged_attention.pdsl:42
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                                      // paged_attention.pdsl:43
+        pto::TASSIGN(pdsl_u_m, 0x1A000 + pdsl_version_u_m * 128);                           // paged_attention.pdsl:43
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                                             // paged_attention.pdsl:43
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                                    // paged_attention.pdsl:43
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // paged_attention.pdsl:44
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                                      // paged_attention.pdsl:45
@@ -709,17 +725,21 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t47, pdsl_u_scale);                     // paged_attention.pdsl:49
             pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
             pto::TROWMAX(pdsl_t48, pdsl_u_s, pdsl_tmp_pdsl_t48);              // paged_attention.pdsl:50
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // paged_attention.pdsl:52
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // paged_attention.pdsl:52
             pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t48);       // paged_attention.pdsl:50
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention.pdsl:50
+            pto::TASSIGN(pdsl_u_m, 0x1A000 + pdsl_version_u_m * 128);         // paged_attention.pdsl:50
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t48);         // paged_attention.pdsl:50
             pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_t49, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t50, pdsl_u_s, pdsl_u_m_new);             // paged_attention.pdsl:53
+            pto::TSUB(pdsl_view_t49, pdsl_view_was_m, pdsl_view_u_m);         // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t50, pdsl_u_s, pdsl_u_m);                 // paged_attention.pdsl:53
             pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention.pdsl:51
-            pto::TASSIGN(pdsl_u_alpha, 0x1A000 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
+            pto::TASSIGN(pdsl_u_alpha, 0x1A100 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention.pdsl:51
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t49);                      // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention.pdsl:52
             pto::TEXP(pdsl_t51, pdsl_t50);                                    // paged_attention.pdsl:53
             pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:53
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention.pdsl:53
@@ -753,17 +773,21 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t47, pdsl_u_scale);                     // paged_attention.pdsl:49
                 pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
                 pto::TROWMAX(pdsl_t48, pdsl_u_s, pdsl_tmp_pdsl_t48);              // paged_attention.pdsl:50
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // paged_attention.pdsl:52
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // paged_attention.pdsl:52
                 pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t48);       // paged_attention.pdsl:50
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention.pdsl:50
+                pto::TASSIGN(pdsl_u_m, 0x1A000 + pdsl_version_u_m * 128);         // paged_attention.pdsl:50
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention.pdsl:50
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t48);         // paged_attention.pdsl:50
                 pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
-                pto::TSUB(pdsl_view_t49, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention.pdsl:51
-                pto::TROWEXPANDSUB(pdsl_t50, pdsl_u_s, pdsl_u_m_new);             // paged_attention.pdsl:53
+                pto::TSUB(pdsl_view_t49, pdsl_view_was_m, pdsl_view_u_m);         // paged_attention.pdsl:51
+                pto::TROWEXPANDSUB(pdsl_t50, pdsl_u_s, pdsl_u_m);                 // paged_attention.pdsl:53
                 pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention.pdsl:51
-                pto::TASSIGN(pdsl_u_alpha, 0x1A000 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
+                pto::TASSIGN(pdsl_u_alpha, 0x1A100 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention.pdsl:51
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t49);                      // paged_attention.pdsl:51
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention.pdsl:52
                 pto::TEXP(pdsl_t51, pdsl_t50);                                    // paged_attention.pdsl:53
                 pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:53
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention.pdsl:53
@@ -881,20 +905,20 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_32x1_t pdsl_t62;
     pdsl_colview_f32_32x1_t pdsl_view_t62;
     pdsl_vec_f32_32x128_t pdsl_t68;
-    pdsl_col_f32_32x1_t pdsl_u_m_new;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_32x1_t pdsl_u_m;
+    pdsl_colview_f32_32x1_t pdsl_view_u_m;
     pdsl_col_f32_32x1_t pdsl_u_alpha;
     pdsl_colview_f32_32x1_t pdsl_view_u_alpha;
     pdsl_col_f32_32x1_t pdsl_u_l;
     pdsl_colview_f32_32x1_t pdsl_view_u_l;
-    pdsl_col_f32_32x1_t pdsl_u_m;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m;
     pdsl_col_f32_32x1_t pdsl_t65;
     pdsl_colview_f32_32x1_t pdsl_view_t65;
     pdsl_vec_f32_32x128_t pdsl_t59;
     pdsl_vec_f32_32x128_t pdsl_t60;
     pdsl_vec_f32_32x128_t pdsl_t69;
     pdsl_vec_bf16_32x128_t pdsl_prev_p;
+    pdsl_col_f32_32x1_t pdsl_was_m;
+    pdsl_colview_f32_32x1_t pdsl_view_was_m;
     pdsl_col_f32_32x1_t pdsl_prev_alpha;
     pdsl_colview_f32_32x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_32x128_t pdsl_pad_0;
@@ -912,20 +936,17 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x20000>(pdsl_t61);
     pto::TASSIGN<0x20000>(pdsl_t62);
     pto::TASSIGN<0x20000>(pdsl_t68);
-    pto::TASSIGN<0x20080>(pdsl_u_m_new);
-    pto::TASSIGN<0x24100>(pdsl_u_l);
-    pto::TASSIGN<0x24180>(pdsl_u_m);
-    pto::TASSIGN<0x24200>(pdsl_t65);
+    pto::TASSIGN<0x24200>(pdsl_u_l);
+    pto::TASSIGN<0x24280>(pdsl_t65);
     pto::TASSIGN<0x18000>(pdsl_tmp_pdsl_t61);
     pto::TASSIGN<0x4000>(pdsl_tmp_pdsl_t67);
     pto::TRESHAPE(pdsl_view_t67, pdsl_t67);
     pto::TRESHAPE(pdsl_view_t61, pdsl_t61);
     pto::TRESHAPE(pdsl_view_t62, pdsl_t62);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t65, pdsl_t65);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -948,6 +969,9 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_ctx = static_cast<int64_t>(pdsl_u_context_lens[pdsl_u_b]);                   // paged_attention.pdsl:25
         pdsl_u_n = pdsl_ceildiv(pdsl_u_ctx, 128);                                           // paged_attention.pdsl:26
         pdsl_u_lane_rows = 32;                                                              // paged_attention.pdsl:42
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                                      // paged_attention.pdsl:43
+        pto::TASSIGN(pdsl_u_m, 0x24000 + pdsl_version_u_m * 128);                           // paged_attention.pdsl:43
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                                             // paged_attention.pdsl:43
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                                    // paged_attention.pdsl:43
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // paged_attention.pdsl:44
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                                      // paged_attention.pdsl:45
@@ -973,17 +997,21 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_s, pdsl_t60, pdsl_u_scale);                     // paged_attention.pdsl:49
             pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
             pto::TROWMAX(pdsl_t61, pdsl_u_s, pdsl_tmp_pdsl_t61);              // paged_attention.pdsl:50
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // paged_attention.pdsl:52
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // paged_attention.pdsl:52
             pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t61);       // paged_attention.pdsl:50
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention.pdsl:50
+            pto::TASSIGN(pdsl_u_m, 0x24000 + pdsl_version_u_m * 128);         // paged_attention.pdsl:50
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention.pdsl:50
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t61);         // paged_attention.pdsl:50
             pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
-            pto::TSUB(pdsl_view_t62, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention.pdsl:51
-            pto::TROWEXPANDSUB(pdsl_t63, pdsl_u_s, pdsl_u_m_new);             // paged_attention.pdsl:53
+            pto::TSUB(pdsl_view_t62, pdsl_view_was_m, pdsl_view_u_m);         // paged_attention.pdsl:51
+            pto::TROWEXPANDSUB(pdsl_t63, pdsl_u_s, pdsl_u_m);                 // paged_attention.pdsl:53
             pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention.pdsl:51
-            pto::TASSIGN(pdsl_u_alpha, 0x24000 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
+            pto::TASSIGN(pdsl_u_alpha, 0x24100 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention.pdsl:51
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t62);                      // paged_attention.pdsl:51
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention.pdsl:52
             pto::TEXP(pdsl_t64, pdsl_t63);                                    // paged_attention.pdsl:53
             pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:53
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention.pdsl:53
@@ -1017,17 +1045,21 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_s, pdsl_t60, pdsl_u_scale);                     // paged_attention.pdsl:49
                 pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
                 pto::TROWMAX(pdsl_t61, pdsl_u_s, pdsl_tmp_pdsl_t61);              // paged_attention.pdsl:50
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // paged_attention.pdsl:52
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // paged_attention.pdsl:52
                 pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:50
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t61);       // paged_attention.pdsl:50
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention.pdsl:50
+                pto::TASSIGN(pdsl_u_m, 0x24000 + pdsl_version_u_m * 128);         // paged_attention.pdsl:50
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention.pdsl:50
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t61);         // paged_attention.pdsl:50
                 pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
-                pto::TSUB(pdsl_view_t62, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention.pdsl:51
-                pto::TROWEXPANDSUB(pdsl_t63, pdsl_u_s, pdsl_u_m_new);             // paged_attention.pdsl:53
+                pto::TSUB(pdsl_view_t62, pdsl_view_was_m, pdsl_view_u_m);         // paged_attention.pdsl:51
+                pto::TROWEXPANDSUB(pdsl_t63, pdsl_u_s, pdsl_u_m);                 // paged_attention.pdsl:53
                 pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:51
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention.pdsl:51
-                pto::TASSIGN(pdsl_u_alpha, 0x24000 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
+                pto::TASSIGN(pdsl_u_alpha, 0x24100 + pdsl_version_u_alpha * 128); // paged_attention.pdsl:51
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention.pdsl:51
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t62);                      // paged_attention.pdsl:51
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention.pdsl:52
                 pto::TEXP(pdsl_t64, pdsl_t63);                                    // paged_attention.pdsl:53
                 pipe_barrier(PIPE_V);                                             // paged_attention.pdsl:53
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention.pdsl:53

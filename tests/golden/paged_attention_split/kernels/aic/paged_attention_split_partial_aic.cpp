@@ -105,8 +105,9 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_per = 0;
     int64_t pdsl_u_j0 = 0;
     int64_t pdsl_u_j1 = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t0 = 0;
+    int64_t pdsl_next_kv_t3 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_num_heads / 16;
@@ -136,42 +137,60 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                                     pdsl_u_h0 * 128); // paged_attention_split.pdsl:46
         pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention_split.pdsl:46
         if (pdsl_u_j1 > pdsl_u_j0) {                  // paged_attention_split.pdsl:47
-            pdsl_u_kv = static_cast<int64_t>(
-                pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j0]);    // paged_attention_split.pdsl:49
-            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                          // paged_attention_split.pdsl:50
-            pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);              // paged_attention_split.pdsl:50
-            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 8192); // paged_attention_split.pdsl:50
-            pto::TLOAD(pdsl_t0, pdsl_g_1);                                        // paged_attention_split.pdsl:50
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention_split.pdsl:50
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // paged_attention_split.pdsl:50
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                     // paged_attention_split.pdsl:50
-            pto::TMOV(pdsl_right_1, pdsl_t0);                                     // paged_attention_split.pdsl:50
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention_split.pdsl:50
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // paged_attention_split.pdsl:50
-            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                     // paged_attention_split.pdsl:50
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention_split.pdsl:50
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                               // paged_attention_split.pdsl:50
+            pdsl_first_kv = static_cast<int64_t>(
+                pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j0]);        // paged_attention_split.pdsl:49
+            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                              // paged_attention_split.pdsl:50
+            pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);                  // paged_attention_split.pdsl:50
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_first_kv * 8192); // paged_attention_split.pdsl:50
+            pto::TLOAD(pdsl_t0, pdsl_g_1);                                            // paged_attention_split.pdsl:50
+            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                              // paged_attention_split.pdsl:53
+            pto::TASSIGN(pdsl_t3, 0xA000 + pdsl_version_t3 * 16384);                  // paged_attention_split.pdsl:53
+            pdsl_gmt_0_u_value_cache pdsl_g_2(pdsl_u_value_cache +
+                                              pdsl_first_kv * 8192); // paged_attention_split.pdsl:53
+            pto::TLOAD(pdsl_t3, pdsl_g_2);                           // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // paged_attention_split.pdsl:50
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);              // paged_attention_split.pdsl:50
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                        // paged_attention_split.pdsl:50
+            pto::TMOV(pdsl_right_1, pdsl_t0);                        // paged_attention_split.pdsl:50
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // paged_attention_split.pdsl:50
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                 // paged_attention_split.pdsl:50
+            pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);        // paged_attention_split.pdsl:50
+            if (pdsl_u_j0 + 1 < pdsl_u_j1) {                         // paged_attention_split.pdsl:50
+                pdsl_next_kv_t0 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks +
+                                                            (pdsl_u_j0 + 1)]); // paged_attention_split.pdsl:49
+                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                   // paged_attention_split.pdsl:50
+                pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);       // paged_attention_split.pdsl:50
+                pdsl_gmt_0_u_key_cache pdsl_g_3(pdsl_u_key_cache +
+                                                pdsl_next_kv_t0 * 8192); // paged_attention_split.pdsl:50
+                pto::TLOAD(pdsl_t0, pdsl_g_3);                           // paged_attention_split.pdsl:50
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention_split.pdsl:50
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention_split.pdsl:50
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_sij, pdsl_t1);                                             // paged_attention_split.pdsl:50
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                     // paged_attention_split.pdsl:50
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                    // paged_attention_split.pdsl:50
             for (int64_t pdsl_u_j = pdsl_u_j0 + 1; pdsl_u_j < pdsl_u_j1; ++pdsl_u_j) { // paged_attention_split.pdsl:47
-                pdsl_prev_kv = pdsl_u_kv;                                              // paged_attention_split.pdsl:47
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);     // paged_attention_split.pdsl:49
-                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                          // paged_attention_split.pdsl:50
-                pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);              // paged_attention_split.pdsl:50
-                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 8192); // paged_attention_split.pdsl:50
-                pto::TLOAD(pdsl_t0, pdsl_g_2);                                        // paged_attention_split.pdsl:50
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                                     // paged_attention_split.pdsl:50
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention_split.pdsl:50
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // paged_attention_split.pdsl:50
-                pto::TMOV(pdsl_right_1, pdsl_t0);                                     // paged_attention_split.pdsl:50
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention_split.pdsl:50
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // paged_attention_split.pdsl:50
-                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                     // paged_attention_split.pdsl:50
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention_split.pdsl:50
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                               // paged_attention_split.pdsl:50
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                                      // paged_attention_split.pdsl:50
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention_split.pdsl:50
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention_split.pdsl:50
+                pto::TMOV(pdsl_right_1, pdsl_t0);                                      // paged_attention_split.pdsl:50
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention_split.pdsl:50
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention_split.pdsl:50
+                pto::TMATMUL(pdsl_t1, pdsl_left_0, pdsl_right_1);                      // paged_attention_split.pdsl:50
+                if (pdsl_u_j + 1 < pdsl_u_j1) {                                        // paged_attention_split.pdsl:50
+                    pdsl_next_kv_t0 =
+                        static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks +
+                                                                (pdsl_u_j + 1)]); // paged_attention_split.pdsl:49
+                    pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                  // paged_attention_split.pdsl:50
+                    pto::TASSIGN(pdsl_t0, 0x2000 + pdsl_version_t0 * 16384);      // paged_attention_split.pdsl:50
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(pdsl_u_key_cache +
+                                                    pdsl_next_kv_t0 * 8192); // paged_attention_split.pdsl:50
+                    pto::TLOAD(pdsl_t0, pdsl_g_4);                           // paged_attention_split.pdsl:50
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention_split.pdsl:50
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention_split.pdsl:50
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_sij, pdsl_t1);                           // paged_attention_split.pdsl:50
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // paged_attention_split.pdsl:50
@@ -181,47 +200,45 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t2); // paged_attention_split.pdsl:53
                 ++pdsl_pops_u_pij;             // paged_attention_split.pdsl:53
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_pij);                                    // paged_attention_split.pdsl:53
-                pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;             // paged_attention_split.pdsl:53
-                pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_t3 * 16384); // paged_attention_split.pdsl:53
-                pdsl_gmt_0_u_value_cache pdsl_g_3(pdsl_u_value_cache +
-                                                  pdsl_prev_kv * 8192); // paged_attention_split.pdsl:53
-                pto::TLOAD(pdsl_t3, pdsl_g_3);                          // paged_attention_split.pdsl:53
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);              // paged_attention_split.pdsl:53
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);             // paged_attention_split.pdsl:53
-                pto::TMOV(pdsl_left_2, pdsl_t2);                        // paged_attention_split.pdsl:53
-                pto::TMOV(pdsl_right_3, pdsl_t3);                       // paged_attention_split.pdsl:53
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                 // paged_attention_split.pdsl:53
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                // paged_attention_split.pdsl:53
-                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);       // paged_attention_split.pdsl:53
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                  // paged_attention_split.pdsl:53
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                 // paged_attention_split.pdsl:53
+                    pdsl_pipe_u_pij);                             // paged_attention_split.pdsl:53
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);        // paged_attention_split.pdsl:53
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);       // paged_attention_split.pdsl:53
+                pto::TMOV(pdsl_left_2, pdsl_t2);                  // paged_attention_split.pdsl:53
+                pto::TMOV(pdsl_right_3, pdsl_t3);                 // paged_attention_split.pdsl:53
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);           // paged_attention_split.pdsl:53
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);          // paged_attention_split.pdsl:53
+                pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3); // paged_attention_split.pdsl:53
+                if (pdsl_u_j < pdsl_u_j1) {                       // paged_attention_split.pdsl:53
+                    pdsl_next_kv_t3 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // paged_attention_split.pdsl:49
+                    pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                      // paged_attention_split.pdsl:53
+                    pto::TASSIGN(pdsl_t3, 0xA000 + pdsl_version_t3 * 16384);          // paged_attention_split.pdsl:53
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(pdsl_u_value_cache +
+                                                      pdsl_next_kv_t3 * 8192); // paged_attention_split.pdsl:53
+                    pto::TLOAD(pdsl_t3, pdsl_g_5);                             // paged_attention_split.pdsl:53
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention_split.pdsl:53
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention_split.pdsl:53
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t4);           // paged_attention_split.pdsl:53
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention_split.pdsl:53
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention_split.pdsl:53
             }
-            pdsl_prev_kv = pdsl_u_kv;                                // paged_attention_split.pdsl:47
             pto::TASSIGN(pdsl_t2, 0x0 + pdsl_pops_u_pij % 2 * 2048); // paged_attention_split.pdsl:53
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t2); // paged_attention_split.pdsl:53
             ++pdsl_pops_u_pij;             // paged_attention_split.pdsl:53
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_pij);                                    // paged_attention_split.pdsl:53
-            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;             // paged_attention_split.pdsl:53
-            pto::TASSIGN(pdsl_t3, 0x2000 + pdsl_version_t3 * 16384); // paged_attention_split.pdsl:53
-            pdsl_gmt_0_u_value_cache pdsl_g_4(pdsl_u_value_cache +
-                                              pdsl_prev_kv * 8192); // paged_attention_split.pdsl:53
-            pto::TLOAD(pdsl_t3, pdsl_g_4);                          // paged_attention_split.pdsl:53
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);              // paged_attention_split.pdsl:53
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);             // paged_attention_split.pdsl:53
-            pto::TMOV(pdsl_left_2, pdsl_t2);                        // paged_attention_split.pdsl:53
-            pto::TMOV(pdsl_right_3, pdsl_t3);                       // paged_attention_split.pdsl:53
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                 // paged_attention_split.pdsl:53
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                // paged_attention_split.pdsl:53
-            pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3);       // paged_attention_split.pdsl:53
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                  // paged_attention_split.pdsl:53
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                 // paged_attention_split.pdsl:53
+                pdsl_pipe_u_pij);                             // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);        // paged_attention_split.pdsl:53
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);       // paged_attention_split.pdsl:53
+            pto::TMOV(pdsl_left_2, pdsl_t2);                  // paged_attention_split.pdsl:53
+            pto::TMOV(pdsl_right_3, pdsl_t3);                 // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);           // paged_attention_split.pdsl:53
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);          // paged_attention_split.pdsl:53
+            pto::TMATMUL(pdsl_t4, pdsl_left_2, pdsl_right_3); // paged_attention_split.pdsl:53
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);            // paged_attention_split.pdsl:53
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);           // paged_attention_split.pdsl:53
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t4);           // paged_attention_split.pdsl:53
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention_split.pdsl:53
@@ -291,8 +308,9 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_per = 0;
     int64_t pdsl_u_j0 = 0;
     int64_t pdsl_u_j1 = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t5 = 0;
+    int64_t pdsl_next_kv_t8 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_num_heads / 16;
@@ -322,33 +340,41 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                                     pdsl_u_h0 * 128); // paged_attention_split.pdsl:46
         pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention_split.pdsl:46
         if (pdsl_u_j1 > pdsl_u_j0) {                  // paged_attention_split.pdsl:47
-            pdsl_u_kv = static_cast<int64_t>(
-                pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j0]);     // paged_attention_split.pdsl:49
-            pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                           // paged_attention_split.pdsl:50
-            pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);               // paged_attention_split.pdsl:50
-            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 16384); // paged_attention_split.pdsl:50
-            pto::TLOAD(pdsl_t5, pdsl_g_1);                                         // paged_attention_split.pdsl:50
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention_split.pdsl:50
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention_split.pdsl:50
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                      // paged_attention_split.pdsl:50
-            pto::TMOV(pdsl_right_4, pdsl_t5);                                      // paged_attention_split.pdsl:50
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention_split.pdsl:50
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention_split.pdsl:50
-            pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);                      // paged_attention_split.pdsl:50
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention_split.pdsl:50
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention_split.pdsl:50
+            pdsl_first_kv = static_cast<int64_t>(
+                pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j0]);         // paged_attention_split.pdsl:49
+            pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                               // paged_attention_split.pdsl:50
+            pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);                   // paged_attention_split.pdsl:50
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_first_kv * 16384); // paged_attention_split.pdsl:50
+            pto::TLOAD(pdsl_t5, pdsl_g_1);                                             // paged_attention_split.pdsl:50
+            pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                               // paged_attention_split.pdsl:53
+            pto::TASSIGN(pdsl_t8, 0x13000 + pdsl_version_t8 * 32768);                  // paged_attention_split.pdsl:53
+            pdsl_gmt_0_u_value_cache pdsl_g_2(pdsl_u_value_cache +
+                                              pdsl_first_kv * 16384); // paged_attention_split.pdsl:53
+            pto::TLOAD(pdsl_t8, pdsl_g_2);                            // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // paged_attention_split.pdsl:50
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // paged_attention_split.pdsl:50
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                         // paged_attention_split.pdsl:50
+            pto::TMOV(pdsl_right_4, pdsl_t5);                         // paged_attention_split.pdsl:50
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // paged_attention_split.pdsl:50
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // paged_attention_split.pdsl:50
+            pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);         // paged_attention_split.pdsl:50
+            if (pdsl_u_j0 + 1 < pdsl_u_j1) {                          // paged_attention_split.pdsl:50
+                pdsl_next_kv_t5 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks +
+                                                            (pdsl_u_j0 + 1)]); // paged_attention_split.pdsl:49
+                pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                   // paged_attention_split.pdsl:50
+                pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);       // paged_attention_split.pdsl:50
+                pdsl_gmt_0_u_key_cache pdsl_g_3(pdsl_u_key_cache +
+                                                pdsl_next_kv_t5 * 16384); // paged_attention_split.pdsl:50
+                pto::TLOAD(pdsl_t5, pdsl_g_3);                            // paged_attention_split.pdsl:50
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention_split.pdsl:50
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention_split.pdsl:50
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_sij, pdsl_t6);                                             // paged_attention_split.pdsl:50
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                     // paged_attention_split.pdsl:50
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                    // paged_attention_split.pdsl:50
             for (int64_t pdsl_u_j = pdsl_u_j0 + 1; pdsl_u_j < pdsl_u_j1; ++pdsl_u_j) { // paged_attention_split.pdsl:47
-                pdsl_prev_kv = pdsl_u_kv;                                              // paged_attention_split.pdsl:47
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);      // paged_attention_split.pdsl:49
-                pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                           // paged_attention_split.pdsl:50
-                pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);               // paged_attention_split.pdsl:50
-                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 16384); // paged_attention_split.pdsl:50
-                pto::TLOAD(pdsl_t5, pdsl_g_2);                                         // paged_attention_split.pdsl:50
                 pto::TMOV(pdsl_left_0, pdsl_u_q);                                      // paged_attention_split.pdsl:50
                 set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention_split.pdsl:50
                 wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention_split.pdsl:50
@@ -356,8 +382,18 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                 set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention_split.pdsl:50
                 wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention_split.pdsl:50
                 pto::TMATMUL(pdsl_t6, pdsl_left_0, pdsl_right_4);                      // paged_attention_split.pdsl:50
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention_split.pdsl:50
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention_split.pdsl:50
+                if (pdsl_u_j + 1 < pdsl_u_j1) {                                        // paged_attention_split.pdsl:50
+                    pdsl_next_kv_t5 =
+                        static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks +
+                                                                (pdsl_u_j + 1)]); // paged_attention_split.pdsl:49
+                    pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                  // paged_attention_split.pdsl:50
+                    pto::TASSIGN(pdsl_t5, 0x3000 + pdsl_version_t5 * 32768);      // paged_attention_split.pdsl:50
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(pdsl_u_key_cache +
+                                                    pdsl_next_kv_t5 * 16384); // paged_attention_split.pdsl:50
+                    pto::TLOAD(pdsl_t5, pdsl_g_4);                            // paged_attention_split.pdsl:50
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention_split.pdsl:50
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention_split.pdsl:50
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_sij, pdsl_t6);                           // paged_attention_split.pdsl:50
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                   // paged_attention_split.pdsl:50
@@ -367,47 +403,45 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t7); // paged_attention_split.pdsl:53
                 ++pdsl_pops_u_pij;             // paged_attention_split.pdsl:53
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_pij);                                    // paged_attention_split.pdsl:53
-                pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;             // paged_attention_split.pdsl:53
-                pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_t8 * 32768); // paged_attention_split.pdsl:53
-                pdsl_gmt_0_u_value_cache pdsl_g_3(pdsl_u_value_cache +
-                                                  pdsl_prev_kv * 16384); // paged_attention_split.pdsl:53
-                pto::TLOAD(pdsl_t8, pdsl_g_3);                           // paged_attention_split.pdsl:53
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);               // paged_attention_split.pdsl:53
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);              // paged_attention_split.pdsl:53
-                pto::TMOV(pdsl_left_5, pdsl_t7);                         // paged_attention_split.pdsl:53
-                pto::TMOV(pdsl_right_6, pdsl_t8);                        // paged_attention_split.pdsl:53
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                  // paged_attention_split.pdsl:53
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                 // paged_attention_split.pdsl:53
-                pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6);        // paged_attention_split.pdsl:53
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                   // paged_attention_split.pdsl:53
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                  // paged_attention_split.pdsl:53
+                    pdsl_pipe_u_pij);                             // paged_attention_split.pdsl:53
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);        // paged_attention_split.pdsl:53
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);       // paged_attention_split.pdsl:53
+                pto::TMOV(pdsl_left_5, pdsl_t7);                  // paged_attention_split.pdsl:53
+                pto::TMOV(pdsl_right_6, pdsl_t8);                 // paged_attention_split.pdsl:53
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);           // paged_attention_split.pdsl:53
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);          // paged_attention_split.pdsl:53
+                pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6); // paged_attention_split.pdsl:53
+                if (pdsl_u_j < pdsl_u_j1) {                       // paged_attention_split.pdsl:53
+                    pdsl_next_kv_t8 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // paged_attention_split.pdsl:49
+                    pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                      // paged_attention_split.pdsl:53
+                    pto::TASSIGN(pdsl_t8, 0x13000 + pdsl_version_t8 * 32768);         // paged_attention_split.pdsl:53
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(pdsl_u_value_cache +
+                                                      pdsl_next_kv_t8 * 16384); // paged_attention_split.pdsl:53
+                    pto::TLOAD(pdsl_t8, pdsl_g_5);                              // paged_attention_split.pdsl:53
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention_split.pdsl:53
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention_split.pdsl:53
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t9);           // paged_attention_split.pdsl:53
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention_split.pdsl:53
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention_split.pdsl:53
             }
-            pdsl_prev_kv = pdsl_u_kv;                                // paged_attention_split.pdsl:47
             pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_pij % 2 * 4096); // paged_attention_split.pdsl:53
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t7); // paged_attention_split.pdsl:53
             ++pdsl_pops_u_pij;             // paged_attention_split.pdsl:53
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_pij);                                    // paged_attention_split.pdsl:53
-            pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;             // paged_attention_split.pdsl:53
-            pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_t8 * 32768); // paged_attention_split.pdsl:53
-            pdsl_gmt_0_u_value_cache pdsl_g_4(pdsl_u_value_cache +
-                                              pdsl_prev_kv * 16384); // paged_attention_split.pdsl:53
-            pto::TLOAD(pdsl_t8, pdsl_g_4);                           // paged_attention_split.pdsl:53
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);               // paged_attention_split.pdsl:53
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);              // paged_attention_split.pdsl:53
-            pto::TMOV(pdsl_left_5, pdsl_t7);                         // paged_attention_split.pdsl:53
-            pto::TMOV(pdsl_right_6, pdsl_t8);                        // paged_attention_split.pdsl:53
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                  // paged_attention_split.pdsl:53
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                 // paged_attention_split.pdsl:53
-            pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6);        // paged_attention_split.pdsl:53
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                   // paged_attention_split.pdsl:53
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                  // paged_attention_split.pdsl:53
+                pdsl_pipe_u_pij);                             // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);        // paged_attention_split.pdsl:53
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);       // paged_attention_split.pdsl:53
+            pto::TMOV(pdsl_left_5, pdsl_t7);                  // paged_attention_split.pdsl:53
+            pto::TMOV(pdsl_right_6, pdsl_t8);                 // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);           // paged_attention_split.pdsl:53
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);          // paged_attention_split.pdsl:53
+            pto::TMATMUL(pdsl_t9, pdsl_left_5, pdsl_right_6); // paged_attention_split.pdsl:53
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);            // paged_attention_split.pdsl:53
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);           // paged_attention_split.pdsl:53
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_16x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t9);           // paged_attention_split.pdsl:53
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention_split.pdsl:53
@@ -478,8 +512,9 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_per = 0;
     int64_t pdsl_u_j0 = 0;
     int64_t pdsl_u_j1 = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t10 = 0;
+    int64_t pdsl_next_kv_t13 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_num_heads / 64;
@@ -509,42 +544,59 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                                     pdsl_u_h0 * 128); // paged_attention_split.pdsl:46
         pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention_split.pdsl:46
         if (pdsl_u_j1 > pdsl_u_j0) {                  // paged_attention_split.pdsl:47
-            pdsl_u_kv = static_cast<int64_t>(
-                pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j0]);    // paged_attention_split.pdsl:49
-            pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                        // paged_attention_split.pdsl:50
-            pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_t10 * 16384);            // paged_attention_split.pdsl:50
-            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 8192); // paged_attention_split.pdsl:50
-            pto::TLOAD(pdsl_t10, pdsl_g_1);                                       // paged_attention_split.pdsl:50
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention_split.pdsl:50
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // paged_attention_split.pdsl:50
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                     // paged_attention_split.pdsl:50
-            pto::TMOV(pdsl_right_7, pdsl_t10);                                    // paged_attention_split.pdsl:50
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention_split.pdsl:50
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // paged_attention_split.pdsl:50
-            pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                    // paged_attention_split.pdsl:50
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention_split.pdsl:50
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                               // paged_attention_split.pdsl:50
+            pdsl_first_kv = static_cast<int64_t>(
+                pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j0]);        // paged_attention_split.pdsl:49
+            pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                            // paged_attention_split.pdsl:50
+            pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_t10 * 16384);                // paged_attention_split.pdsl:50
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_first_kv * 8192); // paged_attention_split.pdsl:50
+            pto::TLOAD(pdsl_t10, pdsl_g_1);                                           // paged_attention_split.pdsl:50
+            pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                            // paged_attention_split.pdsl:53
+            pto::TASSIGN(pdsl_t13, 0x10000 + pdsl_version_t13 * 16384);               // paged_attention_split.pdsl:53
+            pdsl_gmt_0_u_query pdsl_g_2(pdsl_u_value_cache + pdsl_first_kv * 8192);   // paged_attention_split.pdsl:53
+            pto::TLOAD(pdsl_t13, pdsl_g_2);                                           // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                                // paged_attention_split.pdsl:50
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                               // paged_attention_split.pdsl:50
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                                         // paged_attention_split.pdsl:50
+            pto::TMOV(pdsl_right_7, pdsl_t10);                                        // paged_attention_split.pdsl:50
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                   // paged_attention_split.pdsl:50
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                  // paged_attention_split.pdsl:50
+            pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                        // paged_attention_split.pdsl:50
+            if (pdsl_u_j0 + 1 < pdsl_u_j1) {                                          // paged_attention_split.pdsl:50
+                pdsl_next_kv_t10 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks +
+                                                            (pdsl_u_j0 + 1)]); // paged_attention_split.pdsl:49
+                pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                 // paged_attention_split.pdsl:50
+                pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_t10 * 16384);     // paged_attention_split.pdsl:50
+                pdsl_gmt_0_u_key_cache pdsl_g_3(pdsl_u_key_cache +
+                                                pdsl_next_kv_t10 * 8192); // paged_attention_split.pdsl:50
+                pto::TLOAD(pdsl_t10, pdsl_g_3);                           // paged_attention_split.pdsl:50
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention_split.pdsl:50
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention_split.pdsl:50
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_sij, pdsl_t11);                                            // paged_attention_split.pdsl:50
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                     // paged_attention_split.pdsl:50
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                    // paged_attention_split.pdsl:50
             for (int64_t pdsl_u_j = pdsl_u_j0 + 1; pdsl_u_j < pdsl_u_j1; ++pdsl_u_j) { // paged_attention_split.pdsl:47
-                pdsl_prev_kv = pdsl_u_kv;                                              // paged_attention_split.pdsl:47
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);     // paged_attention_split.pdsl:49
-                pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                        // paged_attention_split.pdsl:50
-                pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_t10 * 16384);            // paged_attention_split.pdsl:50
-                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 8192); // paged_attention_split.pdsl:50
-                pto::TLOAD(pdsl_t10, pdsl_g_2);                                       // paged_attention_split.pdsl:50
-                pto::TMOV(pdsl_left_0, pdsl_u_q);                                     // paged_attention_split.pdsl:50
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention_split.pdsl:50
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // paged_attention_split.pdsl:50
-                pto::TMOV(pdsl_right_7, pdsl_t10);                                    // paged_attention_split.pdsl:50
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention_split.pdsl:50
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // paged_attention_split.pdsl:50
-                pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                    // paged_attention_split.pdsl:50
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention_split.pdsl:50
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                               // paged_attention_split.pdsl:50
+                pto::TMOV(pdsl_left_0, pdsl_u_q);                                      // paged_attention_split.pdsl:50
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention_split.pdsl:50
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention_split.pdsl:50
+                pto::TMOV(pdsl_right_7, pdsl_t10);                                     // paged_attention_split.pdsl:50
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention_split.pdsl:50
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention_split.pdsl:50
+                pto::TMATMUL(pdsl_t11, pdsl_left_0, pdsl_right_7);                     // paged_attention_split.pdsl:50
+                if (pdsl_u_j + 1 < pdsl_u_j1) {                                        // paged_attention_split.pdsl:50
+                    pdsl_next_kv_t10 =
+                        static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks +
+                                                                (pdsl_u_j + 1)]); // paged_attention_split.pdsl:49
+                    pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                // paged_attention_split.pdsl:50
+                    pto::TASSIGN(pdsl_t10, 0x8000 + pdsl_version_t10 * 16384);    // paged_attention_split.pdsl:50
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(pdsl_u_key_cache +
+                                                    pdsl_next_kv_t10 * 8192); // paged_attention_split.pdsl:50
+                    pto::TLOAD(pdsl_t10, pdsl_g_4);                           // paged_attention_split.pdsl:50
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention_split.pdsl:50
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention_split.pdsl:50
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x64_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_sij, pdsl_t11);                           // paged_attention_split.pdsl:50
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                    // paged_attention_split.pdsl:50
@@ -554,45 +606,45 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t12); // paged_attention_split.pdsl:53
                 ++pdsl_pops_u_pij;              // paged_attention_split.pdsl:53
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_pij);                                                  // paged_attention_split.pdsl:53
-                pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                         // paged_attention_split.pdsl:53
-                pto::TASSIGN(pdsl_t13, 0x8000 + pdsl_version_t13 * 16384);             // paged_attention_split.pdsl:53
-                pdsl_gmt_0_u_query pdsl_g_3(pdsl_u_value_cache + pdsl_prev_kv * 8192); // paged_attention_split.pdsl:53
-                pto::TLOAD(pdsl_t13, pdsl_g_3);                                        // paged_attention_split.pdsl:53
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // paged_attention_split.pdsl:53
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // paged_attention_split.pdsl:53
-                pto::TMOV(pdsl_left_8, pdsl_t12);                                      // paged_attention_split.pdsl:53
-                pto::TMOV(pdsl_right_9, pdsl_t13);                                     // paged_attention_split.pdsl:53
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // paged_attention_split.pdsl:53
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // paged_attention_split.pdsl:53
-                pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9);                     // paged_attention_split.pdsl:53
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                 // paged_attention_split.pdsl:53
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                // paged_attention_split.pdsl:53
+                    pdsl_pipe_u_pij);                              // paged_attention_split.pdsl:53
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);         // paged_attention_split.pdsl:53
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);        // paged_attention_split.pdsl:53
+                pto::TMOV(pdsl_left_8, pdsl_t12);                  // paged_attention_split.pdsl:53
+                pto::TMOV(pdsl_right_9, pdsl_t13);                 // paged_attention_split.pdsl:53
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);            // paged_attention_split.pdsl:53
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);           // paged_attention_split.pdsl:53
+                pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9); // paged_attention_split.pdsl:53
+                if (pdsl_u_j < pdsl_u_j1) {                        // paged_attention_split.pdsl:53
+                    pdsl_next_kv_t13 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // paged_attention_split.pdsl:49
+                    pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                    // paged_attention_split.pdsl:53
+                    pto::TASSIGN(pdsl_t13, 0x10000 + pdsl_version_t13 * 16384);       // paged_attention_split.pdsl:53
+                    pdsl_gmt_0_u_query pdsl_g_5(pdsl_u_value_cache +
+                                                pdsl_next_kv_t13 * 8192); // paged_attention_split.pdsl:53
+                    pto::TLOAD(pdsl_t13, pdsl_g_5);                       // paged_attention_split.pdsl:53
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention_split.pdsl:53
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention_split.pdsl:53
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t14);          // paged_attention_split.pdsl:53
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention_split.pdsl:53
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention_split.pdsl:53
             }
-            pdsl_prev_kv = pdsl_u_kv;                                 // paged_attention_split.pdsl:47
             pto::TASSIGN(pdsl_t12, 0x0 + pdsl_pops_u_pij % 2 * 8192); // paged_attention_split.pdsl:53
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_64x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t12); // paged_attention_split.pdsl:53
             ++pdsl_pops_u_pij;              // paged_attention_split.pdsl:53
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_pij);                                                  // paged_attention_split.pdsl:53
-            pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                         // paged_attention_split.pdsl:53
-            pto::TASSIGN(pdsl_t13, 0x8000 + pdsl_version_t13 * 16384);             // paged_attention_split.pdsl:53
-            pdsl_gmt_0_u_query pdsl_g_4(pdsl_u_value_cache + pdsl_prev_kv * 8192); // paged_attention_split.pdsl:53
-            pto::TLOAD(pdsl_t13, pdsl_g_4);                                        // paged_attention_split.pdsl:53
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // paged_attention_split.pdsl:53
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // paged_attention_split.pdsl:53
-            pto::TMOV(pdsl_left_8, pdsl_t12);                                      // paged_attention_split.pdsl:53
-            pto::TMOV(pdsl_right_9, pdsl_t13);                                     // paged_attention_split.pdsl:53
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // paged_attention_split.pdsl:53
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // paged_attention_split.pdsl:53
-            pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9);                     // paged_attention_split.pdsl:53
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                 // paged_attention_split.pdsl:53
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                                // paged_attention_split.pdsl:53
+                pdsl_pipe_u_pij);                              // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);         // paged_attention_split.pdsl:53
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);        // paged_attention_split.pdsl:53
+            pto::TMOV(pdsl_left_8, pdsl_t12);                  // paged_attention_split.pdsl:53
+            pto::TMOV(pdsl_right_9, pdsl_t13);                 // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);            // paged_attention_split.pdsl:53
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);           // paged_attention_split.pdsl:53
+            pto::TMATMUL(pdsl_t14, pdsl_left_8, pdsl_right_9); // paged_attention_split.pdsl:53
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);             // paged_attention_split.pdsl:53
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);            // paged_attention_split.pdsl:53
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t14);          // paged_attention_split.pdsl:53
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention_split.pdsl:53
@@ -662,8 +714,9 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
     int64_t pdsl_u_per = 0;
     int64_t pdsl_u_j0 = 0;
     int64_t pdsl_u_j1 = 0;
-    int64_t pdsl_u_kv = 0;
-    int64_t pdsl_prev_kv = 0;
+    int64_t pdsl_first_kv = 0;
+    int64_t pdsl_next_kv_t15 = 0;
+    int64_t pdsl_next_kv_t18 = 0;
 
     const int64_t pdsl_extent_0 = pdsl_u_batch;
     const int64_t pdsl_extent_1 = pdsl_u_num_heads / 64;
@@ -693,33 +746,41 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                                     pdsl_u_h0 * 128); // paged_attention_split.pdsl:46
         pto::TLOAD(pdsl_u_q, pdsl_g_0);               // paged_attention_split.pdsl:46
         if (pdsl_u_j1 > pdsl_u_j0) {                  // paged_attention_split.pdsl:47
-            pdsl_u_kv = static_cast<int64_t>(
-                pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j0]);     // paged_attention_split.pdsl:49
-            pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                         // paged_attention_split.pdsl:50
-            pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);             // paged_attention_split.pdsl:50
-            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_u_kv * 16384); // paged_attention_split.pdsl:50
-            pto::TLOAD(pdsl_t15, pdsl_g_1);                                        // paged_attention_split.pdsl:50
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention_split.pdsl:50
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention_split.pdsl:50
-            pto::TMOV(pdsl_left_0, pdsl_u_q);                                      // paged_attention_split.pdsl:50
-            pto::TMOV(pdsl_right_10, pdsl_t15);                                    // paged_attention_split.pdsl:50
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention_split.pdsl:50
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention_split.pdsl:50
-            pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);                    // paged_attention_split.pdsl:50
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention_split.pdsl:50
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention_split.pdsl:50
+            pdsl_first_kv = static_cast<int64_t>(
+                pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j0]);         // paged_attention_split.pdsl:49
+            pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                             // paged_attention_split.pdsl:50
+            pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);                 // paged_attention_split.pdsl:50
+            pdsl_gmt_0_u_key_cache pdsl_g_1(pdsl_u_key_cache + pdsl_first_kv * 16384); // paged_attention_split.pdsl:50
+            pto::TLOAD(pdsl_t15, pdsl_g_1);                                            // paged_attention_split.pdsl:50
+            pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                             // paged_attention_split.pdsl:53
+            pto::TASSIGN(pdsl_t18, 0x1C000 + pdsl_version_t18 * 32768);                // paged_attention_split.pdsl:53
+            pdsl_gmt_0_u_value_cache pdsl_g_2(pdsl_u_value_cache +
+                                              pdsl_first_kv * 16384); // paged_attention_split.pdsl:53
+            pto::TLOAD(pdsl_t18, pdsl_g_2);                           // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // paged_attention_split.pdsl:50
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);               // paged_attention_split.pdsl:50
+            pto::TMOV(pdsl_left_0, pdsl_u_q);                         // paged_attention_split.pdsl:50
+            pto::TMOV(pdsl_right_10, pdsl_t15);                       // paged_attention_split.pdsl:50
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // paged_attention_split.pdsl:50
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                  // paged_attention_split.pdsl:50
+            pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);       // paged_attention_split.pdsl:50
+            if (pdsl_u_j0 + 1 < pdsl_u_j1) {                          // paged_attention_split.pdsl:50
+                pdsl_next_kv_t15 =
+                    static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks +
+                                                            (pdsl_u_j0 + 1)]); // paged_attention_split.pdsl:49
+                pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                 // paged_attention_split.pdsl:50
+                pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);     // paged_attention_split.pdsl:50
+                pdsl_gmt_0_u_key_cache pdsl_g_3(pdsl_u_key_cache +
+                                                pdsl_next_kv_t15 * 16384); // paged_attention_split.pdsl:50
+                pto::TLOAD(pdsl_t15, pdsl_g_3);                            // paged_attention_split.pdsl:50
+            }
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention_split.pdsl:50
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention_split.pdsl:50
             pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_sij, pdsl_t16);                                            // paged_attention_split.pdsl:50
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                     // paged_attention_split.pdsl:50
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                    // paged_attention_split.pdsl:50
             for (int64_t pdsl_u_j = pdsl_u_j0 + 1; pdsl_u_j < pdsl_u_j1; ++pdsl_u_j) { // paged_attention_split.pdsl:47
-                pdsl_prev_kv = pdsl_u_kv;                                              // paged_attention_split.pdsl:47
-                pdsl_u_kv = static_cast<int64_t>(
-                    pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]);      // paged_attention_split.pdsl:49
-                pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                         // paged_attention_split.pdsl:50
-                pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);             // paged_attention_split.pdsl:50
-                pdsl_gmt_0_u_key_cache pdsl_g_2(pdsl_u_key_cache + pdsl_u_kv * 16384); // paged_attention_split.pdsl:50
-                pto::TLOAD(pdsl_t15, pdsl_g_2);                                        // paged_attention_split.pdsl:50
                 pto::TMOV(pdsl_left_0, pdsl_u_q);                                      // paged_attention_split.pdsl:50
                 set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                             // paged_attention_split.pdsl:50
                 wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // paged_attention_split.pdsl:50
@@ -727,8 +788,18 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                 set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                // paged_attention_split.pdsl:50
                 wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // paged_attention_split.pdsl:50
                 pto::TMATMUL(pdsl_t16, pdsl_left_0, pdsl_right_10);                    // paged_attention_split.pdsl:50
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                 // paged_attention_split.pdsl:50
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0);                                // paged_attention_split.pdsl:50
+                if (pdsl_u_j + 1 < pdsl_u_j1) {                                        // paged_attention_split.pdsl:50
+                    pdsl_next_kv_t15 =
+                        static_cast<int64_t>(pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks +
+                                                                (pdsl_u_j + 1)]); // paged_attention_split.pdsl:49
+                    pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                // paged_attention_split.pdsl:50
+                    pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 32768);    // paged_attention_split.pdsl:50
+                    pdsl_gmt_0_u_key_cache pdsl_g_4(pdsl_u_key_cache +
+                                                    pdsl_next_kv_t15 * 16384); // paged_attention_split.pdsl:50
+                    pto::TLOAD(pdsl_t15, pdsl_g_4);                            // paged_attention_split.pdsl:50
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // paged_attention_split.pdsl:50
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // paged_attention_split.pdsl:50
                 pto::TPUSH<pdsl_pipet_u_sij, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_sij, pdsl_t16);                            // paged_attention_split.pdsl:50
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                     // paged_attention_split.pdsl:50
@@ -738,47 +809,45 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_query, __gm__ b
                     pdsl_pipe_u_pij, pdsl_t17); // paged_attention_split.pdsl:53
                 ++pdsl_pops_u_pij;              // paged_attention_split.pdsl:53
                 pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                    pdsl_pipe_u_pij);                                      // paged_attention_split.pdsl:53
-                pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;             // paged_attention_split.pdsl:53
-                pto::TASSIGN(pdsl_t18, 0xC000 + pdsl_version_t18 * 32768); // paged_attention_split.pdsl:53
-                pdsl_gmt_0_u_value_cache pdsl_g_3(pdsl_u_value_cache +
-                                                  pdsl_prev_kv * 16384); // paged_attention_split.pdsl:53
-                pto::TLOAD(pdsl_t18, pdsl_g_3);                          // paged_attention_split.pdsl:53
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);               // paged_attention_split.pdsl:53
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);              // paged_attention_split.pdsl:53
-                pto::TMOV(pdsl_left_11, pdsl_t17);                       // paged_attention_split.pdsl:53
-                pto::TMOV(pdsl_right_12, pdsl_t18);                      // paged_attention_split.pdsl:53
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                  // paged_attention_split.pdsl:53
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                 // paged_attention_split.pdsl:53
-                pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12);     // paged_attention_split.pdsl:53
-                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                   // paged_attention_split.pdsl:53
-                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                  // paged_attention_split.pdsl:53
+                    pdsl_pipe_u_pij);                                // paged_attention_split.pdsl:53
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);           // paged_attention_split.pdsl:53
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // paged_attention_split.pdsl:53
+                pto::TMOV(pdsl_left_11, pdsl_t17);                   // paged_attention_split.pdsl:53
+                pto::TMOV(pdsl_right_12, pdsl_t18);                  // paged_attention_split.pdsl:53
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);              // paged_attention_split.pdsl:53
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // paged_attention_split.pdsl:53
+                pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12); // paged_attention_split.pdsl:53
+                if (pdsl_u_j < pdsl_u_j1) {                          // paged_attention_split.pdsl:53
+                    pdsl_next_kv_t18 = static_cast<int64_t>(
+                        pdsl_u_block_table[pdsl_u_b * pdsl_u_max_blocks + pdsl_u_j]); // paged_attention_split.pdsl:49
+                    pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                    // paged_attention_split.pdsl:53
+                    pto::TASSIGN(pdsl_t18, 0x1C000 + pdsl_version_t18 * 32768);       // paged_attention_split.pdsl:53
+                    pdsl_gmt_0_u_value_cache pdsl_g_5(pdsl_u_value_cache +
+                                                      pdsl_next_kv_t18 * 16384); // paged_attention_split.pdsl:53
+                    pto::TLOAD(pdsl_t18, pdsl_g_5);                              // paged_attention_split.pdsl:53
+                }
+                set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // paged_attention_split.pdsl:53
+                wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // paged_attention_split.pdsl:53
                 pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                     pdsl_pipe_u_oi, pdsl_t19);          // paged_attention_split.pdsl:53
                 set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention_split.pdsl:53
                 wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7); // paged_attention_split.pdsl:53
             }
-            pdsl_prev_kv = pdsl_u_kv;                                  // paged_attention_split.pdsl:47
             pto::TASSIGN(pdsl_t17, 0x0 + pdsl_pops_u_pij % 2 * 16384); // paged_attention_split.pdsl:53
             pto::TPOP<pdsl_pipet_u_pij, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_pij, pdsl_t17); // paged_attention_split.pdsl:53
             ++pdsl_pops_u_pij;              // paged_attention_split.pdsl:53
             pto::TFREE<pdsl_pipet_u_pij, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_pij);                                      // paged_attention_split.pdsl:53
-            pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;             // paged_attention_split.pdsl:53
-            pto::TASSIGN(pdsl_t18, 0xC000 + pdsl_version_t18 * 32768); // paged_attention_split.pdsl:53
-            pdsl_gmt_0_u_value_cache pdsl_g_4(pdsl_u_value_cache +
-                                              pdsl_prev_kv * 16384); // paged_attention_split.pdsl:53
-            pto::TLOAD(pdsl_t18, pdsl_g_4);                          // paged_attention_split.pdsl:53
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);               // paged_attention_split.pdsl:53
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);              // paged_attention_split.pdsl:53
-            pto::TMOV(pdsl_left_11, pdsl_t17);                       // paged_attention_split.pdsl:53
-            pto::TMOV(pdsl_right_12, pdsl_t18);                      // paged_attention_split.pdsl:53
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                  // paged_attention_split.pdsl:53
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                 // paged_attention_split.pdsl:53
-            pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12);     // paged_attention_split.pdsl:53
-            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                   // paged_attention_split.pdsl:53
-            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);                  // paged_attention_split.pdsl:53
+                pdsl_pipe_u_pij);                                // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);           // paged_attention_split.pdsl:53
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);          // paged_attention_split.pdsl:53
+            pto::TMOV(pdsl_left_11, pdsl_t17);                   // paged_attention_split.pdsl:53
+            pto::TMOV(pdsl_right_12, pdsl_t18);                  // paged_attention_split.pdsl:53
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);              // paged_attention_split.pdsl:53
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);             // paged_attention_split.pdsl:53
+            pto::TMATMUL(pdsl_t19, pdsl_left_11, pdsl_right_12); // paged_attention_split.pdsl:53
+            set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);               // paged_attention_split.pdsl:53
+            wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1);              // paged_attention_split.pdsl:53
             pto::TPUSH<pdsl_pipet_u_oi, pdsl_acc_f32_64x128_t, pto::TileSplitAxis::TILE_UP_DOWN>(
                 pdsl_pipe_u_oi, pdsl_t19);          // paged_attention_split.pdsl:53
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);  // paged_attention_split.pdsl:53

@@ -47,9 +47,9 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
                                        int64_t pdsl_u_lane)
 {
     using pdsl_vec_f32_8x128_t = pto::Tile<pto::TileType::Vec, float, 8, 128, pto::BLayout::RowMajor, 8, 128>;
+    using pdsl_vec_f32_8x8_t = pto::Tile<pto::TileType::Vec, float, 8, 8, pto::BLayout::RowMajor, 8, 8>;
     using pdsl_col_f32_8x1_t = pto::Tile<pto::TileType::Vec, float, 8, 1, pto::BLayout::ColMajor, 8, 1>;
     using pdsl_colview_f32_8x1_t = pto::Tile<pto::TileType::Vec, float, 1, 8, pto::BLayout::RowMajor, 1, 8>;
-    using pdsl_vec_f32_8x8_t = pto::Tile<pto::TileType::Vec, float, 8, 8, pto::BLayout::RowMajor, 8, 8>;
     using pdsl_gmt_0_u_out =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 8, 128>, pto::Stride<1024, 1024, 1024, 128, 1>, pto::Layout::ND>;
     using pdsl_gmt_0_u_part_m =
@@ -58,13 +58,11 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_vec_f32_8x128_t pdsl_u_o;
     pdsl_vec_f32_8x128_t pdsl_t0;
     pdsl_vec_f32_8x128_t pdsl_t9;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
     pdsl_vec_f32_8x8_t pdsl_t1;
     pdsl_vec_f32_8x128_t pdsl_t11;
-    pdsl_vec_f32_8x8_t pdsl_t5;
     pdsl_col_f32_8x1_t pdsl_t2;
     pdsl_colview_f32_8x1_t pdsl_view_t2;
+    pdsl_vec_f32_8x8_t pdsl_t5;
     pdsl_col_f32_8x1_t pdsl_t3;
     pdsl_colview_f32_8x1_t pdsl_view_t3;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
@@ -75,50 +73,49 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_colview_f32_8x1_t pdsl_view_t6;
     pdsl_vec_f32_8x128_t pdsl_t8;
     pdsl_vec_f32_8x128_t pdsl_t10;
-    pdsl_col_f32_8x1_t pdsl_u_l;
-    pdsl_colview_f32_8x1_t pdsl_view_u_l;
     pdsl_col_f32_8x1_t pdsl_u_m;
     pdsl_colview_f32_8x1_t pdsl_view_u_m;
+    pdsl_col_f32_8x1_t pdsl_u_l;
+    pdsl_colview_f32_8x1_t pdsl_view_u_l;
     pdsl_col_f32_8x1_t pdsl_u_beta;
     pdsl_colview_f32_8x1_t pdsl_view_u_beta;
     pdsl_col_f32_8x1_t pdsl_t4;
     pdsl_colview_f32_8x1_t pdsl_view_t4;
     pdsl_col_f32_8x1_t pdsl_t7;
     pdsl_colview_f32_8x1_t pdsl_view_t7;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_vec_f32_8x8_t pdsl_tmp_m_s;
     pdsl_vec_f32_8x8_t pdsl_tmp_pdsl_t6;
     pto::TASSIGN<0x0>(pdsl_u_o);
     pto::TASSIGN<0x0>(pdsl_t0);
-    pto::TASSIGN<0x1000>(pdsl_u_m_new);
     pto::TASSIGN<0x1000>(pdsl_t11);
-    pto::TASSIGN<0x1020>(pdsl_t2);
-    pto::TASSIGN<0x1040>(pdsl_t3);
+    pto::TASSIGN<0x1000>(pdsl_t2);
+    pto::TASSIGN<0x1020>(pdsl_t3);
     pto::TASSIGN<0x1300>(pdsl_u_alpha);
     pto::TASSIGN<0x1300>(pdsl_u_m_s);
     pto::TASSIGN<0x1320>(pdsl_t6);
     pto::TASSIGN<0x2000>(pdsl_t8);
     pto::TASSIGN<0x3000>(pdsl_t10);
-    pto::TASSIGN<0x4000>(pdsl_u_l);
-    pto::TASSIGN<0x4020>(pdsl_u_m);
-    pto::TASSIGN<0x4040>(pdsl_u_beta);
-    pto::TASSIGN<0x4060>(pdsl_t4);
-    pto::TASSIGN<0x4080>(pdsl_t7);
+    pto::TASSIGN<0x4040>(pdsl_u_l);
+    pto::TASSIGN<0x4060>(pdsl_u_beta);
+    pto::TASSIGN<0x4080>(pdsl_t4);
+    pto::TASSIGN<0x40A0>(pdsl_t7);
     pto::TASSIGN<0x1200>(pdsl_tmp_m_s);
     pto::TASSIGN<0x1200>(pdsl_tmp_pdsl_t6);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_t2, pdsl_t2);
     pto::TRESHAPE(pdsl_view_t3, pdsl_t3);
     pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);
     pto::TRESHAPE(pdsl_view_u_m_s, pdsl_u_m_s);
     pto::TRESHAPE(pdsl_view_t6, pdsl_t6);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_u_beta, pdsl_u_beta);
     pto::TRESHAPE(pdsl_view_t4, pdsl_t4);
     pto::TRESHAPE(pdsl_view_t7, pdsl_t7);
     uint32_t pdsl_version_t9 = 1;
     uint32_t pdsl_version_t1 = 1;
     uint32_t pdsl_version_t5 = 1;
+    uint32_t pdsl_version_u_m = 1;
     int64_t pdsl_u_b = 0;
     int64_t pdsl_u_t = 0;
     int64_t pdsl_u_splits = 0;
@@ -147,6 +144,9 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
                                       pdsl_u_rows * 128); // paged_attention_split.pdsl:99
             pto::TSTORE(pdsl_g_0, pdsl_t0);               // paged_attention_split.pdsl:99
         } else {
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                     // paged_attention_split.pdsl:102
+            pto::TASSIGN(pdsl_u_m, 0x4000 + pdsl_version_u_m * 32);            // paged_attention_split.pdsl:102
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                            // paged_attention_split.pdsl:102
             pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                   // paged_attention_split.pdsl:102
             pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                // paged_attention_split.pdsl:103
             pto::TEXPANDS(pdsl_u_o, 0.0f);                                     // paged_attention_split.pdsl:104
@@ -160,26 +160,30 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
                     pdsl_u_b * (pdsl_max(1, pdsl_min(pdsl_ceildiv(24, pdsl_u_batch * (pdsl_u_num_heads / 16)),
                                                      pdsl_u_max_blocks / 4)) *
                                 pdsl_u_num_heads * 8) +
-                    pdsl_u_s * (pdsl_u_num_heads * 8) + pdsl_u_rows * 8);     // paged_attention_split.pdsl:106
-                pto::TLOAD(pdsl_t1, pdsl_g_1);                                // paged_attention_split.pdsl:106
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                       // paged_attention_split.pdsl:106
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                      // paged_attention_split.pdsl:106
-                pto::TROWMAX(pdsl_u_m_s, pdsl_t1, pdsl_tmp_m_s);              // paged_attention_split.pdsl:106
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:107
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_u_m_s); // paged_attention_split.pdsl:107
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:108
-                pto::TSUB(pdsl_view_t2, pdsl_view_u_m, pdsl_view_u_m_new);    // paged_attention_split.pdsl:108
-                pto::TSUB(pdsl_view_t3, pdsl_view_u_m_s, pdsl_view_u_m_new);  // paged_attention_split.pdsl:109
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:108
-                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t2);                   // paged_attention_split.pdsl:108
-                pto::TEXP(pdsl_view_u_beta, pdsl_view_t3);                    // paged_attention_split.pdsl:109
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                  // paged_attention_split.pdsl:110
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:111
-                pto::TMUL(pdsl_view_t4, pdsl_view_u_l, pdsl_view_u_alpha);    // paged_attention_split.pdsl:111
-                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                       // paged_attention_split.pdsl:111
-                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                      // paged_attention_split.pdsl:111
-                pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                  // paged_attention_split.pdsl:111
-                pto::TASSIGN(pdsl_t5, 0x1000 + pdsl_version_t5 * 256);        // paged_attention_split.pdsl:111
+                    pdsl_u_s * (pdsl_u_num_heads * 8) + pdsl_u_rows * 8);   // paged_attention_split.pdsl:106
+                pto::TLOAD(pdsl_t1, pdsl_g_1);                              // paged_attention_split.pdsl:106
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                     // paged_attention_split.pdsl:106
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                    // paged_attention_split.pdsl:106
+                pto::TROWMAX(pdsl_u_m_s, pdsl_t1, pdsl_tmp_m_s);            // paged_attention_split.pdsl:106
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                        // paged_attention_split.pdsl:110
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                 // paged_attention_split.pdsl:110
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:107
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;              // paged_attention_split.pdsl:107
+                pto::TASSIGN(pdsl_u_m, 0x4000 + pdsl_version_u_m * 32);     // paged_attention_split.pdsl:107
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                     // paged_attention_split.pdsl:107
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_u_m_s); // paged_attention_split.pdsl:107
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:108
+                pto::TSUB(pdsl_view_t2, pdsl_view_was_m, pdsl_view_u_m);    // paged_attention_split.pdsl:108
+                pto::TSUB(pdsl_view_t3, pdsl_view_u_m_s, pdsl_view_u_m);    // paged_attention_split.pdsl:109
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:108
+                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t2);                 // paged_attention_split.pdsl:108
+                pto::TEXP(pdsl_view_u_beta, pdsl_view_t3);                  // paged_attention_split.pdsl:109
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:111
+                pto::TMUL(pdsl_view_t4, pdsl_view_u_l, pdsl_view_u_alpha);  // paged_attention_split.pdsl:111
+                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                     // paged_attention_split.pdsl:111
+                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                    // paged_attention_split.pdsl:111
+                pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                // paged_attention_split.pdsl:111
+                pto::TASSIGN(pdsl_t5, 0x1000 + pdsl_version_t5 * 256);      // paged_attention_split.pdsl:111
                 pdsl_gmt_0_u_part_m pdsl_g_2(
                     pdsl_u_part_l +
                     pdsl_u_b * (pdsl_max(1, pdsl_min(pdsl_ceildiv(24, pdsl_u_batch * (pdsl_u_num_heads / 16)),
@@ -233,9 +237,9 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
                                        int64_t pdsl_u_lane)
 {
     using pdsl_vec_f32_8x128_t = pto::Tile<pto::TileType::Vec, float, 8, 128, pto::BLayout::RowMajor, 8, 128>;
+    using pdsl_vec_f32_8x8_t = pto::Tile<pto::TileType::Vec, float, 8, 8, pto::BLayout::RowMajor, 8, 8>;
     using pdsl_col_f32_8x1_t = pto::Tile<pto::TileType::Vec, float, 8, 1, pto::BLayout::ColMajor, 8, 1>;
     using pdsl_colview_f32_8x1_t = pto::Tile<pto::TileType::Vec, float, 1, 8, pto::BLayout::RowMajor, 1, 8>;
-    using pdsl_vec_f32_8x8_t = pto::Tile<pto::TileType::Vec, float, 8, 8, pto::BLayout::RowMajor, 8, 8>;
     using pdsl_gmt_0_u_out =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 8, 128>, pto::Stride<1024, 1024, 1024, 128, 1>, pto::Layout::ND>;
     using pdsl_gmt_0_u_part_m =
@@ -244,13 +248,11 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_vec_f32_8x128_t pdsl_u_o;
     pdsl_vec_f32_8x128_t pdsl_t12;
     pdsl_vec_f32_8x128_t pdsl_t21;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
     pdsl_vec_f32_8x8_t pdsl_t13;
-    pdsl_vec_f32_8x8_t pdsl_t17;
-    pdsl_vec_f32_8x128_t pdsl_t23;
     pdsl_col_f32_8x1_t pdsl_t14;
     pdsl_colview_f32_8x1_t pdsl_view_t14;
+    pdsl_vec_f32_8x8_t pdsl_t17;
+    pdsl_vec_f32_8x128_t pdsl_t23;
     pdsl_col_f32_8x1_t pdsl_t15;
     pdsl_colview_f32_8x1_t pdsl_view_t15;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
@@ -261,50 +263,49 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_colview_f32_8x1_t pdsl_view_t18;
     pdsl_vec_f32_8x128_t pdsl_t20;
     pdsl_vec_f32_8x128_t pdsl_t22;
-    pdsl_col_f32_8x1_t pdsl_u_l;
-    pdsl_colview_f32_8x1_t pdsl_view_u_l;
     pdsl_col_f32_8x1_t pdsl_u_m;
     pdsl_colview_f32_8x1_t pdsl_view_u_m;
+    pdsl_col_f32_8x1_t pdsl_u_l;
+    pdsl_colview_f32_8x1_t pdsl_view_u_l;
     pdsl_col_f32_8x1_t pdsl_u_beta;
     pdsl_colview_f32_8x1_t pdsl_view_u_beta;
     pdsl_col_f32_8x1_t pdsl_t16;
     pdsl_colview_f32_8x1_t pdsl_view_t16;
     pdsl_col_f32_8x1_t pdsl_t19;
     pdsl_colview_f32_8x1_t pdsl_view_t19;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_vec_f32_8x8_t pdsl_tmp_m_s;
     pdsl_vec_f32_8x8_t pdsl_tmp_pdsl_t18;
     pto::TASSIGN<0x0>(pdsl_u_o);
     pto::TASSIGN<0x0>(pdsl_t12);
-    pto::TASSIGN<0x1000>(pdsl_u_m_new);
+    pto::TASSIGN<0x1000>(pdsl_t14);
     pto::TASSIGN<0x1000>(pdsl_t23);
-    pto::TASSIGN<0x1020>(pdsl_t14);
-    pto::TASSIGN<0x1040>(pdsl_t15);
+    pto::TASSIGN<0x1020>(pdsl_t15);
     pto::TASSIGN<0x1300>(pdsl_u_alpha);
     pto::TASSIGN<0x1300>(pdsl_u_m_s);
     pto::TASSIGN<0x1320>(pdsl_t18);
     pto::TASSIGN<0x2000>(pdsl_t20);
     pto::TASSIGN<0x3000>(pdsl_t22);
-    pto::TASSIGN<0x4000>(pdsl_u_l);
-    pto::TASSIGN<0x4020>(pdsl_u_m);
-    pto::TASSIGN<0x4040>(pdsl_u_beta);
-    pto::TASSIGN<0x4060>(pdsl_t16);
-    pto::TASSIGN<0x4080>(pdsl_t19);
+    pto::TASSIGN<0x4040>(pdsl_u_l);
+    pto::TASSIGN<0x4060>(pdsl_u_beta);
+    pto::TASSIGN<0x4080>(pdsl_t16);
+    pto::TASSIGN<0x40A0>(pdsl_t19);
     pto::TASSIGN<0x1200>(pdsl_tmp_m_s);
     pto::TASSIGN<0x1200>(pdsl_tmp_pdsl_t18);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_t14, pdsl_t14);
     pto::TRESHAPE(pdsl_view_t15, pdsl_t15);
     pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);
     pto::TRESHAPE(pdsl_view_u_m_s, pdsl_u_m_s);
     pto::TRESHAPE(pdsl_view_t18, pdsl_t18);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_u_beta, pdsl_u_beta);
     pto::TRESHAPE(pdsl_view_t16, pdsl_t16);
     pto::TRESHAPE(pdsl_view_t19, pdsl_t19);
     uint32_t pdsl_version_t21 = 1;
     uint32_t pdsl_version_t13 = 1;
     uint32_t pdsl_version_t17 = 1;
+    uint32_t pdsl_version_u_m = 1;
     int64_t pdsl_u_b = 0;
     int64_t pdsl_u_t = 0;
     int64_t pdsl_u_splits = 0;
@@ -333,6 +334,9 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
                                       pdsl_u_rows * 128); // paged_attention_split.pdsl:99
             pto::TSTORE(pdsl_g_0, pdsl_t12);              // paged_attention_split.pdsl:99
         } else {
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                     // paged_attention_split.pdsl:102
+            pto::TASSIGN(pdsl_u_m, 0x4000 + pdsl_version_u_m * 32);            // paged_attention_split.pdsl:102
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                            // paged_attention_split.pdsl:102
             pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                   // paged_attention_split.pdsl:102
             pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                // paged_attention_split.pdsl:103
             pto::TEXPANDS(pdsl_u_o, 0.0f);                                     // paged_attention_split.pdsl:104
@@ -346,26 +350,30 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
                     pdsl_u_b * (pdsl_max(1, pdsl_min(pdsl_ceildiv(24, pdsl_u_batch * (pdsl_u_num_heads / 16)),
                                                      pdsl_u_max_blocks / 4)) *
                                 pdsl_u_num_heads * 8) +
-                    pdsl_u_s * (pdsl_u_num_heads * 8) + pdsl_u_rows * 8);     // paged_attention_split.pdsl:106
-                pto::TLOAD(pdsl_t13, pdsl_g_1);                               // paged_attention_split.pdsl:106
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                       // paged_attention_split.pdsl:106
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                      // paged_attention_split.pdsl:106
-                pto::TROWMAX(pdsl_u_m_s, pdsl_t13, pdsl_tmp_m_s);             // paged_attention_split.pdsl:106
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:107
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_u_m_s); // paged_attention_split.pdsl:107
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:108
-                pto::TSUB(pdsl_view_t14, pdsl_view_u_m, pdsl_view_u_m_new);   // paged_attention_split.pdsl:108
-                pto::TSUB(pdsl_view_t15, pdsl_view_u_m_s, pdsl_view_u_m_new); // paged_attention_split.pdsl:109
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:108
-                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t14);                  // paged_attention_split.pdsl:108
-                pto::TEXP(pdsl_view_u_beta, pdsl_view_t15);                   // paged_attention_split.pdsl:109
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                  // paged_attention_split.pdsl:110
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:111
-                pto::TMUL(pdsl_view_t16, pdsl_view_u_l, pdsl_view_u_alpha);   // paged_attention_split.pdsl:111
-                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                       // paged_attention_split.pdsl:111
-                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                      // paged_attention_split.pdsl:111
-                pdsl_version_t17 = (pdsl_version_t17 + 1) % 2;                // paged_attention_split.pdsl:111
-                pto::TASSIGN(pdsl_t17, 0x1000 + pdsl_version_t17 * 256);      // paged_attention_split.pdsl:111
+                    pdsl_u_s * (pdsl_u_num_heads * 8) + pdsl_u_rows * 8);   // paged_attention_split.pdsl:106
+                pto::TLOAD(pdsl_t13, pdsl_g_1);                             // paged_attention_split.pdsl:106
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                     // paged_attention_split.pdsl:106
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                    // paged_attention_split.pdsl:106
+                pto::TROWMAX(pdsl_u_m_s, pdsl_t13, pdsl_tmp_m_s);           // paged_attention_split.pdsl:106
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                        // paged_attention_split.pdsl:110
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                 // paged_attention_split.pdsl:110
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:107
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;              // paged_attention_split.pdsl:107
+                pto::TASSIGN(pdsl_u_m, 0x4000 + pdsl_version_u_m * 32);     // paged_attention_split.pdsl:107
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                     // paged_attention_split.pdsl:107
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_u_m_s); // paged_attention_split.pdsl:107
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:108
+                pto::TSUB(pdsl_view_t14, pdsl_view_was_m, pdsl_view_u_m);   // paged_attention_split.pdsl:108
+                pto::TSUB(pdsl_view_t15, pdsl_view_u_m_s, pdsl_view_u_m);   // paged_attention_split.pdsl:109
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:108
+                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t14);                // paged_attention_split.pdsl:108
+                pto::TEXP(pdsl_view_u_beta, pdsl_view_t15);                 // paged_attention_split.pdsl:109
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:111
+                pto::TMUL(pdsl_view_t16, pdsl_view_u_l, pdsl_view_u_alpha); // paged_attention_split.pdsl:111
+                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                     // paged_attention_split.pdsl:111
+                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                    // paged_attention_split.pdsl:111
+                pdsl_version_t17 = (pdsl_version_t17 + 1) % 2;              // paged_attention_split.pdsl:111
+                pto::TASSIGN(pdsl_t17, 0x1000 + pdsl_version_t17 * 256);    // paged_attention_split.pdsl:111
                 pdsl_gmt_0_u_part_m pdsl_g_2(
                     pdsl_u_part_l +
                     pdsl_u_b * (pdsl_max(1, pdsl_min(pdsl_ceildiv(24, pdsl_u_batch * (pdsl_u_num_heads / 16)),
@@ -419,9 +427,9 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
                                        int64_t pdsl_u_lane)
 {
     using pdsl_vec_f32_32x128_t = pto::Tile<pto::TileType::Vec, float, 32, 128, pto::BLayout::RowMajor, 32, 128>;
+    using pdsl_vec_f32_32x8_t = pto::Tile<pto::TileType::Vec, float, 32, 8, pto::BLayout::RowMajor, 32, 8>;
     using pdsl_col_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 32, 1, pto::BLayout::ColMajor, 32, 1>;
     using pdsl_colview_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 4, 8, pto::BLayout::RowMajor, 4, 8>;
-    using pdsl_vec_f32_32x8_t = pto::Tile<pto::TileType::Vec, float, 32, 8, pto::BLayout::RowMajor, 32, 8>;
     using pdsl_gmt_0_u_out =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 32, 128>, pto::Stride<4096, 4096, 4096, 128, 1>, pto::Layout::ND>;
     using pdsl_gmt_0_u_part_m =
@@ -430,13 +438,11 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_vec_f32_32x128_t pdsl_u_o;
     pdsl_vec_f32_32x128_t pdsl_t24;
     pdsl_vec_f32_32x128_t pdsl_t33;
-    pdsl_col_f32_32x1_t pdsl_u_m_new;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m_new;
     pdsl_vec_f32_32x8_t pdsl_t25;
-    pdsl_vec_f32_32x8_t pdsl_t29;
-    pdsl_vec_f32_32x128_t pdsl_t35;
     pdsl_col_f32_32x1_t pdsl_t26;
     pdsl_colview_f32_32x1_t pdsl_view_t26;
+    pdsl_vec_f32_32x8_t pdsl_t29;
+    pdsl_vec_f32_32x128_t pdsl_t35;
     pdsl_col_f32_32x1_t pdsl_t27;
     pdsl_colview_f32_32x1_t pdsl_view_t27;
     pdsl_col_f32_32x1_t pdsl_u_alpha;
@@ -447,50 +453,49 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_colview_f32_32x1_t pdsl_view_t30;
     pdsl_vec_f32_32x128_t pdsl_t32;
     pdsl_vec_f32_32x128_t pdsl_t34;
-    pdsl_col_f32_32x1_t pdsl_u_l;
-    pdsl_colview_f32_32x1_t pdsl_view_u_l;
     pdsl_col_f32_32x1_t pdsl_u_m;
     pdsl_colview_f32_32x1_t pdsl_view_u_m;
+    pdsl_col_f32_32x1_t pdsl_u_l;
+    pdsl_colview_f32_32x1_t pdsl_view_u_l;
     pdsl_col_f32_32x1_t pdsl_u_beta;
     pdsl_colview_f32_32x1_t pdsl_view_u_beta;
     pdsl_col_f32_32x1_t pdsl_t28;
     pdsl_colview_f32_32x1_t pdsl_view_t28;
     pdsl_col_f32_32x1_t pdsl_t31;
     pdsl_colview_f32_32x1_t pdsl_view_t31;
+    pdsl_col_f32_32x1_t pdsl_was_m;
+    pdsl_colview_f32_32x1_t pdsl_view_was_m;
     pdsl_vec_f32_32x8_t pdsl_tmp_m_s;
     pdsl_vec_f32_32x8_t pdsl_tmp_pdsl_t30;
     pto::TASSIGN<0x0>(pdsl_u_o);
     pto::TASSIGN<0x0>(pdsl_t24);
-    pto::TASSIGN<0x4000>(pdsl_u_m_new);
+    pto::TASSIGN<0x4000>(pdsl_t26);
     pto::TASSIGN<0x4000>(pdsl_t35);
-    pto::TASSIGN<0x4080>(pdsl_t26);
-    pto::TASSIGN<0x4100>(pdsl_t27);
+    pto::TASSIGN<0x4080>(pdsl_t27);
     pto::TASSIGN<0x4C00>(pdsl_u_alpha);
     pto::TASSIGN<0x4C00>(pdsl_u_m_s);
     pto::TASSIGN<0x4C80>(pdsl_t30);
     pto::TASSIGN<0x8000>(pdsl_t32);
     pto::TASSIGN<0xC000>(pdsl_t34);
-    pto::TASSIGN<0x10000>(pdsl_u_l);
-    pto::TASSIGN<0x10080>(pdsl_u_m);
-    pto::TASSIGN<0x10100>(pdsl_u_beta);
-    pto::TASSIGN<0x10180>(pdsl_t28);
-    pto::TASSIGN<0x10200>(pdsl_t31);
+    pto::TASSIGN<0x10100>(pdsl_u_l);
+    pto::TASSIGN<0x10180>(pdsl_u_beta);
+    pto::TASSIGN<0x10200>(pdsl_t28);
+    pto::TASSIGN<0x10280>(pdsl_t31);
     pto::TASSIGN<0x4800>(pdsl_tmp_m_s);
     pto::TASSIGN<0x4800>(pdsl_tmp_pdsl_t30);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_t26, pdsl_t26);
     pto::TRESHAPE(pdsl_view_t27, pdsl_t27);
     pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);
     pto::TRESHAPE(pdsl_view_u_m_s, pdsl_u_m_s);
     pto::TRESHAPE(pdsl_view_t30, pdsl_t30);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_u_beta, pdsl_u_beta);
     pto::TRESHAPE(pdsl_view_t28, pdsl_t28);
     pto::TRESHAPE(pdsl_view_t31, pdsl_t31);
     uint32_t pdsl_version_t33 = 1;
     uint32_t pdsl_version_t25 = 1;
     uint32_t pdsl_version_t29 = 1;
+    uint32_t pdsl_version_u_m = 1;
     int64_t pdsl_u_b = 0;
     int64_t pdsl_u_t = 0;
     int64_t pdsl_u_splits = 0;
@@ -519,6 +524,9 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
                                       pdsl_u_rows * 128); // paged_attention_split.pdsl:99
             pto::TSTORE(pdsl_g_0, pdsl_t24);              // paged_attention_split.pdsl:99
         } else {
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                     // paged_attention_split.pdsl:102
+            pto::TASSIGN(pdsl_u_m, 0x10000 + pdsl_version_u_m * 128);          // paged_attention_split.pdsl:102
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                            // paged_attention_split.pdsl:102
             pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                   // paged_attention_split.pdsl:102
             pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                // paged_attention_split.pdsl:103
             pto::TEXPANDS(pdsl_u_o, 0.0f);                                     // paged_attention_split.pdsl:104
@@ -532,26 +540,30 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
                     pdsl_u_b * (pdsl_max(1, pdsl_min(pdsl_ceildiv(24, pdsl_u_batch * (pdsl_u_num_heads / 64)),
                                                      pdsl_u_max_blocks / 4)) *
                                 pdsl_u_num_heads * 8) +
-                    pdsl_u_s * (pdsl_u_num_heads * 8) + pdsl_u_rows * 8);     // paged_attention_split.pdsl:106
-                pto::TLOAD(pdsl_t25, pdsl_g_1);                               // paged_attention_split.pdsl:106
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                       // paged_attention_split.pdsl:106
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                      // paged_attention_split.pdsl:106
-                pto::TROWMAX(pdsl_u_m_s, pdsl_t25, pdsl_tmp_m_s);             // paged_attention_split.pdsl:106
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:107
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_u_m_s); // paged_attention_split.pdsl:107
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:108
-                pto::TSUB(pdsl_view_t26, pdsl_view_u_m, pdsl_view_u_m_new);   // paged_attention_split.pdsl:108
-                pto::TSUB(pdsl_view_t27, pdsl_view_u_m_s, pdsl_view_u_m_new); // paged_attention_split.pdsl:109
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:108
-                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t26);                  // paged_attention_split.pdsl:108
-                pto::TEXP(pdsl_view_u_beta, pdsl_view_t27);                   // paged_attention_split.pdsl:109
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                  // paged_attention_split.pdsl:110
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:111
-                pto::TMUL(pdsl_view_t28, pdsl_view_u_l, pdsl_view_u_alpha);   // paged_attention_split.pdsl:111
-                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                       // paged_attention_split.pdsl:111
-                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                      // paged_attention_split.pdsl:111
-                pdsl_version_t29 = (pdsl_version_t29 + 1) % 2;                // paged_attention_split.pdsl:111
-                pto::TASSIGN(pdsl_t29, 0x4000 + pdsl_version_t29 * 1024);     // paged_attention_split.pdsl:111
+                    pdsl_u_s * (pdsl_u_num_heads * 8) + pdsl_u_rows * 8);   // paged_attention_split.pdsl:106
+                pto::TLOAD(pdsl_t25, pdsl_g_1);                             // paged_attention_split.pdsl:106
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                     // paged_attention_split.pdsl:106
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                    // paged_attention_split.pdsl:106
+                pto::TROWMAX(pdsl_u_m_s, pdsl_t25, pdsl_tmp_m_s);           // paged_attention_split.pdsl:106
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                        // paged_attention_split.pdsl:110
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                 // paged_attention_split.pdsl:110
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:107
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;              // paged_attention_split.pdsl:107
+                pto::TASSIGN(pdsl_u_m, 0x10000 + pdsl_version_u_m * 128);   // paged_attention_split.pdsl:107
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                     // paged_attention_split.pdsl:107
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_u_m_s); // paged_attention_split.pdsl:107
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:108
+                pto::TSUB(pdsl_view_t26, pdsl_view_was_m, pdsl_view_u_m);   // paged_attention_split.pdsl:108
+                pto::TSUB(pdsl_view_t27, pdsl_view_u_m_s, pdsl_view_u_m);   // paged_attention_split.pdsl:109
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:108
+                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t26);                // paged_attention_split.pdsl:108
+                pto::TEXP(pdsl_view_u_beta, pdsl_view_t27);                 // paged_attention_split.pdsl:109
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:111
+                pto::TMUL(pdsl_view_t28, pdsl_view_u_l, pdsl_view_u_alpha); // paged_attention_split.pdsl:111
+                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                     // paged_attention_split.pdsl:111
+                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                    // paged_attention_split.pdsl:111
+                pdsl_version_t29 = (pdsl_version_t29 + 1) % 2;              // paged_attention_split.pdsl:111
+                pto::TASSIGN(pdsl_t29, 0x4000 + pdsl_version_t29 * 1024);   // paged_attention_split.pdsl:111
                 pdsl_gmt_0_u_part_m pdsl_g_2(
                     pdsl_u_part_l +
                     pdsl_u_b * (pdsl_max(1, pdsl_min(pdsl_ceildiv(24, pdsl_u_batch * (pdsl_u_num_heads / 64)),
@@ -605,9 +617,9 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
                                        int64_t pdsl_u_lane)
 {
     using pdsl_vec_f32_32x128_t = pto::Tile<pto::TileType::Vec, float, 32, 128, pto::BLayout::RowMajor, 32, 128>;
+    using pdsl_vec_f32_32x8_t = pto::Tile<pto::TileType::Vec, float, 32, 8, pto::BLayout::RowMajor, 32, 8>;
     using pdsl_col_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 32, 1, pto::BLayout::ColMajor, 32, 1>;
     using pdsl_colview_f32_32x1_t = pto::Tile<pto::TileType::Vec, float, 4, 8, pto::BLayout::RowMajor, 4, 8>;
-    using pdsl_vec_f32_32x8_t = pto::Tile<pto::TileType::Vec, float, 32, 8, pto::BLayout::RowMajor, 32, 8>;
     using pdsl_gmt_0_u_out =
         pto::GlobalTensor<float, pto::Shape<1, 1, 1, 32, 128>, pto::Stride<4096, 4096, 4096, 128, 1>, pto::Layout::ND>;
     using pdsl_gmt_0_u_part_m =
@@ -616,13 +628,11 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_vec_f32_32x128_t pdsl_u_o;
     pdsl_vec_f32_32x128_t pdsl_t36;
     pdsl_vec_f32_32x128_t pdsl_t45;
-    pdsl_col_f32_32x1_t pdsl_u_m_new;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m_new;
     pdsl_vec_f32_32x8_t pdsl_t37;
-    pdsl_vec_f32_32x8_t pdsl_t41;
-    pdsl_vec_f32_32x128_t pdsl_t47;
     pdsl_col_f32_32x1_t pdsl_t38;
     pdsl_colview_f32_32x1_t pdsl_view_t38;
+    pdsl_vec_f32_32x8_t pdsl_t41;
+    pdsl_vec_f32_32x128_t pdsl_t47;
     pdsl_col_f32_32x1_t pdsl_t39;
     pdsl_colview_f32_32x1_t pdsl_view_t39;
     pdsl_col_f32_32x1_t pdsl_u_alpha;
@@ -633,50 +643,49 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_colview_f32_32x1_t pdsl_view_t42;
     pdsl_vec_f32_32x128_t pdsl_t44;
     pdsl_vec_f32_32x128_t pdsl_t46;
-    pdsl_col_f32_32x1_t pdsl_u_l;
-    pdsl_colview_f32_32x1_t pdsl_view_u_l;
     pdsl_col_f32_32x1_t pdsl_u_m;
     pdsl_colview_f32_32x1_t pdsl_view_u_m;
+    pdsl_col_f32_32x1_t pdsl_u_l;
+    pdsl_colview_f32_32x1_t pdsl_view_u_l;
     pdsl_col_f32_32x1_t pdsl_u_beta;
     pdsl_colview_f32_32x1_t pdsl_view_u_beta;
     pdsl_col_f32_32x1_t pdsl_t40;
     pdsl_colview_f32_32x1_t pdsl_view_t40;
     pdsl_col_f32_32x1_t pdsl_t43;
     pdsl_colview_f32_32x1_t pdsl_view_t43;
+    pdsl_col_f32_32x1_t pdsl_was_m;
+    pdsl_colview_f32_32x1_t pdsl_view_was_m;
     pdsl_vec_f32_32x8_t pdsl_tmp_m_s;
     pdsl_vec_f32_32x8_t pdsl_tmp_pdsl_t42;
     pto::TASSIGN<0x0>(pdsl_u_o);
     pto::TASSIGN<0x0>(pdsl_t36);
-    pto::TASSIGN<0x4000>(pdsl_u_m_new);
+    pto::TASSIGN<0x4000>(pdsl_t38);
     pto::TASSIGN<0x4000>(pdsl_t47);
-    pto::TASSIGN<0x4080>(pdsl_t38);
-    pto::TASSIGN<0x4100>(pdsl_t39);
+    pto::TASSIGN<0x4080>(pdsl_t39);
     pto::TASSIGN<0x4C00>(pdsl_u_alpha);
     pto::TASSIGN<0x4C00>(pdsl_u_m_s);
     pto::TASSIGN<0x4C80>(pdsl_t42);
     pto::TASSIGN<0x8000>(pdsl_t44);
     pto::TASSIGN<0xC000>(pdsl_t46);
-    pto::TASSIGN<0x10000>(pdsl_u_l);
-    pto::TASSIGN<0x10080>(pdsl_u_m);
-    pto::TASSIGN<0x10100>(pdsl_u_beta);
-    pto::TASSIGN<0x10180>(pdsl_t40);
-    pto::TASSIGN<0x10200>(pdsl_t43);
+    pto::TASSIGN<0x10100>(pdsl_u_l);
+    pto::TASSIGN<0x10180>(pdsl_u_beta);
+    pto::TASSIGN<0x10200>(pdsl_t40);
+    pto::TASSIGN<0x10280>(pdsl_t43);
     pto::TASSIGN<0x4800>(pdsl_tmp_m_s);
     pto::TASSIGN<0x4800>(pdsl_tmp_pdsl_t42);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_t38, pdsl_t38);
     pto::TRESHAPE(pdsl_view_t39, pdsl_t39);
     pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);
     pto::TRESHAPE(pdsl_view_u_m_s, pdsl_u_m_s);
     pto::TRESHAPE(pdsl_view_t42, pdsl_t42);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_u_beta, pdsl_u_beta);
     pto::TRESHAPE(pdsl_view_t40, pdsl_t40);
     pto::TRESHAPE(pdsl_view_t43, pdsl_t43);
     uint32_t pdsl_version_t45 = 1;
     uint32_t pdsl_version_t37 = 1;
     uint32_t pdsl_version_t41 = 1;
+    uint32_t pdsl_version_u_m = 1;
     int64_t pdsl_u_b = 0;
     int64_t pdsl_u_t = 0;
     int64_t pdsl_u_splits = 0;
@@ -705,6 +714,9 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
                                       pdsl_u_rows * 128); // paged_attention_split.pdsl:99
             pto::TSTORE(pdsl_g_0, pdsl_t36);              // paged_attention_split.pdsl:99
         } else {
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                     // paged_attention_split.pdsl:102
+            pto::TASSIGN(pdsl_u_m, 0x10000 + pdsl_version_u_m * 128);          // paged_attention_split.pdsl:102
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                            // paged_attention_split.pdsl:102
             pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                   // paged_attention_split.pdsl:102
             pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                // paged_attention_split.pdsl:103
             pto::TEXPANDS(pdsl_u_o, 0.0f);                                     // paged_attention_split.pdsl:104
@@ -718,26 +730,30 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
                     pdsl_u_b * (pdsl_max(1, pdsl_min(pdsl_ceildiv(24, pdsl_u_batch * (pdsl_u_num_heads / 64)),
                                                      pdsl_u_max_blocks / 4)) *
                                 pdsl_u_num_heads * 8) +
-                    pdsl_u_s * (pdsl_u_num_heads * 8) + pdsl_u_rows * 8);     // paged_attention_split.pdsl:106
-                pto::TLOAD(pdsl_t37, pdsl_g_1);                               // paged_attention_split.pdsl:106
-                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                       // paged_attention_split.pdsl:106
-                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                      // paged_attention_split.pdsl:106
-                pto::TROWMAX(pdsl_u_m_s, pdsl_t37, pdsl_tmp_m_s);             // paged_attention_split.pdsl:106
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:107
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_u_m_s); // paged_attention_split.pdsl:107
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:108
-                pto::TSUB(pdsl_view_t38, pdsl_view_u_m, pdsl_view_u_m_new);   // paged_attention_split.pdsl:108
-                pto::TSUB(pdsl_view_t39, pdsl_view_u_m_s, pdsl_view_u_m_new); // paged_attention_split.pdsl:109
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:108
-                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t38);                  // paged_attention_split.pdsl:108
-                pto::TEXP(pdsl_view_u_beta, pdsl_view_t39);                   // paged_attention_split.pdsl:109
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                  // paged_attention_split.pdsl:110
-                pipe_barrier(PIPE_V);                                         // paged_attention_split.pdsl:111
-                pto::TMUL(pdsl_view_t40, pdsl_view_u_l, pdsl_view_u_alpha);   // paged_attention_split.pdsl:111
-                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                       // paged_attention_split.pdsl:111
-                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                      // paged_attention_split.pdsl:111
-                pdsl_version_t41 = (pdsl_version_t41 + 1) % 2;                // paged_attention_split.pdsl:111
-                pto::TASSIGN(pdsl_t41, 0x4000 + pdsl_version_t41 * 1024);     // paged_attention_split.pdsl:111
+                    pdsl_u_s * (pdsl_u_num_heads * 8) + pdsl_u_rows * 8);   // paged_attention_split.pdsl:106
+                pto::TLOAD(pdsl_t37, pdsl_g_1);                             // paged_attention_split.pdsl:106
+                set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                     // paged_attention_split.pdsl:106
+                wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                    // paged_attention_split.pdsl:106
+                pto::TROWMAX(pdsl_u_m_s, pdsl_t37, pdsl_tmp_m_s);           // paged_attention_split.pdsl:106
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                        // paged_attention_split.pdsl:110
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                 // paged_attention_split.pdsl:110
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:107
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;              // paged_attention_split.pdsl:107
+                pto::TASSIGN(pdsl_u_m, 0x10000 + pdsl_version_u_m * 128);   // paged_attention_split.pdsl:107
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                     // paged_attention_split.pdsl:107
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_u_m_s); // paged_attention_split.pdsl:107
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:108
+                pto::TSUB(pdsl_view_t38, pdsl_view_was_m, pdsl_view_u_m);   // paged_attention_split.pdsl:108
+                pto::TSUB(pdsl_view_t39, pdsl_view_u_m_s, pdsl_view_u_m);   // paged_attention_split.pdsl:109
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:108
+                pto::TEXP(pdsl_view_u_alpha, pdsl_view_t38);                // paged_attention_split.pdsl:108
+                pto::TEXP(pdsl_view_u_beta, pdsl_view_t39);                 // paged_attention_split.pdsl:109
+                pipe_barrier(PIPE_V);                                       // paged_attention_split.pdsl:111
+                pto::TMUL(pdsl_view_t40, pdsl_view_u_l, pdsl_view_u_alpha); // paged_attention_split.pdsl:111
+                set_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                     // paged_attention_split.pdsl:111
+                wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID1);                    // paged_attention_split.pdsl:111
+                pdsl_version_t41 = (pdsl_version_t41 + 1) % 2;              // paged_attention_split.pdsl:111
+                pto::TASSIGN(pdsl_t41, 0x4000 + pdsl_version_t41 * 1024);   // paged_attention_split.pdsl:111
                 pdsl_gmt_0_u_part_m pdsl_g_2(
                     pdsl_u_part_l +
                     pdsl_u_b * (pdsl_max(1, pdsl_min(pdsl_ceildiv(24, pdsl_u_batch * (pdsl_u_num_heads / 64)),

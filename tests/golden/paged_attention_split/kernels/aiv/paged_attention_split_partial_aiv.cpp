@@ -92,16 +92,14 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_colview_f32_8x1_t pdsl_view_t22;
     pdsl_col_f32_8x1_t pdsl_t23;
     pdsl_colview_f32_8x1_t pdsl_view_t23;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
     pdsl_vec_bf16_8x64_t pdsl_u_p;
     pdsl_vec_f32_8x64_t pdsl_t27;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t26;
     pdsl_colview_f32_8x1_t pdsl_view_t26;
     pdsl_col_f32_8x1_t pdsl_t28;
@@ -110,6 +108,8 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_vec_f32_8x64_t pdsl_t21;
     pdsl_vec_f32_8x128_t pdsl_t30;
     pdsl_vec_bf16_8x64_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x64_t pdsl_pad_0;
@@ -128,22 +128,19 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x4800>(pdsl_t34);
     pto::TASSIGN<0x5000>(pdsl_t22);
     pto::TASSIGN<0x5000>(pdsl_t23);
-    pto::TASSIGN<0x5020>(pdsl_u_m_new);
     pto::TASSIGN<0x6000>(pdsl_t27);
-    pto::TASSIGN<0x6840>(pdsl_u_l);
-    pto::TASSIGN<0x6860>(pdsl_u_m);
-    pto::TASSIGN<0x6880>(pdsl_t26);
-    pto::TASSIGN<0x68A0>(pdsl_t28);
+    pto::TASSIGN<0x6880>(pdsl_u_l);
+    pto::TASSIGN<0x68A0>(pdsl_t26);
+    pto::TASSIGN<0x68C0>(pdsl_t28);
     pto::TASSIGN<0x4800>(pdsl_tmp_pdsl_t22);
     pto::TASSIGN<0x800>(pdsl_tmp_pdsl_t28);
     pto::TRESHAPE(pdsl_view_t22, pdsl_t22);
     pto::TRESHAPE(pdsl_view_t23, pdsl_t23);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t26, pdsl_t26);
     pto::TRESHAPE(pdsl_view_t28, pdsl_t28);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -186,6 +183,9 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_j0 = pdsl_min(pdsl_u_s * pdsl_u_per, pdsl_u_n);            // paged_attention_split.pdsl:42
         pdsl_u_j1 = pdsl_min(pdsl_u_j0 + pdsl_u_per, pdsl_u_n);           // paged_attention_split.pdsl:43
         pdsl_u_lane_rows = 8;                                             // paged_attention_split.pdsl:59
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention_split.pdsl:60
+        pto::TASSIGN(pdsl_u_m, 0x6800 + pdsl_version_u_m * 32);           // paged_attention_split.pdsl:60
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention_split.pdsl:60
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                  // paged_attention_split.pdsl:60
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                               // paged_attention_split.pdsl:61
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                    // paged_attention_split.pdsl:62
@@ -212,17 +212,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_sc, pdsl_t21, pdsl_u_scale);                  // paged_attention_split.pdsl:66
             pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:67
             pto::TROWMAX(pdsl_t22, pdsl_u_sc, pdsl_tmp_pdsl_t22);           // paged_attention_split.pdsl:67
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // paged_attention_split.pdsl:69
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // paged_attention_split.pdsl:69
             pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:67
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t22);     // paged_attention_split.pdsl:67
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // paged_attention_split.pdsl:67
+            pto::TASSIGN(pdsl_u_m, 0x6800 + pdsl_version_u_m * 32);         // paged_attention_split.pdsl:67
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // paged_attention_split.pdsl:67
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t22);       // paged_attention_split.pdsl:67
             pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:68
-            pto::TSUB(pdsl_view_t23, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention_split.pdsl:68
-            pto::TROWEXPANDSUB(pdsl_t24, pdsl_u_sc, pdsl_u_m_new);          // paged_attention_split.pdsl:70
+            pto::TSUB(pdsl_view_t23, pdsl_view_was_m, pdsl_view_u_m);       // paged_attention_split.pdsl:68
+            pto::TROWEXPANDSUB(pdsl_t24, pdsl_u_sc, pdsl_u_m);              // paged_attention_split.pdsl:70
             pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:68
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention_split.pdsl:68
-            pto::TASSIGN(pdsl_u_alpha, 0x6800 + pdsl_version_u_alpha * 32); // paged_attention_split.pdsl:68
+            pto::TASSIGN(pdsl_u_alpha, 0x6840 + pdsl_version_u_alpha * 32); // paged_attention_split.pdsl:68
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention_split.pdsl:68
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t23);                    // paged_attention_split.pdsl:68
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention_split.pdsl:69
             pto::TEXP(pdsl_t25, pdsl_t24);                                  // paged_attention_split.pdsl:70
             pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:70
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention_split.pdsl:70
@@ -257,17 +261,21 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_sc, pdsl_t21, pdsl_u_scale);                  // paged_attention_split.pdsl:66
                 pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:67
                 pto::TROWMAX(pdsl_t22, pdsl_u_sc, pdsl_tmp_pdsl_t22);           // paged_attention_split.pdsl:67
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // paged_attention_split.pdsl:69
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // paged_attention_split.pdsl:69
                 pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:67
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t22);     // paged_attention_split.pdsl:67
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // paged_attention_split.pdsl:67
+                pto::TASSIGN(pdsl_u_m, 0x6800 + pdsl_version_u_m * 32);         // paged_attention_split.pdsl:67
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // paged_attention_split.pdsl:67
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t22);       // paged_attention_split.pdsl:67
                 pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:68
-                pto::TSUB(pdsl_view_t23, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention_split.pdsl:68
-                pto::TROWEXPANDSUB(pdsl_t24, pdsl_u_sc, pdsl_u_m_new);          // paged_attention_split.pdsl:70
+                pto::TSUB(pdsl_view_t23, pdsl_view_was_m, pdsl_view_u_m);       // paged_attention_split.pdsl:68
+                pto::TROWEXPANDSUB(pdsl_t24, pdsl_u_sc, pdsl_u_m);              // paged_attention_split.pdsl:70
                 pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:68
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention_split.pdsl:68
-                pto::TASSIGN(pdsl_u_alpha, 0x6800 + pdsl_version_u_alpha * 32); // paged_attention_split.pdsl:68
+                pto::TASSIGN(pdsl_u_alpha, 0x6840 + pdsl_version_u_alpha * 32); // paged_attention_split.pdsl:68
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention_split.pdsl:68
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t23);                    // paged_attention_split.pdsl:68
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention_split.pdsl:69
                 pto::TEXP(pdsl_t25, pdsl_t24);                                  // paged_attention_split.pdsl:70
                 pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:70
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention_split.pdsl:70
@@ -428,20 +436,20 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_8x1_t pdsl_t38;
     pdsl_colview_f32_8x1_t pdsl_view_t38;
     pdsl_vec_f32_8x128_t pdsl_t44;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_8x1_t pdsl_u_m;
+    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_u_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_u_alpha;
     pdsl_col_f32_8x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
-    pdsl_col_f32_8x1_t pdsl_u_m;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m;
     pdsl_col_f32_8x1_t pdsl_t41;
     pdsl_colview_f32_8x1_t pdsl_view_t41;
     pdsl_vec_f32_8x128_t pdsl_t35;
     pdsl_vec_f32_8x128_t pdsl_t36;
     pdsl_vec_f32_8x128_t pdsl_t45;
     pdsl_vec_bf16_8x128_t pdsl_prev_p;
+    pdsl_col_f32_8x1_t pdsl_was_m;
+    pdsl_colview_f32_8x1_t pdsl_view_was_m;
     pdsl_col_f32_8x1_t pdsl_prev_alpha;
     pdsl_colview_f32_8x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_8x128_t pdsl_pad_0;
@@ -462,20 +470,17 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x8000>(pdsl_t37);
     pto::TASSIGN<0x8000>(pdsl_t38);
     pto::TASSIGN<0x8000>(pdsl_t44);
-    pto::TASSIGN<0x8020>(pdsl_u_m_new);
-    pto::TASSIGN<0x9040>(pdsl_u_l);
-    pto::TASSIGN<0x9060>(pdsl_u_m);
-    pto::TASSIGN<0x9080>(pdsl_t41);
+    pto::TASSIGN<0x9080>(pdsl_u_l);
+    pto::TASSIGN<0x90A0>(pdsl_t41);
     pto::TASSIGN<0x6000>(pdsl_tmp_pdsl_t37);
     pto::TASSIGN<0x1000>(pdsl_tmp_pdsl_t43);
     pto::TRESHAPE(pdsl_view_t43, pdsl_t43);
     pto::TRESHAPE(pdsl_view_t37, pdsl_t37);
     pto::TRESHAPE(pdsl_view_t38, pdsl_t38);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t41, pdsl_t41);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -518,6 +523,9 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_j0 = pdsl_min(pdsl_u_s * pdsl_u_per, pdsl_u_n);            // paged_attention_split.pdsl:42
         pdsl_u_j1 = pdsl_min(pdsl_u_j0 + pdsl_u_per, pdsl_u_n);           // paged_attention_split.pdsl:43
         pdsl_u_lane_rows = 8;                                             // paged_attention_split.pdsl:59
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention_split.pdsl:60
+        pto::TASSIGN(pdsl_u_m, 0x9000 + pdsl_version_u_m * 32);           // paged_attention_split.pdsl:60
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention_split.pdsl:60
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                  // paged_attention_split.pdsl:60
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                               // paged_attention_split.pdsl:61
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                    // paged_attention_split.pdsl:62
@@ -544,17 +552,21 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_sc, pdsl_t36, pdsl_u_scale);                  // paged_attention_split.pdsl:66
             pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:67
             pto::TROWMAX(pdsl_t37, pdsl_u_sc, pdsl_tmp_pdsl_t37);           // paged_attention_split.pdsl:67
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // paged_attention_split.pdsl:69
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // paged_attention_split.pdsl:69
             pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:67
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t37);     // paged_attention_split.pdsl:67
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // paged_attention_split.pdsl:67
+            pto::TASSIGN(pdsl_u_m, 0x9000 + pdsl_version_u_m * 32);         // paged_attention_split.pdsl:67
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // paged_attention_split.pdsl:67
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t37);       // paged_attention_split.pdsl:67
             pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:68
-            pto::TSUB(pdsl_view_t38, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention_split.pdsl:68
-            pto::TROWEXPANDSUB(pdsl_t39, pdsl_u_sc, pdsl_u_m_new);          // paged_attention_split.pdsl:70
+            pto::TSUB(pdsl_view_t38, pdsl_view_was_m, pdsl_view_u_m);       // paged_attention_split.pdsl:68
+            pto::TROWEXPANDSUB(pdsl_t39, pdsl_u_sc, pdsl_u_m);              // paged_attention_split.pdsl:70
             pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:68
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention_split.pdsl:68
-            pto::TASSIGN(pdsl_u_alpha, 0x9000 + pdsl_version_u_alpha * 32); // paged_attention_split.pdsl:68
+            pto::TASSIGN(pdsl_u_alpha, 0x9040 + pdsl_version_u_alpha * 32); // paged_attention_split.pdsl:68
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention_split.pdsl:68
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t38);                    // paged_attention_split.pdsl:68
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention_split.pdsl:69
             pto::TEXP(pdsl_t40, pdsl_t39);                                  // paged_attention_split.pdsl:70
             pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:70
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention_split.pdsl:70
@@ -589,17 +601,21 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_sc, pdsl_t36, pdsl_u_scale);                  // paged_attention_split.pdsl:66
                 pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:67
                 pto::TROWMAX(pdsl_t37, pdsl_u_sc, pdsl_tmp_pdsl_t37);           // paged_attention_split.pdsl:67
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                            // paged_attention_split.pdsl:69
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                     // paged_attention_split.pdsl:69
                 pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:67
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t37);     // paged_attention_split.pdsl:67
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                  // paged_attention_split.pdsl:67
+                pto::TASSIGN(pdsl_u_m, 0x9000 + pdsl_version_u_m * 32);         // paged_attention_split.pdsl:67
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                         // paged_attention_split.pdsl:67
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t37);       // paged_attention_split.pdsl:67
                 pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:68
-                pto::TSUB(pdsl_view_t38, pdsl_view_u_m, pdsl_view_u_m_new);     // paged_attention_split.pdsl:68
-                pto::TROWEXPANDSUB(pdsl_t39, pdsl_u_sc, pdsl_u_m_new);          // paged_attention_split.pdsl:70
+                pto::TSUB(pdsl_view_t38, pdsl_view_was_m, pdsl_view_u_m);       // paged_attention_split.pdsl:68
+                pto::TROWEXPANDSUB(pdsl_t39, pdsl_u_sc, pdsl_u_m);              // paged_attention_split.pdsl:70
                 pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:68
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;          // paged_attention_split.pdsl:68
-                pto::TASSIGN(pdsl_u_alpha, 0x9000 + pdsl_version_u_alpha * 32); // paged_attention_split.pdsl:68
+                pto::TASSIGN(pdsl_u_alpha, 0x9040 + pdsl_version_u_alpha * 32); // paged_attention_split.pdsl:68
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                 // paged_attention_split.pdsl:68
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t38);                    // paged_attention_split.pdsl:68
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                    // paged_attention_split.pdsl:69
                 pto::TEXP(pdsl_t40, pdsl_t39);                                  // paged_attention_split.pdsl:70
                 pipe_barrier(PIPE_V);                                           // paged_attention_split.pdsl:70
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                  // paged_attention_split.pdsl:70
@@ -759,16 +775,14 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_colview_f32_32x1_t pdsl_view_t52;
     pdsl_col_f32_32x1_t pdsl_t53;
     pdsl_colview_f32_32x1_t pdsl_view_t53;
-    pdsl_col_f32_32x1_t pdsl_u_m_new;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m_new;
     pdsl_vec_bf16_32x64_t pdsl_u_p;
     pdsl_vec_f32_32x64_t pdsl_t57;
+    pdsl_col_f32_32x1_t pdsl_u_m;
+    pdsl_colview_f32_32x1_t pdsl_view_u_m;
     pdsl_col_f32_32x1_t pdsl_u_alpha;
     pdsl_colview_f32_32x1_t pdsl_view_u_alpha;
     pdsl_col_f32_32x1_t pdsl_u_l;
     pdsl_colview_f32_32x1_t pdsl_view_u_l;
-    pdsl_col_f32_32x1_t pdsl_u_m;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m;
     pdsl_col_f32_32x1_t pdsl_t56;
     pdsl_colview_f32_32x1_t pdsl_view_t56;
     pdsl_col_f32_32x1_t pdsl_t58;
@@ -777,6 +791,8 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_vec_f32_32x64_t pdsl_t51;
     pdsl_vec_f32_32x128_t pdsl_t60;
     pdsl_vec_bf16_32x64_t pdsl_prev_p;
+    pdsl_col_f32_32x1_t pdsl_was_m;
+    pdsl_colview_f32_32x1_t pdsl_view_was_m;
     pdsl_col_f32_32x1_t pdsl_prev_alpha;
     pdsl_colview_f32_32x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_32x64_t pdsl_pad_0;
@@ -795,22 +811,19 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x12000>(pdsl_t64);
     pto::TASSIGN<0x14000>(pdsl_t52);
     pto::TASSIGN<0x14000>(pdsl_t53);
-    pto::TASSIGN<0x14080>(pdsl_u_m_new);
     pto::TASSIGN<0x18000>(pdsl_t57);
-    pto::TASSIGN<0x1A100>(pdsl_u_l);
-    pto::TASSIGN<0x1A180>(pdsl_u_m);
-    pto::TASSIGN<0x1A200>(pdsl_t56);
-    pto::TASSIGN<0x1A280>(pdsl_t58);
+    pto::TASSIGN<0x1A200>(pdsl_u_l);
+    pto::TASSIGN<0x1A280>(pdsl_t56);
+    pto::TASSIGN<0x1A300>(pdsl_t58);
     pto::TASSIGN<0x12000>(pdsl_tmp_pdsl_t52);
     pto::TASSIGN<0x2000>(pdsl_tmp_pdsl_t58);
     pto::TRESHAPE(pdsl_view_t52, pdsl_t52);
     pto::TRESHAPE(pdsl_view_t53, pdsl_t53);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t56, pdsl_t56);
     pto::TRESHAPE(pdsl_view_t58, pdsl_t58);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -853,6 +866,9 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_j0 = pdsl_min(pdsl_u_s * pdsl_u_per, pdsl_u_n);            // paged_attention_split.pdsl:42
         pdsl_u_j1 = pdsl_min(pdsl_u_j0 + pdsl_u_per, pdsl_u_n);           // paged_attention_split.pdsl:43
         pdsl_u_lane_rows = 32;                                            // paged_attention_split.pdsl:59
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention_split.pdsl:60
+        pto::TASSIGN(pdsl_u_m, 0x1A000 + pdsl_version_u_m * 128);         // paged_attention_split.pdsl:60
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention_split.pdsl:60
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                  // paged_attention_split.pdsl:60
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                               // paged_attention_split.pdsl:61
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                    // paged_attention_split.pdsl:62
@@ -879,17 +895,21 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_sc, pdsl_t51, pdsl_u_scale);                    // paged_attention_split.pdsl:66
             pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:67
             pto::TROWMAX(pdsl_t52, pdsl_u_sc, pdsl_tmp_pdsl_t52);             // paged_attention_split.pdsl:67
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // paged_attention_split.pdsl:69
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // paged_attention_split.pdsl:69
             pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:67
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t52);       // paged_attention_split.pdsl:67
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention_split.pdsl:67
+            pto::TASSIGN(pdsl_u_m, 0x1A000 + pdsl_version_u_m * 128);         // paged_attention_split.pdsl:67
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention_split.pdsl:67
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t52);         // paged_attention_split.pdsl:67
             pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:68
-            pto::TSUB(pdsl_view_t53, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention_split.pdsl:68
-            pto::TROWEXPANDSUB(pdsl_t54, pdsl_u_sc, pdsl_u_m_new);            // paged_attention_split.pdsl:70
+            pto::TSUB(pdsl_view_t53, pdsl_view_was_m, pdsl_view_u_m);         // paged_attention_split.pdsl:68
+            pto::TROWEXPANDSUB(pdsl_t54, pdsl_u_sc, pdsl_u_m);                // paged_attention_split.pdsl:70
             pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:68
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention_split.pdsl:68
-            pto::TASSIGN(pdsl_u_alpha, 0x1A000 + pdsl_version_u_alpha * 128); // paged_attention_split.pdsl:68
+            pto::TASSIGN(pdsl_u_alpha, 0x1A100 + pdsl_version_u_alpha * 128); // paged_attention_split.pdsl:68
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention_split.pdsl:68
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t53);                      // paged_attention_split.pdsl:68
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention_split.pdsl:69
             pto::TEXP(pdsl_t55, pdsl_t54);                                    // paged_attention_split.pdsl:70
             pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:70
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention_split.pdsl:70
@@ -924,17 +944,21 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_sc, pdsl_t51, pdsl_u_scale);                    // paged_attention_split.pdsl:66
                 pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:67
                 pto::TROWMAX(pdsl_t52, pdsl_u_sc, pdsl_tmp_pdsl_t52);             // paged_attention_split.pdsl:67
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // paged_attention_split.pdsl:69
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // paged_attention_split.pdsl:69
                 pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:67
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t52);       // paged_attention_split.pdsl:67
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention_split.pdsl:67
+                pto::TASSIGN(pdsl_u_m, 0x1A000 + pdsl_version_u_m * 128);         // paged_attention_split.pdsl:67
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention_split.pdsl:67
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t52);         // paged_attention_split.pdsl:67
                 pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:68
-                pto::TSUB(pdsl_view_t53, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention_split.pdsl:68
-                pto::TROWEXPANDSUB(pdsl_t54, pdsl_u_sc, pdsl_u_m_new);            // paged_attention_split.pdsl:70
+                pto::TSUB(pdsl_view_t53, pdsl_view_was_m, pdsl_view_u_m);         // paged_attention_split.pdsl:68
+                pto::TROWEXPANDSUB(pdsl_t54, pdsl_u_sc, pdsl_u_m);                // paged_attention_split.pdsl:70
                 pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:68
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention_split.pdsl:68
-                pto::TASSIGN(pdsl_u_alpha, 0x1A000 + pdsl_version_u_alpha * 128); // paged_attention_split.pdsl:68
+                pto::TASSIGN(pdsl_u_alpha, 0x1A100 + pdsl_version_u_alpha * 128); // paged_attention_split.pdsl:68
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention_split.pdsl:68
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t53);                      // paged_attention_split.pdsl:68
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention_split.pdsl:69
                 pto::TEXP(pdsl_t55, pdsl_t54);                                    // paged_attention_split.pdsl:70
                 pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:70
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention_split.pdsl:70
@@ -1095,20 +1119,20 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
     pdsl_col_f32_32x1_t pdsl_t68;
     pdsl_colview_f32_32x1_t pdsl_view_t68;
     pdsl_vec_f32_32x128_t pdsl_t74;
-    pdsl_col_f32_32x1_t pdsl_u_m_new;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m_new;
+    pdsl_col_f32_32x1_t pdsl_u_m;
+    pdsl_colview_f32_32x1_t pdsl_view_u_m;
     pdsl_col_f32_32x1_t pdsl_u_alpha;
     pdsl_colview_f32_32x1_t pdsl_view_u_alpha;
     pdsl_col_f32_32x1_t pdsl_u_l;
     pdsl_colview_f32_32x1_t pdsl_view_u_l;
-    pdsl_col_f32_32x1_t pdsl_u_m;
-    pdsl_colview_f32_32x1_t pdsl_view_u_m;
     pdsl_col_f32_32x1_t pdsl_t71;
     pdsl_colview_f32_32x1_t pdsl_view_t71;
     pdsl_vec_f32_32x128_t pdsl_t65;
     pdsl_vec_f32_32x128_t pdsl_t66;
     pdsl_vec_f32_32x128_t pdsl_t75;
     pdsl_vec_bf16_32x128_t pdsl_prev_p;
+    pdsl_col_f32_32x1_t pdsl_was_m;
+    pdsl_colview_f32_32x1_t pdsl_view_was_m;
     pdsl_col_f32_32x1_t pdsl_prev_alpha;
     pdsl_colview_f32_32x1_t pdsl_view_prev_alpha;
     pdsl_pad_min_f32_32x128_t pdsl_pad_0;
@@ -1129,20 +1153,17 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
     pto::TASSIGN<0x20000>(pdsl_t67);
     pto::TASSIGN<0x20000>(pdsl_t68);
     pto::TASSIGN<0x20000>(pdsl_t74);
-    pto::TASSIGN<0x20080>(pdsl_u_m_new);
-    pto::TASSIGN<0x24100>(pdsl_u_l);
-    pto::TASSIGN<0x24180>(pdsl_u_m);
-    pto::TASSIGN<0x24200>(pdsl_t71);
+    pto::TASSIGN<0x24200>(pdsl_u_l);
+    pto::TASSIGN<0x24280>(pdsl_t71);
     pto::TASSIGN<0x18000>(pdsl_tmp_pdsl_t67);
     pto::TASSIGN<0x4000>(pdsl_tmp_pdsl_t73);
     pto::TRESHAPE(pdsl_view_t73, pdsl_t73);
     pto::TRESHAPE(pdsl_view_t67, pdsl_t67);
     pto::TRESHAPE(pdsl_view_t68, pdsl_t68);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);
     pto::TRESHAPE(pdsl_view_t71, pdsl_t71);
     uint32_t pdsl_version_u_p = 1;
+    uint32_t pdsl_version_u_m = 1;
     uint32_t pdsl_version_u_alpha = 1;
     uint32_t pdsl_pops_u_sij = 0;
     uint32_t pdsl_pops_u_oi = 0;
@@ -1185,6 +1206,9 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
         pdsl_u_j0 = pdsl_min(pdsl_u_s * pdsl_u_per, pdsl_u_n);            // paged_attention_split.pdsl:42
         pdsl_u_j1 = pdsl_min(pdsl_u_j0 + pdsl_u_per, pdsl_u_n);           // paged_attention_split.pdsl:43
         pdsl_u_lane_rows = 32;                                            // paged_attention_split.pdsl:59
+        pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention_split.pdsl:60
+        pto::TASSIGN(pdsl_u_m, 0x24000 + pdsl_version_u_m * 128);         // paged_attention_split.pdsl:60
+        pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention_split.pdsl:60
         pto::TEXPANDS(pdsl_view_u_m, -__builtin_inff());                  // paged_attention_split.pdsl:60
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                               // paged_attention_split.pdsl:61
         pto::TEXPANDS(pdsl_u_o, 0.0f);                                    // paged_attention_split.pdsl:62
@@ -1212,17 +1236,21 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
             pto::TMULS(pdsl_u_sc, pdsl_t66, pdsl_u_scale);                    // paged_attention_split.pdsl:66
             pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:67
             pto::TROWMAX(pdsl_t67, pdsl_u_sc, pdsl_tmp_pdsl_t67);             // paged_attention_split.pdsl:67
+            pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // paged_attention_split.pdsl:69
+            pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // paged_attention_split.pdsl:69
             pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:67
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t67);       // paged_attention_split.pdsl:67
+            pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention_split.pdsl:67
+            pto::TASSIGN(pdsl_u_m, 0x24000 + pdsl_version_u_m * 128);         // paged_attention_split.pdsl:67
+            pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention_split.pdsl:67
+            pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t67);         // paged_attention_split.pdsl:67
             pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:68
-            pto::TSUB(pdsl_view_t68, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention_split.pdsl:68
-            pto::TROWEXPANDSUB(pdsl_t69, pdsl_u_sc, pdsl_u_m_new);            // paged_attention_split.pdsl:70
+            pto::TSUB(pdsl_view_t68, pdsl_view_was_m, pdsl_view_u_m);         // paged_attention_split.pdsl:68
+            pto::TROWEXPANDSUB(pdsl_t69, pdsl_u_sc, pdsl_u_m);                // paged_attention_split.pdsl:70
             pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:68
             pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention_split.pdsl:68
-            pto::TASSIGN(pdsl_u_alpha, 0x24000 + pdsl_version_u_alpha * 128); // paged_attention_split.pdsl:68
+            pto::TASSIGN(pdsl_u_alpha, 0x24100 + pdsl_version_u_alpha * 128); // paged_attention_split.pdsl:68
             pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention_split.pdsl:68
             pto::TEXP(pdsl_view_u_alpha, pdsl_view_t68);                      // paged_attention_split.pdsl:68
-            pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention_split.pdsl:69
             pto::TEXP(pdsl_t70, pdsl_t69);                                    // paged_attention_split.pdsl:70
             pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:70
             pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention_split.pdsl:70
@@ -1257,17 +1285,21 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ int32_t* pdsl_u_context_lens, __gm
                 pto::TMULS(pdsl_u_sc, pdsl_t66, pdsl_u_scale);                    // paged_attention_split.pdsl:66
                 pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:67
                 pto::TROWMAX(pdsl_t67, pdsl_u_sc, pdsl_tmp_pdsl_t67);             // paged_attention_split.pdsl:67
+                pto::TRESHAPE(pdsl_was_m, pdsl_u_m);                              // paged_attention_split.pdsl:69
+                pto::TRESHAPE(pdsl_view_was_m, pdsl_was_m);                       // paged_attention_split.pdsl:69
                 pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:67
-                pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_m, pdsl_view_t67);       // paged_attention_split.pdsl:67
+                pdsl_version_u_m = (pdsl_version_u_m + 1) % 2;                    // paged_attention_split.pdsl:67
+                pto::TASSIGN(pdsl_u_m, 0x24000 + pdsl_version_u_m * 128);         // paged_attention_split.pdsl:67
+                pto::TRESHAPE(pdsl_view_u_m, pdsl_u_m);                           // paged_attention_split.pdsl:67
+                pto::TMAX(pdsl_view_u_m, pdsl_view_was_m, pdsl_view_t67);         // paged_attention_split.pdsl:67
                 pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:68
-                pto::TSUB(pdsl_view_t68, pdsl_view_u_m, pdsl_view_u_m_new);       // paged_attention_split.pdsl:68
-                pto::TROWEXPANDSUB(pdsl_t69, pdsl_u_sc, pdsl_u_m_new);            // paged_attention_split.pdsl:70
+                pto::TSUB(pdsl_view_t68, pdsl_view_was_m, pdsl_view_u_m);         // paged_attention_split.pdsl:68
+                pto::TROWEXPANDSUB(pdsl_t69, pdsl_u_sc, pdsl_u_m);                // paged_attention_split.pdsl:70
                 pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:68
                 pdsl_version_u_alpha = (pdsl_version_u_alpha + 1) % 2;            // paged_attention_split.pdsl:68
-                pto::TASSIGN(pdsl_u_alpha, 0x24000 + pdsl_version_u_alpha * 128); // paged_attention_split.pdsl:68
+                pto::TASSIGN(pdsl_u_alpha, 0x24100 + pdsl_version_u_alpha * 128); // paged_attention_split.pdsl:68
                 pto::TRESHAPE(pdsl_view_u_alpha, pdsl_u_alpha);                   // paged_attention_split.pdsl:68
                 pto::TEXP(pdsl_view_u_alpha, pdsl_view_t68);                      // paged_attention_split.pdsl:68
-                pto::TMOV(pdsl_view_u_m, pdsl_view_u_m_new);                      // paged_attention_split.pdsl:69
                 pto::TEXP(pdsl_t70, pdsl_t69);                                    // paged_attention_split.pdsl:70
                 pipe_barrier(PIPE_V);                                             // paged_attention_split.pdsl:70
                 pdsl_version_u_p = (pdsl_version_u_p + 1) % 2;                    // paged_attention_split.pdsl:70

@@ -105,34 +105,47 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_w, __gm__ float
         set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                             // rmsnorm_matmul.pdsl:27
         wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                                            // rmsnorm_matmul.pdsl:27
         pto::TMATMUL(pdsl_u_acc, pdsl_left_0, pdsl_right_1);                                // rmsnorm_matmul.pdsl:27
-        for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_hidden / pdsl_u_tk; ++pdsl_u_kk) {   // rmsnorm_matmul.pdsl:28
-            pto::TASSIGN(pdsl_t0, 0x0 + pdsl_pops_u_xn % 2 * 4096);                         // rmsnorm_matmul.pdsl:29
-            pto::TPOP<pdsl_pipet_u_xn, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_xn, pdsl_t0);                                                   // rmsnorm_matmul.pdsl:29
-            ++pdsl_pops_u_xn;                                                               // rmsnorm_matmul.pdsl:29
-            pto::TFREE<pdsl_pipet_u_xn, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_xn); // rmsnorm_matmul.pdsl:29
+        if (pdsl_u_hidden / pdsl_u_tk > 0) {                                                // rmsnorm_matmul.pdsl:28
             set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                      // rmsnorm_matmul.pdsl:29
             wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                                     // rmsnorm_matmul.pdsl:29
             pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                                    // rmsnorm_matmul.pdsl:29
             pto::TASSIGN(pdsl_t1, 0x2000 + pdsl_version_t1 * 32768);                        // rmsnorm_matmul.pdsl:29
-            pdsl_gmt_0_u_w pdsl_g_0(pdsl_u_w + pdsl_u_kk * pdsl_u_tk * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_w::Shape(),
+            pdsl_gmt_0_u_w pdsl_g_0(pdsl_u_w + 0 * pdsl_u_tk * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_w::Shape(),
                                     pdsl_gmt_0_u_w::Stride(16384, 16384, 16384, pdsl_u_n, 1)); // rmsnorm_matmul.pdsl:29
             pto::TLOAD(pdsl_t1, pdsl_g_0);                                                     // rmsnorm_matmul.pdsl:29
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                            // rmsnorm_matmul.pdsl:29
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                           // rmsnorm_matmul.pdsl:29
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                         // rmsnorm_matmul.pdsl:29
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                        // rmsnorm_matmul.pdsl:29
-            pto::TMOV(pdsl_left_2, pdsl_t0);                                                   // rmsnorm_matmul.pdsl:29
-            pto::TMOV(pdsl_right_3, pdsl_t1);                                                  // rmsnorm_matmul.pdsl:29
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                            // rmsnorm_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                           // rmsnorm_matmul.pdsl:29
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_2, pdsl_right_3);               // rmsnorm_matmul.pdsl:29
+            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_hidden / pdsl_u_tk; ++pdsl_u_kk) {  // rmsnorm_matmul.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                     // rmsnorm_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                    // rmsnorm_matmul.pdsl:29
+                pto::TASSIGN(pdsl_t0, 0x0 + pdsl_pops_u_xn % 2 * 4096);                        // rmsnorm_matmul.pdsl:29
+                pto::TPOP<pdsl_pipet_u_xn, pdsl_nz_bf16_16x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_xn, pdsl_t0); // rmsnorm_matmul.pdsl:29
+                ++pdsl_pops_u_xn;             // rmsnorm_matmul.pdsl:29
+                pto::TFREE<pdsl_pipet_u_xn, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_xn);                                                 // rmsnorm_matmul.pdsl:29
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                              // rmsnorm_matmul.pdsl:29
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                             // rmsnorm_matmul.pdsl:29
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // rmsnorm_matmul.pdsl:29
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                          // rmsnorm_matmul.pdsl:29
+                pto::TMOV(pdsl_left_2, pdsl_t0);                                     // rmsnorm_matmul.pdsl:29
+                pto::TMOV(pdsl_right_3, pdsl_t1);                                    // rmsnorm_matmul.pdsl:29
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // rmsnorm_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                             // rmsnorm_matmul.pdsl:29
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_2, pdsl_right_3); // rmsnorm_matmul.pdsl:29
+                if (pdsl_u_kk + 1 < pdsl_u_hidden / pdsl_u_tk) {                     // rmsnorm_matmul.pdsl:29
+                    pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                     // rmsnorm_matmul.pdsl:29
+                    pto::TASSIGN(pdsl_t1, 0x2000 + pdsl_version_t1 * 32768);         // rmsnorm_matmul.pdsl:29
+                    pdsl_gmt_0_u_w pdsl_g_1(
+                        pdsl_u_w + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_w::Shape(),
+                        pdsl_gmt_0_u_w::Stride(16384, 16384, 16384, pdsl_u_n, 1)); // rmsnorm_matmul.pdsl:29
+                    pto::TLOAD(pdsl_t1, pdsl_g_1);                                 // rmsnorm_matmul.pdsl:29
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // rmsnorm_matmul.pdsl:31
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // rmsnorm_matmul.pdsl:31
-        pdsl_gmt_0_u_out pdsl_g_1(pdsl_u_out + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
+        pdsl_gmt_0_u_out pdsl_g_2(pdsl_u_out + pdsl_u_r0 * pdsl_u_n + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
                                   pdsl_gmt_0_u_out::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // rmsnorm_matmul.pdsl:31
-        pto::TSTORE(pdsl_g_1, pdsl_u_acc);                                                  // rmsnorm_matmul.pdsl:31
+        pto::TSTORE(pdsl_g_2, pdsl_u_acc);                                                  // rmsnorm_matmul.pdsl:31
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }

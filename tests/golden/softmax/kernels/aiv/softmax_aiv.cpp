@@ -62,8 +62,6 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_x, __gm__ float* pds
     pdsl_colview_f32_8x1_t pdsl_view_t0;
     pdsl_col_f32_8x1_v1x1_t pdsl_t1;
     pdsl_colview_f32_8x1_t pdsl_view_t1;
-    pdsl_col_f32_8x1_v1x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
     pdsl_vec_f32_1x256_t pdsl_t5;
     pdsl_col_f32_8x1_v1x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
@@ -75,6 +73,8 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_x, __gm__ float* pds
     pdsl_colview_f32_8x1_t pdsl_view_t3;
     pdsl_col_f32_8x1_v1x1_t pdsl_t6;
     pdsl_colview_f32_8x1_t pdsl_view_t6;
+    pdsl_col_f32_8x1_v1x1_t pdsl_was_mx;
+    pdsl_colview_f32_8x1_t pdsl_view_was_mx;
     pdsl_vec_f32_1x256_t pdsl_tmp_pdsl_t0;
     pdsl_vecpad_f32_8x256_v1x256_t pdsl_tmp_pdsl_t6;
     pto::TASSIGN<0x0>(pdsl_e0);
@@ -84,25 +84,22 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_x, __gm__ float* pds
     pto::TASSIGN<0x800>(pdsl_t8);
     pto::TASSIGN<0xC00>(pdsl_t0);
     pto::TASSIGN<0xC00>(pdsl_t1);
-    pto::TASSIGN<0xC20>(pdsl_u_m_new);
     pto::TASSIGN<0x2000>(pdsl_t5);
     pto::TASSIGN<0x2400>(pdsl_u_l);
     pto::TASSIGN<0x2420>(pdsl_t2);
-    pto::TASSIGN<0x4000>(pdsl_u_mx);
-    pto::TASSIGN<0x4020>(pdsl_t3);
-    pto::TASSIGN<0x4040>(pdsl_t6);
+    pto::TASSIGN<0x4040>(pdsl_t3);
+    pto::TASSIGN<0x4060>(pdsl_t6);
     pto::TASSIGN<0x800>(pdsl_tmp_pdsl_t0);
     pto::TASSIGN<0x2000>(pdsl_tmp_pdsl_t6);
     pto::TRESHAPE(pdsl_view_t0, pdsl_t0);
     pto::TRESHAPE(pdsl_view_t1, pdsl_t1);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
     pto::TRESHAPE(pdsl_view_t2, pdsl_t2);
-    pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);
     pto::TRESHAPE(pdsl_view_t3, pdsl_t3);
     pto::TRESHAPE(pdsl_view_t6, pdsl_t6);
     uint32_t pdsl_version_t7 = 1;
     uint32_t pdsl_version_u_s = 1;
+    uint32_t pdsl_version_u_mx = 1;
     int64_t pdsl_u_i = 0;
     int64_t pdsl_u_r = 0;
 
@@ -111,8 +108,11 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_x, __gm__ float* pds
     for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:14
         pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:14
         pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_m - 1);              // softmax.pdsl:19
-        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:20
+        pdsl_version_u_mx = (pdsl_version_u_mx + 1) % 2;                                    // softmax.pdsl:20
+        pto::TASSIGN(pdsl_u_mx, 0x4000 + pdsl_version_u_mx * 32);                           // softmax.pdsl:20
+        pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);                                           // softmax.pdsl:20
         pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:20
+        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:21
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:21
         for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 256; ++pdsl_u_j) {                 // softmax.pdsl:22
             set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:23
@@ -125,15 +125,19 @@ static __aicore__ void pdsl_case_aiv_0(__gm__ float* pdsl_u_x, __gm__ float* pds
             set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                      // softmax.pdsl:24
             wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // softmax.pdsl:24
             pto::TROWMAX(pdsl_t0, pdsl_u_s, pdsl_tmp_pdsl_t0);                           // softmax.pdsl:24
+            pto::TRESHAPE(pdsl_was_mx, pdsl_u_mx);                                       // softmax.pdsl:26
+            pto::TRESHAPE(pdsl_view_was_mx, pdsl_was_mx);                                // softmax.pdsl:26
             pipe_barrier(PIPE_V);                                                        // softmax.pdsl:24
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t0);                  // softmax.pdsl:24
+            pdsl_version_u_mx = (pdsl_version_u_mx + 1) % 2;                             // softmax.pdsl:24
+            pto::TASSIGN(pdsl_u_mx, 0x4000 + pdsl_version_u_mx * 32);                    // softmax.pdsl:24
+            pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);                                    // softmax.pdsl:24
+            pto::TMAX(pdsl_view_u_mx, pdsl_view_was_mx, pdsl_view_t0);                   // softmax.pdsl:24
             pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
-            pto::TSUB(pdsl_view_t1, pdsl_view_u_mx, pdsl_view_u_m_new);                  // softmax.pdsl:25
-            pto::TROWEXPANDSUB(pdsl_t4, pdsl_u_s, pdsl_u_m_new);                         // softmax.pdsl:25
+            pto::TSUB(pdsl_view_t1, pdsl_view_was_mx, pdsl_view_u_mx);                   // softmax.pdsl:25
+            pto::TROWEXPANDSUB(pdsl_t4, pdsl_u_s, pdsl_u_mx);                            // softmax.pdsl:25
             pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
             pto::TEXP(pdsl_view_t2, pdsl_view_t1);                                       // softmax.pdsl:25
             pto::TEXP(pdsl_t5, pdsl_t4);                                                 // softmax.pdsl:25
-            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                // softmax.pdsl:26
             pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
             pto::TMUL(pdsl_view_t3, pdsl_view_u_l, pdsl_view_t2);                        // softmax.pdsl:25
             pto::TMOV(pdsl_e0, pdsl_t5);                                                 // softmax.pdsl:25
@@ -193,8 +197,6 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_x, __gm__ float* pds
     pdsl_colview_f32_8x1_t pdsl_view_t11;
     pdsl_col_f32_8x1_v1x1_t pdsl_t12;
     pdsl_colview_f32_8x1_t pdsl_view_t12;
-    pdsl_col_f32_8x1_v1x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
     pdsl_vec_f32_1x512_t pdsl_t16;
     pdsl_col_f32_8x1_v1x1_t pdsl_u_l;
     pdsl_colview_f32_8x1_t pdsl_view_u_l;
@@ -206,6 +208,8 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_x, __gm__ float* pds
     pdsl_colview_f32_8x1_t pdsl_view_t14;
     pdsl_col_f32_8x1_v1x1_t pdsl_t17;
     pdsl_colview_f32_8x1_t pdsl_view_t17;
+    pdsl_col_f32_8x1_v1x1_t pdsl_was_mx;
+    pdsl_colview_f32_8x1_t pdsl_view_was_mx;
     pdsl_vec_f32_1x512_t pdsl_tmp_pdsl_t11;
     pdsl_vecpad_f32_8x512_v1x512_t pdsl_tmp_pdsl_t17;
     pto::TASSIGN<0x0>(pdsl_e1);
@@ -215,25 +219,22 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_x, __gm__ float* pds
     pto::TASSIGN<0x1000>(pdsl_t19);
     pto::TASSIGN<0x1800>(pdsl_t11);
     pto::TASSIGN<0x1800>(pdsl_t12);
-    pto::TASSIGN<0x1820>(pdsl_u_m_new);
     pto::TASSIGN<0x4000>(pdsl_t16);
     pto::TASSIGN<0x4800>(pdsl_u_l);
     pto::TASSIGN<0x4820>(pdsl_t13);
-    pto::TASSIGN<0x8000>(pdsl_u_mx);
-    pto::TASSIGN<0x8020>(pdsl_t14);
-    pto::TASSIGN<0x8040>(pdsl_t17);
+    pto::TASSIGN<0x8040>(pdsl_t14);
+    pto::TASSIGN<0x8060>(pdsl_t17);
     pto::TASSIGN<0x1000>(pdsl_tmp_pdsl_t11);
     pto::TASSIGN<0x4000>(pdsl_tmp_pdsl_t17);
     pto::TRESHAPE(pdsl_view_t11, pdsl_t11);
     pto::TRESHAPE(pdsl_view_t12, pdsl_t12);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
     pto::TRESHAPE(pdsl_view_t13, pdsl_t13);
-    pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);
     pto::TRESHAPE(pdsl_view_t14, pdsl_t14);
     pto::TRESHAPE(pdsl_view_t17, pdsl_t17);
     uint32_t pdsl_version_t18 = 1;
     uint32_t pdsl_version_u_s = 1;
+    uint32_t pdsl_version_u_mx = 1;
     int64_t pdsl_u_i = 0;
     int64_t pdsl_u_r = 0;
 
@@ -242,8 +243,11 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_x, __gm__ float* pds
     for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:14
         pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:14
         pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 1 + pdsl_u_lane * 1, pdsl_u_m - 1);              // softmax.pdsl:19
-        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:20
+        pdsl_version_u_mx = (pdsl_version_u_mx + 1) % 2;                                    // softmax.pdsl:20
+        pto::TASSIGN(pdsl_u_mx, 0x8000 + pdsl_version_u_mx * 32);                           // softmax.pdsl:20
+        pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);                                           // softmax.pdsl:20
         pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:20
+        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:21
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:21
         for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 512; ++pdsl_u_j) {                 // softmax.pdsl:22
             set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:23
@@ -256,15 +260,19 @@ static __aicore__ void pdsl_case_aiv_1(__gm__ float* pdsl_u_x, __gm__ float* pds
             set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                      // softmax.pdsl:24
             wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                     // softmax.pdsl:24
             pto::TROWMAX(pdsl_t11, pdsl_u_s, pdsl_tmp_pdsl_t11);                         // softmax.pdsl:24
+            pto::TRESHAPE(pdsl_was_mx, pdsl_u_mx);                                       // softmax.pdsl:26
+            pto::TRESHAPE(pdsl_view_was_mx, pdsl_was_mx);                                // softmax.pdsl:26
             pipe_barrier(PIPE_V);                                                        // softmax.pdsl:24
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t11);                 // softmax.pdsl:24
+            pdsl_version_u_mx = (pdsl_version_u_mx + 1) % 2;                             // softmax.pdsl:24
+            pto::TASSIGN(pdsl_u_mx, 0x8000 + pdsl_version_u_mx * 32);                    // softmax.pdsl:24
+            pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);                                    // softmax.pdsl:24
+            pto::TMAX(pdsl_view_u_mx, pdsl_view_was_mx, pdsl_view_t11);                  // softmax.pdsl:24
             pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
-            pto::TSUB(pdsl_view_t12, pdsl_view_u_mx, pdsl_view_u_m_new);                 // softmax.pdsl:25
-            pto::TROWEXPANDSUB(pdsl_t15, pdsl_u_s, pdsl_u_m_new);                        // softmax.pdsl:25
+            pto::TSUB(pdsl_view_t12, pdsl_view_was_mx, pdsl_view_u_mx);                  // softmax.pdsl:25
+            pto::TROWEXPANDSUB(pdsl_t15, pdsl_u_s, pdsl_u_mx);                           // softmax.pdsl:25
             pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
             pto::TEXP(pdsl_view_t13, pdsl_view_t12);                                     // softmax.pdsl:25
             pto::TEXP(pdsl_t16, pdsl_t15);                                               // softmax.pdsl:25
-            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                // softmax.pdsl:26
             pipe_barrier(PIPE_V);                                                        // softmax.pdsl:25
             pto::TMUL(pdsl_view_t14, pdsl_view_u_l, pdsl_view_t13);                      // softmax.pdsl:25
             pto::TMOV(pdsl_e1, pdsl_t16);                                                // softmax.pdsl:25
@@ -332,34 +340,31 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ float* pdsl_u_x, __gm__ float* pds
     pdsl_col_f32_8x1_t pdsl_t23;
     pdsl_colview_f32_8x1_t pdsl_view_t23;
     pdsl_vec_f32_8x256_t pdsl_t30;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
     pdsl_vec_f32_8x256_t pdsl_t26;
+    pdsl_col_f32_8x1_t pdsl_was_mx;
+    pdsl_colview_f32_8x1_t pdsl_view_was_mx;
     pdsl_vec_f32_8x256_t pdsl_tmp_pdsl_t22;
     pdsl_vec_f32_8x256_t pdsl_tmp_pdsl_t28;
     pto::TASSIGN<0x0>(pdsl_u_l);
-    pto::TASSIGN<0x20>(pdsl_u_mx);
-    pto::TASSIGN<0x40>(pdsl_t24);
-    pto::TASSIGN<0x40>(pdsl_t31);
-    pto::TASSIGN<0x60>(pdsl_t27);
-    pto::TASSIGN<0x2040>(pdsl_t32);
-    pto::TASSIGN<0x2060>(pdsl_t25);
-    pto::TASSIGN<0x2080>(pdsl_t28);
-    pto::TASSIGN<0x4040>(pdsl_t22);
-    pto::TASSIGN<0x4040>(pdsl_t23);
-    pto::TASSIGN<0x4040>(pdsl_t30);
-    pto::TASSIGN<0x4060>(pdsl_u_m_new);
+    pto::TASSIGN<0x60>(pdsl_t24);
+    pto::TASSIGN<0x60>(pdsl_t31);
+    pto::TASSIGN<0x80>(pdsl_t27);
+    pto::TASSIGN<0x2060>(pdsl_t32);
+    pto::TASSIGN<0x2080>(pdsl_t25);
+    pto::TASSIGN<0x20A0>(pdsl_t28);
+    pto::TASSIGN<0x4060>(pdsl_t22);
+    pto::TASSIGN<0x4060>(pdsl_t23);
+    pto::TASSIGN<0x4060>(pdsl_t30);
     pto::TASSIGN<0x4080>(pdsl_t26);
-    pto::TASSIGN<0x4060>(pdsl_tmp_pdsl_t22);
-    pto::TASSIGN<0x20A0>(pdsl_tmp_pdsl_t28);
+    pto::TASSIGN<0x4080>(pdsl_tmp_pdsl_t22);
+    pto::TASSIGN<0x20C0>(pdsl_tmp_pdsl_t28);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);
     pto::TRESHAPE(pdsl_view_t24, pdsl_t24);
     pto::TRESHAPE(pdsl_view_t25, pdsl_t25);
     pto::TRESHAPE(pdsl_view_t28, pdsl_t28);
     pto::TRESHAPE(pdsl_view_t22, pdsl_t22);
     pto::TRESHAPE(pdsl_view_t23, pdsl_t23);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
+    uint32_t pdsl_version_u_mx = 1;
     uint32_t pdsl_version_t29 = 1;
     uint32_t pdsl_version_u_s = 1;
     int64_t pdsl_u_i = 0;
@@ -370,29 +375,36 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ float* pdsl_u_x, __gm__ float* pds
     for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:14
         pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:14
         pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_m - 8);              // softmax.pdsl:19
-        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:20
+        pdsl_version_u_mx = (pdsl_version_u_mx + 1) % 2;                                    // softmax.pdsl:20
+        pto::TASSIGN(pdsl_u_mx, 0x20 + pdsl_version_u_mx * 32);                             // softmax.pdsl:20
+        pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);                                           // softmax.pdsl:20
         pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:20
+        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:21
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:21
         for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 256; ++pdsl_u_j) {                 // softmax.pdsl:22
             set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:23
             wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // softmax.pdsl:23
             pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // softmax.pdsl:23
-            pto::TASSIGN(pdsl_u_s, 0x40 + pdsl_version_u_s * 8192);                         // softmax.pdsl:23
+            pto::TASSIGN(pdsl_u_s, 0x60 + pdsl_version_u_s * 8192);                         // softmax.pdsl:23
             pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u_j * 256, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // softmax.pdsl:23
             pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                 // softmax.pdsl:23
             set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // softmax.pdsl:24
             wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                        // softmax.pdsl:24
             pto::TROWMAX(pdsl_t22, pdsl_u_s, pdsl_tmp_pdsl_t22);                            // softmax.pdsl:24
+            pto::TRESHAPE(pdsl_was_mx, pdsl_u_mx);                                          // softmax.pdsl:26
+            pto::TRESHAPE(pdsl_view_was_mx, pdsl_was_mx);                                   // softmax.pdsl:26
             pipe_barrier(PIPE_V);                                                           // softmax.pdsl:24
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t22);                    // softmax.pdsl:24
+            pdsl_version_u_mx = (pdsl_version_u_mx + 1) % 2;                                // softmax.pdsl:24
+            pto::TASSIGN(pdsl_u_mx, 0x20 + pdsl_version_u_mx * 32);                         // softmax.pdsl:24
+            pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);                                       // softmax.pdsl:24
+            pto::TMAX(pdsl_view_u_mx, pdsl_view_was_mx, pdsl_view_t22);                     // softmax.pdsl:24
             pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
-            pto::TSUB(pdsl_view_t23, pdsl_view_u_mx, pdsl_view_u_m_new);                    // softmax.pdsl:25
-            pto::TROWEXPANDSUB(pdsl_t26, pdsl_u_s, pdsl_u_m_new);                           // softmax.pdsl:25
+            pto::TSUB(pdsl_view_t23, pdsl_view_was_mx, pdsl_view_u_mx);                     // softmax.pdsl:25
+            pto::TROWEXPANDSUB(pdsl_t26, pdsl_u_s, pdsl_u_mx);                              // softmax.pdsl:25
             pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
             pto::TEXP(pdsl_view_t24, pdsl_view_t23);                                        // softmax.pdsl:25
             pto::TEXP(pdsl_t27, pdsl_t26);                                                  // softmax.pdsl:25
-            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                   // softmax.pdsl:26
             pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
             pto::TMUL(pdsl_view_t25, pdsl_view_u_l, pdsl_view_t24);                         // softmax.pdsl:25
             pto::TROWSUM(pdsl_t28, pdsl_t27, pdsl_tmp_pdsl_t28);                            // softmax.pdsl:25
@@ -405,7 +417,7 @@ static __aicore__ void pdsl_case_aiv_2(__gm__ float* pdsl_u_x, __gm__ float* pds
             set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                         // softmax.pdsl:29
             wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                        // softmax.pdsl:29
             pdsl_version_t29 = (pdsl_version_t29 + 1) % 2;                     // softmax.pdsl:29
-            pto::TASSIGN(pdsl_t29, 0x40 + pdsl_version_t29 * 8192);            // softmax.pdsl:29
+            pto::TASSIGN(pdsl_t29, 0x60 + pdsl_version_t29 * 8192);            // softmax.pdsl:29
             pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u2_j * 256, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_n, 1)); // softmax.pdsl:29
             pto::TLOAD(pdsl_t29, pdsl_g_1);                                                 // softmax.pdsl:29
@@ -458,34 +470,31 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ float* pdsl_u_x, __gm__ float* pds
     pdsl_col_f32_8x1_t pdsl_t34;
     pdsl_colview_f32_8x1_t pdsl_view_t34;
     pdsl_vec_f32_8x512_t pdsl_t41;
-    pdsl_col_f32_8x1_t pdsl_u_m_new;
-    pdsl_colview_f32_8x1_t pdsl_view_u_m_new;
     pdsl_vec_f32_8x512_t pdsl_t37;
+    pdsl_col_f32_8x1_t pdsl_was_mx;
+    pdsl_colview_f32_8x1_t pdsl_view_was_mx;
     pdsl_vec_f32_8x512_t pdsl_tmp_pdsl_t33;
     pdsl_vec_f32_8x512_t pdsl_tmp_pdsl_t39;
     pto::TASSIGN<0x0>(pdsl_u_l);
-    pto::TASSIGN<0x20>(pdsl_u_mx);
-    pto::TASSIGN<0x40>(pdsl_t35);
-    pto::TASSIGN<0x40>(pdsl_t42);
-    pto::TASSIGN<0x60>(pdsl_t38);
-    pto::TASSIGN<0x4040>(pdsl_t43);
-    pto::TASSIGN<0x4060>(pdsl_t36);
-    pto::TASSIGN<0x4080>(pdsl_t39);
-    pto::TASSIGN<0x8040>(pdsl_t33);
-    pto::TASSIGN<0x8040>(pdsl_t34);
-    pto::TASSIGN<0x8040>(pdsl_t41);
-    pto::TASSIGN<0x8060>(pdsl_u_m_new);
+    pto::TASSIGN<0x60>(pdsl_t35);
+    pto::TASSIGN<0x60>(pdsl_t42);
+    pto::TASSIGN<0x80>(pdsl_t38);
+    pto::TASSIGN<0x4060>(pdsl_t43);
+    pto::TASSIGN<0x4080>(pdsl_t36);
+    pto::TASSIGN<0x40A0>(pdsl_t39);
+    pto::TASSIGN<0x8060>(pdsl_t33);
+    pto::TASSIGN<0x8060>(pdsl_t34);
+    pto::TASSIGN<0x8060>(pdsl_t41);
     pto::TASSIGN<0x8080>(pdsl_t37);
-    pto::TASSIGN<0x8060>(pdsl_tmp_pdsl_t33);
-    pto::TASSIGN<0x40A0>(pdsl_tmp_pdsl_t39);
+    pto::TASSIGN<0x8080>(pdsl_tmp_pdsl_t33);
+    pto::TASSIGN<0x40C0>(pdsl_tmp_pdsl_t39);
     pto::TRESHAPE(pdsl_view_u_l, pdsl_u_l);
-    pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);
     pto::TRESHAPE(pdsl_view_t35, pdsl_t35);
     pto::TRESHAPE(pdsl_view_t36, pdsl_t36);
     pto::TRESHAPE(pdsl_view_t39, pdsl_t39);
     pto::TRESHAPE(pdsl_view_t33, pdsl_t33);
     pto::TRESHAPE(pdsl_view_t34, pdsl_t34);
-    pto::TRESHAPE(pdsl_view_u_m_new, pdsl_u_m_new);
+    uint32_t pdsl_version_u_mx = 1;
     uint32_t pdsl_version_t40 = 1;
     uint32_t pdsl_version_u_s = 1;
     int64_t pdsl_u_i = 0;
@@ -496,29 +505,36 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ float* pdsl_u_x, __gm__ float* pds
     for (int64_t pdsl_lb = pdsl_blockidx; pdsl_lb < pdsl_total; pdsl_lb += pdsl_blocknum) { // softmax.pdsl:14
         pdsl_u_i = pdsl_lb;                                                                 // softmax.pdsl:14
         pdsl_u_r = pdsl_min(pdsl_u_i * 2 * 8 + pdsl_u_lane * 8, pdsl_u_m - 8);              // softmax.pdsl:19
-        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:20
+        pdsl_version_u_mx = (pdsl_version_u_mx + 1) % 2;                                    // softmax.pdsl:20
+        pto::TASSIGN(pdsl_u_mx, 0x20 + pdsl_version_u_mx * 32);                             // softmax.pdsl:20
+        pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);                                           // softmax.pdsl:20
         pto::TEXPANDS(pdsl_view_u_mx, -__builtin_inff());                                   // softmax.pdsl:20
+        pipe_barrier(PIPE_V);                                                               // softmax.pdsl:21
         pto::TEXPANDS(pdsl_view_u_l, 0.0f);                                                 // softmax.pdsl:21
         for (int64_t pdsl_u_j = 0; pdsl_u_j < pdsl_u_n / 512; ++pdsl_u_j) {                 // softmax.pdsl:22
             set_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                         // softmax.pdsl:23
             wait_flag(PIPE_V, PIPE_MTE2, EVENT_ID0);                                        // softmax.pdsl:23
             pdsl_version_u_s = (pdsl_version_u_s + 1) % 2;                                  // softmax.pdsl:23
-            pto::TASSIGN(pdsl_u_s, 0x40 + pdsl_version_u_s * 16384);                        // softmax.pdsl:23
+            pto::TASSIGN(pdsl_u_s, 0x60 + pdsl_version_u_s * 16384);                        // softmax.pdsl:23
             pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u_j * 512, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // softmax.pdsl:23
             pto::TLOAD(pdsl_u_s, pdsl_g_0);                                                 // softmax.pdsl:23
             set_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                         // softmax.pdsl:24
             wait_flag(PIPE_MTE2, PIPE_V, EVENT_ID0);                                        // softmax.pdsl:24
             pto::TROWMAX(pdsl_t33, pdsl_u_s, pdsl_tmp_pdsl_t33);                            // softmax.pdsl:24
+            pto::TRESHAPE(pdsl_was_mx, pdsl_u_mx);                                          // softmax.pdsl:26
+            pto::TRESHAPE(pdsl_view_was_mx, pdsl_was_mx);                                   // softmax.pdsl:26
             pipe_barrier(PIPE_V);                                                           // softmax.pdsl:24
-            pto::TMAX(pdsl_view_u_m_new, pdsl_view_u_mx, pdsl_view_t33);                    // softmax.pdsl:24
+            pdsl_version_u_mx = (pdsl_version_u_mx + 1) % 2;                                // softmax.pdsl:24
+            pto::TASSIGN(pdsl_u_mx, 0x20 + pdsl_version_u_mx * 32);                         // softmax.pdsl:24
+            pto::TRESHAPE(pdsl_view_u_mx, pdsl_u_mx);                                       // softmax.pdsl:24
+            pto::TMAX(pdsl_view_u_mx, pdsl_view_was_mx, pdsl_view_t33);                     // softmax.pdsl:24
             pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
-            pto::TSUB(pdsl_view_t34, pdsl_view_u_mx, pdsl_view_u_m_new);                    // softmax.pdsl:25
-            pto::TROWEXPANDSUB(pdsl_t37, pdsl_u_s, pdsl_u_m_new);                           // softmax.pdsl:25
+            pto::TSUB(pdsl_view_t34, pdsl_view_was_mx, pdsl_view_u_mx);                     // softmax.pdsl:25
+            pto::TROWEXPANDSUB(pdsl_t37, pdsl_u_s, pdsl_u_mx);                              // softmax.pdsl:25
             pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
             pto::TEXP(pdsl_view_t35, pdsl_view_t34);                                        // softmax.pdsl:25
             pto::TEXP(pdsl_t38, pdsl_t37);                                                  // softmax.pdsl:25
-            pto::TMOV(pdsl_view_u_mx, pdsl_view_u_m_new);                                   // softmax.pdsl:26
             pipe_barrier(PIPE_V);                                                           // softmax.pdsl:25
             pto::TMUL(pdsl_view_t36, pdsl_view_u_l, pdsl_view_t35);                         // softmax.pdsl:25
             pto::TROWSUM(pdsl_t39, pdsl_t38, pdsl_tmp_pdsl_t39);                            // softmax.pdsl:25
@@ -531,7 +547,7 @@ static __aicore__ void pdsl_case_aiv_3(__gm__ float* pdsl_u_x, __gm__ float* pds
             set_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                         // softmax.pdsl:29
             wait_flag(PIPE_MTE3, PIPE_MTE2, EVENT_ID0);                        // softmax.pdsl:29
             pdsl_version_t40 = (pdsl_version_t40 + 1) % 2;                     // softmax.pdsl:29
-            pto::TASSIGN(pdsl_t40, 0x40 + pdsl_version_t40 * 16384);           // softmax.pdsl:29
+            pto::TASSIGN(pdsl_t40, 0x60 + pdsl_version_t40 * 16384);           // softmax.pdsl:29
             pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_x + pdsl_u_r * pdsl_u_n + pdsl_u2_j * 512, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_n, 1)); // softmax.pdsl:29
             pto::TLOAD(pdsl_t40, pdsl_g_1);                                                 // softmax.pdsl:29

@@ -49,11 +49,11 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
 {
     using pdsl_nz_bf16_16x16_t =
         pto::Tile<pto::TileType::Mat, bfloat16_t, 16, 16, pto::BLayout::ColMajor, 16, 16, pto::SLayout::RowMajor, 512>;
-    using pdsl_nz_bf16_64x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 128, pto::BLayout::ColMajor, 64, 128,
-                                            pto::SLayout::RowMajor, 512>;
     using pdsl_nz_bf16_16x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 16, 128, pto::BLayout::ColMajor, 16, 128,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_nz_bf16_128x64_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 64, pto::BLayout::ColMajor, 128, 64,
+                                            pto::SLayout::RowMajor, 512>;
+    using pdsl_nz_bf16_64x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 128, pto::BLayout::ColMajor, 64, 128,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_left_bf16_16x16_t = pto::TileLeft<bfloat16_t, 16, 16, 16, 16>;
     using pdsl_left_bf16_16x64_t = pto::TileLeft<bfloat16_t, 16, 64, 16, 64>;
@@ -84,12 +84,12 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
     pdsl_pipet_u_h_p pdsl_pipe_u_h_p(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_h_p + pdsl_blockidx * 4096), 0x0, 0x0);
 
     pdsl_nz_bf16_16x16_t pdsl_e0;
-    pdsl_nz_bf16_64x128_t pdsl_t5;
     pdsl_nz_bf16_16x128_t pdsl_u_x0;
-    pdsl_nz_bf16_16x128_t pdsl_u_xk;
     pdsl_nz_bf16_16x128_t pdsl_e1;
     pdsl_nz_bf16_128x64_t pdsl_t0;
     pdsl_nz_bf16_128x64_t pdsl_t1;
+    pdsl_nz_bf16_64x128_t pdsl_t5;
+    pdsl_nz_bf16_16x128_t pdsl_u_xk;
     pdsl_nz_bf16_128x64_t pdsl_t2;
     pdsl_nz_bf16_128x64_t pdsl_t3;
     pdsl_left_bf16_16x16_t pdsl_left_0;
@@ -125,11 +125,11 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
     pto::TASSIGN<0x0>(pdsl_u_o);
     pto::TASSIGN<0x2000>(pdsl_u_g);
     pto::TASSIGN<0x3000>(pdsl_u_u);
-    uint32_t pdsl_version_t5 = 1;
     uint32_t pdsl_version_u_x0 = 1;
-    uint32_t pdsl_version_u_xk = 1;
     uint32_t pdsl_version_t0 = 1;
     uint32_t pdsl_version_t1 = 1;
+    uint32_t pdsl_version_t5 = 1;
+    uint32_t pdsl_version_u_xk = 1;
     uint32_t pdsl_version_t2 = 1;
     uint32_t pdsl_version_t3 = 1;
     uint32_t pdsl_pops_u_h_p = 0;
@@ -173,6 +173,18 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
                 pdsl_u_w_gate + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
                 pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
             pto::TLOAD(pdsl_t0, pdsl_g_1);                                   // swiglu_ffn.pdsl:37
+            pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                     // swiglu_ffn.pdsl:38
+            pto::TASSIGN(pdsl_t1, 0xB000 + pdsl_version_t1 * 16384);         // swiglu_ffn.pdsl:38
+            pdsl_gmt_0_u_w_gate pdsl_g_2(
+                pdsl_u_w_up + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+            pto::TLOAD(pdsl_t1, pdsl_g_2);                                   // swiglu_ffn.pdsl:38
+            pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                     // swiglu_ffn.pdsl:48
+            pto::TASSIGN(pdsl_t5, 0x13000 + pdsl_version_t5 * 16384);        // swiglu_ffn.pdsl:48
+            pdsl_gmt_0_u_w_down pdsl_g_3(
+                pdsl_u_w_down + 0 * pdsl_u_tf * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_w_down::Shape(),
+                pdsl_gmt_0_u_w_down::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
+            pto::TLOAD(pdsl_t5, pdsl_g_3);                                   // swiglu_ffn.pdsl:48
             set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                       // swiglu_ffn.pdsl:37
             wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                      // swiglu_ffn.pdsl:37
             set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                          // swiglu_ffn.pdsl:37
@@ -182,64 +194,98 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
             set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                          // swiglu_ffn.pdsl:37
             wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                         // swiglu_ffn.pdsl:37
             pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_3);               // swiglu_ffn.pdsl:37
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                       // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                      // swiglu_ffn.pdsl:38
-            pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                     // swiglu_ffn.pdsl:38
-            pto::TASSIGN(pdsl_t1, 0x3000 + pdsl_version_t1 * 16384);         // swiglu_ffn.pdsl:38
-            pdsl_gmt_0_u_w_gate pdsl_g_2(
-                pdsl_u_w_up + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:38
-            pto::TLOAD(pdsl_t1, pdsl_g_2);                                               // swiglu_ffn.pdsl:38
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                      // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // swiglu_ffn.pdsl:38
-            pto::TMOV(pdsl_left_4, pdsl_u_x0);                                           // swiglu_ffn.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                   // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:38
-            pto::TMOV(pdsl_right_5, pdsl_t1);                                            // swiglu_ffn.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                      // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                     // swiglu_ffn.pdsl:38
-            pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_5);                           // swiglu_ffn.pdsl:38
-            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                               // swiglu_ffn.pdsl:40
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // swiglu_ffn.pdsl:40
-                pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;                         // swiglu_ffn.pdsl:40
-                pto::TASSIGN(pdsl_u_xk, 0x1000 + pdsl_version_u_xk * 4096);              // swiglu_ffn.pdsl:40
-                pdsl_gmt_0_u_x pdsl_g_3(pdsl_u_x + pdsl_u_r0 * pdsl_u_d + pdsl_u_kk * pdsl_u_tk,
-                                        pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
-                pto::TLOAD(pdsl_u_xk, pdsl_g_3);                                                // swiglu_ffn.pdsl:40
-                pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                                    // swiglu_ffn.pdsl:41
-                pto::TASSIGN(pdsl_t2, 0x3000 + pdsl_version_t2 * 16384);                        // swiglu_ffn.pdsl:41
+            if (1 < pdsl_u_f / pdsl_u_tf) {                                  // swiglu_ffn.pdsl:37
+                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                 // swiglu_ffn.pdsl:37
+                pto::TASSIGN(pdsl_t0, 0x3000 + pdsl_version_t0 * 16384);     // swiglu_ffn.pdsl:37
                 pdsl_gmt_0_u_w_gate pdsl_g_4(
-                    pdsl_u_w_gate + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_u_w_gate + 1 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
+                pto::TLOAD(pdsl_t0, pdsl_g_4);                                   // swiglu_ffn.pdsl:37
+            }
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                         // swiglu_ffn.pdsl:38
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                        // swiglu_ffn.pdsl:38
+            pto::TMOV(pdsl_left_4, pdsl_u_x0);                              // swiglu_ffn.pdsl:38
+            pto::TMOV(pdsl_right_5, pdsl_t1);                               // swiglu_ffn.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                         // swiglu_ffn.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                        // swiglu_ffn.pdsl:38
+            pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_5);              // swiglu_ffn.pdsl:38
+            if (1 < pdsl_u_f / pdsl_u_tf) {                                 // swiglu_ffn.pdsl:38
+                pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;            // swiglu_ffn.pdsl:36
+                pto::TASSIGN(pdsl_u_x0, 0x1000 + pdsl_version_u_x0 * 4096); // swiglu_ffn.pdsl:36
+                pdsl_gmt_0_u_x pdsl_g_5(pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
+                                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
+                pto::TLOAD(pdsl_u_x0, pdsl_g_5);                                                // swiglu_ffn.pdsl:36
+                pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                                    // swiglu_ffn.pdsl:38
+                pto::TASSIGN(pdsl_t1, 0xB000 + pdsl_version_t1 * 16384);                        // swiglu_ffn.pdsl:38
+                pdsl_gmt_0_u_w_gate pdsl_g_6(
+                    pdsl_u_w_up + 1 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+                pto::TLOAD(pdsl_t1, pdsl_g_6);                                   // swiglu_ffn.pdsl:38
+            }
+            if (pdsl_u_d / pdsl_u_tk > 1) {                                  // swiglu_ffn.pdsl:39
+                pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;             // swiglu_ffn.pdsl:40
+                pto::TASSIGN(pdsl_u_xk, 0x1B000 + pdsl_version_u_xk * 4096); // swiglu_ffn.pdsl:40
+                pdsl_gmt_0_u_x pdsl_g_7(pdsl_u_x + pdsl_u_r0 * pdsl_u_d + 1 * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                pto::TLOAD(pdsl_u_xk, pdsl_g_7);                                                // swiglu_ffn.pdsl:40
+                pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                                    // swiglu_ffn.pdsl:41
+                pto::TASSIGN(pdsl_t2, 0x1D000 + pdsl_version_t2 * 16384);                       // swiglu_ffn.pdsl:41
+                pdsl_gmt_0_u_w_gate pdsl_g_8(
+                    pdsl_u_w_gate + 1 * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
                     pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
-                pto::TLOAD(pdsl_t2, pdsl_g_4);                                   // swiglu_ffn.pdsl:41
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                          // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                         // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                       // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                      // swiglu_ffn.pdsl:41
-                pto::TMOV(pdsl_left_6, pdsl_u_xk);                               // swiglu_ffn.pdsl:41
-                pto::TMOV(pdsl_right_7, pdsl_t2);                                // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                          // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                         // swiglu_ffn.pdsl:41
-                pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_7); // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                       // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                      // swiglu_ffn.pdsl:42
+                pto::TLOAD(pdsl_t2, pdsl_g_8);                                   // swiglu_ffn.pdsl:41
                 pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                     // swiglu_ffn.pdsl:42
-                pto::TASSIGN(pdsl_t3, 0x3000 + pdsl_version_t3 * 16384);         // swiglu_ffn.pdsl:42
-                pdsl_gmt_0_u_w_gate pdsl_g_5(
-                    pdsl_u_w_up + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:42
-                pto::TLOAD(pdsl_t3, pdsl_g_5);                                   // swiglu_ffn.pdsl:42
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                         // swiglu_ffn.pdsl:42
-                pto::TMOV(pdsl_left_8, pdsl_u_xk);                               // swiglu_ffn.pdsl:42
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                       // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                      // swiglu_ffn.pdsl:42
-                pto::TMOV(pdsl_right_9, pdsl_t3);                                // swiglu_ffn.pdsl:42
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                         // swiglu_ffn.pdsl:42
-                pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_9); // swiglu_ffn.pdsl:42
+                pto::TASSIGN(pdsl_t3, 0x25000 + pdsl_version_t3 * 16384);        // swiglu_ffn.pdsl:42
+                pdsl_gmt_0_u_w_gate pdsl_g_9(
+                    pdsl_u_w_up + 1 * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:42
+                pto::TLOAD(pdsl_t3, pdsl_g_9);                                               // swiglu_ffn.pdsl:42
+                for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                               // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                              // swiglu_ffn.pdsl:41
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                 // swiglu_ffn.pdsl:41
+                    pto::TMOV(pdsl_left_6, pdsl_u_xk);                                       // swiglu_ffn.pdsl:41
+                    pto::TMOV(pdsl_right_7, pdsl_t2);                                        // swiglu_ffn.pdsl:41
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                  // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                 // swiglu_ffn.pdsl:41
+                    pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_7);         // swiglu_ffn.pdsl:41
+                    if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                              // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                           // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                          // swiglu_ffn.pdsl:41
+                        pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                         // swiglu_ffn.pdsl:41
+                        pto::TASSIGN(pdsl_t2, 0x1D000 + pdsl_version_t2 * 16384);            // swiglu_ffn.pdsl:41
+                        pdsl_gmt_0_u_w_gate pdsl_g_10(
+                            pdsl_u_w_gate + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf,
+                            pdsl_gmt_0_u_w_gate::Shape(),
+                            pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                        pto::TLOAD(pdsl_t2, pdsl_g_10);                                  // swiglu_ffn.pdsl:41
+                    }
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                         // swiglu_ffn.pdsl:42
+                    pto::TMOV(pdsl_left_8, pdsl_u_xk);                               // swiglu_ffn.pdsl:42
+                    pto::TMOV(pdsl_right_9, pdsl_t3);                                // swiglu_ffn.pdsl:42
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                         // swiglu_ffn.pdsl:42
+                    pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_9); // swiglu_ffn.pdsl:42
+                    if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                      // swiglu_ffn.pdsl:42
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                   // swiglu_ffn.pdsl:40
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                  // swiglu_ffn.pdsl:40
+                        pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;             // swiglu_ffn.pdsl:40
+                        pto::TASSIGN(pdsl_u_xk, 0x1B000 + pdsl_version_u_xk * 4096); // swiglu_ffn.pdsl:40
+                        pdsl_gmt_0_u_x pdsl_g_11(
+                            pdsl_u_x + pdsl_u_r0 * pdsl_u_d + (pdsl_u_kk + 1) * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                            pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                        pto::TLOAD(pdsl_u_xk, pdsl_g_11);                           // swiglu_ffn.pdsl:40
+                        pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                // swiglu_ffn.pdsl:42
+                        pto::TASSIGN(pdsl_t3, 0x25000 + pdsl_version_t3 * 16384);   // swiglu_ffn.pdsl:42
+                        pdsl_gmt_0_u_w_gate pdsl_g_12(
+                            pdsl_u_w_up + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf,
+                            pdsl_gmt_0_u_w_gate::Shape(),
+                            pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:42
+                        pto::TLOAD(pdsl_t3, pdsl_g_12);                                  // swiglu_ffn.pdsl:42
+                    }
+                }
             }
             set_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0);  // swiglu_ffn.pdsl:44
             wait_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0); // swiglu_ffn.pdsl:44
@@ -254,88 +300,109 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                    // swiglu_ffn.pdsl:45
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                   // swiglu_ffn.pdsl:45
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_f / pdsl_u_tf; ++pdsl_u_j) { // swiglu_ffn.pdsl:34
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                            // swiglu_ffn.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                           // swiglu_ffn.pdsl:36
-                pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;                      // swiglu_ffn.pdsl:36
-                pto::TASSIGN(pdsl_u_x0, 0x1000 + pdsl_version_u_x0 * 4096);           // swiglu_ffn.pdsl:36
-                pdsl_gmt_0_u_x pdsl_g_6(pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
-                pto::TLOAD(pdsl_u_x0, pdsl_g_6);                                                // swiglu_ffn.pdsl:36
-                pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                                    // swiglu_ffn.pdsl:37
-                pto::TASSIGN(pdsl_t0, 0x3000 + pdsl_version_t0 * 16384);                        // swiglu_ffn.pdsl:37
-                pdsl_gmt_0_u_w_gate pdsl_g_7(
-                    pdsl_u_w_gate + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
-                pto::TLOAD(pdsl_t0, pdsl_g_7);                                   // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                       // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                      // swiglu_ffn.pdsl:37
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                          // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                         // swiglu_ffn.pdsl:37
-                pto::TMOV(pdsl_left_2, pdsl_u_x0);                               // swiglu_ffn.pdsl:37
-                pto::TMOV(pdsl_right_3, pdsl_t0);                                // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                          // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                         // swiglu_ffn.pdsl:37
-                pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_3);               // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                       // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                      // swiglu_ffn.pdsl:38
-                pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                     // swiglu_ffn.pdsl:38
-                pto::TASSIGN(pdsl_t1, 0x3000 + pdsl_version_t1 * 16384);         // swiglu_ffn.pdsl:38
-                pdsl_gmt_0_u_w_gate pdsl_g_8(
-                    pdsl_u_w_up + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:38
-                pto::TLOAD(pdsl_t1, pdsl_g_8);                                               // swiglu_ffn.pdsl:38
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                      // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // swiglu_ffn.pdsl:38
-                pto::TMOV(pdsl_left_4, pdsl_u_x0);                                           // swiglu_ffn.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                   // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:38
-                pto::TMOV(pdsl_right_5, pdsl_t1);                                            // swiglu_ffn.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                      // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                     // swiglu_ffn.pdsl:38
-                pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_5);                           // swiglu_ffn.pdsl:38
-                for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
-                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                               // swiglu_ffn.pdsl:40
-                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // swiglu_ffn.pdsl:40
-                    pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;                         // swiglu_ffn.pdsl:40
-                    pto::TASSIGN(pdsl_u_xk, 0x1000 + pdsl_version_u_xk * 4096);              // swiglu_ffn.pdsl:40
-                    pdsl_gmt_0_u_x pdsl_g_9(
-                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d + pdsl_u_kk * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // swiglu_ffn.pdsl:37
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                              // swiglu_ffn.pdsl:37
+                pto::TMOV(pdsl_left_2, pdsl_u_x0);                                    // swiglu_ffn.pdsl:37
+                pto::TMOV(pdsl_right_3, pdsl_t0);                                     // swiglu_ffn.pdsl:37
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // swiglu_ffn.pdsl:37
+                pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_3);                    // swiglu_ffn.pdsl:37
+                if (pdsl_u_j + 1 < pdsl_u_f / pdsl_u_tf) {                            // swiglu_ffn.pdsl:37
+                    pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                      // swiglu_ffn.pdsl:37
+                    pto::TASSIGN(pdsl_t0, 0x3000 + pdsl_version_t0 * 16384);          // swiglu_ffn.pdsl:37
+                    pdsl_gmt_0_u_w_gate pdsl_g_13(
+                        pdsl_u_w_gate + (pdsl_u_j + 1) * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
+                    pto::TLOAD(pdsl_t0, pdsl_g_13);                                  // swiglu_ffn.pdsl:37
+                }
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                         // swiglu_ffn.pdsl:38
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                        // swiglu_ffn.pdsl:38
+                pto::TMOV(pdsl_left_4, pdsl_u_x0);                              // swiglu_ffn.pdsl:38
+                pto::TMOV(pdsl_right_5, pdsl_t1);                               // swiglu_ffn.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                         // swiglu_ffn.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                        // swiglu_ffn.pdsl:38
+                pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_5);              // swiglu_ffn.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_f / pdsl_u_tf) {                      // swiglu_ffn.pdsl:38
+                    pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;            // swiglu_ffn.pdsl:36
+                    pto::TASSIGN(pdsl_u_x0, 0x1000 + pdsl_version_u_x0 * 4096); // swiglu_ffn.pdsl:36
+                    pdsl_gmt_0_u_x pdsl_g_14(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
+                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
+                    pto::TLOAD(pdsl_u_x0, pdsl_g_14);                           // swiglu_ffn.pdsl:36
+                    pdsl_version_t1 = (pdsl_version_t1 + 1) % 2;                // swiglu_ffn.pdsl:38
+                    pto::TASSIGN(pdsl_t1, 0xB000 + pdsl_version_t1 * 16384);    // swiglu_ffn.pdsl:38
+                    pdsl_gmt_0_u_w_gate pdsl_g_15(
+                        pdsl_u_w_up + (pdsl_u_j + 1) * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+                    pto::TLOAD(pdsl_t1, pdsl_g_15);                                  // swiglu_ffn.pdsl:38
+                }
+                if (pdsl_u_d / pdsl_u_tk > 1) {                                  // swiglu_ffn.pdsl:39
+                    pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;             // swiglu_ffn.pdsl:40
+                    pto::TASSIGN(pdsl_u_xk, 0x1B000 + pdsl_version_u_xk * 4096); // swiglu_ffn.pdsl:40
+                    pdsl_gmt_0_u_x pdsl_g_16(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d + 1 * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
                         pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
-                    pto::TLOAD(pdsl_u_xk, pdsl_g_9);                            // swiglu_ffn.pdsl:40
+                    pto::TLOAD(pdsl_u_xk, pdsl_g_16);                           // swiglu_ffn.pdsl:40
                     pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                // swiglu_ffn.pdsl:41
-                    pto::TASSIGN(pdsl_t2, 0x3000 + pdsl_version_t2 * 16384);    // swiglu_ffn.pdsl:41
-                    pdsl_gmt_0_u_w_gate pdsl_g_10(
-                        pdsl_u_w_gate + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
-                        pdsl_gmt_0_u_w_gate::Shape(),
+                    pto::TASSIGN(pdsl_t2, 0x1D000 + pdsl_version_t2 * 16384);   // swiglu_ffn.pdsl:41
+                    pdsl_gmt_0_u_w_gate pdsl_g_17(
+                        pdsl_u_w_gate + 1 * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
                         pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
-                    pto::TLOAD(pdsl_t2, pdsl_g_10);                                  // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                          // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                         // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                       // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                      // swiglu_ffn.pdsl:41
-                    pto::TMOV(pdsl_left_6, pdsl_u_xk);                               // swiglu_ffn.pdsl:41
-                    pto::TMOV(pdsl_right_7, pdsl_t2);                                // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                          // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                         // swiglu_ffn.pdsl:41
-                    pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_7); // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                       // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                      // swiglu_ffn.pdsl:42
+                    pto::TLOAD(pdsl_t2, pdsl_g_17);                                  // swiglu_ffn.pdsl:41
                     pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                     // swiglu_ffn.pdsl:42
-                    pto::TASSIGN(pdsl_t3, 0x3000 + pdsl_version_t3 * 16384);         // swiglu_ffn.pdsl:42
-                    pdsl_gmt_0_u_w_gate pdsl_g_11(
-                        pdsl_u_w_up + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
-                        pdsl_gmt_0_u_w_gate::Shape(),
-                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:42
-                    pto::TLOAD(pdsl_t3, pdsl_g_11);                                  // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                         // swiglu_ffn.pdsl:42
-                    pto::TMOV(pdsl_left_8, pdsl_u_xk);                               // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                       // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                      // swiglu_ffn.pdsl:42
-                    pto::TMOV(pdsl_right_9, pdsl_t3);                                // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                         // swiglu_ffn.pdsl:42
-                    pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_9); // swiglu_ffn.pdsl:42
+                    pto::TASSIGN(pdsl_t3, 0x25000 + pdsl_version_t3 * 16384);        // swiglu_ffn.pdsl:42
+                    pdsl_gmt_0_u_w_gate pdsl_g_18(
+                        pdsl_u_w_up + 1 * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:42
+                    pto::TLOAD(pdsl_t3, pdsl_g_18);                                              // swiglu_ffn.pdsl:42
+                    for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
+                        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                               // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                              // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                 // swiglu_ffn.pdsl:41
+                        pto::TMOV(pdsl_left_6, pdsl_u_xk);                                       // swiglu_ffn.pdsl:41
+                        pto::TMOV(pdsl_right_7, pdsl_t2);                                        // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                  // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                 // swiglu_ffn.pdsl:41
+                        pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_7);         // swiglu_ffn.pdsl:41
+                        if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                              // swiglu_ffn.pdsl:41
+                            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                           // swiglu_ffn.pdsl:41
+                            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                          // swiglu_ffn.pdsl:41
+                            pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                         // swiglu_ffn.pdsl:41
+                            pto::TASSIGN(pdsl_t2, 0x1D000 + pdsl_version_t2 * 16384);            // swiglu_ffn.pdsl:41
+                            pdsl_gmt_0_u_w_gate pdsl_g_19(
+                                pdsl_u_w_gate + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
+                                pdsl_gmt_0_u_w_gate::Shape(),
+                                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                            pto::TLOAD(pdsl_t2, pdsl_g_19);                                  // swiglu_ffn.pdsl:41
+                        }
+                        set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
+                        wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                         // swiglu_ffn.pdsl:42
+                        pto::TMOV(pdsl_left_8, pdsl_u_xk);                               // swiglu_ffn.pdsl:42
+                        pto::TMOV(pdsl_right_9, pdsl_t3);                                // swiglu_ffn.pdsl:42
+                        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
+                        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                         // swiglu_ffn.pdsl:42
+                        pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_9); // swiglu_ffn.pdsl:42
+                        if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                      // swiglu_ffn.pdsl:42
+                            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                   // swiglu_ffn.pdsl:40
+                            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                  // swiglu_ffn.pdsl:40
+                            pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;             // swiglu_ffn.pdsl:40
+                            pto::TASSIGN(pdsl_u_xk, 0x1B000 + pdsl_version_u_xk * 4096); // swiglu_ffn.pdsl:40
+                            pdsl_gmt_0_u_x pdsl_g_20(
+                                pdsl_u_x + pdsl_u_r0 * pdsl_u_d + (pdsl_u_kk + 1) * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                                pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                            pto::TLOAD(pdsl_u_xk, pdsl_g_20);                           // swiglu_ffn.pdsl:40
+                            pdsl_version_t3 = (pdsl_version_t3 + 1) % 2;                // swiglu_ffn.pdsl:42
+                            pto::TASSIGN(pdsl_t3, 0x25000 + pdsl_version_t3 * 16384);   // swiglu_ffn.pdsl:42
+                            pdsl_gmt_0_u_w_gate pdsl_g_21(
+                                pdsl_u_w_up + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
+                                pdsl_gmt_0_u_w_gate::Shape(),
+                                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:42
+                            pto::TLOAD(pdsl_t3, pdsl_g_21);                                  // swiglu_ffn.pdsl:42
+                        }
+                    }
                 }
                 set_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0);  // swiglu_ffn.pdsl:44
                 wait_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0); // swiglu_ffn.pdsl:44
@@ -354,47 +421,42 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
                     pdsl_pipe_u_h_p, pdsl_t4);                                                    // swiglu_ffn.pdsl:48
                 ++pdsl_pops_u_h_p;                                                                // swiglu_ffn.pdsl:48
                 pto::TFREE<pdsl_pipet_u_h_p, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_h_p); // swiglu_ffn.pdsl:48
-                pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                                      // swiglu_ffn.pdsl:48
-                pto::TASSIGN(pdsl_t5, 0x1000 + pdsl_version_t5 * 16384);                          // swiglu_ffn.pdsl:48
-                pdsl_gmt_0_u_w_down pdsl_g_12(
-                    pdsl_u_w_down + (pdsl_u_j - 1) * pdsl_u_tf * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_w_down::Shape(),
-                    pdsl_gmt_0_u_w_down::Stride(8192, 8192, 8192, pdsl_u_d, 1));   // swiglu_ffn.pdsl:48
-                pto::TLOAD(pdsl_t5, pdsl_g_12);                                    // swiglu_ffn.pdsl:48
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                         // swiglu_ffn.pdsl:48
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                        // swiglu_ffn.pdsl:48
-                pto::TMOV(pdsl_left_10, pdsl_t4);                                  // swiglu_ffn.pdsl:48
-                pto::TMOV(pdsl_right_11, pdsl_t5);                                 // swiglu_ffn.pdsl:48
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                            // swiglu_ffn.pdsl:48
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                           // swiglu_ffn.pdsl:48
-                pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_10, pdsl_right_11); // swiglu_ffn.pdsl:48
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                        // swiglu_ffn.pdsl:48
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                       // swiglu_ffn.pdsl:48
+                pto::TMOV(pdsl_left_10, pdsl_t4);                                                 // swiglu_ffn.pdsl:48
+                pto::TMOV(pdsl_right_11, pdsl_t5);                                                // swiglu_ffn.pdsl:48
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                           // swiglu_ffn.pdsl:48
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                          // swiglu_ffn.pdsl:48
+                pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_10, pdsl_right_11);                // swiglu_ffn.pdsl:48
+                if (pdsl_u_j < pdsl_u_f / pdsl_u_tf) {                                            // swiglu_ffn.pdsl:48
+                    pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                                  // swiglu_ffn.pdsl:48
+                    pto::TASSIGN(pdsl_t5, 0x13000 + pdsl_version_t5 * 16384);                     // swiglu_ffn.pdsl:48
+                    pdsl_gmt_0_u_w_down pdsl_g_22(
+                        pdsl_u_w_down + pdsl_u_j * pdsl_u_tf * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_w_down::Shape(),
+                        pdsl_gmt_0_u_w_down::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
+                    pto::TLOAD(pdsl_t5, pdsl_g_22);                                  // swiglu_ffn.pdsl:48
+                }
             }
             pto::TASSIGN(pdsl_t4, 0x0 + pdsl_pops_u_h_p % 2 * 2048); // swiglu_ffn.pdsl:48
             pto::TPOP<pdsl_pipet_u_h_p, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_h_p, pdsl_t4);                                                    // swiglu_ffn.pdsl:48
             ++pdsl_pops_u_h_p;                                                                // swiglu_ffn.pdsl:48
             pto::TFREE<pdsl_pipet_u_h_p, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_h_p); // swiglu_ffn.pdsl:48
-            pdsl_version_t5 = (pdsl_version_t5 + 1) % 2;                                      // swiglu_ffn.pdsl:48
-            pto::TASSIGN(pdsl_t5, 0x1000 + pdsl_version_t5 * 16384);                          // swiglu_ffn.pdsl:48
-            pdsl_gmt_0_u_w_down pdsl_g_13(
-                pdsl_u_w_down + (pdsl_u_f / pdsl_u_tf - 1) * pdsl_u_tf * pdsl_u_d + pdsl_u_c0,
-                pdsl_gmt_0_u_w_down::Shape(),
-                pdsl_gmt_0_u_w_down::Stride(8192, 8192, 8192, pdsl_u_d, 1));   // swiglu_ffn.pdsl:48
-            pto::TLOAD(pdsl_t5, pdsl_g_13);                                    // swiglu_ffn.pdsl:48
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                         // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                        // swiglu_ffn.pdsl:48
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                            // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                           // swiglu_ffn.pdsl:48
-            pto::TMOV(pdsl_left_10, pdsl_t4);                                  // swiglu_ffn.pdsl:48
-            pto::TMOV(pdsl_right_11, pdsl_t5);                                 // swiglu_ffn.pdsl:48
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                            // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                           // swiglu_ffn.pdsl:48
-            pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_10, pdsl_right_11); // swiglu_ffn.pdsl:48
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                        // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                       // swiglu_ffn.pdsl:48
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                                           // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                                          // swiglu_ffn.pdsl:48
+            pto::TMOV(pdsl_left_10, pdsl_t4);                                                 // swiglu_ffn.pdsl:48
+            pto::TMOV(pdsl_right_11, pdsl_t5);                                                // swiglu_ffn.pdsl:48
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                           // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                          // swiglu_ffn.pdsl:48
+            pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_10, pdsl_right_11);                // swiglu_ffn.pdsl:48
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // swiglu_ffn.pdsl:51
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // swiglu_ffn.pdsl:51
-        pdsl_gmt_0_u_out pdsl_g_14(pdsl_u_out + pdsl_u_r0 * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
+        pdsl_gmt_0_u_out pdsl_g_23(pdsl_u_out + pdsl_u_r0 * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
                                    pdsl_gmt_0_u_out::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:51
-        pto::TSTORE(pdsl_g_14, pdsl_u_o);                                                    // swiglu_ffn.pdsl:51
+        pto::TSTORE(pdsl_g_23, pdsl_u_o);                                                    // swiglu_ffn.pdsl:51
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -410,13 +472,13 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
 {
     using pdsl_nz_bf16_16x16_t =
         pto::Tile<pto::TileType::Mat, bfloat16_t, 16, 16, pto::BLayout::ColMajor, 16, 16, pto::SLayout::RowMajor, 512>;
-    using pdsl_nz_bf16_64x256_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 256, pto::BLayout::ColMajor, 64, 256,
-                                            pto::SLayout::RowMajor, 512>;
     using pdsl_nz_bf16_16x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 16, 128, pto::BLayout::ColMajor, 16, 128,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_nz_bf16_16x256_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 16, 256, pto::BLayout::ColMajor, 16, 256,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_nz_bf16_128x64_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 64, pto::BLayout::ColMajor, 128, 64,
+                                            pto::SLayout::RowMajor, 512>;
+    using pdsl_nz_bf16_64x256_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 256, pto::BLayout::ColMajor, 64, 256,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_left_bf16_16x16_t = pto::TileLeft<bfloat16_t, 16, 16, 16, 16>;
     using pdsl_left_bf16_16x64_t = pto::TileLeft<bfloat16_t, 16, 64, 16, 64>;
@@ -447,12 +509,12 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
     pdsl_pipet_u_h_p pdsl_pipe_u_h_p(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_h_p + pdsl_blockidx * 4096), 0x0, 0x0);
 
     pdsl_nz_bf16_16x16_t pdsl_e3;
-    pdsl_nz_bf16_64x256_t pdsl_t11;
     pdsl_nz_bf16_16x128_t pdsl_u_x0;
-    pdsl_nz_bf16_16x128_t pdsl_u_xk;
     pdsl_nz_bf16_16x256_t pdsl_e4;
     pdsl_nz_bf16_128x64_t pdsl_t6;
     pdsl_nz_bf16_128x64_t pdsl_t7;
+    pdsl_nz_bf16_64x256_t pdsl_t11;
+    pdsl_nz_bf16_16x128_t pdsl_u_xk;
     pdsl_nz_bf16_128x64_t pdsl_t8;
     pdsl_nz_bf16_128x64_t pdsl_t9;
     pdsl_left_bf16_16x16_t pdsl_left_12;
@@ -488,11 +550,11 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
     pto::TASSIGN<0x0>(pdsl_u_o);
     pto::TASSIGN<0x4000>(pdsl_u_g);
     pto::TASSIGN<0x5000>(pdsl_u_u);
-    uint32_t pdsl_version_t11 = 1;
     uint32_t pdsl_version_u_x0 = 1;
-    uint32_t pdsl_version_u_xk = 1;
     uint32_t pdsl_version_t6 = 1;
     uint32_t pdsl_version_t7 = 1;
+    uint32_t pdsl_version_t11 = 1;
+    uint32_t pdsl_version_u_xk = 1;
     uint32_t pdsl_version_t8 = 1;
     uint32_t pdsl_version_t9 = 1;
     uint32_t pdsl_pops_u_h_p = 0;
@@ -536,73 +598,119 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
                 pdsl_u_w_gate + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
                 pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
             pto::TLOAD(pdsl_t6, pdsl_g_1);                                   // swiglu_ffn.pdsl:37
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                       // swiglu_ffn.pdsl:37
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                      // swiglu_ffn.pdsl:37
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                          // swiglu_ffn.pdsl:37
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                         // swiglu_ffn.pdsl:37
-            pto::TMOV(pdsl_left_2, pdsl_u_x0);                               // swiglu_ffn.pdsl:37
-            pto::TMOV(pdsl_right_14, pdsl_t6);                               // swiglu_ffn.pdsl:37
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                          // swiglu_ffn.pdsl:37
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                         // swiglu_ffn.pdsl:37
-            pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_14);              // swiglu_ffn.pdsl:37
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                       // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                      // swiglu_ffn.pdsl:38
             pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                     // swiglu_ffn.pdsl:38
-            pto::TASSIGN(pdsl_t7, 0x3000 + pdsl_version_t7 * 16384);         // swiglu_ffn.pdsl:38
+            pto::TASSIGN(pdsl_t7, 0xB000 + pdsl_version_t7 * 16384);         // swiglu_ffn.pdsl:38
             pdsl_gmt_0_u_w_gate pdsl_g_2(
                 pdsl_u_w_up + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:38
-            pto::TLOAD(pdsl_t7, pdsl_g_2);                                               // swiglu_ffn.pdsl:38
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                      // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // swiglu_ffn.pdsl:38
-            pto::TMOV(pdsl_left_4, pdsl_u_x0);                                           // swiglu_ffn.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                   // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:38
-            pto::TMOV(pdsl_right_15, pdsl_t7);                                           // swiglu_ffn.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                      // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                     // swiglu_ffn.pdsl:38
-            pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_15);                          // swiglu_ffn.pdsl:38
-            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                               // swiglu_ffn.pdsl:40
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // swiglu_ffn.pdsl:40
-                pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;                         // swiglu_ffn.pdsl:40
-                pto::TASSIGN(pdsl_u_xk, 0x1000 + pdsl_version_u_xk * 4096);              // swiglu_ffn.pdsl:40
-                pdsl_gmt_0_u_x pdsl_g_3(pdsl_u_x + pdsl_u_r0 * pdsl_u_d + pdsl_u_kk * pdsl_u_tk,
-                                        pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
-                pto::TLOAD(pdsl_u_xk, pdsl_g_3);                                                // swiglu_ffn.pdsl:40
-                pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                                    // swiglu_ffn.pdsl:41
-                pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_t8 * 16384);                        // swiglu_ffn.pdsl:41
+                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+            pto::TLOAD(pdsl_t7, pdsl_g_2);                                   // swiglu_ffn.pdsl:38
+            pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;                   // swiglu_ffn.pdsl:48
+            pto::TASSIGN(pdsl_t11, 0x13000 + pdsl_version_t11 * 32768);      // swiglu_ffn.pdsl:48
+            pdsl_gmt_0_u_w_down pdsl_g_3(
+                pdsl_u_w_down + 0 * pdsl_u_tf * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_w_down::Shape(),
+                pdsl_gmt_0_u_w_down::Stride(16384, 16384, 16384, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
+            pto::TLOAD(pdsl_t11, pdsl_g_3);                                     // swiglu_ffn.pdsl:48
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                          // swiglu_ffn.pdsl:37
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                         // swiglu_ffn.pdsl:37
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                             // swiglu_ffn.pdsl:37
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                            // swiglu_ffn.pdsl:37
+            pto::TMOV(pdsl_left_2, pdsl_u_x0);                                  // swiglu_ffn.pdsl:37
+            pto::TMOV(pdsl_right_14, pdsl_t6);                                  // swiglu_ffn.pdsl:37
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                             // swiglu_ffn.pdsl:37
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                            // swiglu_ffn.pdsl:37
+            pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_14);                 // swiglu_ffn.pdsl:37
+            if (1 < pdsl_u_f / pdsl_u_tf) {                                     // swiglu_ffn.pdsl:37
+                pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                    // swiglu_ffn.pdsl:37
+                pto::TASSIGN(pdsl_t6, 0x3000 + pdsl_version_t6 * 16384);        // swiglu_ffn.pdsl:37
                 pdsl_gmt_0_u_w_gate pdsl_g_4(
-                    pdsl_u_w_gate + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:41
-                pto::TLOAD(pdsl_t8, pdsl_g_4);                                    // swiglu_ffn.pdsl:41
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                           // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                          // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                        // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                       // swiglu_ffn.pdsl:41
-                pto::TMOV(pdsl_left_6, pdsl_u_xk);                                // swiglu_ffn.pdsl:41
-                pto::TMOV(pdsl_right_16, pdsl_t8);                                // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                           // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                          // swiglu_ffn.pdsl:41
-                pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_16); // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                        // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                       // swiglu_ffn.pdsl:42
-                pdsl_version_t9 = (pdsl_version_t9 + 1) % 2;                      // swiglu_ffn.pdsl:42
-                pto::TASSIGN(pdsl_t9, 0x3000 + pdsl_version_t9 * 16384);          // swiglu_ffn.pdsl:42
-                pdsl_gmt_0_u_w_gate pdsl_g_5(
-                    pdsl_u_w_up + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:42
-                pto::TLOAD(pdsl_t9, pdsl_g_5);                                    // swiglu_ffn.pdsl:42
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
-                pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                        // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                       // swiglu_ffn.pdsl:42
-                pto::TMOV(pdsl_right_17, pdsl_t9);                                // swiglu_ffn.pdsl:42
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
-                pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_17); // swiglu_ffn.pdsl:42
+                    pdsl_u_w_gate + 1 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
+                pto::TLOAD(pdsl_t6, pdsl_g_4);                                   // swiglu_ffn.pdsl:37
+            }
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                         // swiglu_ffn.pdsl:38
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                        // swiglu_ffn.pdsl:38
+            pto::TMOV(pdsl_left_4, pdsl_u_x0);                              // swiglu_ffn.pdsl:38
+            pto::TMOV(pdsl_right_15, pdsl_t7);                              // swiglu_ffn.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                         // swiglu_ffn.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                        // swiglu_ffn.pdsl:38
+            pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_15);             // swiglu_ffn.pdsl:38
+            if (1 < pdsl_u_f / pdsl_u_tf) {                                 // swiglu_ffn.pdsl:38
+                pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;            // swiglu_ffn.pdsl:36
+                pto::TASSIGN(pdsl_u_x0, 0x1000 + pdsl_version_u_x0 * 4096); // swiglu_ffn.pdsl:36
+                pdsl_gmt_0_u_x pdsl_g_5(pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
+                                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
+                pto::TLOAD(pdsl_u_x0, pdsl_g_5);                                                // swiglu_ffn.pdsl:36
+                pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                                    // swiglu_ffn.pdsl:38
+                pto::TASSIGN(pdsl_t7, 0xB000 + pdsl_version_t7 * 16384);                        // swiglu_ffn.pdsl:38
+                pdsl_gmt_0_u_w_gate pdsl_g_6(
+                    pdsl_u_w_up + 1 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+                pto::TLOAD(pdsl_t7, pdsl_g_6);                                   // swiglu_ffn.pdsl:38
+            }
+            if (pdsl_u_d / pdsl_u_tk > 1) {                                  // swiglu_ffn.pdsl:39
+                pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;             // swiglu_ffn.pdsl:40
+                pto::TASSIGN(pdsl_u_xk, 0x23000 + pdsl_version_u_xk * 4096); // swiglu_ffn.pdsl:40
+                pdsl_gmt_0_u_x pdsl_g_7(pdsl_u_x + pdsl_u_r0 * pdsl_u_d + 1 * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                pto::TLOAD(pdsl_u_xk, pdsl_g_7);                                                // swiglu_ffn.pdsl:40
+                pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                                    // swiglu_ffn.pdsl:41
+                pto::TASSIGN(pdsl_t8, 0x25000 + pdsl_version_t8 * 16384);                       // swiglu_ffn.pdsl:41
+                pdsl_gmt_0_u_w_gate pdsl_g_8(
+                    pdsl_u_w_gate + 1 * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                pto::TLOAD(pdsl_t8, pdsl_g_8);                                   // swiglu_ffn.pdsl:41
+                pdsl_version_t9 = (pdsl_version_t9 + 1) % 2;                     // swiglu_ffn.pdsl:42
+                pto::TASSIGN(pdsl_t9, 0x2D000 + pdsl_version_t9 * 16384);        // swiglu_ffn.pdsl:42
+                pdsl_gmt_0_u_w_gate pdsl_g_9(
+                    pdsl_u_w_up + 1 * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:42
+                pto::TLOAD(pdsl_t9, pdsl_g_9);                                               // swiglu_ffn.pdsl:42
+                for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                               // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                              // swiglu_ffn.pdsl:41
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                 // swiglu_ffn.pdsl:41
+                    pto::TMOV(pdsl_left_6, pdsl_u_xk);                                       // swiglu_ffn.pdsl:41
+                    pto::TMOV(pdsl_right_16, pdsl_t8);                                       // swiglu_ffn.pdsl:41
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                  // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                 // swiglu_ffn.pdsl:41
+                    pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_16);        // swiglu_ffn.pdsl:41
+                    if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                              // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                           // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                          // swiglu_ffn.pdsl:41
+                        pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                         // swiglu_ffn.pdsl:41
+                        pto::TASSIGN(pdsl_t8, 0x25000 + pdsl_version_t8 * 16384);            // swiglu_ffn.pdsl:41
+                        pdsl_gmt_0_u_w_gate pdsl_g_10(
+                            pdsl_u_w_gate + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf,
+                            pdsl_gmt_0_u_w_gate::Shape(),
+                            pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                        pto::TLOAD(pdsl_t8, pdsl_g_10);                                  // swiglu_ffn.pdsl:41
+                    }
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
+                    pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
+                    pto::TMOV(pdsl_right_17, pdsl_t9);                                // swiglu_ffn.pdsl:42
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
+                    pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_17); // swiglu_ffn.pdsl:42
+                    if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                       // swiglu_ffn.pdsl:42
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                    // swiglu_ffn.pdsl:40
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                   // swiglu_ffn.pdsl:40
+                        pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;              // swiglu_ffn.pdsl:40
+                        pto::TASSIGN(pdsl_u_xk, 0x23000 + pdsl_version_u_xk * 4096);  // swiglu_ffn.pdsl:40
+                        pdsl_gmt_0_u_x pdsl_g_11(
+                            pdsl_u_x + pdsl_u_r0 * pdsl_u_d + (pdsl_u_kk + 1) * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                            pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                        pto::TLOAD(pdsl_u_xk, pdsl_g_11);                           // swiglu_ffn.pdsl:40
+                        pdsl_version_t9 = (pdsl_version_t9 + 1) % 2;                // swiglu_ffn.pdsl:42
+                        pto::TASSIGN(pdsl_t9, 0x2D000 + pdsl_version_t9 * 16384);   // swiglu_ffn.pdsl:42
+                        pdsl_gmt_0_u_w_gate pdsl_g_12(
+                            pdsl_u_w_up + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf,
+                            pdsl_gmt_0_u_w_gate::Shape(),
+                            pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:42
+                        pto::TLOAD(pdsl_t9, pdsl_g_12);                                  // swiglu_ffn.pdsl:42
+                    }
+                }
             }
             set_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0);  // swiglu_ffn.pdsl:44
             wait_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0); // swiglu_ffn.pdsl:44
@@ -617,88 +725,109 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                    // swiglu_ffn.pdsl:45
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                   // swiglu_ffn.pdsl:45
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_f / pdsl_u_tf; ++pdsl_u_j) { // swiglu_ffn.pdsl:34
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                            // swiglu_ffn.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                           // swiglu_ffn.pdsl:36
-                pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;                      // swiglu_ffn.pdsl:36
-                pto::TASSIGN(pdsl_u_x0, 0x1000 + pdsl_version_u_x0 * 4096);           // swiglu_ffn.pdsl:36
-                pdsl_gmt_0_u_x pdsl_g_6(pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
-                pto::TLOAD(pdsl_u_x0, pdsl_g_6);                                                // swiglu_ffn.pdsl:36
-                pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                                    // swiglu_ffn.pdsl:37
-                pto::TASSIGN(pdsl_t6, 0x3000 + pdsl_version_t6 * 16384);                        // swiglu_ffn.pdsl:37
-                pdsl_gmt_0_u_w_gate pdsl_g_7(
-                    pdsl_u_w_gate + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
-                pto::TLOAD(pdsl_t6, pdsl_g_7);                                   // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                       // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                      // swiglu_ffn.pdsl:37
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                          // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                         // swiglu_ffn.pdsl:37
-                pto::TMOV(pdsl_left_2, pdsl_u_x0);                               // swiglu_ffn.pdsl:37
-                pto::TMOV(pdsl_right_14, pdsl_t6);                               // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                          // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                         // swiglu_ffn.pdsl:37
-                pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_14);              // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                       // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                      // swiglu_ffn.pdsl:38
-                pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                     // swiglu_ffn.pdsl:38
-                pto::TASSIGN(pdsl_t7, 0x3000 + pdsl_version_t7 * 16384);         // swiglu_ffn.pdsl:38
-                pdsl_gmt_0_u_w_gate pdsl_g_8(
-                    pdsl_u_w_up + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:38
-                pto::TLOAD(pdsl_t7, pdsl_g_8);                                               // swiglu_ffn.pdsl:38
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                      // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // swiglu_ffn.pdsl:38
-                pto::TMOV(pdsl_left_4, pdsl_u_x0);                                           // swiglu_ffn.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                   // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:38
-                pto::TMOV(pdsl_right_15, pdsl_t7);                                           // swiglu_ffn.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                      // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                     // swiglu_ffn.pdsl:38
-                pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_15);                          // swiglu_ffn.pdsl:38
-                for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
-                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                               // swiglu_ffn.pdsl:40
-                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // swiglu_ffn.pdsl:40
-                    pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;                         // swiglu_ffn.pdsl:40
-                    pto::TASSIGN(pdsl_u_xk, 0x1000 + pdsl_version_u_xk * 4096);              // swiglu_ffn.pdsl:40
-                    pdsl_gmt_0_u_x pdsl_g_9(
-                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d + pdsl_u_kk * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // swiglu_ffn.pdsl:37
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                              // swiglu_ffn.pdsl:37
+                pto::TMOV(pdsl_left_2, pdsl_u_x0);                                    // swiglu_ffn.pdsl:37
+                pto::TMOV(pdsl_right_14, pdsl_t6);                                    // swiglu_ffn.pdsl:37
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // swiglu_ffn.pdsl:37
+                pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_14);                   // swiglu_ffn.pdsl:37
+                if (pdsl_u_j + 1 < pdsl_u_f / pdsl_u_tf) {                            // swiglu_ffn.pdsl:37
+                    pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                      // swiglu_ffn.pdsl:37
+                    pto::TASSIGN(pdsl_t6, 0x3000 + pdsl_version_t6 * 16384);          // swiglu_ffn.pdsl:37
+                    pdsl_gmt_0_u_w_gate pdsl_g_13(
+                        pdsl_u_w_gate + (pdsl_u_j + 1) * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
+                    pto::TLOAD(pdsl_t6, pdsl_g_13);                                  // swiglu_ffn.pdsl:37
+                }
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                         // swiglu_ffn.pdsl:38
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                        // swiglu_ffn.pdsl:38
+                pto::TMOV(pdsl_left_4, pdsl_u_x0);                              // swiglu_ffn.pdsl:38
+                pto::TMOV(pdsl_right_15, pdsl_t7);                              // swiglu_ffn.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                         // swiglu_ffn.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                        // swiglu_ffn.pdsl:38
+                pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_15);             // swiglu_ffn.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_f / pdsl_u_tf) {                      // swiglu_ffn.pdsl:38
+                    pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;            // swiglu_ffn.pdsl:36
+                    pto::TASSIGN(pdsl_u_x0, 0x1000 + pdsl_version_u_x0 * 4096); // swiglu_ffn.pdsl:36
+                    pdsl_gmt_0_u_x pdsl_g_14(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
+                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
+                    pto::TLOAD(pdsl_u_x0, pdsl_g_14);                           // swiglu_ffn.pdsl:36
+                    pdsl_version_t7 = (pdsl_version_t7 + 1) % 2;                // swiglu_ffn.pdsl:38
+                    pto::TASSIGN(pdsl_t7, 0xB000 + pdsl_version_t7 * 16384);    // swiglu_ffn.pdsl:38
+                    pdsl_gmt_0_u_w_gate pdsl_g_15(
+                        pdsl_u_w_up + (pdsl_u_j + 1) * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+                    pto::TLOAD(pdsl_t7, pdsl_g_15);                                  // swiglu_ffn.pdsl:38
+                }
+                if (pdsl_u_d / pdsl_u_tk > 1) {                                  // swiglu_ffn.pdsl:39
+                    pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;             // swiglu_ffn.pdsl:40
+                    pto::TASSIGN(pdsl_u_xk, 0x23000 + pdsl_version_u_xk * 4096); // swiglu_ffn.pdsl:40
+                    pdsl_gmt_0_u_x pdsl_g_16(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d + 1 * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
                         pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
-                    pto::TLOAD(pdsl_u_xk, pdsl_g_9);                            // swiglu_ffn.pdsl:40
+                    pto::TLOAD(pdsl_u_xk, pdsl_g_16);                           // swiglu_ffn.pdsl:40
                     pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                // swiglu_ffn.pdsl:41
-                    pto::TASSIGN(pdsl_t8, 0x3000 + pdsl_version_t8 * 16384);    // swiglu_ffn.pdsl:41
-                    pdsl_gmt_0_u_w_gate pdsl_g_10(
-                        pdsl_u_w_gate + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
-                        pdsl_gmt_0_u_w_gate::Shape(),
-                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:41
-                    pto::TLOAD(pdsl_t8, pdsl_g_10);                                   // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                           // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                          // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                        // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                       // swiglu_ffn.pdsl:41
-                    pto::TMOV(pdsl_left_6, pdsl_u_xk);                                // swiglu_ffn.pdsl:41
-                    pto::TMOV(pdsl_right_16, pdsl_t8);                                // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                           // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                          // swiglu_ffn.pdsl:41
-                    pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_16); // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                        // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                       // swiglu_ffn.pdsl:42
-                    pdsl_version_t9 = (pdsl_version_t9 + 1) % 2;                      // swiglu_ffn.pdsl:42
-                    pto::TASSIGN(pdsl_t9, 0x3000 + pdsl_version_t9 * 16384);          // swiglu_ffn.pdsl:42
-                    pdsl_gmt_0_u_w_gate pdsl_g_11(
-                        pdsl_u_w_up + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
-                        pdsl_gmt_0_u_w_gate::Shape(),
-                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:42
-                    pto::TLOAD(pdsl_t9, pdsl_g_11);                                   // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
-                    pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                        // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                       // swiglu_ffn.pdsl:42
-                    pto::TMOV(pdsl_right_17, pdsl_t9);                                // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
-                    pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_17); // swiglu_ffn.pdsl:42
+                    pto::TASSIGN(pdsl_t8, 0x25000 + pdsl_version_t8 * 16384);   // swiglu_ffn.pdsl:41
+                    pdsl_gmt_0_u_w_gate pdsl_g_17(
+                        pdsl_u_w_gate + 1 * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                    pto::TLOAD(pdsl_t8, pdsl_g_17);                                  // swiglu_ffn.pdsl:41
+                    pdsl_version_t9 = (pdsl_version_t9 + 1) % 2;                     // swiglu_ffn.pdsl:42
+                    pto::TASSIGN(pdsl_t9, 0x2D000 + pdsl_version_t9 * 16384);        // swiglu_ffn.pdsl:42
+                    pdsl_gmt_0_u_w_gate pdsl_g_18(
+                        pdsl_u_w_up + 1 * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:42
+                    pto::TLOAD(pdsl_t9, pdsl_g_18);                                              // swiglu_ffn.pdsl:42
+                    for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
+                        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                               // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                              // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                 // swiglu_ffn.pdsl:41
+                        pto::TMOV(pdsl_left_6, pdsl_u_xk);                                       // swiglu_ffn.pdsl:41
+                        pto::TMOV(pdsl_right_16, pdsl_t8);                                       // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                  // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                 // swiglu_ffn.pdsl:41
+                        pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_16);        // swiglu_ffn.pdsl:41
+                        if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                              // swiglu_ffn.pdsl:41
+                            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                           // swiglu_ffn.pdsl:41
+                            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                          // swiglu_ffn.pdsl:41
+                            pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                         // swiglu_ffn.pdsl:41
+                            pto::TASSIGN(pdsl_t8, 0x25000 + pdsl_version_t8 * 16384);            // swiglu_ffn.pdsl:41
+                            pdsl_gmt_0_u_w_gate pdsl_g_19(
+                                pdsl_u_w_gate + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
+                                pdsl_gmt_0_u_w_gate::Shape(),
+                                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                            pto::TLOAD(pdsl_t8, pdsl_g_19);                                  // swiglu_ffn.pdsl:41
+                        }
+                        set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
+                        wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
+                        pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
+                        pto::TMOV(pdsl_right_17, pdsl_t9);                                // swiglu_ffn.pdsl:42
+                        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
+                        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
+                        pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_17); // swiglu_ffn.pdsl:42
+                        if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                       // swiglu_ffn.pdsl:42
+                            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                    // swiglu_ffn.pdsl:40
+                            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                   // swiglu_ffn.pdsl:40
+                            pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;              // swiglu_ffn.pdsl:40
+                            pto::TASSIGN(pdsl_u_xk, 0x23000 + pdsl_version_u_xk * 4096);  // swiglu_ffn.pdsl:40
+                            pdsl_gmt_0_u_x pdsl_g_20(
+                                pdsl_u_x + pdsl_u_r0 * pdsl_u_d + (pdsl_u_kk + 1) * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                                pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                            pto::TLOAD(pdsl_u_xk, pdsl_g_20);                           // swiglu_ffn.pdsl:40
+                            pdsl_version_t9 = (pdsl_version_t9 + 1) % 2;                // swiglu_ffn.pdsl:42
+                            pto::TASSIGN(pdsl_t9, 0x2D000 + pdsl_version_t9 * 16384);   // swiglu_ffn.pdsl:42
+                            pdsl_gmt_0_u_w_gate pdsl_g_21(
+                                pdsl_u_w_up + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
+                                pdsl_gmt_0_u_w_gate::Shape(),
+                                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:42
+                            pto::TLOAD(pdsl_t9, pdsl_g_21);                                  // swiglu_ffn.pdsl:42
+                        }
+                    }
                 }
                 set_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0);  // swiglu_ffn.pdsl:44
                 wait_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0); // swiglu_ffn.pdsl:44
@@ -717,47 +846,42 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
                     pdsl_pipe_u_h_p, pdsl_t10);                                                   // swiglu_ffn.pdsl:48
                 ++pdsl_pops_u_h_p;                                                                // swiglu_ffn.pdsl:48
                 pto::TFREE<pdsl_pipet_u_h_p, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_h_p); // swiglu_ffn.pdsl:48
-                pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;                                    // swiglu_ffn.pdsl:48
-                pto::TASSIGN(pdsl_t11, 0x1000 + pdsl_version_t11 * 32768);                        // swiglu_ffn.pdsl:48
-                pdsl_gmt_0_u_w_down pdsl_g_12(
-                    pdsl_u_w_down + (pdsl_u_j - 1) * pdsl_u_tf * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_w_down::Shape(),
-                    pdsl_gmt_0_u_w_down::Stride(16384, 16384, 16384, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
-                pto::TLOAD(pdsl_t11, pdsl_g_12);                                    // swiglu_ffn.pdsl:48
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                          // swiglu_ffn.pdsl:48
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                         // swiglu_ffn.pdsl:48
-                pto::TMOV(pdsl_left_18, pdsl_t10);                                  // swiglu_ffn.pdsl:48
-                pto::TMOV(pdsl_right_19, pdsl_t11);                                 // swiglu_ffn.pdsl:48
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                             // swiglu_ffn.pdsl:48
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                            // swiglu_ffn.pdsl:48
-                pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_18, pdsl_right_19);  // swiglu_ffn.pdsl:48
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                        // swiglu_ffn.pdsl:48
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                       // swiglu_ffn.pdsl:48
+                pto::TMOV(pdsl_left_18, pdsl_t10);                                                // swiglu_ffn.pdsl:48
+                pto::TMOV(pdsl_right_19, pdsl_t11);                                               // swiglu_ffn.pdsl:48
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                           // swiglu_ffn.pdsl:48
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                          // swiglu_ffn.pdsl:48
+                pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_18, pdsl_right_19);                // swiglu_ffn.pdsl:48
+                if (pdsl_u_j < pdsl_u_f / pdsl_u_tf) {                                            // swiglu_ffn.pdsl:48
+                    pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;                                // swiglu_ffn.pdsl:48
+                    pto::TASSIGN(pdsl_t11, 0x13000 + pdsl_version_t11 * 32768);                   // swiglu_ffn.pdsl:48
+                    pdsl_gmt_0_u_w_down pdsl_g_22(
+                        pdsl_u_w_down + pdsl_u_j * pdsl_u_tf * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_w_down::Shape(),
+                        pdsl_gmt_0_u_w_down::Stride(16384, 16384, 16384, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
+                    pto::TLOAD(pdsl_t11, pdsl_g_22);                                    // swiglu_ffn.pdsl:48
+                }
             }
             pto::TASSIGN(pdsl_t10, 0x0 + pdsl_pops_u_h_p % 2 * 2048); // swiglu_ffn.pdsl:48
             pto::TPOP<pdsl_pipet_u_h_p, pdsl_nz_bf16_16x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_h_p, pdsl_t10);                                                   // swiglu_ffn.pdsl:48
             ++pdsl_pops_u_h_p;                                                                // swiglu_ffn.pdsl:48
             pto::TFREE<pdsl_pipet_u_h_p, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_h_p); // swiglu_ffn.pdsl:48
-            pdsl_version_t11 = (pdsl_version_t11 + 1) % 2;                                    // swiglu_ffn.pdsl:48
-            pto::TASSIGN(pdsl_t11, 0x1000 + pdsl_version_t11 * 32768);                        // swiglu_ffn.pdsl:48
-            pdsl_gmt_0_u_w_down pdsl_g_13(
-                pdsl_u_w_down + (pdsl_u_f / pdsl_u_tf - 1) * pdsl_u_tf * pdsl_u_d + pdsl_u_c0,
-                pdsl_gmt_0_u_w_down::Shape(),
-                pdsl_gmt_0_u_w_down::Stride(16384, 16384, 16384, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
-            pto::TLOAD(pdsl_t11, pdsl_g_13);                                    // swiglu_ffn.pdsl:48
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                          // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                         // swiglu_ffn.pdsl:48
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                             // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                            // swiglu_ffn.pdsl:48
-            pto::TMOV(pdsl_left_18, pdsl_t10);                                  // swiglu_ffn.pdsl:48
-            pto::TMOV(pdsl_right_19, pdsl_t11);                                 // swiglu_ffn.pdsl:48
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                             // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                            // swiglu_ffn.pdsl:48
-            pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_18, pdsl_right_19);  // swiglu_ffn.pdsl:48
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                        // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                       // swiglu_ffn.pdsl:48
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                                           // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                                          // swiglu_ffn.pdsl:48
+            pto::TMOV(pdsl_left_18, pdsl_t10);                                                // swiglu_ffn.pdsl:48
+            pto::TMOV(pdsl_right_19, pdsl_t11);                                               // swiglu_ffn.pdsl:48
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                           // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                          // swiglu_ffn.pdsl:48
+            pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_18, pdsl_right_19);                // swiglu_ffn.pdsl:48
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // swiglu_ffn.pdsl:51
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // swiglu_ffn.pdsl:51
-        pdsl_gmt_0_u_out pdsl_g_14(pdsl_u_out + pdsl_u_r0 * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
+        pdsl_gmt_0_u_out pdsl_g_23(pdsl_u_out + pdsl_u_r0 * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
                                    pdsl_gmt_0_u_out::Stride(4096, 4096, 4096, pdsl_u_d, 1)); // swiglu_ffn.pdsl:51
-        pto::TSTORE(pdsl_g_14, pdsl_u_o);                                                    // swiglu_ffn.pdsl:51
+        pto::TSTORE(pdsl_g_23, pdsl_u_o);                                                    // swiglu_ffn.pdsl:51
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -806,12 +930,12 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
     pdsl_pipet_u_h_p pdsl_pipe_u_h_p(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_h_p + pdsl_blockidx * 16384), 0x0, 0x0);
 
     pdsl_nz_bf16_64x16_t pdsl_e6;
-    pdsl_nz_bf16_64x128_t pdsl_t17;
     pdsl_nz_bf16_64x128_t pdsl_u_x0;
-    pdsl_nz_bf16_64x128_t pdsl_u_xk;
     pdsl_nz_bf16_16x128_t pdsl_e7;
     pdsl_nz_bf16_128x64_t pdsl_t12;
     pdsl_nz_bf16_128x64_t pdsl_t13;
+    pdsl_nz_bf16_64x128_t pdsl_t17;
+    pdsl_nz_bf16_64x128_t pdsl_u_xk;
     pdsl_nz_bf16_128x64_t pdsl_t14;
     pdsl_nz_bf16_128x64_t pdsl_t15;
     pdsl_left_bf16_64x128_t pdsl_left_2;
@@ -847,11 +971,11 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
     pto::TASSIGN<0x0>(pdsl_u_o);
     pto::TASSIGN<0x8000>(pdsl_u_g);
     pto::TASSIGN<0xC000>(pdsl_u_u);
-    uint32_t pdsl_version_t17 = 1;
     uint32_t pdsl_version_u_x0 = 1;
-    uint32_t pdsl_version_u_xk = 1;
     uint32_t pdsl_version_t12 = 1;
     uint32_t pdsl_version_t13 = 1;
+    uint32_t pdsl_version_t17 = 1;
+    uint32_t pdsl_version_u_xk = 1;
     uint32_t pdsl_version_t14 = 1;
     uint32_t pdsl_version_t15 = 1;
     uint32_t pdsl_pops_u_h_p = 0;
@@ -895,73 +1019,118 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
                 pdsl_u_w_gate + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
                 pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
             pto::TLOAD(pdsl_t12, pdsl_g_1);                                  // swiglu_ffn.pdsl:37
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                       // swiglu_ffn.pdsl:37
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                      // swiglu_ffn.pdsl:37
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                          // swiglu_ffn.pdsl:37
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                         // swiglu_ffn.pdsl:37
-            pto::TMOV(pdsl_left_2, pdsl_u_x0);                               // swiglu_ffn.pdsl:37
-            pto::TMOV(pdsl_right_22, pdsl_t12);                              // swiglu_ffn.pdsl:37
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                          // swiglu_ffn.pdsl:37
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                         // swiglu_ffn.pdsl:37
-            pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_22);              // swiglu_ffn.pdsl:37
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                       // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                      // swiglu_ffn.pdsl:38
             pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                   // swiglu_ffn.pdsl:38
-            pto::TASSIGN(pdsl_t13, 0xC000 + pdsl_version_t13 * 16384);       // swiglu_ffn.pdsl:38
+            pto::TASSIGN(pdsl_t13, 0x14000 + pdsl_version_t13 * 16384);      // swiglu_ffn.pdsl:38
             pdsl_gmt_0_u_w_gate pdsl_g_2(
                 pdsl_u_w_up + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:38
-            pto::TLOAD(pdsl_t13, pdsl_g_2);                                              // swiglu_ffn.pdsl:38
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                      // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // swiglu_ffn.pdsl:38
-            pto::TMOV(pdsl_left_4, pdsl_u_x0);                                           // swiglu_ffn.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                   // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:38
-            pto::TMOV(pdsl_right_23, pdsl_t13);                                          // swiglu_ffn.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                      // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                     // swiglu_ffn.pdsl:38
-            pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_23);                          // swiglu_ffn.pdsl:38
-            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                               // swiglu_ffn.pdsl:40
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // swiglu_ffn.pdsl:40
-                pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;                         // swiglu_ffn.pdsl:40
-                pto::TASSIGN(pdsl_u_xk, 0x4000 + pdsl_version_u_xk * 16384);             // swiglu_ffn.pdsl:40
-                pdsl_gmt_0_u_x pdsl_g_3(pdsl_u_x + pdsl_u_r0 * pdsl_u_d + pdsl_u_kk * pdsl_u_tk,
-                                        pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
-                pto::TLOAD(pdsl_u_xk, pdsl_g_3);                                                // swiglu_ffn.pdsl:40
-                pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;                                  // swiglu_ffn.pdsl:41
-                pto::TASSIGN(pdsl_t14, 0xC000 + pdsl_version_t14 * 16384);                      // swiglu_ffn.pdsl:41
+                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+            pto::TLOAD(pdsl_t13, pdsl_g_2);                                  // swiglu_ffn.pdsl:38
+            pdsl_version_t17 = (pdsl_version_t17 + 1) % 2;                   // swiglu_ffn.pdsl:48
+            pto::TASSIGN(pdsl_t17, 0x1C000 + pdsl_version_t17 * 16384);      // swiglu_ffn.pdsl:48
+            pdsl_gmt_0_u_x pdsl_g_3(pdsl_u_w_down + 0 * pdsl_u_tf * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_x::Shape(),
+                                    pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
+            pto::TLOAD(pdsl_t17, pdsl_g_3);                                                 // swiglu_ffn.pdsl:48
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                      // swiglu_ffn.pdsl:37
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                                     // swiglu_ffn.pdsl:37
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                         // swiglu_ffn.pdsl:37
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                        // swiglu_ffn.pdsl:37
+            pto::TMOV(pdsl_left_2, pdsl_u_x0);                                              // swiglu_ffn.pdsl:37
+            pto::TMOV(pdsl_right_22, pdsl_t12);                                             // swiglu_ffn.pdsl:37
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                         // swiglu_ffn.pdsl:37
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                        // swiglu_ffn.pdsl:37
+            pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_22);                             // swiglu_ffn.pdsl:37
+            if (1 < pdsl_u_f / pdsl_u_tf) {                                                 // swiglu_ffn.pdsl:37
+                pdsl_version_t12 = (pdsl_version_t12 + 1) % 2;                              // swiglu_ffn.pdsl:37
+                pto::TASSIGN(pdsl_t12, 0xC000 + pdsl_version_t12 * 16384);                  // swiglu_ffn.pdsl:37
                 pdsl_gmt_0_u_w_gate pdsl_g_4(
-                    pdsl_u_w_gate + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:41
-                pto::TLOAD(pdsl_t14, pdsl_g_4);                                   // swiglu_ffn.pdsl:41
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                           // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                          // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                        // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                       // swiglu_ffn.pdsl:41
-                pto::TMOV(pdsl_left_6, pdsl_u_xk);                                // swiglu_ffn.pdsl:41
-                pto::TMOV(pdsl_right_24, pdsl_t14);                               // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                           // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                          // swiglu_ffn.pdsl:41
-                pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_24); // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                        // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                       // swiglu_ffn.pdsl:42
-                pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                    // swiglu_ffn.pdsl:42
-                pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 16384);        // swiglu_ffn.pdsl:42
-                pdsl_gmt_0_u_w_gate pdsl_g_5(
-                    pdsl_u_w_up + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:42
-                pto::TLOAD(pdsl_t15, pdsl_g_5);                                   // swiglu_ffn.pdsl:42
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
-                pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                        // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                       // swiglu_ffn.pdsl:42
-                pto::TMOV(pdsl_right_25, pdsl_t15);                               // swiglu_ffn.pdsl:42
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
-                pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_25); // swiglu_ffn.pdsl:42
+                    pdsl_u_w_gate + 1 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
+                pto::TLOAD(pdsl_t12, pdsl_g_4);                                  // swiglu_ffn.pdsl:37
+            }
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                          // swiglu_ffn.pdsl:38
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                         // swiglu_ffn.pdsl:38
+            pto::TMOV(pdsl_left_4, pdsl_u_x0);                               // swiglu_ffn.pdsl:38
+            pto::TMOV(pdsl_right_23, pdsl_t13);                              // swiglu_ffn.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                          // swiglu_ffn.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                         // swiglu_ffn.pdsl:38
+            pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_23);              // swiglu_ffn.pdsl:38
+            if (1 < pdsl_u_f / pdsl_u_tf) {                                  // swiglu_ffn.pdsl:38
+                pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;             // swiglu_ffn.pdsl:36
+                pto::TASSIGN(pdsl_u_x0, 0x4000 + pdsl_version_u_x0 * 16384); // swiglu_ffn.pdsl:36
+                pdsl_gmt_0_u_x pdsl_g_5(pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
+                                        pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
+                pto::TLOAD(pdsl_u_x0, pdsl_g_5);                                                // swiglu_ffn.pdsl:36
+                pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                                  // swiglu_ffn.pdsl:38
+                pto::TASSIGN(pdsl_t13, 0x14000 + pdsl_version_t13 * 16384);                     // swiglu_ffn.pdsl:38
+                pdsl_gmt_0_u_w_gate pdsl_g_6(
+                    pdsl_u_w_up + 1 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+                pto::TLOAD(pdsl_t13, pdsl_g_6);                                  // swiglu_ffn.pdsl:38
+            }
+            if (pdsl_u_d / pdsl_u_tk > 1) {                                   // swiglu_ffn.pdsl:39
+                pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;              // swiglu_ffn.pdsl:40
+                pto::TASSIGN(pdsl_u_xk, 0x24000 + pdsl_version_u_xk * 16384); // swiglu_ffn.pdsl:40
+                pdsl_gmt_0_u_x pdsl_g_7(pdsl_u_x + pdsl_u_r0 * pdsl_u_d + 1 * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                                        pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                pto::TLOAD(pdsl_u_xk, pdsl_g_7);                                                // swiglu_ffn.pdsl:40
+                pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;                                  // swiglu_ffn.pdsl:41
+                pto::TASSIGN(pdsl_t14, 0x2C000 + pdsl_version_t14 * 16384);                     // swiglu_ffn.pdsl:41
+                pdsl_gmt_0_u_w_gate pdsl_g_8(
+                    pdsl_u_w_gate + 1 * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                pto::TLOAD(pdsl_t14, pdsl_g_8);                                  // swiglu_ffn.pdsl:41
+                pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                   // swiglu_ffn.pdsl:42
+                pto::TASSIGN(pdsl_t15, 0x34000 + pdsl_version_t15 * 16384);      // swiglu_ffn.pdsl:42
+                pdsl_gmt_0_u_w_gate pdsl_g_9(
+                    pdsl_u_w_up + 1 * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:42
+                pto::TLOAD(pdsl_t15, pdsl_g_9);                                              // swiglu_ffn.pdsl:42
+                for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                               // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                              // swiglu_ffn.pdsl:41
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                 // swiglu_ffn.pdsl:41
+                    pto::TMOV(pdsl_left_6, pdsl_u_xk);                                       // swiglu_ffn.pdsl:41
+                    pto::TMOV(pdsl_right_24, pdsl_t14);                                      // swiglu_ffn.pdsl:41
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                  // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                 // swiglu_ffn.pdsl:41
+                    pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_24);        // swiglu_ffn.pdsl:41
+                    if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                              // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                           // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                          // swiglu_ffn.pdsl:41
+                        pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;                       // swiglu_ffn.pdsl:41
+                        pto::TASSIGN(pdsl_t14, 0x2C000 + pdsl_version_t14 * 16384);          // swiglu_ffn.pdsl:41
+                        pdsl_gmt_0_u_w_gate pdsl_g_10(
+                            pdsl_u_w_gate + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf,
+                            pdsl_gmt_0_u_w_gate::Shape(),
+                            pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                        pto::TLOAD(pdsl_t14, pdsl_g_10);                                 // swiglu_ffn.pdsl:41
+                    }
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
+                    pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
+                    pto::TMOV(pdsl_right_25, pdsl_t15);                               // swiglu_ffn.pdsl:42
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
+                    pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_25); // swiglu_ffn.pdsl:42
+                    if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                       // swiglu_ffn.pdsl:42
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                    // swiglu_ffn.pdsl:40
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                   // swiglu_ffn.pdsl:40
+                        pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;              // swiglu_ffn.pdsl:40
+                        pto::TASSIGN(pdsl_u_xk, 0x24000 + pdsl_version_u_xk * 16384); // swiglu_ffn.pdsl:40
+                        pdsl_gmt_0_u_x pdsl_g_11(
+                            pdsl_u_x + pdsl_u_r0 * pdsl_u_d + (pdsl_u_kk + 1) * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                            pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                        pto::TLOAD(pdsl_u_xk, pdsl_g_11);                           // swiglu_ffn.pdsl:40
+                        pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;              // swiglu_ffn.pdsl:42
+                        pto::TASSIGN(pdsl_t15, 0x34000 + pdsl_version_t15 * 16384); // swiglu_ffn.pdsl:42
+                        pdsl_gmt_0_u_w_gate pdsl_g_12(
+                            pdsl_u_w_up + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf,
+                            pdsl_gmt_0_u_w_gate::Shape(),
+                            pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:42
+                        pto::TLOAD(pdsl_t15, pdsl_g_12);                                 // swiglu_ffn.pdsl:42
+                    }
+                }
             }
             set_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0);  // swiglu_ffn.pdsl:44
             wait_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0); // swiglu_ffn.pdsl:44
@@ -976,88 +1145,109 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                    // swiglu_ffn.pdsl:45
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                   // swiglu_ffn.pdsl:45
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_f / pdsl_u_tf; ++pdsl_u_j) { // swiglu_ffn.pdsl:34
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                            // swiglu_ffn.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                           // swiglu_ffn.pdsl:36
-                pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;                      // swiglu_ffn.pdsl:36
-                pto::TASSIGN(pdsl_u_x0, 0x4000 + pdsl_version_u_x0 * 16384);          // swiglu_ffn.pdsl:36
-                pdsl_gmt_0_u_x pdsl_g_6(pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
-                pto::TLOAD(pdsl_u_x0, pdsl_g_6);                                                // swiglu_ffn.pdsl:36
-                pdsl_version_t12 = (pdsl_version_t12 + 1) % 2;                                  // swiglu_ffn.pdsl:37
-                pto::TASSIGN(pdsl_t12, 0xC000 + pdsl_version_t12 * 16384);                      // swiglu_ffn.pdsl:37
-                pdsl_gmt_0_u_w_gate pdsl_g_7(
-                    pdsl_u_w_gate + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
-                pto::TLOAD(pdsl_t12, pdsl_g_7);                                  // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                       // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                      // swiglu_ffn.pdsl:37
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                          // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                         // swiglu_ffn.pdsl:37
-                pto::TMOV(pdsl_left_2, pdsl_u_x0);                               // swiglu_ffn.pdsl:37
-                pto::TMOV(pdsl_right_22, pdsl_t12);                              // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                          // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                         // swiglu_ffn.pdsl:37
-                pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_22);              // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                       // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                      // swiglu_ffn.pdsl:38
-                pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;                   // swiglu_ffn.pdsl:38
-                pto::TASSIGN(pdsl_t13, 0xC000 + pdsl_version_t13 * 16384);       // swiglu_ffn.pdsl:38
-                pdsl_gmt_0_u_w_gate pdsl_g_8(
-                    pdsl_u_w_up + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:38
-                pto::TLOAD(pdsl_t13, pdsl_g_8);                                              // swiglu_ffn.pdsl:38
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                      // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // swiglu_ffn.pdsl:38
-                pto::TMOV(pdsl_left_4, pdsl_u_x0);                                           // swiglu_ffn.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                   // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:38
-                pto::TMOV(pdsl_right_23, pdsl_t13);                                          // swiglu_ffn.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                      // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                     // swiglu_ffn.pdsl:38
-                pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_23);                          // swiglu_ffn.pdsl:38
-                for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
-                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                               // swiglu_ffn.pdsl:40
-                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // swiglu_ffn.pdsl:40
-                    pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;                         // swiglu_ffn.pdsl:40
-                    pto::TASSIGN(pdsl_u_xk, 0x4000 + pdsl_version_u_xk * 16384);             // swiglu_ffn.pdsl:40
-                    pdsl_gmt_0_u_x pdsl_g_9(
-                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d + pdsl_u_kk * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // swiglu_ffn.pdsl:37
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                              // swiglu_ffn.pdsl:37
+                pto::TMOV(pdsl_left_2, pdsl_u_x0);                                    // swiglu_ffn.pdsl:37
+                pto::TMOV(pdsl_right_22, pdsl_t12);                                   // swiglu_ffn.pdsl:37
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // swiglu_ffn.pdsl:37
+                pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_22);                   // swiglu_ffn.pdsl:37
+                if (pdsl_u_j + 1 < pdsl_u_f / pdsl_u_tf) {                            // swiglu_ffn.pdsl:37
+                    pdsl_version_t12 = (pdsl_version_t12 + 1) % 2;                    // swiglu_ffn.pdsl:37
+                    pto::TASSIGN(pdsl_t12, 0xC000 + pdsl_version_t12 * 16384);        // swiglu_ffn.pdsl:37
+                    pdsl_gmt_0_u_w_gate pdsl_g_13(
+                        pdsl_u_w_gate + (pdsl_u_j + 1) * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
+                    pto::TLOAD(pdsl_t12, pdsl_g_13);                                 // swiglu_ffn.pdsl:37
+                }
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                          // swiglu_ffn.pdsl:38
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                         // swiglu_ffn.pdsl:38
+                pto::TMOV(pdsl_left_4, pdsl_u_x0);                               // swiglu_ffn.pdsl:38
+                pto::TMOV(pdsl_right_23, pdsl_t13);                              // swiglu_ffn.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                          // swiglu_ffn.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                         // swiglu_ffn.pdsl:38
+                pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_23);              // swiglu_ffn.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_f / pdsl_u_tf) {                       // swiglu_ffn.pdsl:38
+                    pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;             // swiglu_ffn.pdsl:36
+                    pto::TASSIGN(pdsl_u_x0, 0x4000 + pdsl_version_u_x0 * 16384); // swiglu_ffn.pdsl:36
+                    pdsl_gmt_0_u_x pdsl_g_14(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
+                        pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
+                    pto::TLOAD(pdsl_u_x0, pdsl_g_14);                           // swiglu_ffn.pdsl:36
+                    pdsl_version_t13 = (pdsl_version_t13 + 1) % 2;              // swiglu_ffn.pdsl:38
+                    pto::TASSIGN(pdsl_t13, 0x14000 + pdsl_version_t13 * 16384); // swiglu_ffn.pdsl:38
+                    pdsl_gmt_0_u_w_gate pdsl_g_15(
+                        pdsl_u_w_up + (pdsl_u_j + 1) * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+                    pto::TLOAD(pdsl_t13, pdsl_g_15);                                 // swiglu_ffn.pdsl:38
+                }
+                if (pdsl_u_d / pdsl_u_tk > 1) {                                   // swiglu_ffn.pdsl:39
+                    pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;              // swiglu_ffn.pdsl:40
+                    pto::TASSIGN(pdsl_u_xk, 0x24000 + pdsl_version_u_xk * 16384); // swiglu_ffn.pdsl:40
+                    pdsl_gmt_0_u_x pdsl_g_16(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d + 1 * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
                         pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
-                    pto::TLOAD(pdsl_u_xk, pdsl_g_9);                            // swiglu_ffn.pdsl:40
+                    pto::TLOAD(pdsl_u_xk, pdsl_g_16);                           // swiglu_ffn.pdsl:40
                     pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;              // swiglu_ffn.pdsl:41
-                    pto::TASSIGN(pdsl_t14, 0xC000 + pdsl_version_t14 * 16384);  // swiglu_ffn.pdsl:41
-                    pdsl_gmt_0_u_w_gate pdsl_g_10(
-                        pdsl_u_w_gate + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
-                        pdsl_gmt_0_u_w_gate::Shape(),
-                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:41
-                    pto::TLOAD(pdsl_t14, pdsl_g_10);                                  // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                           // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                          // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                        // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                       // swiglu_ffn.pdsl:41
-                    pto::TMOV(pdsl_left_6, pdsl_u_xk);                                // swiglu_ffn.pdsl:41
-                    pto::TMOV(pdsl_right_24, pdsl_t14);                               // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                           // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                          // swiglu_ffn.pdsl:41
-                    pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_24); // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                        // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                       // swiglu_ffn.pdsl:42
-                    pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                    // swiglu_ffn.pdsl:42
-                    pto::TASSIGN(pdsl_t15, 0xC000 + pdsl_version_t15 * 16384);        // swiglu_ffn.pdsl:42
-                    pdsl_gmt_0_u_w_gate pdsl_g_11(
-                        pdsl_u_w_up + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
-                        pdsl_gmt_0_u_w_gate::Shape(),
-                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:42
-                    pto::TLOAD(pdsl_t15, pdsl_g_11);                                  // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
-                    pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                        // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                       // swiglu_ffn.pdsl:42
-                    pto::TMOV(pdsl_right_25, pdsl_t15);                               // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
-                    pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_25); // swiglu_ffn.pdsl:42
+                    pto::TASSIGN(pdsl_t14, 0x2C000 + pdsl_version_t14 * 16384); // swiglu_ffn.pdsl:41
+                    pdsl_gmt_0_u_w_gate pdsl_g_17(
+                        pdsl_u_w_gate + 1 * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                    pto::TLOAD(pdsl_t14, pdsl_g_17);                                 // swiglu_ffn.pdsl:41
+                    pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;                   // swiglu_ffn.pdsl:42
+                    pto::TASSIGN(pdsl_t15, 0x34000 + pdsl_version_t15 * 16384);      // swiglu_ffn.pdsl:42
+                    pdsl_gmt_0_u_w_gate pdsl_g_18(
+                        pdsl_u_w_up + 1 * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:42
+                    pto::TLOAD(pdsl_t15, pdsl_g_18);                                             // swiglu_ffn.pdsl:42
+                    for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
+                        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                               // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                              // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                 // swiglu_ffn.pdsl:41
+                        pto::TMOV(pdsl_left_6, pdsl_u_xk);                                       // swiglu_ffn.pdsl:41
+                        pto::TMOV(pdsl_right_24, pdsl_t14);                                      // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                  // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                 // swiglu_ffn.pdsl:41
+                        pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_24);        // swiglu_ffn.pdsl:41
+                        if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                              // swiglu_ffn.pdsl:41
+                            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                           // swiglu_ffn.pdsl:41
+                            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                          // swiglu_ffn.pdsl:41
+                            pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;                       // swiglu_ffn.pdsl:41
+                            pto::TASSIGN(pdsl_t14, 0x2C000 + pdsl_version_t14 * 16384);          // swiglu_ffn.pdsl:41
+                            pdsl_gmt_0_u_w_gate pdsl_g_19(
+                                pdsl_u_w_gate + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
+                                pdsl_gmt_0_u_w_gate::Shape(),
+                                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                            pto::TLOAD(pdsl_t14, pdsl_g_19);                                 // swiglu_ffn.pdsl:41
+                        }
+                        set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
+                        wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
+                        pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
+                        pto::TMOV(pdsl_right_25, pdsl_t15);                               // swiglu_ffn.pdsl:42
+                        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
+                        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
+                        pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_25); // swiglu_ffn.pdsl:42
+                        if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                       // swiglu_ffn.pdsl:42
+                            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                    // swiglu_ffn.pdsl:40
+                            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                   // swiglu_ffn.pdsl:40
+                            pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;              // swiglu_ffn.pdsl:40
+                            pto::TASSIGN(pdsl_u_xk, 0x24000 + pdsl_version_u_xk * 16384); // swiglu_ffn.pdsl:40
+                            pdsl_gmt_0_u_x pdsl_g_20(
+                                pdsl_u_x + pdsl_u_r0 * pdsl_u_d + (pdsl_u_kk + 1) * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                                pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                            pto::TLOAD(pdsl_u_xk, pdsl_g_20);                           // swiglu_ffn.pdsl:40
+                            pdsl_version_t15 = (pdsl_version_t15 + 1) % 2;              // swiglu_ffn.pdsl:42
+                            pto::TASSIGN(pdsl_t15, 0x34000 + pdsl_version_t15 * 16384); // swiglu_ffn.pdsl:42
+                            pdsl_gmt_0_u_w_gate pdsl_g_21(
+                                pdsl_u_w_up + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
+                                pdsl_gmt_0_u_w_gate::Shape(),
+                                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:42
+                            pto::TLOAD(pdsl_t15, pdsl_g_21);                                 // swiglu_ffn.pdsl:42
+                        }
+                    }
                 }
                 set_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0);  // swiglu_ffn.pdsl:44
                 wait_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0); // swiglu_ffn.pdsl:44
@@ -1076,46 +1266,42 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
                     pdsl_pipe_u_h_p, pdsl_t16);                                                   // swiglu_ffn.pdsl:48
                 ++pdsl_pops_u_h_p;                                                                // swiglu_ffn.pdsl:48
                 pto::TFREE<pdsl_pipet_u_h_p, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_h_p); // swiglu_ffn.pdsl:48
-                pdsl_version_t17 = (pdsl_version_t17 + 1) % 2;                                    // swiglu_ffn.pdsl:48
-                pto::TASSIGN(pdsl_t17, 0x4000 + pdsl_version_t17 * 16384);                        // swiglu_ffn.pdsl:48
-                pdsl_gmt_0_u_x pdsl_g_12(pdsl_u_w_down + (pdsl_u_j - 1) * pdsl_u_tf * pdsl_u_d + pdsl_u_c0,
-                                         pdsl_gmt_0_u_x::Shape(),
-                                         pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
-                pto::TLOAD(pdsl_t17, pdsl_g_12);                                                 // swiglu_ffn.pdsl:48
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                                       // swiglu_ffn.pdsl:48
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                                      // swiglu_ffn.pdsl:48
-                pto::TMOV(pdsl_left_26, pdsl_t16);                                               // swiglu_ffn.pdsl:48
-                pto::TMOV(pdsl_right_27, pdsl_t17);                                              // swiglu_ffn.pdsl:48
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                          // swiglu_ffn.pdsl:48
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                         // swiglu_ffn.pdsl:48
-                pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_26, pdsl_right_27);               // swiglu_ffn.pdsl:48
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                        // swiglu_ffn.pdsl:48
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                       // swiglu_ffn.pdsl:48
+                pto::TMOV(pdsl_left_26, pdsl_t16);                                                // swiglu_ffn.pdsl:48
+                pto::TMOV(pdsl_right_27, pdsl_t17);                                               // swiglu_ffn.pdsl:48
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                           // swiglu_ffn.pdsl:48
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                          // swiglu_ffn.pdsl:48
+                pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_26, pdsl_right_27);                // swiglu_ffn.pdsl:48
+                if (pdsl_u_j < pdsl_u_f / pdsl_u_tf) {                                            // swiglu_ffn.pdsl:48
+                    pdsl_version_t17 = (pdsl_version_t17 + 1) % 2;                                // swiglu_ffn.pdsl:48
+                    pto::TASSIGN(pdsl_t17, 0x1C000 + pdsl_version_t17 * 16384);                   // swiglu_ffn.pdsl:48
+                    pdsl_gmt_0_u_x pdsl_g_22(
+                        pdsl_u_w_down + pdsl_u_j * pdsl_u_tf * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_x::Shape(),
+                        pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
+                    pto::TLOAD(pdsl_t17, pdsl_g_22);                            // swiglu_ffn.pdsl:48
+                }
             }
             pto::TASSIGN(pdsl_t16, 0x0 + pdsl_pops_u_h_p % 2 * 8192); // swiglu_ffn.pdsl:48
             pto::TPOP<pdsl_pipet_u_h_p, pdsl_nz_bf16_64x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_h_p, pdsl_t16);                                                   // swiglu_ffn.pdsl:48
             ++pdsl_pops_u_h_p;                                                                // swiglu_ffn.pdsl:48
             pto::TFREE<pdsl_pipet_u_h_p, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_h_p); // swiglu_ffn.pdsl:48
-            pdsl_version_t17 = (pdsl_version_t17 + 1) % 2;                                    // swiglu_ffn.pdsl:48
-            pto::TASSIGN(pdsl_t17, 0x4000 + pdsl_version_t17 * 16384);                        // swiglu_ffn.pdsl:48
-            pdsl_gmt_0_u_x pdsl_g_13(pdsl_u_w_down + (pdsl_u_f / pdsl_u_tf - 1) * pdsl_u_tf * pdsl_u_d + pdsl_u_c0,
-                                     pdsl_gmt_0_u_x::Shape(),
-                                     pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
-            pto::TLOAD(pdsl_t17, pdsl_g_13);                                                 // swiglu_ffn.pdsl:48
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                                       // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                                      // swiglu_ffn.pdsl:48
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                                          // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                                         // swiglu_ffn.pdsl:48
-            pto::TMOV(pdsl_left_26, pdsl_t16);                                               // swiglu_ffn.pdsl:48
-            pto::TMOV(pdsl_right_27, pdsl_t17);                                              // swiglu_ffn.pdsl:48
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                          // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                         // swiglu_ffn.pdsl:48
-            pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_26, pdsl_right_27);               // swiglu_ffn.pdsl:48
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                        // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                       // swiglu_ffn.pdsl:48
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                                           // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                                          // swiglu_ffn.pdsl:48
+            pto::TMOV(pdsl_left_26, pdsl_t16);                                                // swiglu_ffn.pdsl:48
+            pto::TMOV(pdsl_right_27, pdsl_t17);                                               // swiglu_ffn.pdsl:48
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                           // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                          // swiglu_ffn.pdsl:48
+            pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_26, pdsl_right_27);                // swiglu_ffn.pdsl:48
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // swiglu_ffn.pdsl:51
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // swiglu_ffn.pdsl:51
-        pdsl_gmt_0_u_out pdsl_g_14(pdsl_u_out + pdsl_u_r0 * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
+        pdsl_gmt_0_u_out pdsl_g_23(pdsl_u_out + pdsl_u_r0 * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
                                    pdsl_gmt_0_u_out::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:51
-        pto::TSTORE(pdsl_g_14, pdsl_u_o);                                                    // swiglu_ffn.pdsl:51
+        pto::TSTORE(pdsl_g_23, pdsl_u_o);                                                    // swiglu_ffn.pdsl:51
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }
@@ -1131,13 +1317,13 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
 {
     using pdsl_nz_bf16_64x16_t =
         pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 16, pto::BLayout::ColMajor, 64, 16, pto::SLayout::RowMajor, 512>;
-    using pdsl_nz_bf16_64x256_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 256, pto::BLayout::ColMajor, 64, 256,
-                                            pto::SLayout::RowMajor, 512>;
     using pdsl_nz_bf16_64x128_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 128, pto::BLayout::ColMajor, 64, 128,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_nz_bf16_16x256_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 16, 256, pto::BLayout::ColMajor, 16, 256,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_nz_bf16_128x64_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 128, 64, pto::BLayout::ColMajor, 128, 64,
+                                            pto::SLayout::RowMajor, 512>;
+    using pdsl_nz_bf16_64x256_t = pto::Tile<pto::TileType::Mat, bfloat16_t, 64, 256, pto::BLayout::ColMajor, 64, 256,
                                             pto::SLayout::RowMajor, 512>;
     using pdsl_left_bf16_64x128_t = pto::TileLeft<bfloat16_t, 64, 128, 64, 128>;
     using pdsl_left_bf16_64x16_t = pto::TileLeft<bfloat16_t, 64, 16, 64, 16>;
@@ -1168,12 +1354,12 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
     pdsl_pipet_u_h_p pdsl_pipe_u_h_p(reinterpret_cast<__gm__ void*>(pdsl_fifo_u_h_p + pdsl_blockidx * 16384), 0x0, 0x0);
 
     pdsl_nz_bf16_64x16_t pdsl_e9;
-    pdsl_nz_bf16_64x256_t pdsl_t23;
     pdsl_nz_bf16_64x128_t pdsl_u_x0;
-    pdsl_nz_bf16_64x128_t pdsl_u_xk;
     pdsl_nz_bf16_16x256_t pdsl_e10;
     pdsl_nz_bf16_128x64_t pdsl_t18;
     pdsl_nz_bf16_128x64_t pdsl_t19;
+    pdsl_nz_bf16_64x256_t pdsl_t23;
+    pdsl_nz_bf16_64x128_t pdsl_u_xk;
     pdsl_nz_bf16_128x64_t pdsl_t20;
     pdsl_nz_bf16_128x64_t pdsl_t21;
     pdsl_left_bf16_64x128_t pdsl_left_2;
@@ -1209,11 +1395,11 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
     pto::TASSIGN<0x0>(pdsl_u_o);
     pto::TASSIGN<0x10000>(pdsl_u_g);
     pto::TASSIGN<0x14000>(pdsl_u_u);
-    uint32_t pdsl_version_t23 = 1;
     uint32_t pdsl_version_u_x0 = 1;
-    uint32_t pdsl_version_u_xk = 1;
     uint32_t pdsl_version_t18 = 1;
     uint32_t pdsl_version_t19 = 1;
+    uint32_t pdsl_version_t23 = 1;
+    uint32_t pdsl_version_u_xk = 1;
     uint32_t pdsl_version_t20 = 1;
     uint32_t pdsl_version_t21 = 1;
     uint32_t pdsl_pops_u_h_p = 0;
@@ -1257,73 +1443,119 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
                 pdsl_u_w_gate + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
                 pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
             pto::TLOAD(pdsl_t18, pdsl_g_1);                                  // swiglu_ffn.pdsl:37
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                       // swiglu_ffn.pdsl:37
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                      // swiglu_ffn.pdsl:37
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                          // swiglu_ffn.pdsl:37
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                         // swiglu_ffn.pdsl:37
-            pto::TMOV(pdsl_left_2, pdsl_u_x0);                               // swiglu_ffn.pdsl:37
-            pto::TMOV(pdsl_right_30, pdsl_t18);                              // swiglu_ffn.pdsl:37
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                          // swiglu_ffn.pdsl:37
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                         // swiglu_ffn.pdsl:37
-            pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_30);              // swiglu_ffn.pdsl:37
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                       // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                      // swiglu_ffn.pdsl:38
             pdsl_version_t19 = (pdsl_version_t19 + 1) % 2;                   // swiglu_ffn.pdsl:38
-            pto::TASSIGN(pdsl_t19, 0xC000 + pdsl_version_t19 * 16384);       // swiglu_ffn.pdsl:38
+            pto::TASSIGN(pdsl_t19, 0x14000 + pdsl_version_t19 * 16384);      // swiglu_ffn.pdsl:38
             pdsl_gmt_0_u_w_gate pdsl_g_2(
                 pdsl_u_w_up + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:38
-            pto::TLOAD(pdsl_t19, pdsl_g_2);                                              // swiglu_ffn.pdsl:38
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                      // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // swiglu_ffn.pdsl:38
-            pto::TMOV(pdsl_left_4, pdsl_u_x0);                                           // swiglu_ffn.pdsl:38
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                   // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:38
-            pto::TMOV(pdsl_right_31, pdsl_t19);                                          // swiglu_ffn.pdsl:38
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                      // swiglu_ffn.pdsl:38
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                     // swiglu_ffn.pdsl:38
-            pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_31);                          // swiglu_ffn.pdsl:38
-            for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                               // swiglu_ffn.pdsl:40
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // swiglu_ffn.pdsl:40
-                pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;                         // swiglu_ffn.pdsl:40
-                pto::TASSIGN(pdsl_u_xk, 0x4000 + pdsl_version_u_xk * 16384);             // swiglu_ffn.pdsl:40
-                pdsl_gmt_0_u_x pdsl_g_3(pdsl_u_x + pdsl_u_r0 * pdsl_u_d + pdsl_u_kk * pdsl_u_tk,
-                                        pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
-                pto::TLOAD(pdsl_u_xk, pdsl_g_3);                                                // swiglu_ffn.pdsl:40
-                pdsl_version_t20 = (pdsl_version_t20 + 1) % 2;                                  // swiglu_ffn.pdsl:41
-                pto::TASSIGN(pdsl_t20, 0xC000 + pdsl_version_t20 * 16384);                      // swiglu_ffn.pdsl:41
+                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+            pto::TLOAD(pdsl_t19, pdsl_g_2);                                  // swiglu_ffn.pdsl:38
+            pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;                   // swiglu_ffn.pdsl:48
+            pto::TASSIGN(pdsl_t23, 0x1C000 + pdsl_version_t23 * 32768);      // swiglu_ffn.pdsl:48
+            pdsl_gmt_0_u_w_down pdsl_g_3(
+                pdsl_u_w_down + 0 * pdsl_u_tf * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_w_down::Shape(),
+                pdsl_gmt_0_u_w_down::Stride(16384, 16384, 16384, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
+            pto::TLOAD(pdsl_t23, pdsl_g_3);                                     // swiglu_ffn.pdsl:48
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                          // swiglu_ffn.pdsl:37
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                         // swiglu_ffn.pdsl:37
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                             // swiglu_ffn.pdsl:37
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                            // swiglu_ffn.pdsl:37
+            pto::TMOV(pdsl_left_2, pdsl_u_x0);                                  // swiglu_ffn.pdsl:37
+            pto::TMOV(pdsl_right_30, pdsl_t18);                                 // swiglu_ffn.pdsl:37
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                             // swiglu_ffn.pdsl:37
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                            // swiglu_ffn.pdsl:37
+            pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_30);                 // swiglu_ffn.pdsl:37
+            if (1 < pdsl_u_f / pdsl_u_tf) {                                     // swiglu_ffn.pdsl:37
+                pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                  // swiglu_ffn.pdsl:37
+                pto::TASSIGN(pdsl_t18, 0xC000 + pdsl_version_t18 * 16384);      // swiglu_ffn.pdsl:37
                 pdsl_gmt_0_u_w_gate pdsl_g_4(
-                    pdsl_u_w_gate + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:41
-                pto::TLOAD(pdsl_t20, pdsl_g_4);                                   // swiglu_ffn.pdsl:41
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                           // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                          // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                        // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                       // swiglu_ffn.pdsl:41
-                pto::TMOV(pdsl_left_6, pdsl_u_xk);                                // swiglu_ffn.pdsl:41
-                pto::TMOV(pdsl_right_32, pdsl_t20);                               // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                           // swiglu_ffn.pdsl:41
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                          // swiglu_ffn.pdsl:41
-                pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_32); // swiglu_ffn.pdsl:41
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                        // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                       // swiglu_ffn.pdsl:42
-                pdsl_version_t21 = (pdsl_version_t21 + 1) % 2;                    // swiglu_ffn.pdsl:42
-                pto::TASSIGN(pdsl_t21, 0xC000 + pdsl_version_t21 * 16384);        // swiglu_ffn.pdsl:42
-                pdsl_gmt_0_u_w_gate pdsl_g_5(
-                    pdsl_u_w_up + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:42
-                pto::TLOAD(pdsl_t21, pdsl_g_5);                                   // swiglu_ffn.pdsl:42
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
-                pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                        // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                       // swiglu_ffn.pdsl:42
-                pto::TMOV(pdsl_right_33, pdsl_t21);                               // swiglu_ffn.pdsl:42
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
-                pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_33); // swiglu_ffn.pdsl:42
+                    pdsl_u_w_gate + 1 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
+                pto::TLOAD(pdsl_t18, pdsl_g_4);                                  // swiglu_ffn.pdsl:37
+            }
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                          // swiglu_ffn.pdsl:38
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                         // swiglu_ffn.pdsl:38
+            pto::TMOV(pdsl_left_4, pdsl_u_x0);                               // swiglu_ffn.pdsl:38
+            pto::TMOV(pdsl_right_31, pdsl_t19);                              // swiglu_ffn.pdsl:38
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                          // swiglu_ffn.pdsl:38
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                         // swiglu_ffn.pdsl:38
+            pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_31);              // swiglu_ffn.pdsl:38
+            if (1 < pdsl_u_f / pdsl_u_tf) {                                  // swiglu_ffn.pdsl:38
+                pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;             // swiglu_ffn.pdsl:36
+                pto::TASSIGN(pdsl_u_x0, 0x4000 + pdsl_version_u_x0 * 16384); // swiglu_ffn.pdsl:36
+                pdsl_gmt_0_u_x pdsl_g_5(pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
+                                        pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
+                pto::TLOAD(pdsl_u_x0, pdsl_g_5);                                                // swiglu_ffn.pdsl:36
+                pdsl_version_t19 = (pdsl_version_t19 + 1) % 2;                                  // swiglu_ffn.pdsl:38
+                pto::TASSIGN(pdsl_t19, 0x14000 + pdsl_version_t19 * 16384);                     // swiglu_ffn.pdsl:38
+                pdsl_gmt_0_u_w_gate pdsl_g_6(
+                    pdsl_u_w_up + 1 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+                pto::TLOAD(pdsl_t19, pdsl_g_6);                                  // swiglu_ffn.pdsl:38
+            }
+            if (pdsl_u_d / pdsl_u_tk > 1) {                                   // swiglu_ffn.pdsl:39
+                pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;              // swiglu_ffn.pdsl:40
+                pto::TASSIGN(pdsl_u_xk, 0x2C000 + pdsl_version_u_xk * 16384); // swiglu_ffn.pdsl:40
+                pdsl_gmt_0_u_x pdsl_g_7(pdsl_u_x + pdsl_u_r0 * pdsl_u_d + 1 * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                                        pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                pto::TLOAD(pdsl_u_xk, pdsl_g_7);                                                // swiglu_ffn.pdsl:40
+                pdsl_version_t20 = (pdsl_version_t20 + 1) % 2;                                  // swiglu_ffn.pdsl:41
+                pto::TASSIGN(pdsl_t20, 0x34000 + pdsl_version_t20 * 16384);                     // swiglu_ffn.pdsl:41
+                pdsl_gmt_0_u_w_gate pdsl_g_8(
+                    pdsl_u_w_gate + 1 * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                pto::TLOAD(pdsl_t20, pdsl_g_8);                                  // swiglu_ffn.pdsl:41
+                pdsl_version_t21 = (pdsl_version_t21 + 1) % 2;                   // swiglu_ffn.pdsl:42
+                pto::TASSIGN(pdsl_t21, 0x3C000 + pdsl_version_t21 * 16384);      // swiglu_ffn.pdsl:42
+                pdsl_gmt_0_u_w_gate pdsl_g_9(
+                    pdsl_u_w_up + 1 * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:42
+                pto::TLOAD(pdsl_t21, pdsl_g_9);                                              // swiglu_ffn.pdsl:42
+                for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
+                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                               // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                              // swiglu_ffn.pdsl:41
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                 // swiglu_ffn.pdsl:41
+                    pto::TMOV(pdsl_left_6, pdsl_u_xk);                                       // swiglu_ffn.pdsl:41
+                    pto::TMOV(pdsl_right_32, pdsl_t20);                                      // swiglu_ffn.pdsl:41
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                  // swiglu_ffn.pdsl:41
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                 // swiglu_ffn.pdsl:41
+                    pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_32);        // swiglu_ffn.pdsl:41
+                    if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                              // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                           // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                          // swiglu_ffn.pdsl:41
+                        pdsl_version_t20 = (pdsl_version_t20 + 1) % 2;                       // swiglu_ffn.pdsl:41
+                        pto::TASSIGN(pdsl_t20, 0x34000 + pdsl_version_t20 * 16384);          // swiglu_ffn.pdsl:41
+                        pdsl_gmt_0_u_w_gate pdsl_g_10(
+                            pdsl_u_w_gate + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf,
+                            pdsl_gmt_0_u_w_gate::Shape(),
+                            pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                        pto::TLOAD(pdsl_t20, pdsl_g_10);                                 // swiglu_ffn.pdsl:41
+                    }
+                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
+                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
+                    pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
+                    pto::TMOV(pdsl_right_33, pdsl_t21);                               // swiglu_ffn.pdsl:42
+                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
+                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
+                    pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_33); // swiglu_ffn.pdsl:42
+                    if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                       // swiglu_ffn.pdsl:42
+                        set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                    // swiglu_ffn.pdsl:40
+                        wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                   // swiglu_ffn.pdsl:40
+                        pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;              // swiglu_ffn.pdsl:40
+                        pto::TASSIGN(pdsl_u_xk, 0x2C000 + pdsl_version_u_xk * 16384); // swiglu_ffn.pdsl:40
+                        pdsl_gmt_0_u_x pdsl_g_11(
+                            pdsl_u_x + pdsl_u_r0 * pdsl_u_d + (pdsl_u_kk + 1) * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                            pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                        pto::TLOAD(pdsl_u_xk, pdsl_g_11);                           // swiglu_ffn.pdsl:40
+                        pdsl_version_t21 = (pdsl_version_t21 + 1) % 2;              // swiglu_ffn.pdsl:42
+                        pto::TASSIGN(pdsl_t21, 0x3C000 + pdsl_version_t21 * 16384); // swiglu_ffn.pdsl:42
+                        pdsl_gmt_0_u_w_gate pdsl_g_12(
+                            pdsl_u_w_up + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + 0 * pdsl_u_tf,
+                            pdsl_gmt_0_u_w_gate::Shape(),
+                            pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:42
+                        pto::TLOAD(pdsl_t21, pdsl_g_12);                                 // swiglu_ffn.pdsl:42
+                    }
+                }
             }
             set_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0);  // swiglu_ffn.pdsl:44
             wait_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0); // swiglu_ffn.pdsl:44
@@ -1338,88 +1570,109 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
             set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                    // swiglu_ffn.pdsl:45
             wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);                                   // swiglu_ffn.pdsl:45
             for (int64_t pdsl_u_j = 1; pdsl_u_j < pdsl_u_f / pdsl_u_tf; ++pdsl_u_j) { // swiglu_ffn.pdsl:34
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                            // swiglu_ffn.pdsl:36
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                           // swiglu_ffn.pdsl:36
-                pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;                      // swiglu_ffn.pdsl:36
-                pto::TASSIGN(pdsl_u_x0, 0x4000 + pdsl_version_u_x0 * 16384);          // swiglu_ffn.pdsl:36
-                pdsl_gmt_0_u_x pdsl_g_6(pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
-                                        pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
-                pto::TLOAD(pdsl_u_x0, pdsl_g_6);                                                // swiglu_ffn.pdsl:36
-                pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                                  // swiglu_ffn.pdsl:37
-                pto::TASSIGN(pdsl_t18, 0xC000 + pdsl_version_t18 * 16384);                      // swiglu_ffn.pdsl:37
-                pdsl_gmt_0_u_w_gate pdsl_g_7(
-                    pdsl_u_w_gate + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
-                pto::TLOAD(pdsl_t18, pdsl_g_7);                                  // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                       // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                      // swiglu_ffn.pdsl:37
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                          // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                         // swiglu_ffn.pdsl:37
-                pto::TMOV(pdsl_left_2, pdsl_u_x0);                               // swiglu_ffn.pdsl:37
-                pto::TMOV(pdsl_right_30, pdsl_t18);                              // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                          // swiglu_ffn.pdsl:37
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                         // swiglu_ffn.pdsl:37
-                pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_30);              // swiglu_ffn.pdsl:37
-                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                       // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                      // swiglu_ffn.pdsl:38
-                pdsl_version_t19 = (pdsl_version_t19 + 1) % 2;                   // swiglu_ffn.pdsl:38
-                pto::TASSIGN(pdsl_t19, 0xC000 + pdsl_version_t19 * 16384);       // swiglu_ffn.pdsl:38
-                pdsl_gmt_0_u_w_gate pdsl_g_8(
-                    pdsl_u_w_up + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
-                    pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:38
-                pto::TLOAD(pdsl_t19, pdsl_g_8);                                              // swiglu_ffn.pdsl:38
-                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                      // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                                     // swiglu_ffn.pdsl:38
-                pto::TMOV(pdsl_left_4, pdsl_u_x0);                                           // swiglu_ffn.pdsl:38
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                   // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:38
-                pto::TMOV(pdsl_right_31, pdsl_t19);                                          // swiglu_ffn.pdsl:38
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                      // swiglu_ffn.pdsl:38
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                                     // swiglu_ffn.pdsl:38
-                pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_31);                          // swiglu_ffn.pdsl:38
-                for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
-                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                               // swiglu_ffn.pdsl:40
-                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                              // swiglu_ffn.pdsl:40
-                    pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;                         // swiglu_ffn.pdsl:40
-                    pto::TASSIGN(pdsl_u_xk, 0x4000 + pdsl_version_u_xk * 16384);             // swiglu_ffn.pdsl:40
-                    pdsl_gmt_0_u_x pdsl_g_9(
-                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d + pdsl_u_kk * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // swiglu_ffn.pdsl:37
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                              // swiglu_ffn.pdsl:37
+                pto::TMOV(pdsl_left_2, pdsl_u_x0);                                    // swiglu_ffn.pdsl:37
+                pto::TMOV(pdsl_right_30, pdsl_t18);                                   // swiglu_ffn.pdsl:37
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // swiglu_ffn.pdsl:37
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // swiglu_ffn.pdsl:37
+                pto::TMATMUL(pdsl_u_g, pdsl_left_2, pdsl_right_30);                   // swiglu_ffn.pdsl:37
+                if (pdsl_u_j + 1 < pdsl_u_f / pdsl_u_tf) {                            // swiglu_ffn.pdsl:37
+                    pdsl_version_t18 = (pdsl_version_t18 + 1) % 2;                    // swiglu_ffn.pdsl:37
+                    pto::TASSIGN(pdsl_t18, 0xC000 + pdsl_version_t18 * 16384);        // swiglu_ffn.pdsl:37
+                    pdsl_gmt_0_u_w_gate pdsl_g_13(
+                        pdsl_u_w_gate + (pdsl_u_j + 1) * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:37
+                    pto::TLOAD(pdsl_t18, pdsl_g_13);                                 // swiglu_ffn.pdsl:37
+                }
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                          // swiglu_ffn.pdsl:38
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID1);                         // swiglu_ffn.pdsl:38
+                pto::TMOV(pdsl_left_4, pdsl_u_x0);                               // swiglu_ffn.pdsl:38
+                pto::TMOV(pdsl_right_31, pdsl_t19);                              // swiglu_ffn.pdsl:38
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                          // swiglu_ffn.pdsl:38
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID2);                         // swiglu_ffn.pdsl:38
+                pto::TMATMUL(pdsl_u_u, pdsl_left_4, pdsl_right_31);              // swiglu_ffn.pdsl:38
+                if (pdsl_u_j + 1 < pdsl_u_f / pdsl_u_tf) {                       // swiglu_ffn.pdsl:38
+                    pdsl_version_u_x0 = (pdsl_version_u_x0 + 1) % 2;             // swiglu_ffn.pdsl:36
+                    pto::TASSIGN(pdsl_u_x0, 0x4000 + pdsl_version_u_x0 * 16384); // swiglu_ffn.pdsl:36
+                    pdsl_gmt_0_u_x pdsl_g_14(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d, pdsl_gmt_0_u_x::Shape(),
+                        pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:36
+                    pto::TLOAD(pdsl_u_x0, pdsl_g_14);                           // swiglu_ffn.pdsl:36
+                    pdsl_version_t19 = (pdsl_version_t19 + 1) % 2;              // swiglu_ffn.pdsl:38
+                    pto::TASSIGN(pdsl_t19, 0x14000 + pdsl_version_t19 * 16384); // swiglu_ffn.pdsl:38
+                    pdsl_gmt_0_u_w_gate pdsl_g_15(
+                        pdsl_u_w_up + (pdsl_u_j + 1) * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:38
+                    pto::TLOAD(pdsl_t19, pdsl_g_15);                                 // swiglu_ffn.pdsl:38
+                }
+                if (pdsl_u_d / pdsl_u_tk > 1) {                                   // swiglu_ffn.pdsl:39
+                    pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;              // swiglu_ffn.pdsl:40
+                    pto::TASSIGN(pdsl_u_xk, 0x2C000 + pdsl_version_u_xk * 16384); // swiglu_ffn.pdsl:40
+                    pdsl_gmt_0_u_x pdsl_g_16(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_d + 1 * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
                         pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
-                    pto::TLOAD(pdsl_u_xk, pdsl_g_9);                            // swiglu_ffn.pdsl:40
+                    pto::TLOAD(pdsl_u_xk, pdsl_g_16);                           // swiglu_ffn.pdsl:40
                     pdsl_version_t20 = (pdsl_version_t20 + 1) % 2;              // swiglu_ffn.pdsl:41
-                    pto::TASSIGN(pdsl_t20, 0xC000 + pdsl_version_t20 * 16384);  // swiglu_ffn.pdsl:41
-                    pdsl_gmt_0_u_w_gate pdsl_g_10(
-                        pdsl_u_w_gate + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
-                        pdsl_gmt_0_u_w_gate::Shape(),
-                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:41
-                    pto::TLOAD(pdsl_t20, pdsl_g_10);                                  // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                           // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                          // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                        // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                       // swiglu_ffn.pdsl:41
-                    pto::TMOV(pdsl_left_6, pdsl_u_xk);                                // swiglu_ffn.pdsl:41
-                    pto::TMOV(pdsl_right_32, pdsl_t20);                               // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                           // swiglu_ffn.pdsl:41
-                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                          // swiglu_ffn.pdsl:41
-                    pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_32); // swiglu_ffn.pdsl:41
-                    set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                        // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID3);                       // swiglu_ffn.pdsl:42
-                    pdsl_version_t21 = (pdsl_version_t21 + 1) % 2;                    // swiglu_ffn.pdsl:42
-                    pto::TASSIGN(pdsl_t21, 0xC000 + pdsl_version_t21 * 16384);        // swiglu_ffn.pdsl:42
-                    pdsl_gmt_0_u_w_gate pdsl_g_11(
-                        pdsl_u_w_up + pdsl_u_kk * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
-                        pdsl_gmt_0_u_w_gate::Shape(),
-                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));  // swiglu_ffn.pdsl:42
-                    pto::TLOAD(pdsl_t21, pdsl_g_11);                                  // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
-                    pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                        // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID4);                       // swiglu_ffn.pdsl:42
-                    pto::TMOV(pdsl_right_33, pdsl_t21);                               // swiglu_ffn.pdsl:42
-                    set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
-                    wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
-                    pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_33); // swiglu_ffn.pdsl:42
+                    pto::TASSIGN(pdsl_t20, 0x34000 + pdsl_version_t20 * 16384); // swiglu_ffn.pdsl:41
+                    pdsl_gmt_0_u_w_gate pdsl_g_17(
+                        pdsl_u_w_gate + 1 * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                    pto::TLOAD(pdsl_t20, pdsl_g_17);                                 // swiglu_ffn.pdsl:41
+                    pdsl_version_t21 = (pdsl_version_t21 + 1) % 2;                   // swiglu_ffn.pdsl:42
+                    pto::TASSIGN(pdsl_t21, 0x3C000 + pdsl_version_t21 * 16384);      // swiglu_ffn.pdsl:42
+                    pdsl_gmt_0_u_w_gate pdsl_g_18(
+                        pdsl_u_w_up + 1 * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf, pdsl_gmt_0_u_w_gate::Shape(),
+                        pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1));             // swiglu_ffn.pdsl:42
+                    pto::TLOAD(pdsl_t21, pdsl_g_18);                                             // swiglu_ffn.pdsl:42
+                    for (int64_t pdsl_u_kk = 1; pdsl_u_kk < pdsl_u_d / pdsl_u_tk; ++pdsl_u_kk) { // swiglu_ffn.pdsl:39
+                        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                               // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID2);                              // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                  // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID2);                                 // swiglu_ffn.pdsl:41
+                        pto::TMOV(pdsl_left_6, pdsl_u_xk);                                       // swiglu_ffn.pdsl:41
+                        pto::TMOV(pdsl_right_32, pdsl_t20);                                      // swiglu_ffn.pdsl:41
+                        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                  // swiglu_ffn.pdsl:41
+                        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID3);                                 // swiglu_ffn.pdsl:41
+                        pto::TMATMUL_ACC(pdsl_u_g, pdsl_u_g, pdsl_left_6, pdsl_right_32);        // swiglu_ffn.pdsl:41
+                        if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                              // swiglu_ffn.pdsl:41
+                            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                           // swiglu_ffn.pdsl:41
+                            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                          // swiglu_ffn.pdsl:41
+                            pdsl_version_t20 = (pdsl_version_t20 + 1) % 2;                       // swiglu_ffn.pdsl:41
+                            pto::TASSIGN(pdsl_t20, 0x34000 + pdsl_version_t20 * 16384);          // swiglu_ffn.pdsl:41
+                            pdsl_gmt_0_u_w_gate pdsl_g_19(
+                                pdsl_u_w_gate + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
+                                pdsl_gmt_0_u_w_gate::Shape(),
+                                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:41
+                            pto::TLOAD(pdsl_t20, pdsl_g_19);                                 // swiglu_ffn.pdsl:41
+                        }
+                        set_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                           // swiglu_ffn.pdsl:42
+                        wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID3);                          // swiglu_ffn.pdsl:42
+                        pto::TMOV(pdsl_left_8, pdsl_u_xk);                                // swiglu_ffn.pdsl:42
+                        pto::TMOV(pdsl_right_33, pdsl_t21);                               // swiglu_ffn.pdsl:42
+                        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                           // swiglu_ffn.pdsl:42
+                        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID4);                          // swiglu_ffn.pdsl:42
+                        pto::TMATMUL_ACC(pdsl_u_u, pdsl_u_u, pdsl_left_8, pdsl_right_33); // swiglu_ffn.pdsl:42
+                        if (pdsl_u_kk + 1 < pdsl_u_d / pdsl_u_tk) {                       // swiglu_ffn.pdsl:42
+                            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                    // swiglu_ffn.pdsl:40
+                            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID2);                   // swiglu_ffn.pdsl:40
+                            pdsl_version_u_xk = (pdsl_version_u_xk + 1) % 2;              // swiglu_ffn.pdsl:40
+                            pto::TASSIGN(pdsl_u_xk, 0x2C000 + pdsl_version_u_xk * 16384); // swiglu_ffn.pdsl:40
+                            pdsl_gmt_0_u_x pdsl_g_20(
+                                pdsl_u_x + pdsl_u_r0 * pdsl_u_d + (pdsl_u_kk + 1) * pdsl_u_tk, pdsl_gmt_0_u_x::Shape(),
+                                pdsl_gmt_0_u_x::Stride(8192, 8192, 8192, pdsl_u_d, 1)); // swiglu_ffn.pdsl:40
+                            pto::TLOAD(pdsl_u_xk, pdsl_g_20);                           // swiglu_ffn.pdsl:40
+                            pdsl_version_t21 = (pdsl_version_t21 + 1) % 2;              // swiglu_ffn.pdsl:42
+                            pto::TASSIGN(pdsl_t21, 0x3C000 + pdsl_version_t21 * 16384); // swiglu_ffn.pdsl:42
+                            pdsl_gmt_0_u_w_gate pdsl_g_21(
+                                pdsl_u_w_up + (pdsl_u_kk + 1) * pdsl_u_tk * pdsl_u_f + pdsl_u_j * pdsl_u_tf,
+                                pdsl_gmt_0_u_w_gate::Shape(),
+                                pdsl_gmt_0_u_w_gate::Stride(8192, 8192, 8192, pdsl_u_f, 1)); // swiglu_ffn.pdsl:42
+                            pto::TLOAD(pdsl_t21, pdsl_g_21);                                 // swiglu_ffn.pdsl:42
+                        }
+                    }
                 }
                 set_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0);  // swiglu_ffn.pdsl:44
                 wait_flag(PIPE_MTE1, PIPE_FIX, EVENT_ID0); // swiglu_ffn.pdsl:44
@@ -1438,47 +1691,42 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_x, __gm__ bfloa
                     pdsl_pipe_u_h_p, pdsl_t22);                                                   // swiglu_ffn.pdsl:48
                 ++pdsl_pops_u_h_p;                                                                // swiglu_ffn.pdsl:48
                 pto::TFREE<pdsl_pipet_u_h_p, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_h_p); // swiglu_ffn.pdsl:48
-                pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;                                    // swiglu_ffn.pdsl:48
-                pto::TASSIGN(pdsl_t23, 0x4000 + pdsl_version_t23 * 32768);                        // swiglu_ffn.pdsl:48
-                pdsl_gmt_0_u_w_down pdsl_g_12(
-                    pdsl_u_w_down + (pdsl_u_j - 1) * pdsl_u_tf * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_w_down::Shape(),
-                    pdsl_gmt_0_u_w_down::Stride(16384, 16384, 16384, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
-                pto::TLOAD(pdsl_t23, pdsl_g_12);                                    // swiglu_ffn.pdsl:48
-                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                          // swiglu_ffn.pdsl:48
-                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                         // swiglu_ffn.pdsl:48
-                pto::TMOV(pdsl_left_34, pdsl_t22);                                  // swiglu_ffn.pdsl:48
-                pto::TMOV(pdsl_right_35, pdsl_t23);                                 // swiglu_ffn.pdsl:48
-                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                             // swiglu_ffn.pdsl:48
-                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                            // swiglu_ffn.pdsl:48
-                pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_34, pdsl_right_35);  // swiglu_ffn.pdsl:48
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                        // swiglu_ffn.pdsl:48
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                       // swiglu_ffn.pdsl:48
+                pto::TMOV(pdsl_left_34, pdsl_t22);                                                // swiglu_ffn.pdsl:48
+                pto::TMOV(pdsl_right_35, pdsl_t23);                                               // swiglu_ffn.pdsl:48
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                           // swiglu_ffn.pdsl:48
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                          // swiglu_ffn.pdsl:48
+                pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_34, pdsl_right_35);                // swiglu_ffn.pdsl:48
+                if (pdsl_u_j < pdsl_u_f / pdsl_u_tf) {                                            // swiglu_ffn.pdsl:48
+                    pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;                                // swiglu_ffn.pdsl:48
+                    pto::TASSIGN(pdsl_t23, 0x1C000 + pdsl_version_t23 * 32768);                   // swiglu_ffn.pdsl:48
+                    pdsl_gmt_0_u_w_down pdsl_g_22(
+                        pdsl_u_w_down + pdsl_u_j * pdsl_u_tf * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_w_down::Shape(),
+                        pdsl_gmt_0_u_w_down::Stride(16384, 16384, 16384, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
+                    pto::TLOAD(pdsl_t23, pdsl_g_22);                                    // swiglu_ffn.pdsl:48
+                }
             }
             pto::TASSIGN(pdsl_t22, 0x0 + pdsl_pops_u_h_p % 2 * 8192); // swiglu_ffn.pdsl:48
             pto::TPOP<pdsl_pipet_u_h_p, pdsl_nz_bf16_64x64_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
                 pdsl_pipe_u_h_p, pdsl_t22);                                                   // swiglu_ffn.pdsl:48
             ++pdsl_pops_u_h_p;                                                                // swiglu_ffn.pdsl:48
             pto::TFREE<pdsl_pipet_u_h_p, pto::TileSplitAxis::TILE_NO_SPLIT>(pdsl_pipe_u_h_p); // swiglu_ffn.pdsl:48
-            pdsl_version_t23 = (pdsl_version_t23 + 1) % 2;                                    // swiglu_ffn.pdsl:48
-            pto::TASSIGN(pdsl_t23, 0x4000 + pdsl_version_t23 * 32768);                        // swiglu_ffn.pdsl:48
-            pdsl_gmt_0_u_w_down pdsl_g_13(
-                pdsl_u_w_down + (pdsl_u_f / pdsl_u_tf - 1) * pdsl_u_tf * pdsl_u_d + pdsl_u_c0,
-                pdsl_gmt_0_u_w_down::Shape(),
-                pdsl_gmt_0_u_w_down::Stride(16384, 16384, 16384, pdsl_u_d, 1)); // swiglu_ffn.pdsl:48
-            pto::TLOAD(pdsl_t23, pdsl_g_13);                                    // swiglu_ffn.pdsl:48
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                          // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID5);                         // swiglu_ffn.pdsl:48
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                             // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                            // swiglu_ffn.pdsl:48
-            pto::TMOV(pdsl_left_34, pdsl_t22);                                  // swiglu_ffn.pdsl:48
-            pto::TMOV(pdsl_right_35, pdsl_t23);                                 // swiglu_ffn.pdsl:48
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                             // swiglu_ffn.pdsl:48
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                            // swiglu_ffn.pdsl:48
-            pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_34, pdsl_right_35);  // swiglu_ffn.pdsl:48
+            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                        // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID3);                                       // swiglu_ffn.pdsl:48
+            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                                           // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID4);                                          // swiglu_ffn.pdsl:48
+            pto::TMOV(pdsl_left_34, pdsl_t22);                                                // swiglu_ffn.pdsl:48
+            pto::TMOV(pdsl_right_35, pdsl_t23);                                               // swiglu_ffn.pdsl:48
+            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                           // swiglu_ffn.pdsl:48
+            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID5);                                          // swiglu_ffn.pdsl:48
+            pto::TMATMUL_ACC(pdsl_u_o, pdsl_u_o, pdsl_left_34, pdsl_right_35);                // swiglu_ffn.pdsl:48
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID1);  // swiglu_ffn.pdsl:51
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID1); // swiglu_ffn.pdsl:51
-        pdsl_gmt_0_u_out pdsl_g_14(pdsl_u_out + pdsl_u_r0 * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
+        pdsl_gmt_0_u_out pdsl_g_23(pdsl_u_out + pdsl_u_r0 * pdsl_u_d + pdsl_u_c0, pdsl_gmt_0_u_out::Shape(),
                                    pdsl_gmt_0_u_out::Stride(16384, 16384, 16384, pdsl_u_d, 1)); // swiglu_ffn.pdsl:51
-        pto::TSTORE(pdsl_g_14, pdsl_u_o);                                                       // swiglu_ffn.pdsl:51
+        pto::TSTORE(pdsl_g_23, pdsl_u_o);                                                       // swiglu_ffn.pdsl:51
         set_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
         wait_flag(PIPE_FIX, PIPE_S, EVENT_ID7);
     }

@@ -94,38 +94,50 @@ static __aicore__ void pdsl_case_aic_0(__gm__ bfloat16_t* pdsl_u_x, __gm__ uint8
         // pdsl_u_ni = pdsl_lb % (pdsl_u_n / 16): read only where a constant stands in the C++ // w8a16_matmul.pdsl:18
         pdsl_u_r0 = pdsl_u_mi * 16; // w8a16_matmul.pdsl:23
         // pdsl_u_c0 = pdsl_u_ni * 16: read only where a constant stands in the C++ // w8a16_matmul.pdsl:24
-        pto::TEXPANDS(pdsl_e0, static_cast<bfloat16_t>(0.0f));                // w8a16_matmul.pdsl:27
-        pto::TEXPANDS(pdsl_e1, static_cast<bfloat16_t>(0.0f));                // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_left_0, pdsl_e0);                                      // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_right_1, pdsl_e1);                                     // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // w8a16_matmul.pdsl:27
-        pto::TMATMUL(pdsl_u_acc, pdsl_left_0, pdsl_right_1);                  // w8a16_matmul.pdsl:27
-        for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) { // w8a16_matmul.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                        // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                       // w8a16_matmul.pdsl:29
-            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                      // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t0, 0x800 + pdsl_version_t0 * 1024);            // w8a16_matmul.pdsl:29
-            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 32, pdsl_gmt_0_u_x::Shape(),
+        pto::TEXPANDS(pdsl_e0, static_cast<bfloat16_t>(0.0f));     // w8a16_matmul.pdsl:27
+        pto::TEXPANDS(pdsl_e1, static_cast<bfloat16_t>(0.0f));     // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                 // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_left_0, pdsl_e0);                           // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_right_1, pdsl_e1);                          // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                    // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // w8a16_matmul.pdsl:27
+        pto::TMATMUL(pdsl_u_acc, pdsl_left_0, pdsl_right_1);       // w8a16_matmul.pdsl:27
+        if (pdsl_u_k / 32 > 0) {                                   // w8a16_matmul.pdsl:28
+            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);             // w8a16_matmul.pdsl:29
+            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);            // w8a16_matmul.pdsl:29
+            pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;           // w8a16_matmul.pdsl:29
+            pto::TASSIGN(pdsl_t0, 0x800 + pdsl_version_t0 * 1024); // w8a16_matmul.pdsl:29
+            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
             pto::TLOAD(pdsl_t0, pdsl_g_0);                                               // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t1, 0x0 + pdsl_pops_u_w_bf16 % 2 * 1024);                  // w8a16_matmul.pdsl:29
-            pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_32x16_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16, pdsl_t1); // w8a16_matmul.pdsl:29
-            ++pdsl_pops_u_w_bf16;             // w8a16_matmul.pdsl:29
-            pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16);                                             // w8a16_matmul.pdsl:29
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                              // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                             // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                          // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_left_2, pdsl_t0);                                     // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_right_3, pdsl_t1);                                    // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                             // w8a16_matmul.pdsl:29
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_2, pdsl_right_3); // w8a16_matmul.pdsl:29
+            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {        // w8a16_matmul.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                               // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                              // w8a16_matmul.pdsl:29
+                pto::TASSIGN(pdsl_t1, 0x0 + pdsl_pops_u_w_bf16 % 2 * 1024);              // w8a16_matmul.pdsl:29
+                pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_32x16_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16, pdsl_t1); // w8a16_matmul.pdsl:29
+                ++pdsl_pops_u_w_bf16;             // w8a16_matmul.pdsl:29
+                pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16);                                             // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                          // w8a16_matmul.pdsl:29
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                              // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                             // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_left_2, pdsl_t0);                                     // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_right_3, pdsl_t1);                                    // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                             // w8a16_matmul.pdsl:29
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_2, pdsl_right_3); // w8a16_matmul.pdsl:29
+                if (pdsl_u_kk + 1 < pdsl_u_k / 32) {                                 // w8a16_matmul.pdsl:29
+                    pdsl_version_t0 = (pdsl_version_t0 + 1) % 2;                     // w8a16_matmul.pdsl:29
+                    pto::TASSIGN(pdsl_t0, 0x800 + pdsl_version_t0 * 1024);           // w8a16_matmul.pdsl:29
+                    pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_x + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 32,
+                                            pdsl_gmt_0_u_x::Shape(),
+                                            pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
+                    pto::TLOAD(pdsl_t0, pdsl_g_1);                                               // w8a16_matmul.pdsl:29
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // w8a16_matmul.pdsl:31
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // w8a16_matmul.pdsl:31
@@ -191,38 +203,50 @@ static __aicore__ void pdsl_case_aic_1(__gm__ bfloat16_t* pdsl_u_x, __gm__ uint8
         // pdsl_u_ni = pdsl_lb % (pdsl_u_n / 16): read only where a constant stands in the C++ // w8a16_matmul.pdsl:18
         pdsl_u_r0 = pdsl_u_mi * 16; // w8a16_matmul.pdsl:23
         // pdsl_u_c0 = pdsl_u_ni * 16: read only where a constant stands in the C++ // w8a16_matmul.pdsl:24
-        pto::TEXPANDS(pdsl_e3, static_cast<bfloat16_t>(0.0f));                // w8a16_matmul.pdsl:27
-        pto::TEXPANDS(pdsl_e4, static_cast<bfloat16_t>(0.0f));                // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_left_4, pdsl_e3);                                      // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_right_5, pdsl_e4);                                     // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // w8a16_matmul.pdsl:27
-        pto::TMATMUL(pdsl_u_acc, pdsl_left_4, pdsl_right_5);                  // w8a16_matmul.pdsl:27
-        for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) { // w8a16_matmul.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                        // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                       // w8a16_matmul.pdsl:29
-            pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                      // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t2, 0x1000 + pdsl_version_t2 * 2048);           // w8a16_matmul.pdsl:29
-            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64, pdsl_gmt_0_u_x::Shape(),
+        pto::TEXPANDS(pdsl_e3, static_cast<bfloat16_t>(0.0f));      // w8a16_matmul.pdsl:27
+        pto::TEXPANDS(pdsl_e4, static_cast<bfloat16_t>(0.0f));      // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                  // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                 // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_left_4, pdsl_e3);                            // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_right_5, pdsl_e4);                           // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                     // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                    // w8a16_matmul.pdsl:27
+        pto::TMATMUL(pdsl_u_acc, pdsl_left_4, pdsl_right_5);        // w8a16_matmul.pdsl:27
+        if (pdsl_u_k / 64 > 0) {                                    // w8a16_matmul.pdsl:28
+            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);              // w8a16_matmul.pdsl:29
+            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);             // w8a16_matmul.pdsl:29
+            pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;            // w8a16_matmul.pdsl:29
+            pto::TASSIGN(pdsl_t2, 0x1000 + pdsl_version_t2 * 2048); // w8a16_matmul.pdsl:29
+            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
             pto::TLOAD(pdsl_t2, pdsl_g_0);                                                  // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t3, 0x0 + pdsl_pops_u_w_bf16 % 2 * 2048);                     // w8a16_matmul.pdsl:29
-            pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_64x16_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16, pdsl_t3); // w8a16_matmul.pdsl:29
-            ++pdsl_pops_u_w_bf16;             // w8a16_matmul.pdsl:29
-            pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16);                                             // w8a16_matmul.pdsl:29
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                              // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                             // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                          // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_left_6, pdsl_t2);                                     // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_right_7, pdsl_t3);                                    // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                             // w8a16_matmul.pdsl:29
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_6, pdsl_right_7); // w8a16_matmul.pdsl:29
+            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // w8a16_matmul.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // w8a16_matmul.pdsl:29
+                pto::TASSIGN(pdsl_t3, 0x0 + pdsl_pops_u_w_bf16 % 2 * 2048);                 // w8a16_matmul.pdsl:29
+                pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_64x16_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16, pdsl_t3); // w8a16_matmul.pdsl:29
+                ++pdsl_pops_u_w_bf16;             // w8a16_matmul.pdsl:29
+                pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16);                                             // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                           // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                          // w8a16_matmul.pdsl:29
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                              // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                             // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_left_6, pdsl_t2);                                     // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_right_7, pdsl_t3);                                    // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                              // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                             // w8a16_matmul.pdsl:29
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_6, pdsl_right_7); // w8a16_matmul.pdsl:29
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                 // w8a16_matmul.pdsl:29
+                    pdsl_version_t2 = (pdsl_version_t2 + 1) % 2;                     // w8a16_matmul.pdsl:29
+                    pto::TASSIGN(pdsl_t2, 0x1000 + pdsl_version_t2 * 2048);          // w8a16_matmul.pdsl:29
+                    pdsl_gmt_0_u_x pdsl_g_1(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64, pdsl_gmt_0_u_x::Shape(),
+                        pdsl_gmt_0_u_x::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
+                    pto::TLOAD(pdsl_t2, pdsl_g_1);                              // w8a16_matmul.pdsl:29
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // w8a16_matmul.pdsl:31
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // w8a16_matmul.pdsl:31
@@ -290,38 +314,50 @@ static __aicore__ void pdsl_case_aic_2(__gm__ bfloat16_t* pdsl_u_x, __gm__ uint8
         // pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128): read only where a constant stands in the C++ // w8a16_matmul.pdsl:18
         pdsl_u_r0 = pdsl_u_mi * 16; // w8a16_matmul.pdsl:23
         // pdsl_u_c0 = pdsl_u_ni * 128: read only where a constant stands in the C++ // w8a16_matmul.pdsl:24
-        pto::TEXPANDS(pdsl_e6, static_cast<bfloat16_t>(0.0f));                // w8a16_matmul.pdsl:27
-        pto::TEXPANDS(pdsl_e7, static_cast<bfloat16_t>(0.0f));                // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_left_8, pdsl_e6);                                      // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_right_9, pdsl_e7);                                     // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // w8a16_matmul.pdsl:27
-        pto::TMATMUL(pdsl_u_acc, pdsl_left_8, pdsl_right_9);                  // w8a16_matmul.pdsl:27
-        for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) { // w8a16_matmul.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                        // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                       // w8a16_matmul.pdsl:29
-            pdsl_version_t4 = (pdsl_version_t4 + 1) % 2;                      // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t4, 0x4000 + pdsl_version_t4 * 1024);           // w8a16_matmul.pdsl:29
-            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 32, pdsl_gmt_0_u_x::Shape(),
+        pto::TEXPANDS(pdsl_e6, static_cast<bfloat16_t>(0.0f));      // w8a16_matmul.pdsl:27
+        pto::TEXPANDS(pdsl_e7, static_cast<bfloat16_t>(0.0f));      // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                  // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                 // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_left_8, pdsl_e6);                            // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_right_9, pdsl_e7);                           // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                     // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                    // w8a16_matmul.pdsl:27
+        pto::TMATMUL(pdsl_u_acc, pdsl_left_8, pdsl_right_9);        // w8a16_matmul.pdsl:27
+        if (pdsl_u_k / 32 > 0) {                                    // w8a16_matmul.pdsl:28
+            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);              // w8a16_matmul.pdsl:29
+            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);             // w8a16_matmul.pdsl:29
+            pdsl_version_t4 = (pdsl_version_t4 + 1) % 2;            // w8a16_matmul.pdsl:29
+            pto::TASSIGN(pdsl_t4, 0x4000 + pdsl_version_t4 * 1024); // w8a16_matmul.pdsl:29
+            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
             pto::TLOAD(pdsl_t4, pdsl_g_0);                                               // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t5, 0x0 + pdsl_pops_u_w_bf16 % 2 * 8192);                  // w8a16_matmul.pdsl:29
-            pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_32x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16, pdsl_t5); // w8a16_matmul.pdsl:29
-            ++pdsl_pops_u_w_bf16;             // w8a16_matmul.pdsl:29
-            pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_left_10, pdsl_t4);                                      // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_right_11, pdsl_t5);                                     // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_10, pdsl_right_11); // w8a16_matmul.pdsl:29
+            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {        // w8a16_matmul.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                               // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                              // w8a16_matmul.pdsl:29
+                pto::TASSIGN(pdsl_t5, 0x0 + pdsl_pops_u_w_bf16 % 2 * 8192);              // w8a16_matmul.pdsl:29
+                pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_32x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16, pdsl_t5); // w8a16_matmul.pdsl:29
+                ++pdsl_pops_u_w_bf16;             // w8a16_matmul.pdsl:29
+                pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_left_10, pdsl_t4);                                      // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_right_11, pdsl_t5);                                     // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_10, pdsl_right_11); // w8a16_matmul.pdsl:29
+                if (pdsl_u_kk + 1 < pdsl_u_k / 32) {                                   // w8a16_matmul.pdsl:29
+                    pdsl_version_t4 = (pdsl_version_t4 + 1) % 2;                       // w8a16_matmul.pdsl:29
+                    pto::TASSIGN(pdsl_t4, 0x4000 + pdsl_version_t4 * 1024);            // w8a16_matmul.pdsl:29
+                    pdsl_gmt_0_u_x pdsl_g_1(pdsl_u_x + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 32,
+                                            pdsl_gmt_0_u_x::Shape(),
+                                            pdsl_gmt_0_u_x::Stride(512, 512, 512, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
+                    pto::TLOAD(pdsl_t4, pdsl_g_1);                                               // w8a16_matmul.pdsl:29
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // w8a16_matmul.pdsl:31
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // w8a16_matmul.pdsl:31
@@ -389,38 +425,50 @@ static __aicore__ void pdsl_case_aic_3(__gm__ bfloat16_t* pdsl_u_x, __gm__ uint8
         // pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128): read only where a constant stands in the C++ // w8a16_matmul.pdsl:18
         pdsl_u_r0 = pdsl_u_mi * 16; // w8a16_matmul.pdsl:23
         // pdsl_u_c0 = pdsl_u_ni * 128: read only where a constant stands in the C++ // w8a16_matmul.pdsl:24
-        pto::TEXPANDS(pdsl_e9, static_cast<bfloat16_t>(0.0f));                // w8a16_matmul.pdsl:27
-        pto::TEXPANDS(pdsl_e10, static_cast<bfloat16_t>(0.0f));               // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_left_12, pdsl_e9);                                     // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_right_13, pdsl_e10);                                   // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // w8a16_matmul.pdsl:27
-        pto::TMATMUL(pdsl_u_acc, pdsl_left_12, pdsl_right_13);                // w8a16_matmul.pdsl:27
-        for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) { // w8a16_matmul.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                        // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                       // w8a16_matmul.pdsl:29
-            pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                      // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t6, 0x8000 + pdsl_version_t6 * 2048);           // w8a16_matmul.pdsl:29
-            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64, pdsl_gmt_0_u_x::Shape(),
+        pto::TEXPANDS(pdsl_e9, static_cast<bfloat16_t>(0.0f));      // w8a16_matmul.pdsl:27
+        pto::TEXPANDS(pdsl_e10, static_cast<bfloat16_t>(0.0f));     // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                  // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                 // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_left_12, pdsl_e9);                           // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_right_13, pdsl_e10);                         // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                     // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                    // w8a16_matmul.pdsl:27
+        pto::TMATMUL(pdsl_u_acc, pdsl_left_12, pdsl_right_13);      // w8a16_matmul.pdsl:27
+        if (pdsl_u_k / 64 > 0) {                                    // w8a16_matmul.pdsl:28
+            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);              // w8a16_matmul.pdsl:29
+            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);             // w8a16_matmul.pdsl:29
+            pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;            // w8a16_matmul.pdsl:29
+            pto::TASSIGN(pdsl_t6, 0x8000 + pdsl_version_t6 * 2048); // w8a16_matmul.pdsl:29
+            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
             pto::TLOAD(pdsl_t6, pdsl_g_0);                                                  // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_w_bf16 % 2 * 16384);                    // w8a16_matmul.pdsl:29
-            pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16, pdsl_t7); // w8a16_matmul.pdsl:29
-            ++pdsl_pops_u_w_bf16;             // w8a16_matmul.pdsl:29
-            pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_left_14, pdsl_t6);                                      // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_right_15, pdsl_t7);                                     // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_14, pdsl_right_15); // w8a16_matmul.pdsl:29
+            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // w8a16_matmul.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // w8a16_matmul.pdsl:29
+                pto::TASSIGN(pdsl_t7, 0x0 + pdsl_pops_u_w_bf16 % 2 * 16384);                // w8a16_matmul.pdsl:29
+                pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16, pdsl_t7); // w8a16_matmul.pdsl:29
+                ++pdsl_pops_u_w_bf16;             // w8a16_matmul.pdsl:29
+                pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_left_14, pdsl_t6);                                      // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_right_15, pdsl_t7);                                     // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_14, pdsl_right_15); // w8a16_matmul.pdsl:29
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                   // w8a16_matmul.pdsl:29
+                    pdsl_version_t6 = (pdsl_version_t6 + 1) % 2;                       // w8a16_matmul.pdsl:29
+                    pto::TASSIGN(pdsl_t6, 0x8000 + pdsl_version_t6 * 2048);            // w8a16_matmul.pdsl:29
+                    pdsl_gmt_0_u_x pdsl_g_1(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64, pdsl_gmt_0_u_x::Shape(),
+                        pdsl_gmt_0_u_x::Stride(1024, 1024, 1024, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
+                    pto::TLOAD(pdsl_t6, pdsl_g_1);                              // w8a16_matmul.pdsl:29
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // w8a16_matmul.pdsl:31
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // w8a16_matmul.pdsl:31
@@ -488,38 +536,50 @@ static __aicore__ void pdsl_case_aic_4(__gm__ bfloat16_t* pdsl_u_x, __gm__ uint8
         // pdsl_u_ni = pdsl_lb % (pdsl_u_n / 16): read only where a constant stands in the C++ // w8a16_matmul.pdsl:18
         pdsl_u_r0 = pdsl_u_mi * 64; // w8a16_matmul.pdsl:23
         // pdsl_u_c0 = pdsl_u_ni * 16: read only where a constant stands in the C++ // w8a16_matmul.pdsl:24
-        pto::TEXPANDS(pdsl_e12, static_cast<bfloat16_t>(0.0f));               // w8a16_matmul.pdsl:27
-        pto::TEXPANDS(pdsl_e13, static_cast<bfloat16_t>(0.0f));               // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_left_16, pdsl_e12);                                    // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_right_17, pdsl_e13);                                   // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // w8a16_matmul.pdsl:27
-        pto::TMATMUL(pdsl_u_acc, pdsl_left_16, pdsl_right_17);                // w8a16_matmul.pdsl:27
-        for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) { // w8a16_matmul.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                        // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                       // w8a16_matmul.pdsl:29
-            pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                      // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t8, 0x800 + pdsl_version_t8 * 4096);            // w8a16_matmul.pdsl:29
-            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 32, pdsl_gmt_0_u_x::Shape(),
+        pto::TEXPANDS(pdsl_e12, static_cast<bfloat16_t>(0.0f));    // w8a16_matmul.pdsl:27
+        pto::TEXPANDS(pdsl_e13, static_cast<bfloat16_t>(0.0f));    // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                 // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_left_16, pdsl_e12);                         // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_right_17, pdsl_e13);                        // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                    // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                   // w8a16_matmul.pdsl:27
+        pto::TMATMUL(pdsl_u_acc, pdsl_left_16, pdsl_right_17);     // w8a16_matmul.pdsl:27
+        if (pdsl_u_k / 32 > 0) {                                   // w8a16_matmul.pdsl:28
+            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);             // w8a16_matmul.pdsl:29
+            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);            // w8a16_matmul.pdsl:29
+            pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;           // w8a16_matmul.pdsl:29
+            pto::TASSIGN(pdsl_t8, 0x800 + pdsl_version_t8 * 4096); // w8a16_matmul.pdsl:29
+            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
             pto::TLOAD(pdsl_t8, pdsl_g_0);                                                  // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t9, 0x0 + pdsl_pops_u_w_bf16 % 2 * 1024);                     // w8a16_matmul.pdsl:29
-            pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_32x16_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16, pdsl_t9); // w8a16_matmul.pdsl:29
-            ++pdsl_pops_u_w_bf16;             // w8a16_matmul.pdsl:29
-            pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_left_18, pdsl_t8);                                      // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_right_19, pdsl_t9);                                     // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_18, pdsl_right_19); // w8a16_matmul.pdsl:29
+            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {           // w8a16_matmul.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // w8a16_matmul.pdsl:29
+                pto::TASSIGN(pdsl_t9, 0x0 + pdsl_pops_u_w_bf16 % 2 * 1024);                 // w8a16_matmul.pdsl:29
+                pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_32x16_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16, pdsl_t9); // w8a16_matmul.pdsl:29
+                ++pdsl_pops_u_w_bf16;             // w8a16_matmul.pdsl:29
+                pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_left_18, pdsl_t8);                                      // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_right_19, pdsl_t9);                                     // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_18, pdsl_right_19); // w8a16_matmul.pdsl:29
+                if (pdsl_u_kk + 1 < pdsl_u_k / 32) {                                   // w8a16_matmul.pdsl:29
+                    pdsl_version_t8 = (pdsl_version_t8 + 1) % 2;                       // w8a16_matmul.pdsl:29
+                    pto::TASSIGN(pdsl_t8, 0x800 + pdsl_version_t8 * 4096);             // w8a16_matmul.pdsl:29
+                    pdsl_gmt_0_u_x pdsl_g_1(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 32, pdsl_gmt_0_u_x::Shape(),
+                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
+                    pto::TLOAD(pdsl_t8, pdsl_g_1);                              // w8a16_matmul.pdsl:29
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // w8a16_matmul.pdsl:31
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // w8a16_matmul.pdsl:31
@@ -585,38 +645,50 @@ static __aicore__ void pdsl_case_aic_5(__gm__ bfloat16_t* pdsl_u_x, __gm__ uint8
         // pdsl_u_ni = pdsl_lb % (pdsl_u_n / 16): read only where a constant stands in the C++ // w8a16_matmul.pdsl:18
         pdsl_u_r0 = pdsl_u_mi * 64; // w8a16_matmul.pdsl:23
         // pdsl_u_c0 = pdsl_u_ni * 16: read only where a constant stands in the C++ // w8a16_matmul.pdsl:24
-        pto::TEXPANDS(pdsl_e15, static_cast<bfloat16_t>(0.0f));               // w8a16_matmul.pdsl:27
-        pto::TEXPANDS(pdsl_e16, static_cast<bfloat16_t>(0.0f));               // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_left_20, pdsl_e15);                                    // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_right_21, pdsl_e16);                                   // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // w8a16_matmul.pdsl:27
-        pto::TMATMUL(pdsl_u_acc, pdsl_left_20, pdsl_right_21);                // w8a16_matmul.pdsl:27
-        for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) { // w8a16_matmul.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                        // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                       // w8a16_matmul.pdsl:29
-            pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                    // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t10, 0x1000 + pdsl_version_t10 * 8192);         // w8a16_matmul.pdsl:29
-            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64, pdsl_gmt_0_u_x::Shape(),
+        pto::TEXPANDS(pdsl_e15, static_cast<bfloat16_t>(0.0f));       // w8a16_matmul.pdsl:27
+        pto::TEXPANDS(pdsl_e16, static_cast<bfloat16_t>(0.0f));       // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                    // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                   // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_left_20, pdsl_e15);                            // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_right_21, pdsl_e16);                           // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                       // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                      // w8a16_matmul.pdsl:27
+        pto::TMATMUL(pdsl_u_acc, pdsl_left_20, pdsl_right_21);        // w8a16_matmul.pdsl:27
+        if (pdsl_u_k / 64 > 0) {                                      // w8a16_matmul.pdsl:28
+            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                // w8a16_matmul.pdsl:29
+            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);               // w8a16_matmul.pdsl:29
+            pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;            // w8a16_matmul.pdsl:29
+            pto::TASSIGN(pdsl_t10, 0x1000 + pdsl_version_t10 * 8192); // w8a16_matmul.pdsl:29
+            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
             pto::TLOAD(pdsl_t10, pdsl_g_0);                                                 // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t11, 0x0 + pdsl_pops_u_w_bf16 % 2 * 2048);                    // w8a16_matmul.pdsl:29
-            pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_64x16_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16, pdsl_t11); // w8a16_matmul.pdsl:29
-            ++pdsl_pops_u_w_bf16;              // w8a16_matmul.pdsl:29
-            pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_left_22, pdsl_t10);                                     // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_right_23, pdsl_t11);                                    // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_22, pdsl_right_23); // w8a16_matmul.pdsl:29
+            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // w8a16_matmul.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // w8a16_matmul.pdsl:29
+                pto::TASSIGN(pdsl_t11, 0x0 + pdsl_pops_u_w_bf16 % 2 * 2048);                // w8a16_matmul.pdsl:29
+                pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_64x16_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16, pdsl_t11); // w8a16_matmul.pdsl:29
+                ++pdsl_pops_u_w_bf16;              // w8a16_matmul.pdsl:29
+                pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_left_22, pdsl_t10);                                     // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_right_23, pdsl_t11);                                    // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_22, pdsl_right_23); // w8a16_matmul.pdsl:29
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                   // w8a16_matmul.pdsl:29
+                    pdsl_version_t10 = (pdsl_version_t10 + 1) % 2;                     // w8a16_matmul.pdsl:29
+                    pto::TASSIGN(pdsl_t10, 0x1000 + pdsl_version_t10 * 8192);          // w8a16_matmul.pdsl:29
+                    pdsl_gmt_0_u_x pdsl_g_1(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64, pdsl_gmt_0_u_x::Shape(),
+                        pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
+                    pto::TLOAD(pdsl_t10, pdsl_g_1);                             // w8a16_matmul.pdsl:29
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // w8a16_matmul.pdsl:31
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // w8a16_matmul.pdsl:31
@@ -684,38 +756,50 @@ static __aicore__ void pdsl_case_aic_6(__gm__ bfloat16_t* pdsl_u_x, __gm__ uint8
         // pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128): read only where a constant stands in the C++ // w8a16_matmul.pdsl:18
         pdsl_u_r0 = pdsl_u_mi * 64; // w8a16_matmul.pdsl:23
         // pdsl_u_c0 = pdsl_u_ni * 128: read only where a constant stands in the C++ // w8a16_matmul.pdsl:24
-        pto::TEXPANDS(pdsl_e18, static_cast<bfloat16_t>(0.0f));               // w8a16_matmul.pdsl:27
-        pto::TEXPANDS(pdsl_e19, static_cast<bfloat16_t>(0.0f));               // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_left_24, pdsl_e18);                                    // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_right_25, pdsl_e19);                                   // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // w8a16_matmul.pdsl:27
-        pto::TMATMUL(pdsl_u_acc, pdsl_left_24, pdsl_right_25);                // w8a16_matmul.pdsl:27
-        for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) { // w8a16_matmul.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                        // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                       // w8a16_matmul.pdsl:29
-            pdsl_version_t12 = (pdsl_version_t12 + 1) % 2;                    // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t12, 0x4000 + pdsl_version_t12 * 4096);         // w8a16_matmul.pdsl:29
-            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 32, pdsl_gmt_0_u_x::Shape(),
+        pto::TEXPANDS(pdsl_e18, static_cast<bfloat16_t>(0.0f));       // w8a16_matmul.pdsl:27
+        pto::TEXPANDS(pdsl_e19, static_cast<bfloat16_t>(0.0f));       // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                    // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                   // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_left_24, pdsl_e18);                            // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_right_25, pdsl_e19);                           // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                       // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                      // w8a16_matmul.pdsl:27
+        pto::TMATMUL(pdsl_u_acc, pdsl_left_24, pdsl_right_25);        // w8a16_matmul.pdsl:27
+        if (pdsl_u_k / 32 > 0) {                                      // w8a16_matmul.pdsl:28
+            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                // w8a16_matmul.pdsl:29
+            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);               // w8a16_matmul.pdsl:29
+            pdsl_version_t12 = (pdsl_version_t12 + 1) % 2;            // w8a16_matmul.pdsl:29
+            pto::TASSIGN(pdsl_t12, 0x4000 + pdsl_version_t12 * 4096); // w8a16_matmul.pdsl:29
+            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
             pto::TLOAD(pdsl_t12, pdsl_g_0);                                                 // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t13, 0x0 + pdsl_pops_u_w_bf16 % 2 * 8192);                    // w8a16_matmul.pdsl:29
-            pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_32x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16, pdsl_t13); // w8a16_matmul.pdsl:29
-            ++pdsl_pops_u_w_bf16;              // w8a16_matmul.pdsl:29
-            pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_left_26, pdsl_t12);                                     // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_right_27, pdsl_t13);                                    // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_26, pdsl_right_27); // w8a16_matmul.pdsl:29
+            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 32; ++pdsl_u_kk) {           // w8a16_matmul.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // w8a16_matmul.pdsl:29
+                pto::TASSIGN(pdsl_t13, 0x0 + pdsl_pops_u_w_bf16 % 2 * 8192);                // w8a16_matmul.pdsl:29
+                pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_32x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16, pdsl_t13); // w8a16_matmul.pdsl:29
+                ++pdsl_pops_u_w_bf16;              // w8a16_matmul.pdsl:29
+                pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_left_26, pdsl_t12);                                     // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_right_27, pdsl_t13);                                    // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_26, pdsl_right_27); // w8a16_matmul.pdsl:29
+                if (pdsl_u_kk + 1 < pdsl_u_k / 32) {                                   // w8a16_matmul.pdsl:29
+                    pdsl_version_t12 = (pdsl_version_t12 + 1) % 2;                     // w8a16_matmul.pdsl:29
+                    pto::TASSIGN(pdsl_t12, 0x4000 + pdsl_version_t12 * 4096);          // w8a16_matmul.pdsl:29
+                    pdsl_gmt_0_u_x pdsl_g_1(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 32, pdsl_gmt_0_u_x::Shape(),
+                        pdsl_gmt_0_u_x::Stride(2048, 2048, 2048, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
+                    pto::TLOAD(pdsl_t12, pdsl_g_1);                             // w8a16_matmul.pdsl:29
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // w8a16_matmul.pdsl:31
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // w8a16_matmul.pdsl:31
@@ -783,38 +867,50 @@ static __aicore__ void pdsl_case_aic_7(__gm__ bfloat16_t* pdsl_u_x, __gm__ uint8
         // pdsl_u_ni = pdsl_lb % (pdsl_u_n / 128): read only where a constant stands in the C++ // w8a16_matmul.pdsl:18
         pdsl_u_r0 = pdsl_u_mi * 64; // w8a16_matmul.pdsl:23
         // pdsl_u_c0 = pdsl_u_ni * 128: read only where a constant stands in the C++ // w8a16_matmul.pdsl:24
-        pto::TEXPANDS(pdsl_e21, static_cast<bfloat16_t>(0.0f));               // w8a16_matmul.pdsl:27
-        pto::TEXPANDS(pdsl_e22, static_cast<bfloat16_t>(0.0f));               // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                            // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                           // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_left_28, pdsl_e21);                                    // w8a16_matmul.pdsl:27
-        pto::TMOV(pdsl_right_29, pdsl_e22);                                   // w8a16_matmul.pdsl:27
-        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                               // w8a16_matmul.pdsl:27
-        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                              // w8a16_matmul.pdsl:27
-        pto::TMATMUL(pdsl_u_acc, pdsl_left_28, pdsl_right_29);                // w8a16_matmul.pdsl:27
-        for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) { // w8a16_matmul.pdsl:28
-            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                        // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                       // w8a16_matmul.pdsl:29
-            pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;                    // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t14, 0x8000 + pdsl_version_t14 * 8192);         // w8a16_matmul.pdsl:29
-            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k + pdsl_u_kk * 64, pdsl_gmt_0_u_x::Shape(),
+        pto::TEXPANDS(pdsl_e21, static_cast<bfloat16_t>(0.0f));       // w8a16_matmul.pdsl:27
+        pto::TEXPANDS(pdsl_e22, static_cast<bfloat16_t>(0.0f));       // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                    // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID0);                   // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_left_28, pdsl_e21);                            // w8a16_matmul.pdsl:27
+        pto::TMOV(pdsl_right_29, pdsl_e22);                           // w8a16_matmul.pdsl:27
+        set_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                       // w8a16_matmul.pdsl:27
+        wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID0);                      // w8a16_matmul.pdsl:27
+        pto::TMATMUL(pdsl_u_acc, pdsl_left_28, pdsl_right_29);        // w8a16_matmul.pdsl:27
+        if (pdsl_u_k / 64 > 0) {                                      // w8a16_matmul.pdsl:28
+            set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);                // w8a16_matmul.pdsl:29
+            wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID0);               // w8a16_matmul.pdsl:29
+            pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;            // w8a16_matmul.pdsl:29
+            pto::TASSIGN(pdsl_t14, 0x8000 + pdsl_version_t14 * 8192); // w8a16_matmul.pdsl:29
+            pdsl_gmt_0_u_x pdsl_g_0(pdsl_u_x + pdsl_u_r0 * pdsl_u_k, pdsl_gmt_0_u_x::Shape(),
                                     pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
             pto::TLOAD(pdsl_t14, pdsl_g_0);                                                 // w8a16_matmul.pdsl:29
-            pto::TASSIGN(pdsl_t15, 0x0 + pdsl_pops_u_w_bf16 % 2 * 16384);                   // w8a16_matmul.pdsl:29
-            pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16, pdsl_t15); // w8a16_matmul.pdsl:29
-            ++pdsl_pops_u_w_bf16;              // w8a16_matmul.pdsl:29
-            pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
-                pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_left_30, pdsl_t14);                                     // w8a16_matmul.pdsl:29
-            pto::TMOV(pdsl_right_31, pdsl_t15);                                    // w8a16_matmul.pdsl:29
-            set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
-            wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
-            pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_30, pdsl_right_31); // w8a16_matmul.pdsl:29
+            for (int64_t pdsl_u_kk = 0; pdsl_u_kk < pdsl_u_k / 64; ++pdsl_u_kk) {           // w8a16_matmul.pdsl:28
+                set_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                  // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_MTE2, EVENT_ID1);                                 // w8a16_matmul.pdsl:29
+                pto::TASSIGN(pdsl_t15, 0x0 + pdsl_pops_u_w_bf16 % 2 * 16384);               // w8a16_matmul.pdsl:29
+                pto::TPOP<pdsl_pipet_u_w_bf16, pdsl_nz_bf16_64x128_t, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16, pdsl_t15); // w8a16_matmul.pdsl:29
+                ++pdsl_pops_u_w_bf16;              // w8a16_matmul.pdsl:29
+                pto::TFREE<pdsl_pipet_u_w_bf16, pto::TileSplitAxis::TILE_NO_SPLIT>(
+                    pdsl_pipe_u_w_bf16);                                               // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                             // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE2, PIPE_MTE1, EVENT_ID1);                            // w8a16_matmul.pdsl:29
+                set_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_M, PIPE_MTE1, EVENT_ID0);                               // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_left_30, pdsl_t14);                                     // w8a16_matmul.pdsl:29
+                pto::TMOV(pdsl_right_31, pdsl_t15);                                    // w8a16_matmul.pdsl:29
+                set_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                                // w8a16_matmul.pdsl:29
+                wait_flag(PIPE_MTE1, PIPE_M, EVENT_ID1);                               // w8a16_matmul.pdsl:29
+                pto::TMATMUL_ACC(pdsl_u_acc, pdsl_u_acc, pdsl_left_30, pdsl_right_31); // w8a16_matmul.pdsl:29
+                if (pdsl_u_kk + 1 < pdsl_u_k / 64) {                                   // w8a16_matmul.pdsl:29
+                    pdsl_version_t14 = (pdsl_version_t14 + 1) % 2;                     // w8a16_matmul.pdsl:29
+                    pto::TASSIGN(pdsl_t14, 0x8000 + pdsl_version_t14 * 8192);          // w8a16_matmul.pdsl:29
+                    pdsl_gmt_0_u_x pdsl_g_1(
+                        pdsl_u_x + pdsl_u_r0 * pdsl_u_k + (pdsl_u_kk + 1) * 64, pdsl_gmt_0_u_x::Shape(),
+                        pdsl_gmt_0_u_x::Stride(4096, 4096, 4096, pdsl_u_k, 1)); // w8a16_matmul.pdsl:29
+                    pto::TLOAD(pdsl_t14, pdsl_g_1);                             // w8a16_matmul.pdsl:29
+                }
+            }
         }
         set_flag(PIPE_M, PIPE_FIX, EVENT_ID0);  // w8a16_matmul.pdsl:31
         wait_flag(PIPE_M, PIPE_FIX, EVENT_ID0); // w8a16_matmul.pdsl:31
