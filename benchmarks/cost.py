@@ -14,10 +14,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from pypto_dsl.cost.profile import predict_file
+from pypto_dsl.passes import PASSES
+from pypto_dsl.passes.copies import coalesce_copies
+from pypto_dsl.passes.prefetch import prefetch_loads
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ("calibrated", "flat", "fitted")
 LOW, HIGH = 0.7, 1.3  # the band a validated parameter set lands in
+# "Today's kernel", which validation costs and the optimisations are measured against: the
+# compiler's pass list without the passes issue 10 added to speed kernels up (the K/V prefetch
+# on the cube core, copy coalescing on the vector cores).
+OPTIMISING = (prefetch_loads, coalesce_copies)
+BASELINE = tuple(p for p in PASSES if p not in OPTIMISING)
 
 # (kernel, case, hardware blocks or None, measured seconds (best, worst), what was measured)
 HARDWARE = (
@@ -30,9 +38,10 @@ HARDWARE = (
 )
 
 
-def predict(kernel_path, case=None, params: str = "", blocks=None, quiet: bool = False):
+def predict(kernel_path, case=None, params: str = "", blocks=None, quiet: bool = False,
+            passes=None):
     """Predict and print one kernel file on one golden case; returns the Prediction."""
-    p = predict_file(kernel_path, case, params, blocks=blocks)
+    p = predict_file(kernel_path, case, params, blocks=blocks, passes=passes)
     if not quiet:
         core, pipe = p.critical_pipe
         print(f"  {p.kernel} {p.case} [{p.params.name}]: {p.seconds * 1e6:9.2f} us "
@@ -42,12 +51,14 @@ def predict(kernel_path, case=None, params: str = "", blocks=None, quiet: bool =
 
 def validate() -> None:
     print("cost model: predicted / measured on the hardware figures (ratio to the best and the "
-          f"worst measurement; a validated set lands in {LOW}x-{HIGH}x of the best)")
+          f"worst measurement; a validated set lands in {LOW}x-{HIGH}x of the best), for "
+          "today's kernel: compiled without the optimisation passes")
     verdict = {}
     for name, case, blocks, (best, worst), what in HARDWARE:
         print(f"{name} {case}: {what}")
         for params in SETS:
-            p = predict(ROOT / "kernels" / f"{name}.pdsl", case, params, blocks, quiet=True)
+            p = predict(ROOT / "kernels" / f"{name}.pdsl", case, params, blocks, quiet=True,
+                        passes=BASELINE)
             ratio = p.seconds / best
             inside = LOW <= ratio <= HIGH
             verdict.setdefault(params, []).append(inside)
@@ -59,20 +70,28 @@ def validate() -> None:
         print(f"  {params}: {sum(results)} of {len(results)} within {LOW}-{HIGH}x")
 
 
-# (what, (kernel, case) before, (kernel, case) after, the speed-up the issue asks for)
+# (what, (kernel, case) before, (kernel, case) after, the speed-up the issue asks for); before
+# is today's kernel (BASELINE passes), after the kernel the compiler now builds.
 OPTIMISATIONS = (
-    ("split-KV, batch 4 x 16 heads, ctx 32768", ("paged_attention", "batch4_ctx32768"),
-     ("paged_attention_split", "batch4_ctx32768"), 2.0),
+    ("Case1 (256 seq x 16 heads, ctx 8192), prefetch + copy coalescing",
+     ("paged_attention", "Case1"), ("paged_attention", "Case1"), 1.5),
+    ("Case2 (64 seq x 64 heads, ctx 8192), prefetch + copy coalescing",
+     ("paged_attention", "Case2"), ("paged_attention", "Case2"), 2.0),
+    ("batch 4 x 16 heads, ctx 32768, split-KV + prefetch + copy coalescing",
+     ("paged_attention", "batch4_ctx32768"), ("paged_attention_split", "batch4_ctx32768"), 2.0),
 )
 
 
 def optimisations(params: str = "calibrated") -> None:
     """Each optimisation's predicted time before and after, with the validated set."""
-    print(f"optimisations: predicted before / after with the validated set ({params})")
+    print(f"optimisations: predicted before (today's kernel) / after, with the validated set "
+          f"({params})")
     for what, (k0, c0), (k1, c1), target in OPTIMISATIONS:
-        before = predict(ROOT / "kernels" / f"{k0}.pdsl", c0, params, quiet=True)
+        before = predict(ROOT / "kernels" / f"{k0}.pdsl", c0, params, quiet=True,
+                         passes=BASELINE)
         after = predict(ROOT / "kernels" / f"{k1}.pdsl", c1, params, quiet=True)
         speedup = before.seconds / after.seconds
-        print(f"  {what}: {k0} {before.seconds * 1e6:9.2f} us -> {k1} "
-              f"{after.seconds * 1e6:9.2f} us = {speedup:4.2f}x (target {target}x: "
-              f"{'met' if speedup >= target else 'NOT met'})")
+        print(f"  {what}: {before.seconds * 1e6:9.2f} us -> {after.seconds * 1e6:9.2f} us = "
+              f"{speedup:4.2f}x (target {target}x: {'met' if speedup >= target else 'NOT met'};"
+              f" after: critical {' '.join(after.critical_pipe)}, {after.hbm_gbps:.0f} GB/s, "
+              f"roofline floor {after.floor_seconds * 1e6:.1f} us)")

@@ -38,13 +38,15 @@ def predict_kernel(lowered: ir.Kernel, golden, case=None, params=None, blocks=No
 
 def predict_file(path, case=None, params: str = "", hbm_gbps=None, clock_ghz=None,
                  flag_latency=None, blocks=None, golden=None, fast: bool = True,
-                 target: str = DEFAULT, trace_cluster=None, seed: int = 0):
-    """The Prediction of kernel file `path` on golden case `case` (None: its default)."""
+                 target: str = DEFAULT, trace_cluster=None, seed: int = 0, passes=None):
+    """The Prediction of kernel file `path` on golden case `case` (None: its default);
+    `passes` lowers it with another pass list (`make bench` costs the kernel as the compiler
+    without its optimisation passes built it)."""
     from ..frontend import load_kernel
-    from ..passes import lower
+    from ..passes import PASSES, lower
 
     checked = load_kernel(str(path), target)
-    lowered = lower(checked)
+    lowered = lower(checked, PASSES if passes is None else passes)
     ref = goldens.for_kernel(checked.source_name, golden)
     chosen = parameters(target, params, hbm_gbps, clock_ghz, flag_latency)
     return predict_kernel(lowered, ref, case, chosen, blocks, fast, trace_cluster, seed)
