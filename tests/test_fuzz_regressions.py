@@ -1,0 +1,65 @@
+"""Kernels the back-end fuzzer (tests/test_backend_fuzz.py, `make fuzz`) found failing, shrunk:
+each once crashed the compiler, was wrongly refused, or gave C++ that failed the stub."""
+
+import pytest
+
+from backend_fuzz import GXX, syntax_errors
+from pypto_dsl.codegen import generate
+from pypto_dsl.diagnostics import CompileError
+from pypto_dsl.frontend import compile_text
+from pypto_dsl.passes import lower
+
+# An accumulator updated in the first stage and pushed two stages later: the history entry the
+# push reads is an older value of it, in another version of its L0C bytes, so accumulating in
+# place into the newest value is legal (it was refused as "read again afterwards").
+ACCUMULATOR_ACROSS_STAGES = """\
+kernel acc3(a: in bf16[rows, 64], y: out f32[rows, 32], t0: i64)
+{
+    grid (b) = (rows / 16) on 1 blocks;
+    pipe pp: aic -> aiv f32[16, 32] depth 2 split rows;
+    aic {
+        pipelined for j in 0 .. t0 {
+            stage s0 {
+                var c = matmul(load a[0 : +16, :], load a[0 : +64, 0 : +32]);
+                c = matmul_acc(c, load a[0 : +16, :], load a[0 : +64, 0 : +32]);
+            }
+            stage s1 { }
+            stage s2 { tpush pp, c; }
+        }
+    }
+    aiv {
+        for j in 0 .. t0 { store y[b * 16 + lane * 8 : +8, :], tpop pp; }
+    }
+}
+"""
+# The same, with the older value held on only one path: still refused.
+ACCUMULATOR_READ_AFTERWARDS = """\
+kernel accbad(a: in bf16[rows, 64], y: out f32[rows, 32], t0: i64)
+{
+    grid (b) = (rows / 16) on 1 blocks;
+    aic {
+        var c = matmul(load a[0 : +16, :], load a[0 : +64, 0 : +32]);
+        let p = c;
+        if t0 > 0 { c = matmul(load a[0 : +16, :], load a[0 : +64, 0 : +32]); }
+        c = matmul_acc(c, load a[0 : +16, :], load a[0 : +64, 0 : +32]);
+        store y[0 : +16, :], p;
+        store y[16 : +16, :], c;
+    }
+}
+"""
+
+
+def _cpp_failures(text: str) -> list:
+    return syntax_errors([("kernel", generate(compile_text(text, "fuzz.pdsl"), "fuzz.pdsl"))])
+
+
+@pytest.mark.skipif(GXX is None, reason="no host g++")
+def test_an_accumulator_pushed_two_stages_later_compiles():
+    assert _cpp_failures(ACCUMULATOR_ACROSS_STAGES) == []
+
+
+def test_an_accumulator_whose_older_value_is_read_on_one_path_is_refused():
+    with pytest.raises(CompileError) as error:
+        lower(compile_text(ACCUMULATOR_READ_AFTERWARDS, "accbad.pdsl"))
+
+    assert str(error.value).startswith("accbad.pdsl:8:9: error: matmul_acc accumulates into 'c'")
