@@ -47,6 +47,17 @@ kernel accbad(a: in bf16[rows, 64], y: out f32[rows, 32], t0: i64)
     }
 }
 """
+# pad_cols's pad value is a template argument of TFILLPAD_INPLACE: a runtime scalar crashed
+# the code generator (ValueError) after `check` had accepted it.
+PAD_WITH_A_SCALAR = """\
+kernel pad(x: in f32[rows, 64], y: out f32[rows, 64], s0: f32, t0: i32)
+{
+    grid (b) = (rows / 16) on 1 blocks;
+    aiv {
+        store y[b * 16 + lane * 8 : +8, :], pad_cols(load x[b * 16 + lane * 8 : +8, :], t0, s0);
+    }
+}
+"""
 
 
 def _cpp_failures(text: str) -> list:
@@ -63,3 +74,11 @@ def test_an_accumulator_whose_older_value_is_read_on_one_path_is_refused():
         lower(compile_text(ACCUMULATOR_READ_AFTERWARDS, "accbad.pdsl"))
 
     assert str(error.value).startswith("accbad.pdsl:8:9: error: matmul_acc accumulates into 'c'")
+
+
+def test_a_runtime_pad_value_is_a_located_error():
+    with pytest.raises(CompileError) as error:
+        compile_text(PAD_WITH_A_SCALAR, "pad.pdsl")
+
+    assert str(error.value).startswith("pad.pdsl:5:93: error: pad_cols: this operand is a "
+                                       "template argument of the instruction")
