@@ -58,6 +58,19 @@ kernel pad(x: in f32[rows, 64], y: out f32[rows, 64], s0: f32, t0: i32)
     }
 }
 """
+# A scalar parameter read only by a kernel-level let that this core does not use: the AIV's
+# case function took it anyway (-Wunused-parameter).
+PARAMETER_ONLY_IN_AN_UNREAD_LET = """\
+kernel unused(x: in f32[rows, 64], y: out f32[rows, 64], t0: i32)
+{
+    grid (b) = (rows / 16) on 1 blocks;
+    let n = t0 + 1;
+    aiv {
+        let r = b * 16 + lane * 8;
+        if lane == 0 { store y[b * 16 : +16, :], load x[b * 16 : +16, :]; }
+    }
+}
+"""
 
 
 def _cpp_failures(text: str) -> list:
@@ -82,3 +95,8 @@ def test_a_runtime_pad_value_is_a_located_error():
 
     assert str(error.value).startswith("pad.pdsl:5:93: error: pad_cols: this operand is a "
                                        "template argument of the instruction")
+
+
+@pytest.mark.skipif(GXX is None, reason="no host g++")
+def test_a_parameter_read_only_by_an_unused_let_is_not_taken():
+    assert _cpp_failures(PARAMETER_ONLY_IN_AN_UNREAD_LET) == []
