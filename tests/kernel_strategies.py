@@ -295,7 +295,8 @@ class Vector:
             dtype = draw(st.sampled_from(["f32", "i32"]))
             cols = vector_cols(draw, dtype)
             op = draw(st.sampled_from(["row_index", "col_index"]))
-            self.let(indent, dtype, "LR", cols, f"{op}({dtype}[LR, {cols}])")
+            rows, cols = draw(st.sampled_from([("LR", cols), ("LR", cols), ("LR", 1), (1, cols)]))
+            self.let(indent, dtype, rows, cols, f"{op}({dtype}[{rows}, {cols}])")
         elif kind == "pad":
             a = self.operand(indent, loop, floats=True)
             valid = draw(st.sampled_from(["min(max(t0, 0), {c})", "{h}", "min(k1 + 3, {c})"]))

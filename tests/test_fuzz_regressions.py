@@ -100,3 +100,22 @@ def test_a_runtime_pad_value_is_a_located_error():
 @pytest.mark.skipif(GXX is None, reason="no host g++")
 def test_a_parameter_read_only_by_an_unused_let_is_not_taken():
     assert _cpp_failures(PARAMETER_ONLY_IN_AN_UNREAD_LET) == []
+
+
+# The index tiles of one row (row_index) or one column (col_index) counted a [1, 1] tile with
+# TCI, whose tile is then a per-row (DN) tile: the stub's "TCI: one row" static assertion.
+INDEX_TILES_OF_ONE_ROW_OR_COLUMN = """\
+kernel ri(y: out f32[128, 512], z: out i32[128, 1])
+{
+    grid (g) = (1) on 1 blocks;
+    aiv {
+        store y[lane : +1, 0 : +8], row_index(f32[1, 8]) + 1.0;
+        store z[lane * 8 : +8, :], col_index(i32[8, 1]);
+    }
+}
+"""
+
+
+@pytest.mark.skipif(GXX is None, reason="no host g++")
+def test_index_tiles_of_one_row_or_one_column_compile():
+    assert _cpp_failures(INDEX_TILES_OF_ONE_ROW_OR_COLUMN) == []
