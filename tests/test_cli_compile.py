@@ -72,3 +72,15 @@ def test_a_write_that_fails_keeps_the_earlier_build_and_is_one_message(number, t
     assert (code, err) == (1, f"{tmp_path}/gemm_epilogue: error: cannot write: "
                               f"{os.strerror(number)}\n")
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_two_kernels_of_one_name_are_not_written_over_each_other(tmp_path, capsys):
+    (tmp_path / "copy.pdsl").write_text(Path(GOOD).read_text(encoding="utf-8"), encoding="utf-8")
+
+    code, out, err = _compile(capsys, GOOD, tmp_path / "copy.pdsl", "-o", tmp_path / "build")
+
+    assert (code, out, err) == (1, f"{GOOD}: wrote {tmp_path}/build/gemm_epilogue/\n",
+                                f"{tmp_path}/copy.pdsl: error: kernel 'gemm_epilogue' is also in "
+                                f"{GOOD}, and both would be written to {tmp_path}/build/"
+                                "gemm_epilogue/: rename one or compile them into different "
+                                "directories\n")

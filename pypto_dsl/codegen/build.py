@@ -95,11 +95,16 @@ def _golden_beside(source_name: str):
 
 
 def compile_kernel(path: str, out_dir: str, golden: str | None = None,
-                   target: str = "a2a3") -> tuple:
+                   target: str = "a2a3", claimed: dict | None = None) -> tuple:
     """Compile the kernel in `path` for `target` into `out_dir/<kernel>/`; returns (lowered
     kernel, directory). The golden (`golden`, or the one beside the kernel) goes with it. Raises
-    CompileError for a bad kernel and UserError when a file cannot be read or written."""
+    CompileError for a bad kernel and UserError when a file cannot be read or written, or when
+    `claimed` (kernel name -> file, of the kernels one command wrote) already has its name."""
     lowered = lower(load_kernel(path, target))
+    if claimed is not None and lowered.name in claimed:
+        raise UserError(f"{path}: error: kernel '{lowered.name}' is also in {claimed[lowered.name]}"
+                        f", and both would be written to {Path(out_dir) / lowered.name}/: rename "
+                        "one or compile them into different directories")
     text = Path(golden).read_text(encoding="utf-8") if golden is not None else None
     try:
         files = render(lowered, Path(path).name, text)
@@ -112,6 +117,8 @@ def compile_kernel(path: str, out_dir: str, golden: str | None = None,
     except OSError as error:
         # The failing path is usually a staging file the user never sees: name the target.
         raise UserError(f"{directory}: error: cannot write: {error.strerror or error}") from None
+    if claimed is not None:
+        claimed[lowered.name] = path
     return lowered, directory
 
 

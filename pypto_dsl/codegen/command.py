@@ -1,7 +1,8 @@
 """`pypto-dsl compile KERNEL.pdsl... -o DIR [--report]`: write DIR/<kernel>/ (a scene test).
 
 Every kernel is compiled and every failure reported, as `check` does; the exit code is 1 when
-any kernel failed. An output directory that cannot be one (a file is in the way) is reported
+any kernel failed. Two files holding kernels of one name are not both written into DIR/<kernel>/:
+the second is an error. An output directory that cannot be one (a file is in the way) is reported
 once, before anything is compiled.
 """
 
@@ -33,9 +34,11 @@ def run(args) -> int:
 
     check_output_directory(args.output)
     failed = False
+    claimed: dict = {}  # kernel name -> the file it was written from
     for path in args.kernels:
         try:
-            lowered, directory = compile_kernel(path, args.output, target=args.target)
+            lowered, directory = compile_kernel(path, args.output, target=args.target,
+                                                claimed=claimed)
         except (CompileError, UserError) as error:  # reported, and the next kernel compiled
             print(str(error), file=sys.stderr)
             failed = True
