@@ -1,12 +1,15 @@
 """Kernels the back-end fuzzer (tests/test_backend_fuzz.py, `make fuzz`) found failing, shrunk:
 each once crashed the compiler, was wrongly refused, or gave C++ that failed the stub."""
 
+import numpy as np
 import pytest
 
 from backend_fuzz import GXX, syntax_errors
 from pypto_dsl.codegen import generate
 from pypto_dsl.diagnostics import CompileError
+from pypto_dsl.errors import LaunchError
 from pypto_dsl.frontend import compile_text
+from pypto_dsl.interpreter import run_kernel
 from pypto_dsl.passes import lower
 
 # An accumulator updated in the first stage and pushed two stages later: the history entry the
@@ -119,3 +122,28 @@ kernel ri(y: out f32[128, 512], z: out i32[128, 1])
 @pytest.mark.skipif(GXX is None, reason="no host g++")
 def test_index_tiles_of_one_row_or_one_column_compile():
     assert _cpp_failures(INDEX_TILES_OF_ONE_ROW_OR_COLUMN) == []
+
+
+# A tile part at a runtime row offset (`lane`) that leaves the tile on lane 1: the interpreter
+# raised a bare IndexError, an internal compiler error in `run` (exit 2).
+PART_OUTSIDE_ITS_TILE_ON_ONE_LANE = """\
+kernel part(x: in f32[64, 128], y: out f32[64, 128])
+{
+    grid (g) = (1) on 1 blocks;
+    aiv {
+        var t = load x[lane * 2 : +2, 0 : +8];
+        t[lane : +2, 0 : +8] = load x[32 : +2, 0 : +8];
+        store y[lane * 2 : +2, 0 : +8], t;
+    }
+}
+"""
+
+
+def test_a_tile_part_outside_its_tile_at_run_time_is_a_located_launch_error():
+    kernel = compile_text(PART_OUTSIDE_ITS_TILE_ON_ONE_LANE, "part.pdsl")
+
+    with pytest.raises(LaunchError) as error:
+        run_kernel(kernel, {"x": np.zeros((64, 128), np.float32)})
+
+    assert str(error.value).startswith("part.pdsl:6:9: error: the tile part's rows 1 .. 2 are "
+                                       "outside the tile's 2 rows in hardware block 0, AIV1")

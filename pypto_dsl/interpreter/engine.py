@@ -274,7 +274,10 @@ class CoreTask:
         if "type" in attrs:  # an op whose result shape its operands do not give (fill)
             dims = tuple(self.static(d, scope) for d in attrs["type"].shape)
             attrs["shape"] = (self.batch,) + dims
-        return spec.semantics(numerics, *args, **attrs)
+        try:
+            return spec.semantics(numerics, *args, **attrs)
+        except numerics.PartOutside as bad:  # a runtime row offset the checker cannot see
+            raise LaunchError(located(e.span, f"{bad} in {self.where(bad.member)}")) from None
 
     # ------------------------------------------------------------------ helpers
 

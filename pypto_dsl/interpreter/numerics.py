@@ -110,14 +110,25 @@ def broadcast_to(tile, shape):
     return np.broadcast_to(tile, shape)
 
 
+class PartOutside(IndexError):
+    """A tile part whose runtime row offset puts it outside its tile; `member` is the first
+    member of the batch (0 when the offset is the same for all) it happened to."""
+
+    def __init__(self, message: str, member: int):
+        super().__init__(message)
+        self.member = member
+
+
 def _row_offsets(tile, row, rows: int):
     """The row offset of a tile part: one for all members, or (a runtime offset that differs,
     e.g. by lane) one per member; each checked to keep the part inside the tile."""
     offsets = np.asarray(row).reshape(-1)
-    if np.any(offsets < 0) or np.any(offsets + rows > tile.shape[-2]):
-        bad = int(offsets[(offsets < 0) | (offsets + rows > tile.shape[-2])][0])
-        raise IndexError(f"a tile part's rows {bad} .. {bad + rows} are outside the tile's "
-                         f"{tile.shape[-2]} rows")
+    outside = (offsets < 0) | (offsets + rows > tile.shape[-2])
+    if np.any(outside):
+        member = int(np.flatnonzero(outside)[0])
+        bad = int(offsets[member])
+        raise PartOutside(f"the tile part's rows {bad} .. {bad + rows - 1} are outside the "
+                          f"tile's {tile.shape[-2]} rows", member if offsets.size > 1 else 0)
     return int(offsets[0]) if np.all(offsets == offsets[0]) else offsets
 
 
