@@ -28,7 +28,7 @@ test: $(STAMP)
 
 # Thousands of generated kernels through check, lowering, C++ (syntax-checked) and the
 # interpreter, with a fixed seed (tests/fuzz_backend.py); prints the examples and failures.
-FUZZ_EXAMPLES ?= 2000
+FUZZ_EXAMPLES ?= 1000
 FUZZ_SEED ?= 11
 fuzz: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python tests/fuzz_backend.py --examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED)

@@ -1,6 +1,6 @@
 """`make fuzz`: thousands of generated kernels through the whole compiler, with a fixed seed.
 
-    python tests/fuzz_backend.py [--examples 2000] [--seed 11] [--out build/fuzz]
+    python tests/fuzz_backend.py [--examples 1000] [--seed 11] [--out build/fuzz]
 
 Every example goes through check, lowering, C++ generation and both interpreter runs
 (tests/backend_fuzz.py); the C++ is syntax-checked in batches. A failure does not stop the run:
@@ -29,7 +29,7 @@ BATCH = 100  # kernels per g++ batch
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=2000)
+    parser.add_argument("--examples", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--out", default="build/fuzz")
     args = parser.parse_args(argv)
