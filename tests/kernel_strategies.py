@@ -306,7 +306,7 @@ class Vector:
         elif kind == "concat":
             a = self.operand(indent, loop)
             b = self.operand(indent, loop, a.dtype)
-            if a.cols + b.cols > 256:
+            if a.cols + b.cols > 128:  # wider tiles overflow UB and the inputs' 2 x 128 columns
                 return
             self.let(indent, a.dtype, "LR", a.cols + b.cols, f"concat({a.name}, {b.name})")
         elif kind == "extract":
