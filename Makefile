@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 KERNELS := $(wildcard kernels/*.pdsl)
 
-.PHONY: all check test bench clean
+.PHONY: all check test fuzz bench clean
 
 all: $(STAMP)
 	$(BIN)/pypto-dsl check $(KERNELS)
@@ -25,6 +25,13 @@ check: $(STAMP)
 # One BLAS thread: the tests run many small matmuls, which threads only slow down on 2 cores.
 test: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest
+
+# Thousands of generated kernels through check, lowering, C++ (syntax-checked) and the
+# interpreter, with a fixed seed (tests/fuzz_backend.py); prints the examples and failures.
+FUZZ_EXAMPLES ?= 1000
+FUZZ_SEED ?= 11
+fuzz: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python tests/fuzz_backend.py --examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

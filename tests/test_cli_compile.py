@@ -91,3 +91,15 @@ def test_a_golden_that_is_not_python_is_reported_against_the_authors_file(tmp_pa
 
     assert (code, err) == (1, f"{tmp_path}/copy.golden.py:3: error: the golden is not valid "
                               "Python: invalid syntax\n")
+
+
+def test_two_kernels_of_one_name_are_not_written_over_each_other(tmp_path, capsys):
+    (tmp_path / "copy.pdsl").write_text(Path(GOOD).read_text(encoding="utf-8"), encoding="utf-8")
+
+    code, out, err = _compile(capsys, GOOD, tmp_path / "copy.pdsl", "-o", tmp_path / "build")
+
+    assert (code, out, err) == (1, f"{GOOD}: wrote {tmp_path}/build/gemm_epilogue/\n",
+                                f"{tmp_path}/copy.pdsl: error: kernel 'gemm_epilogue' is also in "
+                                f"{GOOD}, and both would be written to {tmp_path}/build/"
+                                "gemm_epilogue/: rename one or compile them into different "
+                                "directories\n")

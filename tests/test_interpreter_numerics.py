@@ -105,7 +105,8 @@ def test_matmul_of_bf16_accumulates_in_f32():
                                 "exp", "rowmax", "rowsum", "pad_cols"])
 def test_f32_tile_math_stays_f32(op):
     tile, row = np.full((2, 4, 8), 1.5, np.float32), np.full((2, 4, 1), 2.0, np.float32)
-    operands = {"tile": tile, "row": row, "scalar": np.int64(3), "int": np.int64(3)}
+    operands = {"tile": tile, "row": row, "scalar": np.int64(3), "int": np.int64(3),
+                "const": np.int64(3)}
     kinds = ops.OPS[op].operands
 
     result = _run(op, *[operands[k] for k in kinds])

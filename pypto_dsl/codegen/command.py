@@ -2,9 +2,10 @@
 (a scene test).
 
 Every kernel is compiled and every failure reported, as `check` does; the exit code is 1 when
-any kernel failed. An output directory that cannot be one (a file is in the way) is reported
-once, before anything is compiled. The golden copied into the scene test is `--golden FILE`
-(of the one kernel compiled), else the `<kernel>.golden.py` beside each kernel.
+any kernel failed. Two files holding kernels of one name are not both written into DIR/<kernel>/:
+the second is an error. An output directory that cannot be one (a file is in the way) is
+reported once, before anything is compiled. The golden copied into the scene test is `--golden
+FILE` (of the one kernel compiled), else the `<kernel>.golden.py` beside each kernel.
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ def run(args) -> int:
                         f"{len(args.kernels)} kernels one at a time, or give each its "
                         "KERNEL.golden.py beside it")
     failed = False
+    claimed: dict = {}  # kernel name -> the file it was written from
     for path in args.kernels:
         try:
-            directory, lowered = _compile(path, args)
+            directory, lowered = _compile(path, args, claimed)
         except (CompileError, UserError) as error:  # reported, and the next kernel compiled
             print(str(error), file=sys.stderr)
             failed = True
@@ -55,24 +57,35 @@ def run(args) -> int:
     return 1 if failed else 0
 
 
-def _compile(path: str, args) -> tuple:
+def _compile(path: str, args, claimed: dict) -> tuple:
     """(directory written, lowered kernel or None). An unchanged kernel whose last compile
     succeeded gets that compile's files back (results.py), unless --report needs the lowered
-    kernel."""
+    kernel. `claimed` (kernel name -> file, of the kernels this command wrote) refuses a second
+    file of a name already written."""
+    remembered = None if args.report else _compile_result(path, args.target, args.golden)
+    found = results.load(remembered) if remembered is not None else None
+    if isinstance(found, dict) and isinstance(found.get("files"), dict):
+        name, files, lowered = found["name"], found["files"], None
+    else:
+        from . import kernel_files
+
+        lowered, files = kernel_files(path, args.golden, target=args.target)
+        name = lowered.name
+        if remembered is not None:
+            results.store(remembered, {"name": name, "files": files})
+    return _write(path, args.output, name, files, claimed), lowered
+
+
+def _write(path: str, out_dir: str, name: str, files: dict, claimed: dict) -> Path:
     from .output import write_kernel
 
-    remembered = None if args.report else _compile_result(path, args.target, args.golden)
-    if remembered is not None:
-        found = results.load(remembered)
-        if isinstance(found, dict) and isinstance(found.get("files"), dict):
-            return write_kernel(found["files"], args.output, found["name"]), None
-    from . import kernel_files
-
-    lowered, files = kernel_files(path, args.golden, target=args.target)
-    directory = write_kernel(files, args.output, lowered.name)
-    if remembered is not None:
-        results.store(remembered, {"name": lowered.name, "files": files})
-    return directory, lowered
+    if name in claimed:
+        raise UserError(f"{path}: error: kernel '{name}' is also in {claimed[name]}, and both "
+                        f"would be written to {Path(out_dir) / name}/: rename one or compile "
+                        "them into different directories")
+    directory = write_kernel(files, out_dir, name)
+    claimed[name] = path
+    return directory
 
 
 def _compile_result(path: str, target: str, given: str | None):

@@ -79,6 +79,7 @@ def _case(layout: Layout, core: str, source: str, case_plan, case: ir.DispatchCa
     body = emitter.emit(case.body)
     out = emitter.out
     unread = _unread_scalars(body, set(out.scalars))
+    live = _text(_without_scalars(body, unread))
     body = _without_scalars(body, unread, keep_note=True)
     for name in unread:
         del out.scalars[name]
@@ -98,7 +99,11 @@ def _case(layout: Layout, core: str, source: str, case_plan, case: ir.DispatchCa
                           v2c=cxx.hex_addr(0 if pipe.c2v else pipe.offset), bridge=bridge))
     grid = kernel.grid
     extents = [printer(substitute(e, env.mapping)) for e in grid.extents] if grid else ["1"]
-    used = printer.used | {p["fifo"] for p in pipes} | {BLOCK_IDX, BLOCK_NUM}
+    # A parameter is taken when the C++ reads it: a name printed only into an unread scalar
+    # (`let trips = t0 + 1` that only another core uses) is not.
+    live += "\n" + "\n".join(extents + [text for _, text in out.types.items()])
+    used = ({n for n in printer.used if _reads(live, n)} | {p["fifo"] for p in pipes}
+            | {BLOCK_IDX, BLOCK_NUM})
     if any(p["bridge"] for p in pipes):
         used.add(LANE)
     taken = [(ctype, name) for ctype, name in _params(layout, core) if name in used]

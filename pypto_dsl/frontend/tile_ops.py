@@ -7,7 +7,7 @@ operand rules, element types, the core it runs on) is read from the op table (op
 from __future__ import annotations
 
 from .. import ir, ops
-from ..symbolic import same_dim
+from ..symbolic import same_dim, substitute
 from .scope import plural
 
 # `s < a` is `a > s`: a comparison with the scalar on the left, turned around.
@@ -69,12 +69,14 @@ class TileOpChecker:
                        f"{len(args)}")
             return ir.Const(0, span)
         types = []
+        args = tuple(substitute(arg, {}) if kind == ops.CONST else arg  # `-inf`: a constant
+                     for kind, arg in zip(spec.operand_kinds, args))
         for kind, arg in zip(spec.operand_kinds, args):
             if kind in (ops.TILE, ops.ROW, ops.COL) and not isinstance(arg.type, ir.TileType):
                 self.error(arg.span or span, f"{_written(spec)} needs a tile here, got "
                            f"{arg.type}")
                 return ir.Const(0, span)
-            if kind in (ops.SCALAR, ops.INT, ops.ZERO) and not isinstance(arg.type,
+            if kind in (ops.SCALAR, ops.INT, ops.ZERO, ops.CONST) and not isinstance(arg.type,
                                                                          ir.ScalarType):
                 self.error(arg.span or span, f"{_written(spec)} needs a scalar here, got "
                            f"{arg.type}")
@@ -86,6 +88,11 @@ class TileOpChecker:
             if kind == ops.ZERO and not (isinstance(arg, ir.Const) and arg.value == 0):
                 self.error(arg.span or span, f"{_written(spec)} on the cube makes an "
                            "accumulator of zeros (L0C can only be zeroed): the value is 0.0")
+                return ir.Const(0, span)
+            if kind == ops.CONST and not (isinstance(arg, ir.Const) and arg.type != ir.BOOL):
+                self.error(arg.span or span, f"{_written(spec)}: this operand is a template "
+                           "argument of the instruction, so it is a number written in place "
+                           "(such as 0.0, -inf or 1.5), not a value computed at run time")
                 return ir.Const(0, span)
             types.append(arg.type)
         tiles = [t for t in types if isinstance(t, ir.TileType)]

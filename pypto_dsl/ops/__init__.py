@@ -29,7 +29,7 @@ docs/adding-an-operation.md says how to add one. tests/test_ops_table.py walks t
 from __future__ import annotations
 
 from .rules import CMP_MODES
-from .spec import AIC, AIV, COL, INT, ROW, SCALAR, TILE, TYPE, ZERO, OpSpec
+from .spec import AIC, AIV, COL, CONST, INT, ROW, SCALAR, TILE, TYPE, ZERO, OpSpec
 from .table import CUBE, FLOAT, VECTOR
 
 OPS: dict[str, OpSpec] = {spec.name: spec for spec in CUBE + VECTOR}
@@ -76,4 +76,4 @@ for _spec in OPS.values():
 
 __all__ = ["AIC", "AIV", "CMP_MODES", "COL", "FLOAT", "INT", "LOAD_PIPE", "OPERATORS", "OPS",
            "OpSpec", "ROUNDING_MODES", "ROW", "SCALAR", "SCALAR_FUNCTIONS", "STORE_PIPE", "TILE",
-           "TYPE", "ZERO", "functions", "markdown_table", "resolve"]
+           "TYPE", "ZERO", "CONST", "functions", "markdown_table", "resolve"]

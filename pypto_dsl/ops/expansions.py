@@ -43,13 +43,19 @@ def gelu(b, dtype, rows, cols, a):
 
 
 def col_index(b, dtype, rows, cols, *_, **__):
-    """Every row 0, 1, ..., cols - 1: one row counted by the scalar unit, then broadcast."""
+    """Every row 0, 1, ..., cols - 1: one row counted by the scalar unit, then broadcast. One
+    column is all 0 (a [1, 1] count would be a per-row tile, which TCI cannot write)."""
+    if cols == 1:
+        return b.op("fill", 0, type=b.tile(dtype, rows, cols))
     return b.op("col_bcast", b.op("iota", type=b.tile(dtype, 1, cols)),
                 type=b.tile(dtype, rows, cols))
 
 
 def row_index(b, dtype, rows, cols, *_, **__):
-    """Row r all r: 0 .. rows - 1 counted in one row, seen as a column, broadcast."""
+    """Row r all r: 0 .. rows - 1 counted in one row, seen as a column, broadcast. One row is
+    all 0 (its count, [1, 1], would be a per-row tile, which TCI cannot write)."""
+    if rows == 1:
+        return b.op("fill", 0, type=b.tile(dtype, rows, cols))
     counted = b.op("as_column", b.op("iota", type=b.tile(dtype, 1, rows)))
     return b.op("row_bcast", counted, type=b.tile(dtype, rows, cols))
 

@@ -8,8 +8,10 @@ from typing import Callable
 AIC, AIV = "aic", "aiv"
 
 # Operand kinds: a tile of any shape, a per-row [rows, 1] tile, a per-column [1, cols] tile,
-# a scalar, an integer scalar, the constant 0, a tile type literal (not an operand at run time).
-TILE, ROW, COL, SCALAR, INT, ZERO, TYPE = "tile", "row", "col", "scalar", "int", "zero", "type"
+# a scalar, an integer scalar, the constant 0, a scalar known at compile time (a template
+# argument of the instruction), a tile type literal (not an operand at run time).
+TILE, ROW, COL, SCALAR, INT, ZERO, CONST, TYPE = ("tile", "row", "col", "scalar", "int", "zero",
+                                                  "const", "type")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import expansions as ex
 from . import rules as r
-from .spec import AIC, AIV, COL, INT, ROW, SCALAR, TILE, TYPE, ZERO, OpSpec
+from .spec import AIC, AIV, COL, CONST, INT, ROW, SCALAR, TILE, TYPE, ZERO, OpSpec
 
 FLOAT = ("f32", "f16")  # what the vector unit computes transcendental ops in (no bf16)
 ARITHMETIC = ("f32", "f16", "i32")  # a2a3 vector arithmetic: no bf16, no i8
@@ -245,8 +245,9 @@ VECTOR = [
     _vector("fill", "fill", "call", (TYPE, SCALAR), r.fill,
             lambda xp, value, type, shape: xp.full(shape, value, type.dtype), "fill",
             "`fill(T[rows, cols], v)`: a tile of one value (TEXPANDS)", "vdup"),
-    _vector("pad_cols", "pad_cols", "call", (TILE, INT, SCALAR), r.same,
+    _vector("pad_cols", "pad_cols", "call", (TILE, INT, CONST), r.same,
             lambda xp, a, valid, value: xp.pad_cols(a, valid, value), "pad",
             "`pad_cols(a, valid, v)`: a with its columns from `valid` (a runtime integer) on "
-            "set to v (TFILLPAD_INPLACE)", "vdup", dtypes=FLOAT),
+            "set to v, a constant (TFILLPAD_INPLACE, whose pad value is a template argument)", "vdup",
+            dtypes=FLOAT),
 ]

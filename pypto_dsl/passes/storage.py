@@ -86,6 +86,11 @@ def analyze_storage(live: Liveness, core: str, sink: ErrorSink) -> Analysis:
         if isinstance(stmt, ir.Let) and isinstance(stmt.value, ir.TPop):
             pops.setdefault(stmt.value.pipe, []).append(stmt.value.span)
     _check_uses(live, tiles, sink)
+    for stmt in _accumulated_while_read(live, tiles):
+        acc = stmt.value.args[0].name
+        sink.error(stmt.span, f"matmul_acc accumulates into {shown(acc, tiles[acc].span)} in "
+                   "place (the cube core has no separate output accumulator), but it is "
+                   "read again afterwards: update it as `c = matmul_acc(c, a, b)`")
     own = {root: v for root, v in versions.items() if root in positions}
     return Analysis(tiles, own, slots, positions, pops)
 
@@ -236,13 +241,8 @@ def _classify_one(stmt, index: int, live: Liveness, core: str, tiles: dict, copi
         if _dies_here(operand.root, name, index, live, tiles):
             return Storage(name, value.type, plan.INPLACE, operand.root, operand.buffer,
                            operand.layout, stmt.span)
-    if value.op == "matmul_acc":
+    if value.op == "matmul_acc":  # read afterwards: reported by _accumulated_while_read
         acc = tiles[value.args[0].name]
-        if not _dies_here(acc.root, name, index, live, tiles):
-            sink.error(stmt.span, f"matmul_acc accumulates into "
-                       f"{shown(value.args[0].name, acc.span)} in place (the cube core has no "
-                       "separate output accumulator), but it is read again afterwards: update "
-                       "it as `c = matmul_acc(c, a, b)`")
         return Storage(name, value.type, plan.INPLACE, acc.root, acc.buffer, acc.layout,
                        stmt.span)
     buffer = spec.writes if core == "aic" else "UB"
@@ -310,20 +310,72 @@ def _generations(live: Liveness, tiles: dict) -> tuple:
                       if i in live.in_loop and isinstance(s, (ir.Let, ir.Assign))
                       and isinstance(s.value, ir.Load) and s.name in tiles}
 
+    def redefined(ages: dict, index: int, root: str) -> None:
+        held = [ages[n] for n in live.live_out[index] if n in ages and tiles[n].root == root]
+        need[root] = max(need.get(root, 1), 1 + max(held, default=0))
+        for n in live.live_out[index]:
+            if n in ages and tiles[n].root == root and ages[n] >= UNBOUNDED:
+                unbounded.add(n)
+
+    _walk_ages(live, tiles, max, redefined, lambda ages, index, stmt: None, repeat=True)
+    versions, slots = {}, {}
+    for root, count in need.items():
+        if any(t.kind == plan.POPPED and t.root == root for t in tiles.values()):
+            slots[root] = count
+        else:
+            versions[root] = max(count, 2 if root in loads_in_loops else 1)
+    for name, tile in tiles.items():
+        if tile.kind in (plan.OWN, plan.SCRATCH) and tile.root not in versions:
+            versions[tile.root] = 1
+    return versions, slots, unbounded
+
+
+def _accumulated_while_read(live: Liveness, tiles: dict) -> list:
+    """The `matmul_acc` statements after which a name of the accumulator's current bytes other
+    than the result is still read (on some path): TMATMUL_ACC overwrites what it reads. A name
+    of an older value of the root (a pipelined loop's history, in another version of its
+    bytes) is not one of them, so ages join by their minimum here; and a name not yet bound in
+    the logical block (only a guarded definition of a pipelined loop's epilogue, upward
+    exposed to liveness) holds nothing."""
+    found: list = []
+
+    def accumulated(ages: dict, index: int, stmt) -> None:
+        value = stmt.value
+        if not (isinstance(value, ir.TileOp) and value.op == "matmul_acc"):
+            return
+        root = tiles[stmt.name].root
+        if any(n != stmt.name and n in tiles and tiles[n].root == root and ages.get(n) == 0
+               for n in live.live_out[index]) and stmt not in found:
+            found.append(stmt)
+
+    _walk_ages(live, tiles, min, lambda ages, index, root: None, accumulated, repeat=False)
+    return found
+
+
+def _walk_ages(live: Liveness, tiles: dict, pick, redefined, before, repeat: bool) -> None:
+    """Forward analysis of generation ages (how many redefinitions of its root ago each
+    name's value was written) over the case body (with `repeat`, run like a loop, as the
+    logical blocks run it, to a fixed point; else once from nothing bound); paths
+    join by `pick` (max: the oldest value a name may hold; min: the newest). `redefined(ages,
+    index, root)` sees a root written anew (the other names already one generation older),
+    `before(ages, index, stmt)` every tile statement before it runs."""
+
+    def join(a: dict, b: dict) -> dict:
+        out = dict(a)
+        for name, age in b.items():
+            out[name] = pick(out[name], age) if name in out else age
+        return out
+
     def define(ages: dict, index: int, stmt) -> dict:
         tile = tiles[stmt.name]
         ages = dict(ages)
+        before(ages, index, stmt)
         if tile.kind in (plan.OWN, plan.POPPED):
             root = tile.root
             for n in ages:
                 if tiles[n].root == root and n != stmt.name:
                     ages[n] = min(ages[n] + 1, UNBOUNDED)
-            held = [ages[n] for n in live.live_out[index] if n in ages and n != stmt.name
-                    and tiles[n].root == root]
-            need[root] = max(need.get(root, 1), 1 + max(held, default=0))
-            for n in live.live_out[index]:
-                if n in ages and tiles[n].root == root and ages[n] >= UNBOUNDED:
-                    unbounded.add(n)
+            redefined({n: a for n, a in ages.items() if n != stmt.name}, index, root)
             ages[stmt.name] = 0
         elif tile.kind in (plan.ALIAS, plan.INPLACE):
             source = stmt.value.name if isinstance(stmt.value, ir.Name) else stmt.value.args[0].name
@@ -337,39 +389,24 @@ def _generations(live: Liveness, tiles: dict) -> tuple:
                 head = ages
                 for _ in range(UNBOUNDED + 2):
                     end = run(node.bodies[0], head)
-                    joined = _join(head, end)
+                    joined = join(head, end)
                     if joined == head:
                         break
                     head = joined
                 ages = head
             elif isinstance(stmt, ir.If):
-                ages = _join(run(node.bodies[0], ages), run(node.bodies[1], ages))
+                ages = join(run(node.bodies[0], ages), run(node.bodies[1], ages))
             elif isinstance(stmt, (ir.Let, ir.Assign)) and stmt.name in tiles:
                 ages = define(ages, node.index, stmt)
         return ages
 
     # The case body runs once per logical block, again and again: iterate it like a loop.
     head: dict = {}
+    if not repeat:
+        run(list(live.nodes), head)
+        return
     for _ in range(UNBOUNDED + 2):
-        joined = _join(head, run(list(live.nodes), head))
+        joined = join(head, run(list(live.nodes), head))
         if joined == head:
             break
         head = joined
-    versions, slots = {}, {}
-    for root, count in need.items():
-        if any(t.kind == plan.POPPED and t.root == root for t in tiles.values()):
-            slots[root] = count
-        else:
-            versions[root] = max(count, 2 if root in loads_in_loops else 1)
-    for name, tile in tiles.items():
-        if tile.kind in (plan.OWN, plan.SCRATCH) and tile.root not in versions:
-            versions[tile.root] = 1
-    return versions, slots, unbounded
-
-
-def _join(a: dict, b: dict) -> dict:
-    out = dict(a)
-    for name, age in b.items():
-        out[name] = max(out.get(name, 0), age)
-    return out
-

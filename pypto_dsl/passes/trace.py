@@ -75,9 +75,40 @@ def pipe_events(body: tuple, sample: Sample, env: dict) -> list:
     return run.events
 
 
+# id of a statement list -> (the list, its statements that matter to a run): kept alive with
+# the list, so the id is not reused while the entry exists.
+_RELEVANT: dict = {}
+
+
+def _relevant(stmts: tuple) -> tuple:
+    """The statements of `stmts` that push, pop or compute a scalar, and the loops and ifs
+    holding one: a run skips the rest (tile computations, stores, syncs), which would
+    otherwise be walked once per iteration of every loop around them."""
+    found = _RELEVANT.get(id(stmts))
+    if found is not None and found[0] is stmts:
+        return found[1]
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, ir.TPush) or (isinstance(stmt, (ir.Let, ir.Assign)) and (
+                isinstance(stmt.value, ir.TPop) or not isinstance(stmt.value.type, ir.TileType))):
+            out.append(stmt)
+        elif isinstance(stmt, ir.For) and _relevant(stmt.body):
+            out.append(stmt)
+        elif isinstance(stmt, ir.If) and (_relevant(stmt.then) or _relevant(stmt.orelse)):
+            out.append(stmt)
+    if len(_RELEVANT) > 100000:
+        _RELEVANT.clear()
+    _RELEVANT[id(stmts)] = (stmts, tuple(out))
+    return tuple(out)
+
+
 class _Run(Visitor):
     def __init__(self, sample: Sample, env: dict):
         self.sample, self.env, self.events = sample, dict(env), []
+
+    def stmts(self, stmts) -> None:
+        for stmt in _relevant(tuple(stmts)):
+            self.stmt(stmt)
 
     def visit_Let(self, stmt) -> None:
         value = stmt.value
