@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from backend_fuzz import GXX, exercise, syntax_errors
 from kernel_strategies import kernels
 
-EXAMPLES = 100  # 0.5 s each on this 2-core machine (58 s for 120), and a g++ batch (11 s)
+EXAMPLES = 200  # "a few hundred": about 0.5 s each on this 2-core machine, plus the g++ batches
 GENERATED: list = []  # (kernel text, generated files) of every example, for the syntax check
 
 
