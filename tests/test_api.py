@@ -3,13 +3,8 @@ user error."""
 
 from __future__ import annotations
 
-import os
 import re
-import sys
-import subprocess
-import venv
 
-import numpy as np
 import pytest
 
 import pypto_dsl

@@ -13,7 +13,6 @@ from __future__ import annotations
 from .. import ir
 from ..platform import platform
 from . import cxx
-from .layout import Layout
 
 DIRECTION = {"in": "D.IN", "out": "D.OUT", "inout": "D.INOUT", "scratch": "D.INOUT"}
 CTYPES = {"f32": "ctypes.c_float", "i32": "ctypes.c_int32", "i64": "ctypes.c_int64"}

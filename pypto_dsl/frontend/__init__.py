@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .. import ir
 from ..diagnostics import CompileError, SourceFile, remember_source
-from ..errors import UserError
 from ..platform import DEFAULT
 from ..sources import MAX_KERNEL_BYTES, read_kernel_file
 from .checker import check
